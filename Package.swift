@@ -1,0 +1,169 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// One settings array for every target of ours (house habit 1): Swift 6 mode with strict
+/// concurrency is the default of tools-version 6.2; warnings are errors so CI and laptops agree.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "VoucherRush",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "voucher-server", targets: ["voucher-server"]),
+        .executable(name: "voucherctl", targets: ["voucherctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // Domain: money, ids, rules, state machines. No I/O, no dependencies.
+        .target(name: "VoucherCore", swiftSettings: swiftSettings),
+
+        // Debian's libhiredis-dev, for its RESP reader and command formatter only.
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+
+        // A RESP client: hiredis parses and formats, SwiftNIO does all I/O. Knows nothing of vouchers.
+        .target(
+            name: "RedisNIO",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Configuration: defaults file < environment < command line; secrets from the environment only.
+        .target(
+            name: "VoucherConfig",
+            dependencies: ["VoucherCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
+        // PostgreSQL: migrations and repositories (the source of truth).
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "VoucherCore", "VoucherConfig",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+
+        // HTTP: Hummingbird application, health/readiness, metrics, error mapping.
+        .target(
+            name: "API",
+            dependencies: [
+                "VoucherCore", "VoucherConfig", "Ledger", "RedisNIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "voucher-server",
+            dependencies: [
+                "API", "VoucherConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "voucherctl",
+            dependencies: [
+                "API", "Ledger", "VoucherConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Benchmark of the Redis client against redis-benchmark (ops/bench-redis runs it).
+        .executableTarget(
+            name: "redis-bench",
+            dependencies: [
+                "RedisNIO",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "LoadTests/RedisBench",
+            swiftSettings: swiftSettings
+        ),
+
+        // Where the test stores are (ports from ops/test), fresh databases and key prefixes per test.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "VoucherConfig", "Ledger",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "VoucherCoreTests",
+            dependencies: ["VoucherCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VoucherConfigTests",
+            dependencies: ["VoucherConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RedisNIOTests",
+            dependencies: ["RedisNIO", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "TestSupport", "VoucherConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API", "TestSupport", "VoucherConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,16 @@
+import Hummingbird
+import Logging
+
+/// The request context of every route. Authentication fills `identity` later in the chain.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthMiddleware` from a verified bearer token; nil for anonymous requests.
+    public var identity: Identity?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Uploads (licences, payment proofs, archives) go up to 10 MB each, three per request.
+    public var maxUploadSize: Int { 32 * 1024 * 1024 }
+}

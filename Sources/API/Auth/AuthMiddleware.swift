@@ -1,0 +1,25 @@
+import Hummingbird
+
+/// Verifies a bearer token when one is sent and records the identity in the context. Routes
+/// decide whether they need one (`context.requireIdentity`), so public routes stay public.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let tokens: TokenService
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard header.count > 7, header.prefix(7).lowercased() == "bearer " else { throw AuthProblem.invalidToken }
+        var context = context
+        context.identity = try await tokens.verify(String(header.dropFirst(7)))
+        return try await next(request, context)
+    }
+}
+
+extension AppRequestContext {
+    /// The caller's identity, or 401 when no valid token was sent; with `roles`, 403 for others.
+    func requireIdentity(_ roles: Role...) throws -> Identity {
+        guard let identity else { throw AuthProblem.missingToken }
+        guard roles.isEmpty || roles.contains(identity.role) else { throw AuthProblem.wrongRole(roles) }
+        return identity
+    }
+}

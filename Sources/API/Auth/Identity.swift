@@ -1,0 +1,43 @@
+import Foundation
+import JWTKit
+
+/// The roles of SPEC §1. A token carries exactly one.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case enterprise, provider, `operator`, expert, authority, auditor, finance
+}
+
+/// Who is asking, as proven by a verified access token. Handlers get it from the context and
+/// never trust ids from the request body for authorisation.
+public struct Identity: Sendable, Equatable {
+    public let userID: String
+    public let orgID: String
+    public let role: Role
+    /// The organisation passed certification when the token was issued.
+    public let certified: Bool
+    /// Menu permissions of a sub-account; the main account has `["*"]`.
+    public let permissions: [String]
+
+    public init(userID: String, orgID: String, role: Role, certified: Bool, permissions: [String]) {
+        self.userID = userID
+        self.orgID = orgID
+        self.role = role
+        self.certified = certified
+        self.permissions = permissions
+    }
+}
+
+/// The access token's claims. Short names keep the token small: it crosses the wire on every grab.
+struct AccessClaims: JWTPayload {
+    var sub: SubjectClaim
+    var org: String
+    var role: String
+    var cert: Bool
+    var perms: [String]
+    var iss: IssuerClaim
+    var iat: IssuedAtClaim
+    var exp: ExpirationClaim
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import JWTKit
+import VoucherConfig
+
+/// Issues and verifies HS256 access tokens with the configured secret.
+public struct TokenService: Sendable {
+    let keys: JWTKeyCollection
+    let issuer: String
+    let accessTtlSeconds: Int
+
+    public init(config: AppConfig.JWT) async {
+        precondition(config.secret.utf8.count >= AppConfig.JWT.secretBytesMin, "config guarantees the secret length")
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: config.secret), digestAlgorithm: .sha256)
+        self.keys = keys
+        self.issuer = config.issuer
+        self.accessTtlSeconds = config.accessTtlSeconds
+    }
+
+    /// A signed access token for `identity`, valid for the configured lifetime from `now`.
+    public func issueAccessToken(for identity: Identity, now: Date = Date()) async throws -> String {
+        let claims = AccessClaims(
+            sub: .init(value: identity.userID), org: identity.orgID, role: identity.role.rawValue,
+            cert: identity.certified, perms: identity.permissions, iss: .init(value: issuer),
+            iat: .init(value: now), exp: .init(value: now.addingTimeInterval(TimeInterval(accessTtlSeconds))))
+        return try await keys.sign(claims)
+    }
+
+    /// The identity a token proves, or a 401 problem saying why it proves nothing.
+    public func verify(_ token: String) async throws -> Identity {
+        let claims: AccessClaims
+        do {
+            claims = try await keys.verify(token, as: AccessClaims.self)
+        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
+            throw AuthProblem.tokenExpired
+        } catch {
+            throw AuthProblem.invalidToken
+        }
+        guard claims.iss.value == issuer, let role = Role(rawValue: claims.role) else { throw AuthProblem.invalidToken }
+        return Identity(userID: claims.sub.value, orgID: claims.org, role: role, certified: claims.cert, permissions: claims.perms)
+    }
+
+    /// Seconds an access token lives, for the login response.
+    public var accessTokenLifetimeSeconds: Int { accessTtlSeconds }
+}
+
+/// The 401 and 403 answers of authentication and authorisation.
+enum AuthProblem {
+    static let missingToken = Problem(
+        .unauthorized, code: "unauthenticated",
+        detail: "This route needs a login. Send Authorization: Bearer <access token> from POST /v1/auth/login.",
+        headers: [.wwwAuthenticate: "Bearer"])
+    static let invalidToken = Problem(
+        .unauthorized, code: "invalid_token",
+        detail: "The access token is malformed or its signature is wrong. Log in again for a new one.",
+        headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+    static let tokenExpired = Problem(
+        .unauthorized, code: "token_expired",
+        detail: "The access token has expired. Refresh it or log in again.",
+        headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+    static func wrongRole(_ allowed: [Role]) -> Problem {
+        Problem(.forbidden, code: "forbidden_role",
+                detail: "This route is for \(allowed.map(\.rawValue).joined(separator: " or ")) accounts. Log in with such an account.")
+    }
+}

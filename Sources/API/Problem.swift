@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem response. Every error a client can see is one of these, with a stable
+/// snake_case `code` that programs branch on and a `detail` sentence that says what to fix.
+public struct Problem: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let detail: String
+    /// Extra headers, such as `Retry-After` on 429 or `WWW-Authenticate` on 401.
+    public var headers: HTTPFields
+    /// Extra members of the problem object (`opensAt`, `retryAfterSeconds`…), already JSON-ready.
+    public var extensions: [String: ProblemValue]
+
+    public init(
+        _ status: HTTPResponse.Status, code: String, detail: String,
+        headers: HTTPFields = [:], extensions: [String: ProblemValue] = [:]
+    ) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = headers
+        self.extensions = extensions
+    }
+
+    /// The media type of RFC 9457.
+    public static let contentType = "application/problem+json"
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = self.headers
+        headers[.contentType] = Problem.contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bodyBytes())))
+    }
+
+    /// The JSON body: `type`, `title`, `status`, `detail`, `code`, then the extensions.
+    func bodyBytes() -> [UInt8] {
+        var object: [String: ProblemValue] = extensions
+        object["type"] = .string("https://voucherrush.example/problems/\(code)")
+        object["title"] = .string(status.reasonPhrase)
+        object["status"] = .int(Int64(status.code))
+        object["detail"] = .string(detail)
+        object["code"] = .string(code)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array((try? encoder.encode(object)) ?? Data("{\"code\":\"internal_error\"}".utf8))
+    }
+}
+
+/// The few JSON shapes problem extensions need, so a `Problem` stays `Sendable`.
+public enum ProblemValue: Sendable, Encodable, Equatable {
+    case string(String)
+    case int(Int64)
+    case bool(Bool)
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        }
+    }
+}
+
+extension Problem {
+    /// 400 for a body that is not the JSON the route expects.
+    static func invalidBody(_ detail: String) -> Problem {
+        Problem(.badRequest, code: "invalid_body", detail: detail)
+    }
+
+    /// 500 that hides the cause from the client; the cause goes to the log.
+    static let internalError = Problem(.internalServerError, code: "internal_error", detail: "The server failed to handle the request; it has been logged. Try again later.")
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every error that escapes a route into a problem response, on purpose: Hummingbird's
+/// default would answer a bare 500 for domain errors and a non-problem body for its own.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            throw problem
+        } catch let error as any ProblemConvertible {
+            throw error.problem
+        } catch let error as HTTPError {
+            throw Problem(error.status, code: Self.code(for: error.status), detail: error.body ?? Self.detail(for: error.status), headers: error.headers)
+        } catch let error as DecodingError {
+            throw Problem.invalidBody("The request body is not valid: \(Self.describe(error)). Send a JSON object with the documented fields.")
+        } catch {
+            context.logger.error("request.failed", metadata: ["error": "\(String(reflecting: error))"])
+            throw Problem.internalError
+        }
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: return "bad_request"
+        case 401: return "unauthorized"
+        case 403: return "forbidden"
+        case 404: return "not_found"
+        case 405: return "method_not_allowed"
+        case 413: return "payload_too_large"
+        case 415: return "unsupported_media_type"
+        case 429: return "rate_limited"
+        case 503: return "unavailable"
+        default: return status.code >= 500 ? "internal_error" : "bad_request"
+        }
+    }
+
+    static func detail(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404: return "No such resource. Check the path and the id in it."
+        case 405: return "This path does not take that method. See /openapi.json for what it takes."
+        case 413: return "The request body is too large. Send a smaller body."
+        default: return "The request could not be handled (\(status.reasonPhrase))."
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): return "the field \(key.stringValue) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return "the field \(path.isEmpty ? "(root)" : path) has the wrong type"
+        case .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "it is not JSON" : "the field \(path) is malformed"
+        @unknown default: return "it cannot be decoded"
+        }
+    }
+}
+
+/// Errors of lower modules that know which problem they are. Conformances live in this module,
+/// so the domain stays free of HTTP.
+protocol ProblemConvertible: Error {
+    var problem: Problem { get }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Whether the process may invent what it is missing. Production never does: a missing secret
+/// stops the process with a sentence naming the variable, instead of starting with a guess.
+public enum RunMode: String, Sendable, Codable {
+    case dev
+    case production
+}
+
+/// The resolved settings of a VoucherRush process. Built once in `main` by `ConfigLoader` and
+/// passed down by value, so nothing below reads the environment on its own.
+public struct AppConfig: Sendable, Equatable {
+    /// `dev` generates missing secrets, `production` refuses to start without them.
+    public var mode: RunMode
+    /// swift-log level name: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: String
+    public var http: HTTP
+    public var postgres: Postgres
+    public var redis: Redis
+    public var jwt: JWT
+    /// Folder for uploaded files (stored by content hash); relative paths are taken from the working directory.
+    public var dataDir: String
+
+    /// Where the HTTP server listens and how much it reads.
+    public struct HTTP: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        /// Largest request body accepted, in bytes (uploads have their own limits).
+        public var bodyBytesMax: Int
+    }
+
+    /// PostgreSQL, the source of truth.
+    public struct Postgres: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public var user: String
+        /// Only ever from `VOUCHER_DB_PASSWORD`; never from a file or the command line.
+        public var password: String?
+        public var database: String
+        public var connectionsMax: Int
+        public var tls: Bool
+    }
+
+    /// Redis, the fast gate of the grab path.
+    public struct Redis: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        /// Only ever from `VOUCHER_REDIS_PASSWORD`.
+        public var password: String?
+        public var database: Int
+        /// Connections in the pool; 0 means one per event-loop thread.
+        public var poolSize: Int
+        public var commandTimeoutMs: Int
+        public var tls: Bool
+    }
+
+    /// Access-token signing. The secret is at least `JWT.secretBytesMin` bytes (HS256).
+    public struct JWT: Sendable, Equatable {
+        /// Only ever from `VOUCHER_JWT_SECRET`; generated per process in dev mode when absent.
+        public var secret: String
+        public var secretWasGenerated: Bool
+        public var accessTtlSeconds: Int
+        public var refreshTtlSeconds: Int
+        public var issuer: String
+        /// jwt-kit asserts on shorter HS256 keys; we refuse them with a sentence instead.
+        public static let secretBytesMin = 32
+    }
+}

@@ -1,0 +1,38 @@
+import Ledger
+import ArgumentParser
+import Logging
+import PostgresNIO
+import VoucherConfig
+
+/// What every subcommand does the same way: load configuration, log, borrow a running pool.
+enum CLI {
+    static func loadConfig(_ options: ConfigOptions) throws -> AppConfig {
+        do {
+            return try options.load()
+        } catch let error as ConfigError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    static func logger(_ config: AppConfig) -> Logger {
+        var logger = Logger(label: "voucherctl")
+        logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
+        return logger
+    }
+
+    /// Runs `body` with a PostgreSQL pool that is running, and stops the pool afterwards.
+    static func withPostgres<T: Sendable>(
+        _ config: AppConfig, logger: Logger, _ body: @escaping @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(configuration: config.postgres.clientConfiguration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            let result = try await body(client)
+            return result
+        }
+    }
+}

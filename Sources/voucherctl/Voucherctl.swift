@@ -1,0 +1,13 @@
+import ArgumentParser
+import Ledger
+import Logging
+import VoucherConfig
+
+/// The admin command line: migrations now; seeding, verification and imports as they come.
+@main
+struct Voucherctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "voucherctl",
+        abstract: "Administer a VoucherRush installation.",
+        subcommands: [Migrate.self, SeedDemo.self])
+}

@@ -1,0 +1,88 @@
+import API
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Prometheus
+import Testing
+import TestSupport
+import VoucherConfig
+
+/// Builds the application against the given configuration with the standard checks.
+func makeApp(_ config: AppConfig) async -> some ApplicationProtocol {
+    let stores = AppStores.make(config: config, logger: TestEnvironment.logger)
+    return await VoucherApp.buildApplication(
+        config: config, stores: stores, checks: [VoucherApp.postgresCheck(stores.postgres)],
+        registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+}
+
+@Suite struct HealthTests {
+    @Test func healthAnswersWithoutStores() async throws {
+        // Proves /health is about the process only: it answers 200 even when PostgreSQL is unreachable.
+        let config = try TestEnvironment.config(overrides: ["postgres.port": String(try FreePort.next())])
+        try await (await makeApp(config)).test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func unknownRouteIsAProblem() async throws {
+        // Proves even the router's own 404 is application/problem+json with a stable code.
+        let config = try TestEnvironment.config()
+        try await (await makeApp(config)).test(.router) { client in
+            try await client.execute(uri: "/v1/no-such-thing", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(body?["code"] as? String == "not_found")
+                #expect(body?["status"] as? Int == 404)
+            }
+        }
+    }
+
+    @Test func metricsAreServedAsPrometheusText() async throws {
+        // Proves /metrics answers in the Prometheus text format.
+        let config = try TestEnvironment.config()
+        try await (await makeApp(config)).test(.router) { client in
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+            }
+        }
+    }
+
+    @Test func readyFollowsPostgres() async throws {
+        // Proves /ready is 200 while PostgreSQL answers, 503 naming postgres once it is stopped,
+        // and 200 again after it comes back — against a real cluster of this test's own.
+        let server = try await PostgresServerProcess.start()
+        do {
+            let config = try TestEnvironment.config(
+                database: "postgres", overrides: ["postgres.port": String(server.port)])
+            try await (await makeApp(config)).test(.live) { client in
+                try await client.execute(uri: "/ready", method: .get) { response in
+                    #expect(response.status == .ok)
+                }
+                try await server.stop()
+                try await client.execute(uri: "/ready", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    #expect(body?["code"] as? String == "not_ready")
+                    #expect((body?["postgres"] as? String)?.hasPrefix("failed") == true)
+                }
+                try await server.start()
+                var status: HTTPResponse.Status = .serviceUnavailable
+                for _ in 0..<50 where status != .ok {
+                    status = try await client.execute(uri: "/ready", method: .get) { $0.status }
+                    if status != .ok { try await Task.sleep(for: .milliseconds(200)) }
+                }
+                #expect(status == .ok)
+            }
+        } catch {
+            await server.destroy()
+            throw error
+        }
+        await server.destroy()
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import VoucherConfig
+
+/// The defaults as a file would hold them, with every key the loader requires.
+private let defaultsJSON = """
+{
+  "mode": "dev",
+  "log": { "level": "info" },
+  "http": { "host": "127.0.0.1", "port": 8080, "bodyBytesMax": 1048576 },
+  "postgres": { "host": "127.0.0.1", "port": 15432, "user": "voucher", "database": "voucherrush", "connectionsMax": 16, "tls": false },
+  "redis": { "host": "127.0.0.1", "port": 16379, "database": 0, "poolSize": 0, "commandTimeoutMs": 2000, "tls": false },
+  "jwt": { "accessTtlSeconds": 900, "refreshTtlSeconds": 2592000, "issuer": "voucherrush" },
+  "data": { "dir": ".local/data" }
+}
+"""
+
+private func defaults() throws -> [String: String] {
+    try ConfigLoader.flatten(jsonData: Data(defaultsJSON.utf8))
+}
+
+private let secret40 = String(repeating: "s", count: 40)
+
+@Suite struct ConfigLoaderTests {
+    @Test func nestedJSONBecomesDottedKeys() throws {
+        // Proves the file format: nested objects flatten to dotted keys, booleans stay readable.
+        let flat = try defaults()
+        #expect(flat["http.port"] == "8080")
+        #expect(flat["postgres.tls"] == "false")
+        #expect(flat["jwt.issuer"] == "voucherrush")
+    }
+
+    @Test func precedenceIsDefaultsThenFileThenEnvironmentThenCommandLine() throws {
+        // Proves each layer beats the one below it, key by key.
+        let base = try defaults()
+        let fromDefaults = try ConfigLoader.resolve(defaults: base, environment: [:], randomSecret: { secret40 })
+        #expect(fromDefaults.http.port == 8080)
+
+        let fromFile = try ConfigLoader.resolve(defaults: base, file: ["http.port": "8081"], environment: [:], randomSecret: { secret40 })
+        #expect(fromFile.http.port == 8081)
+
+        let fromEnvironment = try ConfigLoader.resolve(
+            defaults: base, file: ["http.port": "8081"], environment: ["VOUCHER_HTTP_PORT": "8082", "VOUCHER_HTTP_BODYBYTESMAX": "2048"],
+            randomSecret: { secret40 })
+        #expect(fromEnvironment.http.port == 8082)
+        #expect(fromEnvironment.http.bodyBytesMax == 2048)
+
+        let fromCommandLine = try ConfigLoader.resolve(
+            defaults: base, file: ["http.port": "8081"], environment: ["VOUCHER_HTTP_PORT": "8082"],
+            overrides: try ConfigLoader.parseOverrides(["http.port=8083"]), randomSecret: { secret40 })
+        #expect(fromCommandLine.http.port == 8083)
+        #expect(fromCommandLine.postgres.port == 15432)
+    }
+
+    @Test func secretsComeOnlyFromTheEnvironment() throws {
+        // Proves a secret in a file is refused and the environment's is used.
+        #expect(throws: ConfigError.secretInFile(key: "jwt.secret")) {
+            _ = try ConfigLoader.flatten(jsonData: Data(#"{"jwt":{"secret":"x"}}"#.utf8))
+        }
+        let config = try ConfigLoader.resolve(
+            defaults: try defaults(),
+            environment: ["VOUCHER_JWT_SECRET": secret40, "VOUCHER_DB_PASSWORD": "pw"])
+        #expect(config.jwt.secret == secret40)
+        #expect(config.jwt.secretWasGenerated == false)
+        #expect(config.postgres.password == "pw")
+    }
+
+    @Test func productionRefusesToStartWithoutSecrets() throws {
+        // Proves production mode names the missing variable instead of inventing a secret.
+        #expect(throws: ConfigError.self) {
+            _ = try ConfigLoader.resolve(defaults: try defaults(), environment: ["VOUCHER_MODE": "production", "VOUCHER_DB_PASSWORD": "pw"])
+        }
+        do {
+            _ = try ConfigLoader.resolve(defaults: try defaults(), environment: ["VOUCHER_MODE": "production", "VOUCHER_DB_PASSWORD": "pw"])
+        } catch let error as ConfigError {
+            #expect(error.description.contains("VOUCHER_JWT_SECRET"))
+        }
+        #expect(throws: ConfigError.self) {
+            _ = try ConfigLoader.resolve(defaults: try defaults(), environment: ["VOUCHER_MODE": "production", "VOUCHER_JWT_SECRET": secret40])
+        }
+        let ok = try ConfigLoader.resolve(
+            defaults: try defaults(),
+            environment: ["VOUCHER_MODE": "production", "VOUCHER_JWT_SECRET": secret40, "VOUCHER_DB_PASSWORD": "pw"])
+        #expect(ok.mode == .production)
+    }
+
+    @Test func devModeGeneratesAJWTSecret() throws {
+        // Proves dev mode starts without secrets and says that it generated one.
+        let config = try ConfigLoader.resolve(defaults: try defaults(), environment: [:], randomSecret: { secret40 })
+        #expect(config.jwt.secret == secret40)
+        #expect(config.jwt.secretWasGenerated)
+        #expect(ConfigLoader.randomSecret().utf8.count >= AppConfig.JWT.secretBytesMin)
+    }
+
+    @Test func shortJWTSecretIsRefused() throws {
+        // Proves jwt-kit's HS256 assertion can never be reached with a short key.
+        #expect(throws: ConfigError.self) {
+            _ = try ConfigLoader.resolve(defaults: try defaults(), environment: ["VOUCHER_JWT_SECRET": "short"])
+        }
+    }
+
+    @Test func badValuesAndUnknownKeysAreRefused() throws {
+        // Proves typos and out-of-range values stop the process with the key named.
+        #expect(throws: ConfigError.unknownKey(key: "http.prot")) {
+            _ = try ConfigLoader.resolve(defaults: try defaults(), environment: [:], overrides: ["http.prot": "1"], randomSecret: { secret40 })
+        }
+        #expect(throws: ConfigError.self) {
+            _ = try ConfigLoader.resolve(defaults: try defaults(), environment: ["VOUCHER_HTTP_PORT": "70000"], randomSecret: { secret40 })
+        }
+        #expect(throws: ConfigError.self) {
+            _ = try ConfigLoader.resolve(defaults: try defaults(), environment: ["VOUCHER_MODE": "staging"], randomSecret: { secret40 })
+        }
+        #expect(throws: ConfigError.self) { _ = try ConfigLoader.parseOverrides(["novalue"]) }
+    }
+}

@@ -1,0 +1,165 @@
+# Shared functions of the ops scripts. Sourced, not run.
+# Layout: everything lives under .local/<profile>/ (git-ignored): redis/, pg/, secrets.env.
+set -euo pipefail
+
+OPS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT_DIR="$(cd "$OPS_DIR/.." && pwd)"
+LOCAL_DIR="$ROOT_DIR/.local"
+# PostgreSQL major version we run; Debian 12 ships 15.
+PG_MAJOR="${VOUCHER_PG_MAJOR:-15}"
+PG_BIN="/usr/lib/postgresql/$PG_MAJOR/bin"
+
+log() { printf '[ops] %s\n' "$*" >&2; }
+die() { printf '[ops] error: %s\n' "$*" >&2; exit 1; }
+
+# Ports and folders per profile: dev (ops/run) and test (ops/test) never collide.
+profile_env() {
+    case "$1" in
+        dev)  REDIS_PORT="${VOUCHER_REDIS_PORT:-16379}"; PG_PORT="${VOUCHER_POSTGRES_PORT:-15432}" ;;
+        test) REDIS_PORT="${VOUCHER_TEST_REDIS_PORT:-26379}"; PG_PORT="${VOUCHER_TEST_PG_PORT:-25432}" ;;
+        *) die "unknown profile $1 (dev or test)" ;;
+    esac
+    PROFILE="$1"
+    PROFILE_DIR="$LOCAL_DIR/$1"
+    PG_DB="voucherrush"
+    PG_ROLE="voucher"
+}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Installs the Debian packages we need, only those missing.
+ensure_packages() {
+    local missing=()
+    command -v redis-server >/dev/null || missing+=(redis-server)
+    command -v redis-cli >/dev/null || missing+=(redis-tools)
+    command -v redis-benchmark >/dev/null || missing+=(redis-tools)
+    pkg-config --exists hiredis 2>/dev/null || missing+=(libhiredis-dev pkg-config)
+    [ -x "$PG_BIN/initdb" ] || missing+=(postgresql "postgresql-$PG_MAJOR")
+    command -v psql >/dev/null || missing+=(postgresql-client)
+    dpkg -s libpq-dev >/dev/null 2>&1 || missing+=(libpq-dev)
+    dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
+    command -v curl >/dev/null || missing+=(curl)
+    command -v openssl >/dev/null || missing+=(openssl)
+    command -v runuser >/dev/null || missing+=(util-linux)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        log "installing: ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+# Random hex of N bytes.
+random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+
+# Secrets of a profile, generated once and kept in .local/<profile>/secrets.env (git-ignored).
+load_secrets() {
+    mkdir -p "$PROFILE_DIR"
+    local file="$PROFILE_DIR/secrets.env"
+    if [ ! -s "$file" ]; then
+        umask 077
+        {
+            echo "VOUCHER_DB_PASSWORD=$(random_hex 16)"
+            echo "VOUCHER_JWT_SECRET=$(random_hex 32)"
+        } > "$file"
+    fi
+    set -a; . "$file"; set +a
+}
+
+# --- Redis -------------------------------------------------------------------------------
+
+redis_pid() { local f="$1/redis.pid"; [ -s "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+
+# start_redis DIR PORT [extra redis-server args...]
+start_redis() {
+    local dir="$1" port="$2"; shift 2
+    mkdir -p "$dir"
+    if redis_pid "$dir" >/dev/null; then log "redis already running on $port (pid $(redis_pid "$dir"))"; return 0; fi
+    redis-server "$ROOT_DIR/config/redis.conf" --port "$port" --dir "$dir" \
+        --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
+        --appendfsync "${VOUCHER_REDIS_APPENDFSYNC:-always}" "$@"
+    for _ in $(seq 1 100); do
+        redis-cli -p "$port" ping >/dev/null 2>&1 && { log "redis up on 127.0.0.1:$port"; return 0; }
+        sleep 0.05
+    done
+    die "redis did not start on $port; see $dir/redis.log"
+}
+
+stop_redis() {
+    local dir="$1" pid
+    pid="$(redis_pid "$dir" || true)"
+    [ -n "$pid" ] || return 0
+    kill "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || { log "redis stopped"; return 0; }; sleep 0.05; done
+    kill -9 "$pid" 2>/dev/null || true
+}
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+# PostgreSQL refuses to run as root: as root we run it as the unprivileged 'postgres' user
+# that Debian's package creates (or one we create), otherwise as ourselves.
+pg_os_user() {
+    if [ "$(id -u)" != 0 ]; then id -un; return; fi
+    if ! id postgres >/dev/null 2>&1; then
+        useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin postgres
+    fi
+    echo postgres
+}
+
+as_pg() {
+    local user; user="$(pg_os_user)"
+    if [ "$(id -u)" = 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+# The data folder lives under the project. As root, the 'postgres' user must be able to reach it;
+# every parent folder must be searchable, which we check instead of assuming.
+pg_data_dir() {
+    local dir="$1"
+    mkdir -p "$dir"
+    if [ "$(id -u)" = 0 ]; then
+        chown "$(pg_os_user)" "$dir"
+        if ! as_pg test -w "$dir"; then
+            die "the 'postgres' user cannot write $dir (a parent folder is not searchable by others); run: chmod o+x on the parents, or clone the project elsewhere"
+        fi
+    fi
+    echo "$dir"
+}
+
+pg_running() { [ -s "$1/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$1" status >/dev/null 2>&1; }
+
+# start_pg DIR PORT PASSWORD [fast]: initialise on first use, start, wait until it answers.
+start_pg() {
+    local dir="$1" port="$2" password="$3" mode="${4:-}"
+    dir="$(pg_data_dir "$dir")"
+    if [ ! -s "$dir/PG_VERSION" ]; then
+        local pwfile; pwfile="$(mktemp)"
+        printf '%s\n' "$password" > "$pwfile"
+        chmod 644 "$pwfile"
+        as_pg "$PG_BIN/initdb" -D "$dir" -U "$PG_ROLE" --pwfile="$pwfile" --auth=scram-sha-256 \
+            -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+        rm -f "$pwfile"
+        log "postgres initialised in $dir"
+    fi
+    if pg_running "$dir"; then log "postgres already running on $port"; return 0; fi
+    local opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=200"
+    if [ "$mode" = fast ]; then
+        # Test clusters trade crash safety for speed; nothing in them outlives a run.
+        opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    fi
+    as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -o "$opts" -w -t 60 start >/dev/null \
+        || die "postgres did not start on $port; see $dir/server.log"
+    log "postgres up on 127.0.0.1:$port"
+}
+
+stop_pg() {
+    local dir="$1"
+    pg_running "$dir" || return 0
+    as_pg "$PG_BIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null && log "postgres stopped"
+}
+
+# ensure_database PORT PASSWORD NAME
+ensure_database() {
+    local port="$1" password="$2" name="$3"
+    local exists
+    exists="$(PGPASSWORD="$password" psql -h 127.0.0.1 -p "$port" -U "$PG_ROLE" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'")"
+    [ "$exists" = 1 ] || PGPASSWORD="$password" psql -h 127.0.0.1 -p "$port" -U "$PG_ROLE" -d postgres -qc "CREATE DATABASE $name" >/dev/null
+}
