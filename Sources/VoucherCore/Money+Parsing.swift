@@ -55,6 +55,8 @@ struct YuanParts {
     /// Digits after the point, at most `Money.yuanDecimalsMax`.
     let fractionDigits: [UInt8]
 
+    /// Splits the text after sign and currency sign at the point and checks each side's syntax,
+    /// most basic problem first (characters, then missing digits, zeros, grouping, decimals).
     init(_ body: ArraySlice<UInt8>) throws(MoneyParseError) {
         let pieces = body.split(separator: ASCII.point, maxSplits: 2, omittingEmptySubsequences: false)
         guard pieces.count <= 2 else { throw .notANumber }

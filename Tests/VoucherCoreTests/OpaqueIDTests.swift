@@ -6,7 +6,9 @@ import Testing
 struct OpaqueIDTests {
     /// A generator that always answers the same word, so an id's text is predictable.
     struct ConstantGenerator: RandomNumberGenerator {
+        /// The word every call returns.
         let word: UInt64
+        /// Always `word`.
         mutating func next() -> UInt64 { word }
     }
 
