@@ -1,0 +1,74 @@
+import NIOCore
+import RedisNIO
+import Testing
+
+@Suite("Pipelining under concurrency")
+struct RedisPipelineTests {
+    @Test func tenThousandConcurrentIncrsAllLand() async throws {
+        // Proves that 10,000 concurrent callers sharing the pool each get a reply and none is lost
+        // or duplicated: the counter ends at exactly 10,000 and the replies are 1...10,000.
+        try await withSharedRedis { configuration in
+            try await withClient(configuration) { client in
+                let key = uniquePrefix("incr") + "counter"
+                let replies = try await withThrowingTaskGroup(of: Int64.self) { group in
+                    for _ in 0..<10_000 { group.addTask { try await client.incr(key) } }
+                    var replies: [Int64] = []
+                    for try await reply in group { replies.append(reply) }
+                    return replies
+                }
+                #expect(try await client.getString(key) == "10000")
+                #expect(Set(replies) == Set(1...10_000))
+                try await client.del([key])
+            }
+        }
+    }
+
+    @Test func concurrentGetsOfDistinctKeysGetTheirOwnValues() async throws {
+        // Proves that replies are matched to their own callers in order: 2,000 concurrent GETs of
+        // distinct keys each return the value written under that very key.
+        try await withSharedRedis { configuration in
+            var configuration = configuration
+            configuration.poolSize = 2
+            try await withClient(configuration) { client in
+                let prefix = uniquePrefix("get")
+                let count = 2_000
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<count { group.addTask { try await client.set("\(prefix)\(index)", to: "value-\(index)") } }
+                    try await group.waitForAll()
+                }
+                try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                    for index in 0..<count {
+                        group.addTask { (index, try await client.getString("\(prefix)\(index)")) }
+                    }
+                    for try await (index, value) in group {
+                        #expect(value == "value-\(index)")
+                    }
+                }
+                try await client.del((0..<count).map { "\(prefix)\($0)" })
+            }
+        }
+    }
+
+    @Test func timedOutCommandKeepsTheConnectionInStep() async throws {
+        // Proves that a command failing on its deadline does not shift later replies: a BLPOP that
+        // outlives its 200 ms deadline fails with .timeout, and calls sent after it on the same
+        // connection still get their own replies.
+        try await withSharedRedis { configuration in
+            var configuration = configuration
+            configuration.poolSize = 1
+            try await withClient(configuration) { client in
+                let prefix = uniquePrefix("deadline")
+                let started = ContinuousClock.now
+                await #expect(throws: RedisClientError.timeout) {
+                    _ = try await client.send(["BLPOP", prefix + "empty", "1"], timeout: .milliseconds(200))
+                }
+                #expect(ContinuousClock.now - started < .milliseconds(900))
+                try await client.set(prefix + "a", to: "A")
+                try await client.set(prefix + "b", to: "B")
+                #expect(try await client.getString(prefix + "a") == "A")
+                #expect(try await client.getString(prefix + "b") == "B")
+                try await client.del([prefix + "a", prefix + "b"])
+            }
+        }
+    }
+}
