@@ -62,7 +62,7 @@ final class RESPChannelHandler: ChannelInboundHandler {
                     throw RedisClientError.protocolError("reply without a pending command")
                 }
                 delivered += 1
-                if !head.expired { head.promise.succeed(reply) }
+                if !head.expired { head.succeed(reply) }
             }
             queue.release(delivered)
         } catch {
@@ -94,7 +94,7 @@ final class RESPChannelHandler: ChannelInboundHandler {
         while index != pending.endIndex {
             if !pending[index].expired && pending[index].deadline <= now {
                 pending[index].expired = true
-                pending[index].promise.fail(RedisClientError.timeout)
+                pending[index].fail(.timeout)
             }
             index = pending.index(after: index)
         }
@@ -118,7 +118,7 @@ final class RESPChannelHandler: ChannelInboundHandler {
 
     private func fail(_ replies: [PendingReply], with error: RedisClientError) {
         for reply in replies where !reply.expired {
-            reply.promise.fail(error)
+            reply.fail(error)
         }
         queue.release(replies.count)
     }

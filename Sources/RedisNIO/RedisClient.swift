@@ -91,7 +91,7 @@ public final class RedisClient: Sendable {
     public func send(_ command: RESPCommand, timeout: Duration? = nil) async throws -> RESPValue {
         let deadline = NIODeadline.now() + TimeAmount(timeout ?? configuration.commandTimeout)
         let connection = try pickConnection()
-        return try await connection.send(command, deadline: deadline).get()
+        return try await connection.send(command, deadline: deadline)
     }
 
     /// Sends a command given as text arguments, e.g. `send(["SET", "k", "v"])`.

@@ -22,25 +22,38 @@ final class RedisConnection: Sendable {
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
     }
 
-    /// Queues `command` for the next batch of this connection; the future completes on the
-    /// channel's event loop. Throws at once (nothing sent) on backpressure or a closed connection.
-    func send(_ command: RESPCommand, deadline: NIODeadline) throws(RedisClientError) -> EventLoopFuture<RESPValue> {
-        let eventLoop = channel.eventLoop
-        let promise = eventLoop.makePromise(of: RESPValue.self)
-        do {
-            switch try queue.enqueue(command, promise: promise, deadline: deadline) {
-            case .scheduleDrain:
-                let handler = self.handler
-                eventLoop.execute { handler.value.drain() }
-            case .batched:
-                break
+    /// Sends `command` in the next batch of this connection and waits for its reply. Throws at
+    /// once (nothing sent) on backpressure or a closed connection; otherwise the handler resumes
+    /// the caller exactly once, with the reply, `.timeout` or `.connectionClosed`.
+    func send(_ command: RESPCommand, deadline: NIODeadline) async throws -> RESPValue {
+        try await withUnsafeThrowingContinuation { continuation in
+            do {
+                try enqueue(command, waiter: .continuation(continuation), deadline: deadline)
+            } catch {
+                continuation.resume(throwing: error)
             }
+        }
+    }
+
+    /// `send` for future-based internal code (the handshake runs in a future chain on the loop).
+    func sendFuture(_ command: RESPCommand, deadline: NIODeadline) -> EventLoopFuture<RESPValue> {
+        let promise = channel.eventLoop.makePromise(of: RESPValue.self)
+        do {
+            try enqueue(command, waiter: .promise(promise), deadline: deadline)
         } catch {
-            // Nobody else holds this promise; complete it so NIO does not report a leak.
             promise.fail(error)
-            throw error
         }
         return promise.futureResult
+    }
+
+    private func enqueue(_ command: RESPCommand, waiter: PendingReply.Waiter, deadline: NIODeadline) throws(RedisClientError) {
+        switch try queue.enqueue(command, waiter: waiter, deadline: deadline) {
+        case .scheduleDrain:
+            let handler = self.handler
+            channel.eventLoop.execute { handler.value.drain() }
+        case .batched:
+            break
+        }
     }
 
     /// Commands accepted and not yet answered, for tests and metrics.

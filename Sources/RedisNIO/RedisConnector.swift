@@ -104,21 +104,14 @@ struct RedisConnector: Sendable {
         deadline: NIODeadline
     ) -> EventLoopFuture<Void> {
         let eventLoop = connection.channel.eventLoop
-        do {
-            var futures: [EventLoopFuture<Void>] = []
-            for command in commands {
-                let name = command.name
-                futures.append(
-                    try connection.send(command, deadline: deadline).flatMapThrowing { reply in
-                        if case .error(let message) = reply {
-                            throw RedisClientError.server("\(name): \(message)")
-                        }
-                    }
-                )
+        let futures = commands.map { command in
+            let name = command.name
+            return connection.sendFuture(command, deadline: deadline).flatMapThrowing { reply in
+                if case .error(let message) = reply {
+                    throw RedisClientError.server("\(name): \(message)")
+                }
             }
-            return EventLoopFuture.andAllSucceed(futures, on: eventLoop)
-        } catch {
-            return eventLoop.makeFailedFuture(error)
         }
+        return EventLoopFuture.andAllSucceed(futures, on: eventLoop)
     }
 }

@@ -37,10 +37,11 @@ final class SubmissionQueue: Sendable {
         self.state = Mutex(State(outgoing: allocator.buffer(capacity: RedisLimits.outgoingBufferCapacity), replies: []))
     }
 
-    /// Reserves a pending slot, encodes `command` into the batch and records its reply promise.
+    /// Reserves a pending slot, encodes `command` into the batch and records who waits for the reply.
+    /// On a thrown error nothing was recorded: the caller still owns `waiter`.
     func enqueue(
         _ command: RESPCommand,
-        promise: EventLoopPromise<RESPValue>,
+        waiter: PendingReply.Waiter,
         deadline: NIODeadline
     ) throws(RedisClientError) -> EnqueueOutcome {
         let previous = inFlight.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -51,7 +52,7 @@ final class SubmissionQueue: Sendable {
         let outcome = state.withLock { state -> Result<EnqueueOutcome, RedisClientError> in
             if let error = state.closedError { return .failure(error) }
             state.outgoing.writeRESPCommand(command)
-            state.replies.append(PendingReply(promise: promise, deadline: deadline))
+            state.replies.append(PendingReply(waiter: waiter, deadline: deadline))
             if state.drainScheduled { return .success(.batched) }
             state.drainScheduled = true
             return .success(.scheduleDrain)
