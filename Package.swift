@@ -165,5 +165,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Accounts and access against real PostgreSQL: registration, certification, login, sub-accounts.
+        .testTarget(
+            name: "AccountsTests",
+            dependencies: [
+                "API", "Ledger", "VoucherCore", "TestSupport", "VoucherConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -34,8 +34,7 @@ public enum VoucherApp {
         router.add(middleware: ProblemMiddleware())
         HealthController(checks: checks, registry: registry).addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
-        let accounts = AccountsRepository(client: stores.postgres, logger: logger)
-        AuthController(accounts: accounts, tokens: tokens).addRoutes(to: v1)
+        AccountsRoutes.add(to: v1, environment: .live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger))
         return router
     }
 

@@ -31,8 +31,18 @@ public struct UserRecord: Sendable, Equatable {
     public let passwordHash: String
     public let role: String
     public let isMain: Bool
+    /// The address a sub-account may be reached at; optional in the guide.
+    public let email: String?
+    /// Menu permissions of a sub-account (`Menu` raw values in the API); empty for main accounts,
+    /// which hold every permission by being main.
+    public let permissions: [String]
+    /// When the user was created, for the sub-account list.
+    public let createdAt: Date?
 
-    public init(id: String, orgID: String, username: String, phone: String?, passwordHash: String, role: String, isMain: Bool) {
+    public init(
+        id: String, orgID: String, username: String, phone: String?, passwordHash: String, role: String, isMain: Bool,
+        email: String? = nil, permissions: [String] = [], createdAt: Date? = nil
+    ) {
         self.id = id
         self.orgID = orgID
         self.username = username
@@ -40,6 +50,9 @@ public struct UserRecord: Sendable, Equatable {
         self.passwordHash = passwordHash
         self.role = role
         self.isMain = isMain
+        self.email = email
+        self.permissions = permissions
+        self.createdAt = createdAt
     }
 }
 
@@ -66,27 +79,60 @@ public struct AccountsRepository: Sendable {
                 VALUES (\(organisation.id), \(organisation.kind.rawValue), \(organisation.name), \(organisation.uscc), \(organisation.certification.rawValue))
                 """, logger: logger)
             try await insert(mainUser, tx)
+            try await tx.query("""
+                INSERT INTO password_history (user_id, password_hash, set_at) VALUES (\(mainUser.id), \(mainUser.passwordHash), now())
+                """, logger: logger)
             return true
         }
     }
 
-    private func insert(_ user: UserRecord, _ connection: PostgresConnection) async throws {
+    func insert(_ user: UserRecord, _ connection: PostgresConnection) async throws {
         try await connection.query("""
-            INSERT INTO users (id, org_id, username, phone, password_hash, role, is_main)
-            VALUES (\(user.id), \(user.orgID), \(user.username), \(user.phone), \(user.passwordHash), \(user.role), \(user.isMain))
+            INSERT INTO users (id, org_id, username, phone, email, password_hash, role, is_main, permissions)
+            VALUES (\(user.id), \(user.orgID), \(user.username), \(user.phone), \(user.email), \(user.passwordHash), \(user.role), \(user.isMain), \(user.permissions))
             """, logger: logger)
     }
 
-    /// The user with this username (case-insensitive), if any.
+    /// The columns `decodeUsers` reads, in its order.
+    static let userColumns = "id, org_id, username, phone, password_hash, role, is_main, email, permissions, created_at"
+
+    /// Decodes rows selected with `userColumns`.
+    static func decodeUsers(_ rows: PostgresRowSequence) async throws -> [UserRecord] {
+        var users: [UserRecord] = []
+        for try await (id, org, name, phone, hash, role, main, email, permissions, created) in rows.decode(
+            (String, String, String, String?, String, String, Bool, String?, [String], Date).self) {
+            users.append(UserRecord(
+                id: id, orgID: org, username: name, phone: phone, passwordHash: hash, role: role, isMain: main,
+                email: email, permissions: permissions, createdAt: created))
+        }
+        return users
+    }
+
+    /// The active user with this username (case-insensitive), if any.
     public func user(username: String) async throws -> UserRecord? {
         let rows = try await client.query("""
-            SELECT id, org_id, username, phone, password_hash, role, is_main FROM users
-            WHERE lower(username) = lower(\(username)) AND NOT disabled
+            SELECT \(unescaped: Self.userColumns) FROM users
+            WHERE lower(username) = lower(\(username)) AND NOT disabled AND deleted_at IS NULL
             """, logger: logger)
-        for try await (id, org, name, phone, hash, role, main) in rows.decode((String, String, String, String?, String, String, Bool).self) {
-            return UserRecord(id: id, orgID: org, username: name, phone: phone, passwordHash: hash, role: role, isMain: main)
-        }
-        return nil
+        return try await Self.decodeUsers(rows).first
+    }
+
+    /// The active user with this id, if any.
+    public func user(id: String) async throws -> UserRecord? {
+        let rows = try await client.query("""
+            SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(id) AND NOT disabled AND deleted_at IS NULL
+            """, logger: logger)
+        return try await Self.decodeUsers(rows).first
+    }
+
+    /// Active users with this phone (a main account's phone is unique; sub-accounts of different
+    /// organisations may share one), for SMS login.
+    public func users(phone: String) async throws -> [UserRecord] {
+        let rows = try await client.query("""
+            SELECT \(unescaped: Self.userColumns) FROM users WHERE phone = \(phone) AND NOT disabled AND deleted_at IS NULL
+            ORDER BY is_main DESC, created_at LIMIT 10
+            """, logger: logger)
+        return try await Self.decodeUsers(rows)
     }
 
     /// The organisation with this id, if any.

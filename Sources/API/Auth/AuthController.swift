@@ -1,54 +1,159 @@
 import Foundation
 import Hummingbird
-import HummingbirdBcrypt
 import Ledger
-import NIOPosix
+import VoucherCore
 
-/// `POST /v1/auth/login`: username and password for an access token.
+/// Login by password or SMS code, token refresh and logout (SPEC §7).
+///
+/// - `POST /v1/auth/login` username + password → tokens (throttled per account and address)
+/// - `POST /v1/auth/sms/send` phone → a 6-digit code by SMS (limited sends per phone)
+/// - `POST /v1/auth/sms/login` phone + code (+ username when the phone has several accounts) → tokens
+/// - `POST /v1/auth/refresh` refresh token → the next pair (the old one is spent)
+/// - `POST /v1/auth/logout` refresh token → its whole login is revoked
 struct AuthController {
-    let accounts: AccountsRepository
-    let tokens: TokenService
+    let env: AccountsEnvironment
 
     struct LoginRequest: Decodable {
         let username: String
         let password: String
     }
 
-    struct TokenResponse: ResponseEncodable {
-        let accessToken: String
-        let tokenType: String
+    struct SMSSendRequest: Decodable {
+        let phone: String
+    }
+
+    struct SMSSendResponse: ResponseEncodable {
+        let sent: Bool
         let expiresIn: Int
-        let role: String
-        let organisationId: String
+    }
+
+    struct SMSLoginRequest: Decodable {
+        let phone: String
+        let code: String
+        let username: String?
+    }
+
+    struct RefreshRequest: Decodable {
+        let refreshToken: String
     }
 
     /// One answer for unknown users and wrong passwords, so the answer does not reveal which.
     static let badCredentials = Problem(
         .unauthorized, code: "invalid_credentials",
         detail: "The username or password is wrong. Check both and try again.")
+    static let badCode = Problem(
+        .unauthorized, code: "invalid_sms_code",
+        detail: "The SMS code is wrong, used or expired. Check it, or ask for a new code.")
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("auth/login") { request, context in
-            try await login(request, context)
+        group.post("auth/login") { request, context in try await login(request, context) }
+        group.post("auth/sms/send") { request, context in try await sendCode(request, context) }
+        group.post("auth/sms/login") { request, context in try await smsLogin(request, context) }
+        group.post("auth/refresh") { request, context in
+            var request = request
+            let body = try await request.decodeAccountsBody(as: RefreshRequest.self, context: context)
+            guard !body.refreshToken.isEmpty, body.refreshToken.utf8.count <= 128 else { throw AuthProblem.invalidRefreshToken }
+            return try await Sessions(env: env).refresh(body.refreshToken)
+        }
+        group.post("auth/logout") { request, context in
+            var request = request
+            let body = try await request.decodeAccountsBody(as: RefreshRequest.self, context: context)
+            if !body.refreshToken.isEmpty, body.refreshToken.utf8.count <= 128 {
+                try await env.credentials.revokeFamily(tokenHash: Secrets.sha256Hex(body.refreshToken), now: env.clock.now())
+            }
+            return Response(status: .noContent)
         }
     }
 
     func login(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
-        let body = try await request.decode(as: LoginRequest.self, context: context)
-        guard !body.username.isEmpty, body.username.count <= 64, !body.password.isEmpty, body.password.count <= 72 else {
+        var request = request
+        let body = try await request.decodeAccountsBody(as: LoginRequest.self, context: context)
+        guard !body.username.isEmpty, body.username.count <= AccountsLimits.credentialLengthMax,
+              !body.password.isEmpty, body.password.count <= AccountsLimits.credentialLengthMax else {
             throw Self.badCredentials
         }
-        guard let user = try await accounts.user(username: body.username) else { throw Self.badCredentials }
-        // bcrypt is slow on purpose: keep it off the event loop.
-        let hash = user.passwordHash
-        let password = body.password
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
-        guard matches, let role = Role(rawValue: user.role),
-              let organisation = try await accounts.organisation(id: user.orgID) else { throw Self.badCredentials }
-        let identity = Identity(
-            userID: user.id, orgID: user.orgID, role: role,
-            certified: organisation.certification == .certified, permissions: user.isMain ? ["*"] : [])
-        let token = try await tokens.issueAccessToken(for: identity)
-        return TokenResponse(accessToken: token, tokenType: "Bearer", expiresIn: tokens.accessTokenLifetimeSeconds, role: role.rawValue, organisationId: user.orgID)
+        let throttle = LoginThrottle(env: env)
+        let address = LoginThrottle.clientAddress(request, context)
+        try await throttle.check(username: body.username, address: address)
+        let user = try await env.accounts.user(username: body.username)
+        let matches = try await Passwords(env: env).verify(body.password, hash: user?.passwordHash)
+        guard let user, matches else {
+            try await throttle.failed(username: body.username, address: address)
+            throw Self.badCredentials
+        }
+        try await throttle.succeeded(username: body.username)
+        return try await Sessions(env: env).start(for: user)
+    }
+
+    func sendCode(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.decodeAccountsBody(as: SMSSendRequest.self, context: context)
+        let phone: PhoneNumber
+        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsProblem.from(error) }
+        let now = env.clock.now()
+        let window = now.addingTimeInterval(-TimeInterval(AccountsLimits.smsSendWindowSeconds))
+        let sends = try await env.credentials.smsSends(phone: phone.digits, since: window)
+        if let last = sends.last, now.timeIntervalSince(last) < TimeInterval(AccountsLimits.smsSendIntervalSeconds) {
+            let retry = max(1, Int((TimeInterval(AccountsLimits.smsSendIntervalSeconds) - now.timeIntervalSince(last)).rounded(.up)))
+            throw Self.tooManySends(retry, "A code was sent to this phone moments ago")
+        }
+        if sends.count >= AccountsLimits.smsSendsPerWindowMax {
+            throw Self.tooManySends(AccountsLimits.smsSendWindowSeconds, "This phone has received the most codes allowed per hour")
+        }
+        // The answer is the same whether or not the phone has an account, so it reveals none;
+        // only phones with an account are sent (and charged) a code.
+        if try await !env.accounts.users(phone: phone.digits).isEmpty {
+            let code = Secrets.numericCode(digits: AccountsLimits.smsCodeDigits)
+            try await env.credentials.insertSMSCode(
+                id: OpaqueID.make(prefix: "sms"), phone: phone.digits, codeHash: Secrets.smsCodeHash(phone: phone.digits, code: code),
+                sentAt: now, expiresAt: now.addingTimeInterval(TimeInterval(AccountsLimits.smsCodeLifetimeSeconds)))
+            try await env.sms.sendLoginCode(code, to: phone)
+        }
+        return try SMSSendResponse(sent: true, expiresIn: AccountsLimits.smsCodeLifetimeSeconds)
+            .response(from: request, context: context).with(status: .accepted)
+    }
+
+    static func tooManySends(_ retry: Int, _ reason: String) -> Problem {
+        Problem(.tooManyRequests, code: "sms_rate_limited", detail: "\(reason). Wait \(retry) seconds before asking again.",
+                headers: [.retryAfter: String(retry)], extensions: ["retryAfterSeconds": .int(Int64(retry))])
+    }
+
+    func smsLogin(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
+        var request = request
+        let body = try await request.decodeAccountsBody(as: SMSLoginRequest.self, context: context)
+        let phone: PhoneNumber
+        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsProblem.from(error) }
+        guard body.code.utf8.count == AccountsLimits.smsCodeDigits, body.code.utf8.allSatisfy({ (48...57).contains($0) }) else {
+            throw AccountsProblem.invalid("sms_code_malformed", "The SMS code has \(AccountsLimits.smsCodeDigits) digits; type it as received.")
+        }
+        let users = try await env.accounts.users(phone: phone.digits)
+        let chosen = body.username.map { name in users.filter { $0.username.lowercased() == name.lowercased() } } ?? users
+        // Ask for the username before the code is spent, so the user can retry with the same code.
+        guard chosen.count <= 1 else {
+            throw Problem(.conflict, code: "phone_ambiguous",
+                          detail: "Several accounts use this phone. Send the username with the code, or log in with the password.")
+        }
+        let check = try await env.credentials.checkSMSCode(
+            phone: phone.digits, codeHash: Secrets.smsCodeHash(phone: phone.digits, code: body.code),
+            now: env.clock.now(), attemptsMax: AccountsLimits.smsAttemptsMax)
+        switch check {
+        case .accepted: break
+        case .wrong(let left):
+            var problem = Self.badCode
+            problem.extensions["attemptsLeft"] = .int(Int64(left))
+            throw problem
+        case .noLiveCode: throw Self.badCode
+        }
+        guard let user = chosen.first else { throw Self.badCode }
+        return try await Sessions(env: env).start(for: user)
+    }
+}
+
+extension Response {
+    /// The same response with another status (202 for an accepted send).
+    func with(status: HTTPResponse.Status) -> Response {
+        var response = self
+        response.status = status
+        return response
     }
 }

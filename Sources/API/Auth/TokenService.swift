@@ -58,6 +58,12 @@ enum AuthProblem {
         .unauthorized, code: "token_expired",
         detail: "The access token has expired. Refresh it or log in again.",
         headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+    static let invalidRefreshToken = Problem(
+        .unauthorized, code: "invalid_refresh_token",
+        detail: "The refresh token is unknown, expired or revoked. Log in again.")
+    static let refreshTokenReused = Problem(
+        .unauthorized, code: "refresh_token_reused",
+        detail: "This refresh token was used already, so every session of its login is now revoked. Log in again.")
     static func wrongRole(_ allowed: [Role]) -> Problem {
         Problem(.forbidden, code: "forbidden_role",
                 detail: "This route is for \(allowed.map(\.rawValue).joined(separator: " or ")) accounts. Log in with such an account.")

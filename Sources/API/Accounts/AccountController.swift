@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import Ledger
+import VoucherCore
+
+/// The signed-in user's own account.
+///
+/// - `GET /v1/account/me` (any role) who I am, my organisation and its certification
+/// - `PUT /v1/account/password` (any role) change my password (current one required; policy and history)
+struct AccountController {
+    let env: AccountsEnvironment
+
+    struct MeResponse: ResponseEncodable {
+        let userId: String
+        let username: String
+        let phone: String?
+        let email: String?
+        let role: String
+        let mainAccount: Bool
+        let permissions: [String]
+        let organisationId: String
+        let organisationName: String
+        let certification: String
+    }
+
+    struct ChangePasswordRequest: Decodable {
+        let currentPassword: String
+        let newPassword: String
+        let newPasswordConfirmation: String
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("account/me") { _, context in
+            let identity = try context.requireIdentity()
+            guard let user = try await env.accounts.user(id: identity.userID),
+                  let organisation = try await env.accounts.organisation(id: identity.orgID) else { throw AuthProblem.invalidToken }
+            return MeResponse(
+                userId: user.id, username: user.username, phone: user.phone, email: user.email, role: user.role,
+                mainAccount: user.isMain, permissions: identity.permissions, organisationId: organisation.id,
+                organisationName: organisation.name, certification: organisation.certification.rawValue)
+        }
+        group.put("account/password") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let body = try await request.decodeAccountsBody(as: ChangePasswordRequest.self, context: context)
+            guard let user = try await env.accounts.user(id: identity.userID) else { throw AuthProblem.invalidToken }
+            let passwords = Passwords(env: env)
+            guard body.currentPassword.count <= AccountsLimits.credentialLengthMax,
+                  try await passwords.verify(body.currentPassword, hash: user.passwordHash) else {
+                throw AccountsProblem.wrongCurrentPassword
+            }
+            try await passwords.checkNew(
+                body.newPassword, confirmation: body.newPasswordConfirmation, username: user.username,
+                phone: try? user.phone.map { try PhoneNumber(validating: $0) }, userID: user.id)
+            _ = try await env.credentials.setPassword(
+                userID: user.id, orgID: user.orgID, hash: try await passwords.hash(body.newPassword), now: env.clock.now())
+            return Response(status: .noContent)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// Menus of the workbench (应用内权限配置): a sub-account sees and calls only the menus its main
+/// account granted. Routes name the menu they belong to, and `requireMenu` enforces it.
+public enum MenuPermission: String, Sendable, Codable, CaseIterable {
+    /// 我的企业: the organisation's details and certification state.
+    case organisation
+    /// 我的待办: the approvals inbox.
+    case inbox
+    /// 商品管理: product listings.
+    case products
+    /// 订单管理: orders.
+    case orders
+    /// 服务券: vouchers and campaigns.
+    case vouchers
+    /// 兑付: redemptions and payouts.
+    case redemptions
+    /// 收款账号: payee bank accounts.
+    case payeeAccounts = "payee_accounts"
+    /// 专家管理: experts.
+    case experts
+    /// 我的评价: reviews.
+    case reviews
+}
+
+extension Identity {
+    /// The wildcard permission of main and operator-side accounts.
+    public static let allPermissions = "*"
+
+    /// Whether this identity may use `menu`.
+    public func may(_ menu: MenuPermission) -> Bool {
+        permissions.contains(Identity.allPermissions) || permissions.contains(menu.rawValue)
+    }
+
+    /// Main accounts (and operator-side accounts, which have no sub-accounts) hold the wildcard.
+    public var isMainAccount: Bool { permissions.contains(Identity.allPermissions) }
+}
+
+extension AppRequestContext {
+    /// The caller's identity when it has one of `roles` (any when empty) and the `menu`
+    /// permission: 401 without a token, 403 for a wrong role or a missing permission.
+    public func requireMenu(_ menu: MenuPermission, roles: Role...) throws -> Identity {
+        guard let identity else { throw AuthProblem.missingToken }
+        guard roles.isEmpty || roles.contains(identity.role) else { throw AuthProblem.wrongRole(roles) }
+        guard identity.may(menu) else { throw AccountsProblem.menuForbidden(menu) }
+        return identity
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import Hummingbird
+import Ledger
+import NIOCore
+import VoucherCore
+
+/// Self-registration of enterprises and providers in two resumable steps, the demand survey, and
+/// submission for certification (SPEC §7).
+///
+/// - `POST /v1/registrations` (anyone) step one: account → organisation in `draft` + tokens
+/// - `GET /v1/registrations/me` (main account) the draft, what is missing, the certification state
+/// - `PUT /v1/registrations/me/details` (main account) save step two (partial saves allowed)
+/// - `PUT /v1/registrations/me/licence` (main account) the licence image, raw JPG/PNG ≤ 10 MB
+/// - `POST /v1/registrations/me/submit` (main account) → `under_review` + a certification application
+/// - `PUT /v1/organisations/me/survey` (enterprise main account) the demand survey (企业需求收集)
+/// - `GET /v1/organisations/me/survey` (enterprise, menu organisation)
+/// - `GET /v1/organisations/me` (enterprise/provider, menu organisation) the organisation and its state
+struct RegistrationController {
+    let env: AccountsEnvironment
+
+    struct RegisterRequest: Decodable {
+        let role: String
+        let username: String
+        let phone: String
+        let password: String
+        let passwordConfirmation: String
+        let consent: Bool
+    }
+
+    struct RegisterResponse: ResponseEncodable {
+        let organisationId: String
+        let userId: String
+        let certification: String
+        let session: TokenResponse
+    }
+
+    struct DraftResponse: ResponseEncodable {
+        let organisationId: String
+        let kind: String
+        let certification: String
+        let details: OrganisationDetails
+        let licence: LicenceInfo?
+        let surveyAnswered: Bool
+        /// Fields still needed before submitting (the survey counts for enterprises).
+        let missing: [String]
+        let submittedAt: Date?
+    }
+
+    struct LicenceInfo: Encodable, Sendable {
+        let sha256: String
+    }
+
+    struct SubmitResponse: ResponseEncodable {
+        let applicationId: String
+        let certification: String
+    }
+
+    struct SurveyBody: Codable, Sendable, ResponseEncodable {
+        let companyName: String
+        let city: String
+        let companyType: String
+        let answers: [String: JSONValue]?
+    }
+
+    struct OrganisationResponse: ResponseEncodable {
+        let id: String
+        let kind: String
+        let name: String
+        let unifiedSocialCreditCode: String?
+        let certification: String
+        /// The sentence the workbench shows while certification is pending.
+        let statusText: String
+    }
+
+    /// Id prefixes.
+    static let orgPrefix = "org"
+    static let userPrefix = "usr"
+
+    /// The seven company types of the survey (企业类型).
+    static let companyTypes = ["private", "foreign", "collective", "state_owned", "joint_stock", "hk_macao_taiwan", "joint_venture"]
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("registrations") { request, context in
+            var request = request
+            let body = try await request.decodeAccountsBody(as: RegisterRequest.self, context: context)
+            let response = try await register(body)
+            return try response.response(from: request, context: context).with(status: .created)
+        }
+        group.get("registrations/me") { _, context in
+            try await draft(try mainAccount(context))
+        }
+        group.put("registrations/me/details") { request, context in
+            let identity = try mainAccount(context)
+            var request = request
+            let details = try await request.decodeAccountsBody(as: OrganisationDetails.self, context: context)
+            try details.validateFormats()
+            let uscc = try details.unifiedSocialCreditCode.map { code in
+                do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible { throw AccountsProblem.from(error) }
+            }
+            var stored = details
+            stored.unifiedSocialCreditCode = uscc
+            try await env.registration.saveProfile(orgID: identity.orgID, ProfileRecord(
+                name: stored.name, uscc: uscc, contactName: stored.contactName, contactPhone: stored.contactPhone,
+                licenceSHA256: nil, detailsJSON: try StoredJSON.encode(stored)), now: env.clock.now())
+            return try await draft(identity)
+        }
+        group.put("registrations/me/licence") { request, context in
+            let identity = try mainAccount(context)
+            var request = request
+            let stored = try await storeImage(&request)
+            try await env.registration.recordFile(sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes)
+            try await env.registration.setLicence(orgID: identity.orgID, sha256: stored.sha256, now: env.clock.now())
+            return stored
+        }
+        group.post("registrations/me/submit") { request, context in
+            let identity = try mainAccount(context)
+            let response = try await submit(identity)
+            return try response.response(from: request, context: context).with(status: .accepted)
+        }
+        group.put("organisations/me/survey") { request, context in
+            let identity = try mainAccount(context, roles: .enterprise)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: SurveyBody.self, context: context)
+            try OrganisationDetails.text(body.companyName, "companyName", max: DetailLimits.nameMax)
+            try OrganisationDetails.text(body.city, "city", max: 50)
+            guard Self.companyTypes.contains(body.companyType) else {
+                throw AccountsProblem.invalid("company_type_invalid", "companyType must be one of: \(Self.companyTypes.joined(separator: ", ")).")
+            }
+            let answers = try StoredJSON.encode(body.answers ?? [:])
+            guard answers.utf8.count <= AccountsLimits.flexibleSectionBytesMax else {
+                throw AccountsProblem.invalid("field_invalid", "answers is larger than \(AccountsLimits.flexibleSectionBytesMax) bytes; shorten it.")
+            }
+            try await env.registration.saveSurvey(orgID: identity.orgID, SurveyRecord(
+                companyName: body.companyName, city: body.city, companyType: body.companyType, answersJSON: answers, answeredAt: env.clock.now()))
+            return body
+        }
+        group.get("organisations/me/survey") { _, context in
+            let identity = try context.requireMenu(.organisation, roles: .enterprise)
+            guard let survey = try await env.registration.survey(orgID: identity.orgID) else { throw AccountsProblem.notFound }
+            return SurveyBody(
+                companyName: survey.companyName, city: survey.city, companyType: survey.companyType,
+                answers: try StoredJSON.decode([String: JSONValue].self, from: survey.answersJSON))
+        }
+        group.get("organisations/me") { _, context in
+            let identity = try context.requireMenu(.organisation, roles: .enterprise, .provider)
+            guard let organisation = try await env.accounts.organisation(id: identity.orgID) else { throw AccountsProblem.notFound }
+            return OrganisationResponse(
+                id: organisation.id, kind: organisation.kind.rawValue, name: organisation.name, unifiedSocialCreditCode: organisation.uscc,
+                certification: organisation.certification.rawValue, statusText: Self.statusText(organisation.certification))
+        }
+    }
+
+    static func statusText(_ state: OrganisationRecord.Certification) -> String {
+        switch state {
+        case .draft: "Registration is not submitted yet; complete the details and submit them."
+        case .underReview: "您的企业认证正在审批中，请耐心等待 (certification is under review)."
+        case .certified: "Certified."
+        case .rejected: "Certification was rejected; see the reason in the inbox, correct the details and submit again."
+        }
+    }
+
+    /// An enterprise or provider main account, or 401/403.
+    func mainAccount(_ context: AppRequestContext, roles: Role...) throws -> Identity {
+        let identity = try context.requireIdentity()
+        let allowed = roles.isEmpty ? [Role.enterprise, .provider] : roles
+        guard allowed.contains(identity.role) else { throw AuthProblem.wrongRole(allowed) }
+        guard identity.isMainAccount else { throw AccountsProblem.mainAccountOnly }
+        return identity
+    }
+
+    func register(_ body: RegisterRequest) async throws -> RegisterResponse {
+        guard let role = Role(rawValue: body.role), role == .enterprise || role == .provider else {
+            throw AccountsProblem.invalid("role_invalid", "role must be enterprise or provider; operator-side accounts are created by the platform.")
+        }
+        let username: SubAccountUsername
+        let phone: PhoneNumber
+        do { username = try SubAccountUsername(validating: body.username) } catch { throw AccountsProblem.from(error) }
+        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsProblem.from(error) }
+        let passwords = Passwords(env: env)
+        try await passwords.checkNew(body.password, confirmation: body.passwordConfirmation, username: username.value, phone: phone, userID: nil)
+        guard body.consent else { throw AccountsProblem.consentRequired }
+        let orgID = OpaqueID.make(prefix: Self.orgPrefix)
+        let user = UserRecord(
+            id: OpaqueID.make(prefix: Self.userPrefix), orgID: orgID, username: username.value, phone: phone.digits,
+            passwordHash: try await passwords.hash(body.password), role: role.rawValue, isMain: true)
+        // The name is a placeholder until step two gives the real one.
+        let organisation = OrganisationRecord(
+            id: orgID, kind: role == .enterprise ? .enterprise : .provider, name: username.value, uscc: nil, certification: .draft)
+        try await env.registration.register(organisation, mainUser: user, now: env.clock.now())
+        let session = try await Sessions(env: env).start(for: user)
+        return RegisterResponse(organisationId: orgID, userId: user.id, certification: "draft", session: session)
+    }
+
+    func draft(_ identity: Identity) async throws -> DraftResponse {
+        guard let organisation = try await env.accounts.organisation(id: identity.orgID) else { throw AccountsProblem.notFound }
+        let profile = try await env.registration.profile(orgID: identity.orgID)
+        let details = try profile.map { try StoredJSON.decode(OrganisationDetails.self, from: $0.detailsJSON) } ?? OrganisationDetails()
+        let answered = organisation.kind == .enterprise ? try await env.registration.survey(orgID: identity.orgID) != nil : true
+        var missing = details.missingFields(kind: organisation.kind, hasLicence: profile?.licenceSHA256 != nil)
+        if !answered { missing.append("survey") }
+        return DraftResponse(
+            organisationId: organisation.id, kind: organisation.kind.rawValue, certification: organisation.certification.rawValue,
+            details: details, licence: profile?.licenceSHA256.map(LicenceInfo.init), surveyAnswered: answered, missing: missing,
+            submittedAt: profile?.submittedAt)
+    }
+
+    func submit(_ identity: Identity) async throws -> SubmitResponse {
+        let draft = try await draft(identity)
+        guard draft.missing.isEmpty else {
+            if draft.missing == ["survey"] { throw AccountsLedgerError.surveyMissing }
+            throw Problem(.unprocessableContent, code: "registration_incomplete",
+                          detail: "Some details are missing: \(draft.missing.joined(separator: ", ")). Save them, then submit again.")
+        }
+        guard let user = try await env.accounts.user(id: identity.userID) else { throw AccountsProblem.notFound }
+        let title = "企业认证 " + (draft.details.name ?? user.username)
+        let application = NewApproval(
+            type: CertificationEffect.type, title: String(title.prefix(100)), applicantUserID: user.id, applicantName: user.username,
+            orgID: identity.orgID, subjectID: identity.orgID, stageRoles: CertificationEffect.stageRoles)
+        let id = try await env.registration.submit(orgID: identity.orgID, application: application, now: env.clock.now())
+        return SubmitResponse(applicationId: id, certification: "under_review")
+    }
+
+    static let fileTooLarge = Problem(.contentTooLarge, code: "file_too_large", detail: "The file is larger than 10 MB. Send a smaller image.")
+
+    /// Reads an image body of at most 10 MB, checks it is JPG or PNG by content, stores it.
+    func storeImage(_ request: inout Request) async throws -> StoredFile {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: AccountsLimits.uploadBytesMax)
+        } catch is NIOTooManyBytesError {
+            throw Self.fileTooLarge
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Self.fileTooLarge
+        }
+        let bytes = Array(buffer.readableBytesView)
+        guard !bytes.isEmpty else { throw AccountsProblem.invalid("file_empty", "The body is empty. Send the licence image as the request body.") }
+        guard let mediaType = ImageFormat.sniff(bytes) else {
+            throw Problem(.unsupportedMediaType, code: "file_type_unsupported",
+                          detail: "The file is not a JPG or PNG image by its content. Send the licence as JPG, JPEG or PNG.")
+        }
+        return try await env.files.store(bytes, mediaType: mediaType)
+    }
+}
+
+extension StoredFile: ResponseEncodable {}

@@ -1,0 +1,179 @@
+import Foundation
+import Hummingbird
+import Ledger
+import VoucherCore
+
+/// The inbox (我的待办) over the generic approvals module.
+///
+/// - `GET /v1/approvals/waiting` pending applications whose current stage is my role (待我审批)
+/// - `GET /v1/approvals/mine` applications I filed (我的申请)
+/// - `GET /v1/approvals/history` applications I decided on or withdrew
+///   (all three: `createdFrom`, `createdTo` RFC 3339, `title`, `applicant`, `page`, `pageSize`)
+/// - `GET /v1/approvals/{id}` one application with its stages and decisions
+/// - `POST /v1/approvals/{id}/approve` `{reason?}` (the current stage's role)
+/// - `POST /v1/approvals/{id}/reject` `{reason}` (the current stage's role; reason required)
+/// - `POST /v1/approvals/{id}/withdraw` (撤销; the applicant, while pending)
+///
+/// Every route needs the inbox menu. An application is visible to its organisation and to the
+/// roles of its chain; anyone else gets 404.
+struct ApprovalsController {
+    let env: AccountsEnvironment
+
+    struct Item: ResponseEncodable, Sendable {
+        let id: String
+        let type: String
+        let title: String
+        let status: String
+        let applicant: String
+        let applicantId: String
+        let organisationId: String
+        let stages: [String]
+        let currentStage: Int
+        let waitingForRole: String?
+        let createdAt: Date
+        let updatedAt: Date
+        let closedAt: Date?
+        let decisions: [Decision]?
+
+        init(_ record: ApprovalRecord, decisions: [ApprovalDecisionRecord]? = nil) {
+            id = record.id
+            type = record.type
+            title = record.title
+            status = record.status.rawValue
+            applicant = record.applicantName
+            applicantId = record.applicantUserID
+            organisationId = record.orgID
+            stages = record.stageRoles
+            currentStage = record.currentStage
+            waitingForRole = record.waitingForRole
+            createdAt = record.createdAt
+            updatedAt = record.updatedAt
+            closedAt = record.closedAt
+            self.decisions = decisions?.map(Decision.init)
+        }
+    }
+
+    struct Decision: Encodable, Sendable {
+        let stage: Int
+        let role: String
+        let decider: String
+        let decision: String
+        let reason: String?
+        let decidedAt: Date
+
+        init(_ record: ApprovalDecisionRecord) {
+            stage = record.stage
+            role = record.role
+            decider = record.deciderName
+            decision = record.decision.rawValue
+            reason = record.reason
+            decidedAt = record.decidedAt
+        }
+    }
+
+    struct DecisionRequest: Decodable {
+        let reason: String?
+    }
+
+    /// Roles that decide applications; they work for the platform, across organisations.
+    static let deciderRoles: [Role] = [.operator, .expert, .authority, .auditor, .finance]
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let approvals = group.group("approvals")
+        approvals.get("waiting") { request, context in
+            let identity = try context.requireMenu(.inbox)
+            return try await list(.waiting(role: identity.role.rawValue), request)
+        }
+        approvals.get("mine") { request, context in
+            let identity = try context.requireMenu(.inbox)
+            return try await list(.mine(userID: identity.userID), request)
+        }
+        approvals.get("history") { request, context in
+            let identity = try context.requireMenu(.inbox)
+            return try await list(.history(userID: identity.userID), request)
+        }
+        approvals.get(":id") { _, context in
+            let identity = try context.requireMenu(.inbox)
+            let (record, decisions) = try await visible(context, identity)
+            return Item(record, decisions: decisions)
+        }
+        approvals.post(":id/approve") { request, context in
+            try await decide(request, context, approve: true)
+        }
+        approvals.post(":id/reject") { request, context in
+            try await decide(request, context, approve: false)
+        }
+        approvals.post(":id/withdraw") { _, context in
+            let identity = try context.requireMenu(.inbox)
+            let (record, _) = try await visible(context, identity)
+            let actor = try await actor(identity)
+            return Item(try await env.approvals.withdraw(id: record.id, by: actor, now: env.clock.now()))
+        }
+    }
+
+    func list(_ box: ApprovalsRepository.Box, _ request: Request) async throws -> Page<Item> {
+        let query = PageRequest.query(request)
+        let page = try PageRequest(query)
+        let filter = ApprovalFilter(
+            createdFrom: try Self.time(query["createdFrom"], "createdFrom"), createdTo: try Self.time(query["createdTo"], "createdTo"),
+            title: try Self.text(query["title"], "title"), applicant: try Self.text(query["applicant"], "applicant"),
+            page: page.page, pageSize: page.pageSize)
+        let result = try await env.approvals.list(box, filter: filter)
+        return Page(items: result.items.map { Item($0) }, page: page.page, pageSize: page.pageSize, total: result.total)
+    }
+
+    func decide(_ request: Request, _ context: AppRequestContext, approve: Bool) async throws -> Item {
+        let identity = try context.requireMenu(.inbox)
+        guard Self.deciderRoles.contains(identity.role) else { throw AuthProblem.wrongRole(Self.deciderRoles) }
+        var request = request
+        let body = try await request.decodeAccountsBody(as: DecisionRequest.self, context: context)
+        let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let reason, reason.count > AccountsLimits.reasonLengthMax {
+            throw AccountsProblem.invalid("reason_too_long", "The reason is longer than \(AccountsLimits.reasonLengthMax) characters; shorten it.")
+        }
+        if !approve, reason?.isEmpty ?? true {
+            throw AccountsProblem.invalid("reason_required", "A rejection needs a reason the applicant can act on; send it in reason.")
+        }
+        let (record, _) = try await visible(context, identity)
+        let actor = try await actor(identity)
+        let decided = try await env.approvals.decide(
+            id: record.id, by: actor, approve: approve, reason: (reason?.isEmpty ?? true) ? nil : reason, now: env.clock.now())
+        return Item(decided)
+    }
+
+    /// The application named in the path if the caller may see it: its own organisation's, or
+    /// one whose chain includes the caller's role. Otherwise 404, as for a missing one.
+    func visible(_ context: AppRequestContext, _ identity: Identity) async throws -> (ApprovalRecord, [ApprovalDecisionRecord]) {
+        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: ApprovalsRepository.idPrefix),
+              let (record, decisions) = try await env.approvals.application(id: id) else { throw ApprovalsLedgerError.notFound }
+        let ownOrganisation = record.orgID == identity.orgID
+        let inChain = Self.deciderRoles.contains(identity.role) && record.stageRoles.contains(identity.role.rawValue)
+        guard ownOrganisation || inChain else { throw ApprovalsLedgerError.notFound }
+        return (record, decisions)
+    }
+
+    func actor(_ identity: Identity) async throws -> ApprovalsRepository.Actor {
+        guard let user = try await env.accounts.user(id: identity.userID) else { throw AuthProblem.invalidToken }
+        return ApprovalsRepository.Actor(userID: user.id, name: user.username, role: identity.role.rawValue)
+    }
+
+    static func time(_ text: String?, _ field: String) throws -> Date? {
+        guard let text else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = formatter.date(from: text) ?? fractional.date(from: text) else {
+            throw AccountsProblem.invalid("invalid_time", "\(field) must be an RFC 3339 time with an offset, such as 2026-12-01T10:00:00+08:00.")
+        }
+        return date
+    }
+
+    static func text(_ text: String?, _ field: String) throws -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        guard text.count <= AccountsLimits.filterTextLengthMax else {
+            throw AccountsProblem.invalid("invalid_filter", "\(field) is longer than \(AccountsLimits.filterTextLengthMax) characters; shorten it.")
+        }
+        return text
+    }
+}

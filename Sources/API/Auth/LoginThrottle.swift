@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import Ledger
+
+/// Slows password guessing: too many failed logins of one account, or from one client address,
+/// within a sliding window answer 429 until the oldest failure leaves the window.
+struct LoginThrottle: Sendable {
+    let env: AccountsEnvironment
+
+    static func accountKey(_ username: String) -> String { "account:" + username.lowercased() }
+    static func addressKey(_ address: String) -> String { "address:" + address }
+
+    /// The client's address: the first `X-Forwarded-For` hop (or `X-Real-IP`) when the trusted
+    /// reverse proxy sets one, else the socket's peer. Nil when unknown, and then only the account
+    /// is throttled, because one shared "unknown" bucket would let anyone lock everyone out.
+    /// A forged header only escapes the per-address count; the per-account count still holds.
+    static func clientAddress(_ request: Request, _ context: AppRequestContext) -> String? {
+        var address: String? = context.clientAddress
+        let forwarded = request.headers.first { $0.name.canonicalName == "x-forwarded-for" }?.value
+        let real = request.headers.first { $0.name.canonicalName == "x-real-ip" }?.value
+        if let hop = (forwarded?.split(separator: ",").first).map(String.init) ?? real {
+            address = hop.trimmingCharacters(in: .whitespaces)
+        }
+        guard let address, !address.isEmpty, address.utf8.count <= 64 else { return nil }
+        return address
+    }
+
+    /// The keys a login attempt counts under.
+    static func keys(username: String, address: String?) -> [String] {
+        [accountKey(username)] + (address.map { [addressKey($0)] } ?? [])
+    }
+
+    /// Throws 429 when the account or the address has used up its failures.
+    func check(username: String, address: String?) async throws {
+        let now = env.clock.now()
+        let since = now.addingTimeInterval(-TimeInterval(AccountsLimits.loginFailureWindowSeconds))
+        let counts = try await env.credentials.loginFailures(keys: Self.keys(username: username, address: address), since: since)
+        let account = Self.accountKey(username)
+        var blocked: String?
+        if counts[account, default: 0] >= AccountsLimits.loginFailuresPerAccountMax { blocked = account }
+        if let address, counts[Self.addressKey(address), default: 0] >= AccountsLimits.loginFailuresPerAddressMax { blocked = Self.addressKey(address) }
+        guard let blocked else { return }
+        let oldest = try await env.credentials.oldestLoginFailure(key: blocked, since: since) ?? now
+        let retry = max(1, Int((oldest.timeIntervalSince(now) + TimeInterval(AccountsLimits.loginFailureWindowSeconds)).rounded(.up)))
+        throw Problem(
+            .tooManyRequests, code: "too_many_failed_logins",
+            detail: "Too many failed logins for this account or address. Wait \(retry) seconds, or log in with an SMS code.",
+            headers: [.retryAfter: String(retry)], extensions: ["retryAfterSeconds": .int(Int64(retry))])
+    }
+
+    func failed(username: String, address: String?) async throws {
+        try await env.credentials.recordLoginFailure(keys: Self.keys(username: username, address: address), now: env.clock.now())
+    }
+
+    func succeeded(username: String) async throws {
+        try await env.credentials.clearLoginFailures(key: Self.accountKey(username))
+    }
+}

@@ -1,0 +1,195 @@
+import API
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Ledger
+import Logging
+import PostgresNIO
+import Synchronization
+import Testing
+import TestSupport
+import VoucherConfig
+import VoucherCore
+
+/// A clock the test moves by hand, so expiry and windows are tested without waiting. It starts
+/// at the real time because access tokens are verified against the wall clock.
+final class ManualClock: AccountsClock {
+    private let current: Mutex<Date>
+
+    init(_ start: Date = Date()) {
+        current = Mutex(start)
+    }
+
+    func now() -> Date { current.withLock { $0 } }
+
+    func advance(seconds: Int) {
+        current.withLock { $0 = $0.addingTimeInterval(TimeInterval(seconds)) }
+    }
+}
+
+/// An SMS sender that keeps the codes for the test to read.
+final class CapturingSMS: SMSSender {
+    private let sent = Mutex<[(phone: String, code: String)]>([])
+
+    func sendLoginCode(_ code: String, to phone: PhoneNumber) async throws {
+        sent.withLock { $0.append((phone.digits, code)) }
+    }
+
+    func lastCode(for phone: String) -> String? {
+        sent.withLock { list in list.last { $0.phone == phone }?.code }
+    }
+
+    var count: Int { sent.withLock { $0.count } }
+}
+
+/// One HTTP answer, decoded as a JSON object when it is one.
+struct Answer {
+    let status: HTTPResponse.Status
+    let json: [String: Any]
+    let headers: HTTPFields
+
+    var code: String? { json["code"] as? String }
+    func string(_ key: String) -> String? { json[key] as? String }
+}
+
+/// The world of one test: a fresh migrated database, the accounts routes over it with a manual
+/// clock, a capturing SMS sender, a cheap bcrypt cost and files in a folder of its own.
+struct AccountsWorld {
+    let client: any TestClientProtocol
+    let postgres: PostgresClient
+    let clock: ManualClock
+    let sms: CapturingSMS
+    let environment: AccountsEnvironment
+
+    /// bcrypt's lowest cost keeps the many hashes of these tests fast; the rule is the same.
+    static let testBcryptCost: UInt8 = 4
+
+    static func run(_ body: @escaping @Sendable (AccountsWorld) async throws -> Void) async throws {
+        try await TestDatabase.with { postgres, config in
+            let clock = ManualClock()
+            let sms = CapturingSMS()
+            let tokens = await TokenService(config: config.jwt)
+            let folder = TestEnvironment.stateDirectory + "/files-" + UUID().uuidString
+            let environment = AccountsEnvironment(
+                postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: clock, sms: sms,
+                files: LocalDiskFileStore(root: folder), bcryptCost: testBcryptCost, logger: TestEnvironment.logger)
+            let app = Application(router: AccountsRoutes.standaloneRouter(environment: environment), logger: TestEnvironment.logger)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            try await app.test(.router) { client in
+                try await body(AccountsWorld(client: client, postgres: postgres, clock: clock, sms: sms, environment: environment))
+            }
+        }
+    }
+
+    /// Sends a request with an optional JSON body and bearer token.
+    @discardableResult
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil, token: String? = nil,
+        headers extra: HTTPFields = [:], body raw: [UInt8]? = nil
+    ) async throws -> Answer {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var buffer: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        } else if let raw {
+            buffer = ByteBuffer(bytes: raw)
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: buffer) { response in
+            let data = Data(response.body.readableBytesView)
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            return Answer(status: response.status, json: object, headers: response.headers)
+        }
+    }
+
+    /// Logs in by password and returns the answer (tokens inside on success).
+    func login(_ username: String, _ password: String, address: String? = nil) async throws -> Answer {
+        var headers: HTTPFields = [:]
+        if let address { headers[.init("X-Forwarded-For")!] = address }
+        return try await call(.post, "/v1/auth/login", json: ["username": username, "password": password], headers: headers)
+    }
+
+    /// The access token of a successful login; records a test failure otherwise.
+    func token(_ username: String, _ password: String) async throws -> String {
+        let answer = try await login(username, password)
+        #expect(answer.status == .ok, "login of \(username): \(answer.json)")
+        return answer.string("accessToken") ?? ""
+    }
+
+    /// An operator-side account made the way `voucherctl user create` makes it.
+    func makePlatformUser(_ role: Role, _ username: String, phone: String, password: String = "Review#2026x") async throws -> String {
+        let created = try await AccountsProvisioning(environment: environment)
+            .createPlatformUser(role: role, username: username, phone: phone, password: password)
+        #expect(created)
+        return try await token(username, password)
+    }
+
+    /// Step one of registration; returns the main account's access token.
+    func register(_ role: String, _ username: String, phone: String, password: String = "Secret#2026") async throws -> String {
+        let answer = try await call(.post, "/v1/registrations", json: [
+            "role": role, "username": username, "phone": phone, "password": password, "passwordConfirmation": password, "consent": true,
+        ])
+        #expect(answer.status == .created, "register \(username): \(answer.json)")
+        return (answer.json["session"] as? [String: Any])?["accessToken"] as? String ?? ""
+    }
+
+    /// A complete enterprise registration, ready to submit, with the survey answered.
+    func prepareEnterprise(_ token: String, name: String = "测试制造有限公司", uscc: String = "91350100M000100Y43") async throws {
+        var details = Self.enterpriseDetails
+        details["name"] = name
+        details["unifiedSocialCreditCode"] = uscc
+        let saved = try await call(.put, "/v1/registrations/me/details", json: details, token: token)
+        #expect(saved.status == .ok, "details: \(saved.json)")
+        let licence = try await call(.put, "/v1/registrations/me/licence", token: token, body: Self.png)
+        #expect(licence.status == .ok, "licence: \(licence.json)")
+        let survey = try await call(.put, "/v1/organisations/me/survey", json: [
+            "companyName": name, "city": "福州市", "companyType": "private", "answers": ["needs": ["上云用云"]],
+        ], token: token)
+        #expect(survey.status == .ok, "survey: \(survey.json)")
+    }
+
+    /// Registers, prepares, submits and has `operatorToken` approve an enterprise; returns the
+    /// main account's fresh (certified) token.
+    func certifiedEnterprise(_ username: String, phone: String, uscc: String, operatorToken: String) async throws -> String {
+        let token = try await register("enterprise", username, phone: phone)
+        try await prepareEnterprise(token, uscc: uscc)
+        let submitted = try await call(.post, "/v1/registrations/me/submit", token: token)
+        #expect(submitted.status == .accepted, "submit: \(submitted.json)")
+        let id = submitted.string("applicationId") ?? ""
+        let approved = try await call(.post, "/v1/approvals/\(id)/approve", json: [:], token: operatorToken)
+        #expect(approved.status == .ok, "approve: \(approved.json)")
+        return try await self.token(username, "Secret#2026")
+    }
+
+    /// A fingerprint of every accounts table, to prove a refused request changed nothing.
+    func snapshot() async throws -> String {
+        let tables = ["organisations", "users", "organisation_profiles", "enterprise_surveys", "password_history",
+                      "approval_applications", "approval_decisions", "stored_files"]
+        var parts: [String] = []
+        for table in tables {
+            let rows = try await postgres.query(PostgresQuery(unsafeSQL: "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM \(table) t"))
+            for try await digest in rows.decode(String.self) { parts.append("\(table)=\(digest)") }
+        }
+        return parts.joined(separator: ";")
+    }
+
+    nonisolated(unsafe) static let enterpriseDetails: [String: Any] = [
+        "contactName": "王五", "contactPhone": "0591-8888888", "industry": "制造业", "legalRepresentative": "赵六",
+        "legalRepresentativePhone": "13900000009", "contactTitle": "总经理", "email": "boss@example.com", "postCode": "350000",
+        "foundedOn": "2012-05-20", "registrationType": "有限责任公司", "listed": false, "employeeCount": 120,
+        "extra": ["运营": ["营业收入": "5000万"], "人员": ["研发人员": 20]],
+    ]
+
+    nonisolated(unsafe) static let providerDetails: [String: Any] = [
+        "name": "测试数字科技有限公司", "unifiedSocialCreditCode": "91110108MA01ABCD1E", "contactName": "孙七",
+        "contactPhone": "010-66666666", "industry": "软件和信息技术服务业",
+        "serviceScopes": ["diagnostic_consulting", "cloud_adoption"], "coreProducts": "诊断咨询与上云方案",
+        "servedIndustries": ["制造业", "纺织业"], "industrialCustomerCount": 35, "operatingSince": "2016-01-01",
+        "annualRevenues": [["year": 2020, "amountFen": 100_000_000], ["year": 2021, "amountFen": 150_000_000], ["year": 2022, "amountFen": 200_000_000]],
+        "industrialSalesAverageFen": 90_000_000, "salesAverageFen": 150_000_000, "solutionSalesSharePercent": 40,
+    ]
+
+    /// The smallest PNG signature plus a header chunk; the content check needs only the signature.
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52]
+}
