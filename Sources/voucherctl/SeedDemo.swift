@@ -15,8 +15,9 @@ struct SeedDemo: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     /// The demo operator. Passwords satisfy the password policy and are printed on purpose: they
-    /// are for a local demo only, and production mode refuses to seed.
-    static let operatorAccount = (username: "operator", password: "Operator#2026", phone: "13800000001")
+    /// are for a local demo only, and production mode refuses to seed. (The operator's earlier
+    /// demo password, `Operator#2026`, contains the username, which the policy forbids.)
+    static let operatorAccount = (username: "operator", password: "Platform#2026", phone: "13800000001")
 
     /// The demo organisations, registered through the self-registration flow.
     static let organisations: [AccountsProvisioning.DemoOrganisation] = [
