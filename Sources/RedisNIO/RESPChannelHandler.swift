@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOSSL
 
 /// The connection's protocol engine, confined to its channel's event loop: writes batches from the
 /// `SubmissionQueue`, parses replies with hiredis and completes the FIFO of pending promises in
@@ -46,14 +47,15 @@ final class RESPChannelHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.warning("redis.connection.error", metadata: ["redis.error": "\(error)"])
+        // A TLS peer closing without close_notify (e.g. on our own shutdown) is routine.
+        let level: Logger.Level = (error as? NIOSSLError) == .uncleanShutdown ? .debug : .warning
+        logger.log(level: level, "redis.connection.error", metadata: ["redis.error": "\(error)"])
         failAll(.connectionClosed)
         context.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        var delivered = 0
         do {
             try reader.feed(buffer)
             while let reply = try reader.next(allocator: context.channel.allocator) {
@@ -61,12 +63,11 @@ final class RESPChannelHandler: ChannelInboundHandler {
                     // A reply nobody asked for: the stream is out of step, nothing after it can be trusted.
                     throw RedisClientError.protocolError("reply without a pending command")
                 }
-                delivered += 1
+                // Free the slot before resuming the caller, so its next call sees the room.
+                queue.release(1)
                 if !head.expired { head.succeed(reply) }
             }
-            queue.release(delivered)
         } catch {
-            queue.release(delivered)
             logger.error("redis.connection.protocol_error", metadata: ["redis.error": "\(error)"])
             failAll(.connectionClosed)
             context.close(promise: nil)
@@ -117,9 +118,9 @@ final class RESPChannelHandler: ChannelInboundHandler {
     }
 
     private func fail(_ replies: [PendingReply], with error: RedisClientError) {
+        queue.release(replies.count)
         for reply in replies where !reply.expired {
             reply.fail(error)
         }
-        queue.release(replies.count)
     }
 }
