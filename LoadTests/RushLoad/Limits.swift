@@ -32,6 +32,9 @@ enum Limits {
     /// Verification: how long to wait for the claim sink to drain, and how often to look.
     static let drainWaitSecondsMax = 600
     static let drainPollMillis = 100
+    /// `voucherctl campaign verify` is retried a few times in case the last XACK trails the commit.
+    static let voucherctlAttemptsMax = 5
+    static let voucherctlRetryMillis = 500
     /// Setup: how long one administrative HTTP request may take.
     static let adminRequestSeconds = 10
 }

@@ -73,9 +73,14 @@ struct Verifier: Sendable {
             ledgerMismatch: abs((counts["grants"] ?? 0) - (counts["rows"] ?? 0)),
             voucherctlExitCode: nil, voucherctlOutput: [])
         if let voucherctl {
-            let result = try Subprocess.run(voucherctl, ["campaign", "verify", campaignID], environment: [:])
-            verification.voucherctlExitCode = result.status
-            verification.voucherctlOutput = result.output.split(separator: "\n").map(String.init)
+            // The sink acknowledges a batch just after its commit: give a last XACK a moment.
+            for attempt in 1...Limits.voucherctlAttemptsMax {
+                let result = try Subprocess.run(voucherctl, ["campaign", "verify", campaignID], environment: [:])
+                verification.voucherctlExitCode = result.status
+                verification.voucherctlOutput = result.output.split(separator: "\n").map(String.init)
+                if result.status == 0 || attempt == Limits.voucherctlAttemptsMax { break }
+                try await Task.sleep(for: .milliseconds(Limits.voucherctlRetryMillis))
+            }
         }
         return verification
     }
