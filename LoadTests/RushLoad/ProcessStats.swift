@@ -46,6 +46,20 @@ enum ProcessStats {
         return total
     }
 
+    /// Seconds of CPU the whole machine has spent busy (all cores, from /proc/stat's `cpu` line:
+    /// everything but idle and iowait), so a report can show what other processes took.
+    static func machineBusySeconds() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+        let values = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard values.count >= 5 else { return nil }
+        let total = values.prefix(8).reduce(0, +)
+        return (total - values[3] - values[4]) / ticksPerSecond
+    }
+
+    /// Online cores, for "busy out of".
+    static var cores: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
     /// Resident memory now and at its peak (VmRSS, VmHWM), in bytes.
     static func residentBytes(_ pid: Int32) -> (now: Int, peak: Int)? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }

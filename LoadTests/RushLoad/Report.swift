@@ -36,6 +36,10 @@ struct RunReport: Codable, Sendable {
     var generator: CPUUse
     var server: ServerUse?
     var watched: [CPUUse]
+    /// The whole machine: cores busy on average and cores present. Busy minus generator, server
+    /// and watched processes is what everything else (other builds, the kernel) took.
+    var machineBusyCores: Double?
+    var machineCores: Int
     var timeline: [Second]
     var winsFile: String?
     var verification: Verification?
@@ -117,6 +121,10 @@ struct RunReport: Codable, Sendable {
         }
         for use in watched {
             lines.append("   \(use.name) pid \(use.pid): \(String(format: "%.2f", use.cores)) cores")
+        }
+        if let busy = machineBusyCores {
+            let ours = generator.cores + (server?.cpu.cores ?? 0) + watched.reduce(0) { $0 + $1.cores }
+            lines.append("   machine: \(String(format: "%.2f", busy)) of \(machineCores) cores busy; \(String(format: "%.2f", max(0, busy - ours))) by other processes")
         }
         lines.append("   duplicate wins \(duplicateWins), retry mismatches \(retryMismatches), connect failures \(connectFailures)")
         if let verification { lines.append(contentsOf: verification.summaryLines) }

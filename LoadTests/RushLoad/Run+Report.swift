@@ -51,7 +51,11 @@ extension Run {
             duplicateWins: duplicates, retryMismatches: mismatches, connectFailures: 0,
             generator: .init(name: "rush-load", pid: getpid(), cpuSeconds: selfCPU, cores: wall > 0 ? selfCPU / wall : 0,
                              cpuMicrosPerRequest: merged.sent > 0 ? selfCPU * 1e6 / Double(merged.sent) : nil),
-            server: server, watched: watched, timeline: timeline(merged, cpuPerSecond), winsFile: nil, verification: nil)
+            server: server, watched: watched,
+            machineBusyCores: before.machineBusySeconds.flatMap { start in
+                after.machineBusySeconds.map { end in wall > 0 ? (end - start) / wall : 0 }
+            },
+            machineCores: ProcessStats.cores, timeline: timeline(merged, cpuPerSecond), winsFile: nil, verification: nil)
     }
 
     /// 201s naming a voucher already acknowledged with 201; 200s naming another token's voucher.

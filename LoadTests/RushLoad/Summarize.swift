@@ -65,6 +65,8 @@ struct Summarize: AsyncParsableCommand {
             "connections": grabReport.connections,
             "generator_cores": round(grabReport.generator.cores, 100),
             "server_cores": round(grabReport.server?.cpu.cores ?? -1, 100),
+            "machine_busy_cores": round(grabReport.machineBusyCores ?? -1, 100),
+            "other_processes_cores": round(Self.otherCores(grabReport), 100),
             "verified": !verifications.isEmpty && verifications.allSatisfy(\.passed),
         ]
         if let soldOutPerSecond {
@@ -84,6 +86,12 @@ struct Summarize: AsyncParsableCommand {
         }
         let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Cores the rest of the machine took during a run (other builds, the kernel's own threads).
+    static func otherCores(_ report: RunReport) -> Double {
+        guard let busy = report.machineBusyCores else { return -1 }
+        return max(0, busy - report.generator.cores - (report.server?.cpu.cores ?? 0) - report.watched.reduce(0) { $0 + $1.cores })
     }
 
     static func load(_ path: String) throws -> RunReport {

@@ -7,13 +7,15 @@ struct Usage: Sendable {
     var serverCPUSeconds: Double?
     var serverResident: (now: Int, peak: Int)?
     var watched: [(name: String, pid: Int32, cpuSeconds: Double?)]
+    var machineBusySeconds: Double?
 
     static func sample(serverPID: Int32?, watched: [(String, Int32)]) -> Usage {
         Usage(
             wallNs: Clock.nowNs(), selfCPUSeconds: ProcessStats.selfCPUSeconds(),
             serverCPUSeconds: serverPID.flatMap { ProcessStats.cpuSeconds($0) },
             serverResident: serverPID.flatMap { ProcessStats.residentBytes($0) },
-            watched: watched.map { (name: $0.0, pid: $0.1, cpuSeconds: ProcessStats.treeCPUSeconds($0.1)) })
+            watched: watched.map { (name: $0.0, pid: $0.1, cpuSeconds: ProcessStats.treeCPUSeconds($0.1)) },
+            machineBusySeconds: ProcessStats.machineBusySeconds())
     }
 
     /// Cores busy during one second of the run.
