@@ -124,6 +124,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Flash-sale load generator and verifier, a black box over HTTP (ops/loadtest runs it).
+        .executableTarget(
+            name: "rush-load",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "LoadTests/RushLoad",
+            swiftSettings: swiftSettings
+        ),
+
         // Where the test stores are (ports from ops/test), fresh databases and key prefixes per test.
         .target(
             name: "TestSupport",
