@@ -9,5 +9,5 @@ struct Voucherctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voucherctl",
         abstract: "Administer a VoucherRush installation.",
-        subcommands: [Migrate.self, SeedDemo.self, UserCommand.self])
+        subcommands: [Migrate.self, SeedDemo.self, UserCommand.self, LoadTestPrepare.self])
 }
