@@ -5,7 +5,9 @@ import NIOPosix
 /// `Connection: close`: the answer is everything the server sends before it closes. Not the load
 /// path; clarity over speed.
 enum AdminHTTP {
+    /// The server gave no HTTP answer.
     struct Failure: Error, CustomStringConvertible {
+        /// What was asked and what came back instead.
         let description: String
     }
 

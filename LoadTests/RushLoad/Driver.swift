@@ -12,9 +12,13 @@ enum LoadModel: Sendable {
 /// Arrivals per second over the run: a constant rate, optionally with a spike (e.g. the opening
 /// second of a campaign, when everyone presses the button at once).
 struct ArrivalSchedule: Sendable {
+    /// Arrivals per second outside the spike.
     var ratePerSecond: Double
+    /// Arrivals per second during the spike; nil for a constant rate.
     var spikeRatePerSecond: Double?
+    /// When the spike starts, after the run's start.
     var spikeStartNs: UInt64
+    /// How long the spike lasts.
     var spikeDurationNs: UInt64
 
     /// The rate at `offsetNs` after the start of the run.
@@ -28,37 +32,59 @@ struct ArrivalSchedule: Sendable {
 
 /// What one driver (one event loop) does. Rates and counts are already this loop's share.
 struct DriverPlan: Sendable {
+    /// Closed or open, with the schedule.
     var model: LoadModel
+    /// The server's port on 127.0.0.1.
     var port: Int
+    /// Keep-alive connections of this loop.
     var connections: Int
+    /// Requests in flight per connection (1 = no pipelining).
     var pipelineDepth: Int
+    /// Monotonic instant of the first send, shared by every loop.
     var startUptimeNs: UInt64
+    /// Sending stops this long after the start.
     var durationNs: UInt64
+    /// Sending (or arriving) stops after this many, whatever the time.
     var requestsMax: Int
+    /// A request older than this is a timeout.
     var timeoutNs: UInt64
+    /// Grab answers carry voucher ids worth keeping; /health answers do not.
     var isGrab: Bool
     /// The complete request per token; the driver walks them from `tokenStart` by `tokenStride`.
     var requests: [ByteBuffer]
+    /// This loop's first token, so loops never share a token at the same moment.
     var tokenStart: Int
+    /// Step between this loop's tokens (the number of loops).
     var tokenStride: Int
+    /// Seconds of per-second buckets (the run, its grace, and a margin).
     var timelineSeconds: Int
 }
 
 /// One keep-alive connection's state. Lives on the driver's event loop only.
 final class ConnectionState {
+    /// Position in the driver's connection array.
     let index: Int
+    /// Nil while connecting or after a failure.
     var channel: (any Channel)?
     /// Sent, not yet answered, in send order (HTTP/1.1 answers in order).
     var inFlight = CircularBuffer<InFlight>(initialCapacity: 4)
+    /// Reconnections so far, bounded by `Limits.reconnectsMax`.
     var reconnects = 0
+    /// Open model: whether the connection is in the driver's idle stack.
     var inIdleList = false
+    /// Written to since the last flush.
     var dirty = false
 
+    /// A connection slot; the driver connects it.
     init(index: Int) { self.index = index }
 
+    /// A request sent and not yet answered.
     struct InFlight {
+        /// When the schedule wanted it sent (open model); the send time otherwise.
         var intendedNs: UInt64
+        /// When it was written.
         var sentNs: UInt64
+        /// Which token (enterprise) sent it.
         var token: Int32
     }
 }
@@ -69,7 +95,9 @@ final class ConnectionState {
 /// connect callbacks and the tick on that loop only, and `start` hops onto it. No lock is needed
 /// because no other thread ever touches the state; `loop.assertInEventLoop()` guards it in debug.
 final class Driver: @unchecked Sendable {
+    /// The loop every connection and the tick of this driver run on.
     let loop: any EventLoop
+    /// This loop's share of the run.
     let plan: DriverPlan
     private var recorder: Recorder
     private var connections: [ConnectionState]
@@ -87,6 +115,7 @@ final class Driver: @unchecked Sendable {
     /// Connection attempts that failed (not requests; reported separately).
     private(set) var connectFailures = 0
 
+    /// A driver that has not started; `run()` starts it.
     init(loop: any EventLoop, plan: DriverPlan) {
         self.loop = loop
         self.plan = plan
@@ -97,6 +126,7 @@ final class Driver: @unchecked Sendable {
         done = loop.makePromise(of: Recorder.self)
     }
 
+    /// Latency then counts from the intended time.
     var isOpenModel: Bool {
         if case .open = plan.model { return true }
         return false
@@ -361,6 +391,7 @@ final class ResponseHandler: ChannelInboundHandler {
     private let index: Int
     private var buffer = ByteBuffer()
 
+    /// The handler of connection `index` of `driver`.
     init(driver: Driver, index: Int) {
         self.driver = driver
         self.index = index
