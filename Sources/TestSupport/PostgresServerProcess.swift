@@ -34,18 +34,39 @@ public struct PostgresServerProcess: Sendable {
 
 /// Runs a helper script and fails with its output when it fails.
 public enum Shell {
+    /// Bound on how long a helper script may run.
+    public static let timeout: Duration = .seconds(120)
+
+    /// Spawns with posix_spawn and reaps with waitpid itself: Foundation's `Process` was seen
+    /// never noticing the exit of a script that left a server running in the background. Output
+    /// goes to a file, not a pipe, which such a server would keep open.
     public static func run(_ executable: String, _ arguments: [String]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestSetupError("\(executable) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(String(decoding: data, as: UTF8.self))")
+        let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("vr-shell-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: logPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw TestSetupError("cannot start \(executable): errno \(spawned)") }
+        var status: Int32 = 0
+        let deadline = ContinuousClock.now + timeout
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            guard ContinuousClock.now < deadline else {
+                kill(pid, SIGKILL)
+                throw TestSetupError("\(executable) did not finish within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let exitCode = (status >> 8) & 0xff
+        guard status & 0x7f == 0, exitCode == 0 else {
+            let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            throw TestSetupError("\(executable) \(arguments.joined(separator: " ")) failed (status \(status)): \(output)")
         }
     }
 }

@@ -53,22 +53,26 @@ public final class RedisServerProcess: Sendable {
         }
     }
 
-    private init(port: Int, directory: String, tls: TLSFiles?) {
+    /// Extra redis-server arguments (e.g. `--appendonly yes`); they come last, so they win.
+    public let extraArguments: [String]
+
+    private init(port: Int, directory: String, tls: TLSFiles?, extraArguments: [String]) {
         self.port = port
         self.directory = directory
         self.tls = tls
+        self.extraArguments = extraArguments
         self.state = Mutex(State())
     }
 
     /// Starts a server on a fresh free port and waits until it accepts TCP connections.
-    public static func start(tls: Bool = false) async throws -> RedisServerProcess {
+    public static func start(tls: Bool = false, arguments: [String] = []) async throws -> RedisServerProcess {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("redis-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let tlsFiles = tls ? try makeCertificate(in: directory) : nil
         var lastError: (any Error)?
         for _ in 0..<Limits.portAttemptsMax {
-            let server = RedisServerProcess(port: try freePort(), directory: directory, tls: tlsFiles)
+            let server = RedisServerProcess(port: try FreePort.next(), directory: directory, tls: tlsFiles, extraArguments: arguments)
             do {
                 try await server.launch()
                 return server
@@ -137,7 +141,7 @@ public final class RedisServerProcess: Sendable {
         } else {
             arguments += ["--port", "\(port)"]
         }
-        process.arguments = arguments
+        process.arguments = arguments + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -177,24 +181,6 @@ public final class RedisServerProcess: Sendable {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw RedisServerProcessError.startFailed("openssl req failed") }
         return files
-    }
-
-    /// Asks the kernel for a free port by binding port 0 on 127.0.0.1, then releases it.
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RedisServerProcessError.startFailed("socket() failed") }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw RedisServerProcessError.startFailed("bind() failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw RedisServerProcessError.startFailed("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     private static func canConnect(port: Int) -> Bool {
