@@ -70,11 +70,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The grab path: campaign keys, the Lua gate, the claim sink into PostgreSQL.
+        .target(
+            name: "Rush",
+            dependencies: [
+                "VoucherCore", "Ledger", "RedisNIO",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Scripts")],
+            swiftSettings: swiftSettings
+        ),
+
         // HTTP: Hummingbird application, health/readiness, metrics, error mapping.
         .target(
             name: "API",
             dependencies: [
-                "VoucherCore", "VoucherConfig", "Ledger", "RedisNIO",
+                "VoucherCore", "VoucherConfig", "Ledger", "RedisNIO", "Rush",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -103,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "voucherctl",
             dependencies: [
-                "API", "Ledger", "VoucherConfig",
+                "API", "Ledger", "VoucherConfig", "Rush", "RedisNIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -166,6 +180,17 @@ let package = Package(
         .testTarget(
             name: "LedgerTests",
             dependencies: ["Ledger", "TestSupport", "VoucherConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RushTests",
+            dependencies: [
+                "API", "Rush", "Ledger", "RedisNIO", "TestSupport", "VoucherConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

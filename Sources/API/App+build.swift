@@ -2,6 +2,8 @@ import Hummingbird
 import Logging
 import Ledger
 import PostgresNIO
+import RedisNIO
+import Rush
 import Prometheus
 import ServiceLifecycle
 import VoucherConfig
@@ -10,14 +12,19 @@ import VoucherConfig
 /// run in the application's service group (postgres-nio's pool does nothing until it runs).
 public struct AppStores: Sendable {
     public let postgres: PostgresClient
+    public let redis: RedisClient
 
-    public init(postgres: PostgresClient) {
+    public init(postgres: PostgresClient, redis: RedisClient) {
         self.postgres = postgres
+        self.redis = redis
     }
 
-    /// Builds the clients without connecting; connections open when the services run.
-    public static func make(config: AppConfig, logger: Logger) -> AppStores {
-        AppStores(postgres: PostgresClient(configuration: config.postgres.clientConfiguration, backgroundLogger: logger))
+    /// Builds the clients; PostgreSQL connects when its service runs, Redis starts connecting
+    /// in the background at once (and keeps retrying with backoff).
+    public static func make(config: AppConfig, logger: Logger) throws -> AppStores {
+        AppStores(
+            postgres: PostgresClient(configuration: config.postgres.clientConfiguration, backgroundLogger: logger),
+            redis: try RedisClient(configuration: config.redis.clientConfiguration, logger: logger))
     }
 }
 
@@ -34,32 +41,44 @@ public enum VoucherApp {
         router.add(middleware: ProblemMiddleware())
         HealthController(checks: checks, registry: registry).addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
+        let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger)
+        CampaignsController(campaigns: CampaignsRepository(client: stores.postgres, logger: logger), rush: rush).addRoutes(to: v1)
         AccountsRoutes.add(to: v1, environment: .live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger))
         return router
     }
 
-    /// The standard readiness checks: PostgreSQL answers `SELECT 1`.
-    public static func postgresCheck(_ client: PostgresClient) -> ReadinessCheck {
-        ReadinessCheck(name: "postgres") {
-            try await client.query("SELECT 1")
-        }
+    /// The standard readiness checks: PostgreSQL answers `SELECT 1`, Redis answers `PING`.
+    public static func standardChecks(_ stores: AppStores) -> [ReadinessCheck] {
+        let postgres = stores.postgres
+        let redis = stores.redis
+        return [
+            ReadinessCheck(name: "postgres") { try await postgres.query("SELECT 1") },
+            ReadinessCheck(name: "redis") { try await redis.ping() },
+        ]
     }
 
     /// The application with its stores as services, so they start before and stop after the server.
     public static func buildApplication(
         config: AppConfig,
         stores: AppStores,
-        checks: [ReadinessCheck],
+        checks: [ReadinessCheck]? = nil,
         extraServices: [any Service] = [],
         registry: PrometheusCollectorRegistry,
         logger: Logger
     ) async -> some ApplicationProtocol {
         let tokens = await TokenService(config: config.jwt)
-        let router = buildRouter(config: config, stores: stores, tokens: tokens, checks: checks, registry: registry, logger: logger)
+        let router = buildRouter(
+            config: config, stores: stores, tokens: tokens, checks: checks ?? standardChecks(stores), registry: registry, logger: logger)
+        var services: [any Service] = [stores.postgres, RedisService(client: stores.redis)]
+        if config.sinkEnabled {
+            services.append(ClaimSink(
+                redis: stores.redis, claims: ClaimsRepository(client: stores.postgres, logger: logger),
+                campaigns: CampaignsRepository(client: stores.postgres, logger: logger), logger: logger))
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: "VoucherRush"),
-            services: [stores.postgres] + extraServices,
+            services: services + extraServices,
             logger: logger)
     }
 }

@@ -7,8 +7,12 @@ public struct AppRequestContext: RequestContext {
     /// Set by `AuthMiddleware` from a verified bearer token; nil for anonymous requests.
     public var identity: Identity?
 
+    /// The peer's IP address, for per-address rate limits (the load balancer's, behind one).
+    public var clientAddress: String?
+
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Uploads (licences, payment proofs, archives) go up to 10 MB each, three per request.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import VoucherCore
 
 /// Turns every error that escapes a route into a problem response, on purpose: Hummingbird's
 /// default would answer a bare 500 for domain errors and a non-problem body for its own.
@@ -12,6 +13,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw problem
         } catch let error as any ProblemConvertible {
             throw error.problem
+        } catch let error as any DomainErrorConvertible {
+            throw Problem(domain: error.domainError)
         } catch let error as HTTPError {
             throw Problem(error.status, code: Self.code(for: error.status), detail: error.body ?? Self.detail(for: error.status), headers: error.headers)
         } catch let error as DecodingError {
@@ -64,4 +67,23 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 /// so the domain stays free of HTTP.
 protocol ProblemConvertible: Error {
     var problem: Problem { get }
+}
+
+extension Problem {
+    /// The one mapping of domain failures to statuses; the core never chooses a status itself.
+    init(domain error: DomainError) {
+        let status: HTTPResponse.Status
+        switch error.kind {
+        case .invalidInput: status = .badRequest
+        case .unauthorized: status = .unauthorized
+        case .forbidden: status = .forbidden
+        case .notFound: status = .notFound
+        case .conflict: status = .conflict
+        case .tooLarge: status = .contentTooLarge
+        case .unsupportedFormat: status = .unsupportedMediaType
+        case .rateLimited: status = .tooManyRequests
+        case .unavailable: status = .serviceUnavailable
+        }
+        self.init(status, code: error.code, detail: error.detail)
+    }
 }

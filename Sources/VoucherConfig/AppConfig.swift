@@ -20,6 +20,18 @@ public struct AppConfig: Sendable, Equatable {
     public var jwt: JWT
     /// Folder for uploaded files (stored by content hash); relative paths are taken from the working directory.
     public var dataDir: String
+    public var grab: Grab
+    /// Whether this process drains claim streams into PostgreSQL (every server may; the
+    /// consumer group shares the work).
+    public var sinkEnabled: Bool
+
+    /// Rate limits of the grab route (token buckets: burst, then so many per second).
+    public struct Grab: Sendable, Equatable {
+        public var enterpriseBurst: Int
+        public var enterprisePerSecond: Int
+        public var addressBurst: Int
+        public var addressPerSecond: Int
+    }
 
     /// Where the HTTP server listens and how much it reads.
     public struct HTTP: Sendable, Equatable {

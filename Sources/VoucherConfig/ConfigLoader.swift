@@ -152,7 +152,14 @@ public enum ConfigLoader {
                 tls: try values.bool("redis.tls")
             ),
             jwt: try jwt(values, environment, mode: mode, randomSecret: randomSecret),
-            dataDir: try values.string("data.dir")
+            dataDir: try values.string("data.dir"),
+            grab: .init(
+                enterpriseBurst: try values.int("grab.enterpriseBurst", in: 1...1_000_000),
+                enterprisePerSecond: try values.int("grab.enterprisePerSecond", in: 1...1_000_000),
+                addressBurst: try values.int("grab.addressBurst", in: 1...1_000_000),
+                addressPerSecond: try values.int("grab.addressPerSecond", in: 1...1_000_000)
+            ),
+            sinkEnabled: try values.bool("sink.enabled")
         )
     }
 

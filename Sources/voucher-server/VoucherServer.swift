@@ -32,11 +32,8 @@ struct VoucherServer: AsyncParsableCommand {
         if config.jwt.secretWasGenerated {
             logger.warning("config.jwt_secret_generated", metadata: ["hint": "dev mode: tokens die with this process; set VOUCHER_JWT_SECRET to keep them"])
         }
-        let stores = AppStores.make(config: config, logger: logger)
-        let app = await VoucherApp.buildApplication(
-            config: config, stores: stores,
-            checks: [VoucherApp.postgresCheck(stores.postgres)],
-            registry: registry, logger: logger)
+        let stores = try AppStores.make(config: config, logger: logger)
+        let app = await VoucherApp.buildApplication(config: config, stores: stores, registry: registry, logger: logger)
         try await app.runService()
     }
 }

@@ -10,10 +10,9 @@ import VoucherConfig
 
 /// Builds the application against the given configuration with the standard checks.
 func makeApp(_ config: AppConfig) async -> some ApplicationProtocol {
-    let stores = AppStores.make(config: config, logger: TestEnvironment.logger)
+    let stores = try! AppStores.make(config: config, logger: TestEnvironment.logger)
     return await VoucherApp.buildApplication(
-        config: config, stores: stores, checks: [VoucherApp.postgresCheck(stores.postgres)],
-        registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+        config: config, stores: stores, registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
 }
 
 @Suite struct HealthTests {

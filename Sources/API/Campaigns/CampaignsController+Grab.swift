@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RedisNIO
+import Rush
+
+extension CampaignsController {
+    /// Idempotency keys are short tokens chosen by the client.
+    static let idempotencyKeyLengthMax = 64
+
+    /// 抢券: one Redis script call decides; PostgreSQL is not touched on this path.
+    func grab(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<GrabResponse> {
+        let identity = try context.requireIdentity(.enterprise)
+        guard identity.certified else {
+            throw Problem(.forbidden, code: "not_certified", detail: "Only certified enterprises may grab vouchers. Finish certification first; its status is on your organisation.")
+        }
+        let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
+        let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
+        let key = try Self.idempotencyKey(request)
+        try rush.admit(org: identity.orgID, address: context.clientAddress)
+
+        guard let entry = try await lookup(lotID), entry.lot.campaignID == campaignID, entry.campaignStatus != "draft" else {
+            throw Self.lotNotFound
+        }
+        guard entry.lot.mode == "grab" else {
+            throw Problem(.conflict, code: "lot_not_grabbable", detail: "This lot is issued by application, not by grabbing. Apply for it instead.")
+        }
+        let outcome: GrabOutcome
+        do {
+            outcome = try await rush.gate.grab(campaignID: campaignID, lotID: lotID, orgID: identity.orgID, idempotencyKey: key)
+        } catch let error as RedisClientError {
+            throw Self.problem(error)
+        }
+        return try Self.response(outcome, entry: entry)
+    }
+
+    private func lookup(_ lotID: String) async throws -> LotDirectory.Entry? {
+        do {
+            return try await rush.directory.lot(lotID)
+        } catch {
+            throw Problem(.serviceUnavailable, code: "unavailable", detail: "The campaign could not be read right now. Retry in a moment.", headers: [.retryAfter: "1"])
+        }
+    }
+
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers[.idempotencyKey] else { return nil }
+        guard !key.isEmpty, key.utf8.count <= idempotencyKeyLengthMax, key.utf8.allSatisfy(isKeyByte) else {
+            throw Problem(.badRequest, code: "idempotency_key_invalid", detail: "Idempotency-Key must be 1 to \(idempotencyKeyLengthMax) printable ASCII characters without '|' or ':'.")
+        }
+        return key
+    }
+
+    /// Printable ASCII but `|` and `:`, which the grab script uses as separators.
+    static func isKeyByte(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7f && byte != UInt8(ascii: "|") && byte != UInt8(ascii: ":")
+    }
+
+    static func response(_ outcome: GrabOutcome, entry: LotDirectory.Entry) throws -> EditedResponse<GrabResponse> {
+        func voucher(_ id: String, _ grantedAtMs: Int64, _ result: String) -> GrabResponse {
+            let granted = Date(timeIntervalSince1970: Double(grantedAtMs) / 1000)
+            let validUntil = granted.addingTimeInterval(Double(entry.lot.validityDays) * 86_400)
+            return GrabResponse(
+                voucherId: id, campaignId: entry.lot.campaignID, lotId: entry.lot.id, kind: entry.lot.kind, direction: entry.lot.direction,
+                faceValueFen: entry.lot.faceValueFen, grantedAt: RFC3339.format(granted), validUntil: RFC3339.format(validUntil), result: result)
+        }
+        func time(_ ms: Int64) -> ProblemValue { .string(RFC3339.format(Date(timeIntervalSince1970: Double(ms) / 1000))) }
+        switch outcome {
+        case .won(let id, let at, _):
+            return EditedResponse(status: .created, response: voucher(id, at, "issued"))
+        case .again(let id, let at):
+            return EditedResponse(status: .ok, response: voucher(id, at, "already_issued"))
+        case .soldOut:
+            throw Problem(.conflict, code: "sold_out", detail: "This lot is sold out. Vouchers you already hold are listed among your vouchers.")
+        case .notOpen(let start, let end):
+            throw Problem(.conflict, code: "not_open", detail: "The campaign has not opened yet. Grab again from opensAt.",
+                          extensions: ["opensAt": time(start), "closesAt": time(end)])
+        case .ended(let start, let end):
+            throw Problem(.conflict, code: "ended", detail: "The campaign has ended; no more vouchers are issued.",
+                          extensions: ["opensAt": time(start), "closesAt": time(end)])
+        case .limitReached(let held):
+            throw Problem(.conflict, code: "limit_reached", detail: "Your organisation holds \(held) vouchers of this lot, its limit.",
+                          extensions: ["held": .int(held)])
+        case .unknownLot:
+            throw Problem(.serviceUnavailable, code: "lot_not_loaded", detail: "The lot is not ready for grabbing yet. Retry in a moment.", headers: [.retryAfter: "1"])
+        }
+    }
+
+    /// Redis failures on the hot path: overload is a fast 503 with Retry-After, never a hang.
+    static func problem(_ error: RedisClientError) -> Problem {
+        switch error {
+        case .backpressure:
+            return Problem(.serviceUnavailable, code: "busy", detail: "The server is at capacity. Retry after the given seconds.", headers: [.retryAfter: "1"])
+        default:
+            return Problem(.serviceUnavailable, code: "unavailable", detail: "Grabbing is unavailable for a moment. Retry after the given seconds; a voucher you were granted stays yours.", headers: [.retryAfter: "1"])
+        }
+    }
+}
+
+extension HTTPField.Name {
+    /// The client's key that makes a retried request return the first one's result.
+    public static let idempotencyKey: HTTPField.Name = {
+        guard let name = HTTPField.Name("Idempotency-Key") else { preconditionFailure("a valid header name") }
+        return name
+    }()
+}

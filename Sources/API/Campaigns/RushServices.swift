@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import Ledger
+import Logging
+import PostgresNIO
+import RedisNIO
+import Rush
+import ServiceLifecycle
+import VoucherConfig
+
+/// The grab path's shared parts, made once per process.
+public struct RushServices: Sendable {
+    public let redis: RedisClient
+    public let gate: GrabGate
+    public let loader: LotLoader
+    public let directory: LotDirectory
+    let perEnterprise: RateLimiter
+    let perAddress: RateLimiter
+
+    /// Token buckets from `grab.*` of the configuration: an enterprise may retry a few times a
+    /// second; an address (many users behind one NAT) gets more.
+    public init(redis: RedisClient, postgres: PostgresClient, limits: AppConfig.Grab, logger: Logger) {
+        self.redis = redis
+        self.gate = GrabGate(redis: redis, soldOut: SoldOutCache())
+        self.loader = LotLoader(redis: redis, claims: ClaimsRepository(client: postgres, logger: logger), logger: logger)
+        self.directory = LotDirectory(campaigns: CampaignsRepository(client: postgres, logger: logger))
+        self.perEnterprise = RateLimiter(capacity: Double(limits.enterpriseBurst), refillPerSecond: Double(limits.enterprisePerSecond))
+        self.perAddress = RateLimiter(capacity: Double(limits.addressBurst), refillPerSecond: Double(limits.addressPerSecond))
+    }
+
+    /// Throws a 429 with Retry-After when the enterprise or the address is over its rate.
+    func admit(org: String, address: String?) throws {
+        if let wait = perEnterprise.acquire(org) ?? address.flatMap({ perAddress.acquire($0) }) {
+            throw Problem(.tooManyRequests, code: "rate_limited", detail: "Too many requests. Retry after \(wait) seconds.",
+                          headers: [.retryAfter: String(wait)], extensions: ["retryAfterSeconds": .int(Int64(wait))])
+        }
+    }
+}
+
+/// Keeps the Redis pool alive for the service group's lifetime and closes it on shutdown.
+public struct RedisService: Service {
+    public let client: RedisClient
+    public init(client: RedisClient) { self.client = client }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await client.shutdown()
+    }
+}
+
+extension AppConfig.Redis {
+    /// RedisNIO settings from ours.
+    public var clientConfiguration: RedisConfiguration {
+        RedisConfiguration(
+            host: host, port: port, password: password, database: database,
+            tls: tls ? .init() : nil, poolSize: poolSize == 0 ? nil : poolSize,
+            commandTimeout: .milliseconds(commandTimeoutMs))
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Ledger
+import RedisNIO
+
+/// Compares Redis (the gate) with PostgreSQL (the record) for one campaign, lot by lot. Run by
+/// `voucherctl campaign verify` and by the tests after every rush.
+public struct CampaignVerifier: Sendable {
+    let redis: RedisClient
+    let campaigns: CampaignsRepository
+    let claims: ClaimsRepository
+
+    public init(redis: RedisClient, campaigns: CampaignsRepository, claims: ClaimsRepository) {
+        self.redis = redis
+        self.campaigns = campaigns
+        self.claims = claims
+    }
+
+    /// One lot's figures from both sides.
+    public struct LotReport: Sendable, Equatable {
+        public let lotID: String
+        public let stock: Int
+        public let redisTotal: Int64
+        public let remaining: Int64
+        /// Vouchers the script issued (its sequence).
+        public let issued: Int64
+        /// Sum of the per-enterprise counts in Redis.
+        public let claimed: Int64
+        public let rows: Int
+        public let overLimitInRedis: [String]
+        public let overLimitInPostgres: [String]
+    }
+
+    /// The figures and every mismatch found, each as a sentence.
+    public struct Report: Sendable {
+        public let campaignID: String
+        public let lots: [LotReport]
+        public let streamLength: Int64
+        public let pending: Int64
+        public let deadLetters: Int64
+        public let problems: [String]
+        public var isConsistent: Bool { problems.isEmpty }
+    }
+
+    public func verify(campaignID: String) async throws -> Report? {
+        guard let campaign = try await campaigns.campaign(id: campaignID) else { return nil }
+        let keys = CampaignKeys(campaignID: campaignID)
+        let streamLength = try await redis.xlen(keys.stream)
+        let pending = streamLength == 0 ? 0 : try await pendingCount(keys.stream)
+        let deadLetters = try await redis.xlen(keys.deadLetters)
+        var problems: [String] = []
+        if pending > 0 { problems.append("\(pending) claims are pending in \(keys.stream) (not yet stored or stuck with a consumer)") }
+        if deadLetters > 0 { problems.append("\(deadLetters) claims are in the dead-letter stream \(keys.deadLetters)") }
+        var lots: [LotReport] = []
+        for lot in campaign.lots where lot.mode == "grab" && campaign.status != "draft" {
+            let report = try await lotReport(campaignID: campaignID, lot: lot)
+            lots.append(report)
+            problems += Self.problems(report)
+        }
+        return Report(campaignID: campaignID, lots: lots, streamLength: streamLength, pending: pending, deadLetters: deadLetters, problems: problems)
+    }
+
+    private func pendingCount(_ stream: String) async throws -> Int64 {
+        do {
+            return try await redis.xpending(stream, group: ClaimSink.group).count
+        } catch RedisClientError.server(let message) where message.hasPrefix("NOGROUP") {
+            return try await redis.xlen(stream)
+        }
+    }
+
+    private func lotReport(campaignID: String, lot: LotRecord) async throws -> LotReport {
+        let keys = LotKeys(campaignID: campaignID, lotID: lot.id)
+        let total = try await redis.send(["HGET", keys.meta, "total"]).checked().int64 ?? -1
+        let remaining = try await redis.send(["GET", keys.stock]).checked().int64 ?? -1
+        let issued = try await redis.send(["GET", keys.sequence]).checked().int64 ?? 0
+        let counts = try await redis.hgetall(keys.counts)
+        let claimed = counts.values.reduce(Int64(0)) { $0 + (Int64($1) ?? 0) }
+        let overInRedis = counts.filter { (Int($0.value) ?? 0) > lot.perEnterpriseLimit }.map(\.key).sorted()
+        let summary = try await claims.lotSummary(lotID: lot.id)
+        return LotReport(
+            lotID: lot.id, stock: lot.stock, redisTotal: total, remaining: remaining, issued: issued, claimed: claimed,
+            rows: summary.rows, overLimitInRedis: overInRedis, overLimitInPostgres: summary.overLimit.sorted())
+    }
+
+    /// The rules of a consistent lot. Pure, so it is tested without stores.
+    public static func problems(_ lot: LotReport) -> [String] {
+        var problems: [String] = []
+        let name = "lot \(lot.lotID)"
+        if lot.redisTotal < 0 { return ["\(name) is not loaded in Redis"] }
+        if lot.redisTotal != Int64(lot.stock) { problems.append("\(name): stock is \(lot.stock) in PostgreSQL but \(lot.redisTotal) in Redis") }
+        if lot.remaining < 0 { problems.append("\(name): remaining stock is negative (\(lot.remaining)): oversold") }
+        if lot.issued != lot.redisTotal - lot.remaining {
+            problems.append("\(name): issued \(lot.issued) ≠ stock \(lot.redisTotal) − remaining \(lot.remaining)")
+        }
+        if lot.claimed != lot.issued { problems.append("\(name): enterprises hold \(lot.claimed) claims but \(lot.issued) were issued") }
+        if Int64(lot.rows) != lot.issued { problems.append("\(name): \(lot.rows) vouchers in PostgreSQL but \(lot.issued) issued") }
+        if !lot.overLimitInRedis.isEmpty { problems.append("\(name): above the per-enterprise limit in Redis: \(lot.overLimitInRedis.joined(separator: ", "))") }
+        if !lot.overLimitInPostgres.isEmpty { problems.append("\(name): above the per-enterprise limit in PostgreSQL: \(lot.overLimitInPostgres.joined(separator: ", "))") }
+        return problems
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Metrics
+import RedisNIO
+
+/// The grab path: one EVALSHA per grab, nothing else, with the sold-out cache in front.
+public struct GrabGate: Sendable {
+    let redis: RedisClient
+    let soldOut: SoldOutCache
+    let outcomes: GrabMetrics
+
+    public init(redis: RedisClient, soldOut: SoldOutCache) {
+        self.redis = redis
+        self.soldOut = soldOut
+        self.outcomes = GrabMetrics()
+    }
+
+    /// Runs the grab script for `orgID` on the lot. Throws only when Redis could not answer.
+    public func grab(campaignID: String, lotID: String, orgID: String, idempotencyKey: String?) async throws -> GrabOutcome {
+        let keys = LotKeys(campaignID: campaignID, lotID: lotID)
+        if idempotencyKey == nil, soldOut.isSoldOut(keys.meta) {
+            // A winner retrying on this server still gets its voucher; elsewhere it gets sold_out
+            // (its voucher is stored all the same and listed among its vouchers).
+            if let won = soldOut.winner(lot: keys.meta, org: orgID) {
+                outcomes.record(.again(voucherID: won.voucherID, grantedAtMs: won.grantedAtMs))
+                return .again(voucherID: won.voucherID, grantedAtMs: won.grantedAtMs)
+            }
+            outcomes.record(.soldOut)
+            return .soldOut
+        }
+        let reply = try await redis.evalsha(GrabScript.script, keys: keys.grabKeys, arguments: [lotID, orgID, idempotencyKey ?? ""])
+        let outcome = try GrabOutcome(reply: reply)
+        switch outcome {
+        case .soldOut:
+            soldOut.markSoldOut(keys.meta)
+        case .won(let voucherID, let grantedAtMs, let remaining):
+            soldOut.recordWinner(lot: keys.meta, org: orgID, voucherID: voucherID, grantedAtMs: grantedAtMs)
+            if remaining == 0 { soldOut.markSoldOut(keys.meta) }
+        default:
+            break
+        }
+        outcomes.record(outcome)
+        return outcome
+    }
+
+    /// What Redis says is left of a lot; nil when Redis does not know the lot.
+    public func remaining(campaignID: String, lotID: String) async throws -> Int64? {
+        let reply = try await redis.send(["GET", LotKeys(campaignID: campaignID, lotID: lotID).stock]).checked()
+        return reply.isNull ? nil : reply.int64
+    }
+
+    /// Changes a published lot's stock atomically in Redis (never below what was issued).
+    public func restock(campaignID: String, lotID: String, stock: Int) async throws -> RestockResult {
+        let keys = LotKeys(campaignID: campaignID, lotID: lotID)
+        let reply = try await redis.evalsha(RestockScript.script, keys: [keys.meta, keys.stock], arguments: [String(stock)])
+        guard let parts = reply.array, let tag = parts.first?.string else { throw RedisClientError.unexpectedReply(reply) }
+        switch tag {
+        case "ok":
+            soldOut.clear(keys.meta)
+            return .ok(remaining: parts.count > 1 ? parts[1].int64 ?? 0 : 0)
+        case "below_issued": return .belowIssued(issued: parts.count > 1 ? parts[1].int64 ?? 0 : 0)
+        default: return .unknownLot
+        }
+    }
+}
+
+/// The answer of a restock.
+public enum RestockResult: Sendable, Equatable {
+    case ok(remaining: Int64)
+    case belowIssued(issued: Int64)
+    case unknownLot
+}
+
+/// Grab counters by outcome (a bounded dimension).
+struct GrabMetrics: Sendable {
+    private let counters: [String: Counter]
+
+    init() {
+        var counters: [String: Counter] = [:]
+        for label in ["won", "again", "sold_out", "not_open", "ended", "limit_reached", "unknown_lot"] {
+            counters[label] = Counter(label: "voucher_grabs_total", dimensions: [("outcome", label)])
+        }
+        self.counters = counters
+    }
+
+    func record(_ outcome: GrabOutcome) {
+        counters[outcome.label]?.increment()
+    }
+}

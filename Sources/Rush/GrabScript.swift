@@ -1,0 +1,74 @@
+import Foundation
+import RedisNIO
+
+/// The one Lua script of a grab. It runs atomically inside Redis, so the window, the
+/// per-enterprise limit and the stock are checked and the claim is recorded with no other grab
+/// in between. Every key carries the campaign's hash tag, so the script runs unchanged on Redis
+/// Cluster. Checks come first and the stream append is the first write: if Redis refused the
+/// append (out of memory), nothing else has been written.
+///
+/// KEYS: 1 lot meta (hash), 2 stock, 3 per-enterprise counts (hash), 4 grants (hash),
+///       5 voucher sequence, 6 claim stream.
+/// ARGV: 1 lot id, 2 enterprise (organisation) id, 3 idempotency key or "".
+/// Replies (arrays): {"won", voucherId, grantedAtMs, remaining} · {"again", voucherId, grantedAtMs}
+///       · {"sold_out"} · {"not_open", startMs, endMs} · {"ended", startMs, endMs}
+///       · {"limit_reached", held} · {"unknown_lot"}
+public enum GrabScript {
+    /// `Scripts/grab.lua`, also read by ops/loadtest and the benchmarks, so they run the same text.
+    public static let script = ScriptResource.load("grab")
+
+    
+}
+
+/// Adjusts a published lot's stock. Atomic: the new total may not fall below what was issued.
+/// KEYS: 1 lot meta, 2 stock. ARGV: 1 new total. Replies {"ok", remaining} · {"below_issued", issued}
+/// · {"unknown_lot"}.
+public enum RestockScript {
+    public static let script = ScriptResource.load("restock")
+
+    
+}
+
+/// The Redis keys of one lot. All share `{c:<campaign>}`, the campaign's hash tag.
+public struct LotKeys: Sendable, Hashable {
+    public let campaignID: String
+    public let lotID: String
+
+    public init(campaignID: String, lotID: String) {
+        self.campaignID = campaignID
+        self.lotID = lotID
+    }
+
+    var tag: String { "vr:{c:\(campaignID)}" }
+    public var meta: String { "\(tag):lot:\(lotID)" }
+    public var stock: String { "\(tag):stock:\(lotID)" }
+    public var counts: String { "\(tag):count:\(lotID)" }
+    public var grants: String { "\(tag):grant:\(lotID)" }
+    public var sequence: String { "\(tag):seq:\(lotID)" }
+    /// The claim stream is per campaign: one consumer-group read drains all its lots.
+    public var stream: String { CampaignKeys(campaignID: campaignID).stream }
+
+    /// In the order the grab script's KEYS expect.
+    public var grabKeys: [String] { [meta, stock, counts, grants, sequence, stream] }
+}
+
+/// Campaign-wide keys.
+public struct CampaignKeys: Sendable, Hashable {
+    public let campaignID: String
+    public init(campaignID: String) { self.campaignID = campaignID }
+    public var stream: String { "vr:{c:\(campaignID)}:claims" }
+    /// Entries that failed `ClaimSink.deliveriesMax` times, kept for a person to look at.
+    public var deadLetters: String { "vr:{c:\(campaignID)}:dead" }
+}
+
+/// The Lua scripts shipped as resources of this module.
+enum ScriptResource {
+    /// A missing script is a broken build, not an operating error: stop at once.
+    static func load(_ name: String) -> RedisScript {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "lua", subdirectory: "Scripts"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            preconditionFailure("the Lua script \(name).lua is missing from the Rush resource bundle")
+        }
+        return RedisScript(text)
+    }
+}

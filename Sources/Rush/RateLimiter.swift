@@ -1,0 +1,50 @@
+import Synchronization
+
+/// Token buckets per key (an enterprise, a client address), in memory. With several servers
+/// behind a load balancer each has its own buckets, so the effective limit is per server; the
+/// grab script's per-enterprise limit stays the hard rule either way.
+public final class RateLimiter: Sendable {
+    /// Tokens a bucket holds at most (the burst).
+    public let capacity: Double
+    /// Tokens added per second.
+    public let refillPerSecond: Double
+    /// Bound on tracked keys; the oldest half is dropped past it.
+    public static let keysMax = 200_000
+
+    private struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    /// Key → bucket. Guarded by the mutex.
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    public init(capacity: Double, refillPerSecond: Double) {
+        precondition(capacity >= 1 && refillPerSecond > 0)
+        self.capacity = capacity
+        self.refillPerSecond = refillPerSecond
+    }
+
+    /// Takes a token for `key`: nil when allowed, else the seconds until one is available.
+    public func acquire(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
+        buckets.withLock { buckets in
+            if buckets.count >= RateLimiter.keysMax { prune(&buckets) }
+            var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: now)
+            let elapsed = now - bucket.updated
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            bucket.tokens = min(capacity, bucket.tokens + seconds * refillPerSecond)
+            bucket.updated = now
+            defer { buckets[key] = bucket }
+            guard bucket.tokens >= 1 else {
+                return max(1, Int(((1 - bucket.tokens) / refillPerSecond).rounded(.up)))
+            }
+            bucket.tokens -= 1
+            return nil
+        }
+    }
+
+    private func prune(_ buckets: inout [String: Bucket]) {
+        let sorted = buckets.sorted { $0.value.updated < $1.value.updated }
+        for (key, _) in sorted.prefix(buckets.count / 2) { buckets.removeValue(forKey: key) }
+    }
+}
