@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// An RFC 9457 problem response. Every error a client can see is one of these, with a stable
 /// snake_case `code` that programs branch on and a `detail` sentence that says what to fix.
@@ -29,8 +30,26 @@ public struct Problem: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
         headers[.contentType] = Problem.contentType
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bodyBytes())))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: cachedBodyBytes())))
     }
+
+    /// Problems without extensions repeat (every `sold_out` of a rush is the same bytes), so
+    /// their bodies are encoded once. Bounded: past `renderedMax` the cache starts over.
+    func cachedBodyBytes() -> [UInt8] {
+        guard extensions.isEmpty else { return bodyBytes() }
+        let key = "\(status.code)|\(code)|\(detail)"
+        if let bytes = Problem.rendered.withLock({ $0[key] }) { return bytes }
+        let bytes = bodyBytes()
+        Problem.rendered.withLock { cache in
+            if cache.count >= Problem.renderedMax { cache.removeAll() }
+            cache[key] = bytes
+        }
+        return bytes
+    }
+
+    static let renderedMax = 1_000
+    /// Encoded bodies by status, code and detail. Guarded by the mutex.
+    static let rendered = Mutex<[String: [UInt8]]>([:])
 
     /// The JSON body: `type`, `title`, `status`, `detail`, `code`, then the extensions.
     func bodyBytes() -> [UInt8] {

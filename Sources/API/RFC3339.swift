@@ -7,7 +7,8 @@ public enum RFC3339 {
     /// Seconds east of UTC of the answers.
     public static let offsetSeconds = 8 * 3600
 
-    /// `2026-12-01T10:00:00+08:00` (milliseconds appear only when not zero).
+    /// `2026-12-01T10:00:00+08:00` (milliseconds appear only when not zero). Digits are written
+    /// by hand: this runs twice per issued voucher, and `String(format:)` showed in profiles.
     public static func format(_ date: Date) -> String {
         let totalMs = Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) + Int64(offsetSeconds) * 1000
         let ms = Int(((totalMs % 1000) + 1000) % 1000)
@@ -15,9 +16,25 @@ public enum RFC3339 {
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = civil(fromDays: days)
-        let clock = String(format: "%02d:%02d:%02d", secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
-        let fraction = ms == 0 ? "" : String(format: ".%03d", ms)
-        return String(format: "%04d-%02d-%02d", year, month, day) + "T" + clock + fraction + "+08:00"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(29)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":")); digits(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":")); digits(secondOfDay % 60, 2)
+        if ms != 0 { bytes.append(UInt8(ascii: ".")); digits(ms, 3) }
+        bytes.append(contentsOf: "+08:00".utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses RFC 3339 with an offset or `Z`, with or without fractional seconds; nil otherwise.

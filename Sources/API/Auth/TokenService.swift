@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import JWTKit
 import VoucherConfig
 
@@ -7,6 +8,7 @@ public struct TokenService: Sendable {
     let keys: JWTKeyCollection
     let issuer: String
     let accessTtlSeconds: Int
+    let verified = VerifiedTokenCache()
 
     public init(config: AppConfig.JWT) async {
         precondition(config.secret.utf8.count >= AppConfig.JWT.secretBytesMin, "config guarantees the secret length")
@@ -27,7 +29,8 @@ public struct TokenService: Sendable {
     }
 
     /// The identity a token proves, or a 401 problem saying why it proves nothing.
-    public func verify(_ token: String) async throws -> Identity {
+    public func verify(_ token: String, now: Date = Date()) async throws -> Identity {
+        if let identity = verified.identity(for: token, now: now) { return identity }
         let claims: AccessClaims
         do {
             claims = try await keys.verify(token, as: AccessClaims.self)
@@ -37,7 +40,9 @@ public struct TokenService: Sendable {
             throw AuthProblem.invalidToken
         }
         guard claims.iss.value == issuer, let role = Role(rawValue: claims.role) else { throw AuthProblem.invalidToken }
-        return Identity(userID: claims.sub.value, orgID: claims.org, role: role, certified: claims.cert, permissions: claims.perms)
+        let identity = Identity(userID: claims.sub.value, orgID: claims.org, role: role, certified: claims.cert, permissions: claims.perms)
+        verified.remember(token, identity: identity, expiresAt: claims.exp.value)
+        return identity
     }
 
     /// Seconds an access token lives, for the login response.
@@ -67,5 +72,34 @@ enum AuthProblem {
     static func wrongRole(_ allowed: [Role]) -> Problem {
         Problem(.forbidden, code: "forbidden_role",
                 detail: "This route is for \(allowed.map(\.rawValue).joined(separator: " or ")) accounts. Log in with such an account.")
+    }
+}
+
+/// Tokens this process has verified, until they expire: a grab rush sends the same token many
+/// times, and jwt-kit's verification (JSON decoding behind an actor) showed in profiles. Keyed
+/// by the whole token, signature included, so only a token already proven is ever trusted.
+final class VerifiedTokenCache: Sendable {
+    /// Bound on cached tokens; past it the cache starts over.
+    static let tokensMax = 100_000
+
+    /// Token → identity and expiry. Guarded by the mutex.
+    private let entries = Mutex<[String: (identity: Identity, expiresAt: Date)]>([:])
+
+    func identity(for token: String, now: Date) -> Identity? {
+        entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.expiresAt > now else {
+                entries.removeValue(forKey: token)
+                return nil
+            }
+            return entry.identity
+        }
+    }
+
+    func remember(_ token: String, identity: Identity, expiresAt: Date) {
+        entries.withLock { entries in
+            if entries.count >= Self.tokensMax { entries.removeAll(keepingCapacity: true) }
+            entries[token] = (identity, expiresAt)
+        }
     }
 }
