@@ -42,7 +42,11 @@ public enum VoucherApp {
         HealthController(checks: checks, registry: registry).addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
         let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger)
-        CampaignsController(campaigns: CampaignsRepository(client: stores.postgres, logger: logger), rush: rush).addRoutes(to: v1)
+        let campaigns = CampaignsRepository(client: stores.postgres, logger: logger)
+        CampaignsController(campaigns: campaigns, rush: rush).addRoutes(to: v1)
+        VoucherApplicationsController(
+            applications: VoucherApplicationsRepository(client: stores.postgres, logger: logger), campaigns: campaigns
+        ).addRoutes(to: v1)
         AccountsRoutes.add(to: v1, environment: .live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger))
         return router
     }

@@ -52,6 +52,10 @@ struct RushWorld: Sendable {
             INSERT INTO organisations (id, kind, name, certification)
             SELECT '\(prefix)_' || i, 'enterprise', 'Enterprise ' || i, '\(status)' FROM generate_series(1, \(count)) AS i
             """))
+        try await postgres.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO users (id, org_id, username, password_hash, role, is_main)
+            SELECT 'usr_\(prefix)_' || i, '\(prefix)_' || i, 'user_\(prefix)_' || i, 'x', 'enterprise', true FROM generate_series(1, \(count)) AS i
+            """))
         return (1...count).map { "\(prefix)_\($0)" }
     }
 

@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+import Ledger
+import VoucherCore
+
+/// Apply-mode lots (申请): an enterprise applies, an operator approves (issuing the voucher, in
+/// PostgreSQL under the lot's lock) or rejects with a reason.
+struct VoucherApplicationsController {
+    let applications: VoucherApplicationsRepository
+    let campaigns: CampaignsRepository
+
+    /// Longest rejection reason kept.
+    static let reasonLengthMax = 500
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("campaigns/:campaignID/lots/:lotID/applications") { request, context in try await apply(request, context) }
+        group.get("voucher-applications") { request, context in try await list(request, context) }
+        group.get("voucher-applications/:applicationID") { request, context in try await show(request, context) }
+        group.post("voucher-applications/:applicationID/approve") { request, context in try await approve(request, context) }
+        group.post("voucher-applications/:applicationID/reject") { request, context in try await reject(request, context) }
+    }
+
+    struct ApplicationResponse: ResponseEncodable {
+        let id: String
+        let campaignId: String
+        let lotId: String
+        let organisationId: String
+        let status: String
+        let reason: String?
+        let voucherId: String?
+        let createdAt: String
+        let decidedAt: String?
+
+        init(_ record: VoucherApplicationRecord) {
+            id = record.id
+            campaignId = record.campaignID
+            lotId = record.lotID
+            organisationId = record.orgID
+            status = record.status
+            reason = record.reason
+            voucherId = record.voucherID
+            createdAt = RFC3339.format(record.createdAt)
+            decidedAt = record.decidedAt.map(RFC3339.format)
+        }
+    }
+
+    static let notFound = Problem(.notFound, code: "application_not_found", detail: "No voucher application has this id. List yours with GET /v1/voucher-applications.")
+
+    func apply(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<ApplicationResponse> {
+        let identity = try context.requireIdentity(.enterprise)
+        guard identity.certified else {
+            throw Problem(.forbidden, code: "not_certified", detail: "Only certified enterprises may apply for vouchers. Finish certification first.")
+        }
+        let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
+        let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
+        guard let campaign = try await campaigns.campaign(id: campaignID), campaign.status != "draft",
+              let lot = campaign.lots.first(where: { $0.id == lotID }) else { throw CampaignsController.lotNotFound }
+        guard lot.mode == "apply" else {
+            throw Problem(.conflict, code: "lot_not_applicable", detail: "This lot is issued by grabbing, not by application. Grab it instead.")
+        }
+        let now = Date()
+        guard campaign.status == "published", now >= campaign.startsAt else {
+            throw Problem(.conflict, code: now < campaign.startsAt ? "not_open" : "ended",
+                          detail: now < campaign.startsAt ? "The campaign has not opened yet." : "The campaign has ended.",
+                          extensions: ["opensAt": .string(RFC3339.format(campaign.startsAt)), "closesAt": .string(RFC3339.format(campaign.endsAt))])
+        }
+        guard now < campaign.endsAt else {
+            throw Problem(.conflict, code: "ended", detail: "The campaign has ended.",
+                          extensions: ["opensAt": .string(RFC3339.format(campaign.startsAt)), "closesAt": .string(RFC3339.format(campaign.endsAt))])
+        }
+        do {
+            let record = try await applications.apply(id: OpaqueID.make(prefix: "vap"), lot: lot, orgID: identity.orgID, applicantID: identity.userID)
+            return EditedResponse(status: .created, response: ApplicationResponse(record))
+        } catch let error as VoucherApplicationError {
+            throw Self.problem(error)
+        }
+    }
+
+    func list(_ request: Request, _ context: AppRequestContext) async throws -> Page<ApplicationResponse> {
+        let identity = try context.requireIdentity(.enterprise, .operator)
+        let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
+        let paging = try PageRequest(query)
+        if let status = query["status"], !["pending", "approved", "rejected"].contains(status) {
+            throw Problem(.badRequest, code: "status_invalid", detail: "status must be pending, approved or rejected.")
+        }
+        let org = identity.role == .operator ? nil : identity.orgID
+        let (items, total) = try await applications.list(orgID: org, status: query["status"], page: paging.page, pageSize: paging.pageSize)
+        return Page(items: items.map(ApplicationResponse.init), page: paging.page, pageSize: paging.pageSize, total: total)
+    }
+
+    func show(_ request: Request, _ context: AppRequestContext) async throws -> ApplicationResponse {
+        let identity = try context.requireIdentity(.enterprise, .operator)
+        let id = try PathID.check(context.parameters.require("applicationID"), "applicationID")
+        guard let record = try await applications.application(id: id),
+              identity.role == .operator || record.orgID == identity.orgID else { throw Self.notFound }
+        return ApplicationResponse(record)
+    }
+
+    func approve(_ request: Request, _ context: AppRequestContext) async throws -> ApplicationResponse {
+        let identity = try context.requireIdentity(.operator)
+        let id = try PathID.check(context.parameters.require("applicationID"), "applicationID")
+        do {
+            return ApplicationResponse(try await applications.approve(id: id, voucherID: OpaqueID.make(prefix: "vch"), decidedBy: identity.userID))
+        } catch let error as VoucherApplicationError {
+            throw Self.problem(error)
+        }
+    }
+
+    struct RejectInput: Decodable { let reason: String }
+
+    func reject(_ request: Request, _ context: AppRequestContext) async throws -> ApplicationResponse {
+        let identity = try context.requireIdentity(.operator)
+        let id = try PathID.check(context.parameters.require("applicationID"), "applicationID")
+        let input = try await request.decode(as: RejectInput.self, context: context)
+        let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= Self.reasonLengthMax else {
+            throw Problem(.badRequest, code: "reason_required", detail: "A rejection needs a reason of 1 to \(Self.reasonLengthMax) characters; the enterprise sees it.")
+        }
+        do {
+            return ApplicationResponse(try await applications.reject(id: id, reason: reason, decidedBy: identity.userID))
+        } catch let error as VoucherApplicationError {
+            throw Self.problem(error)
+        }
+    }
+
+    static func problem(_ error: VoucherApplicationError) -> Problem {
+        switch error {
+        case .notFound: return notFound
+        case .alreadyPending:
+            return Problem(.conflict, code: "application_pending", detail: "Your organisation already has a pending application for this lot; wait for the decision.")
+        case .notPending(let status):
+            return Problem(.conflict, code: "application_decided", detail: "This application is \(status) already; a decision is final.")
+        case .limitReached(let held):
+            return Problem(.conflict, code: "limit_reached", detail: "The organisation holds \(held) vouchers of this lot, its limit.", extensions: ["held": .int(Int64(held))])
+        case .soldOut:
+            return Problem(.conflict, code: "sold_out", detail: "This lot has no stock left; reject the application with a reason.")
+        }
+    }
+}
