@@ -2,6 +2,10 @@
 # Layout: everything lives under .local/<profile>/ (git-ignored): redis/, pg/, secrets.env.
 set -euo pipefail
 
+# Folders we create must stay searchable by the unprivileged 'postgres' user (and by test
+# processes that inherit our umask), whatever the caller's umask is.
+umask 022
+
 OPS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(cd "$OPS_DIR/.." && pwd)"
 LOCAL_DIR="$ROOT_DIR/.local"
@@ -56,11 +60,13 @@ load_secrets() {
     mkdir -p "$PROFILE_DIR"
     local file="$PROFILE_DIR/secrets.env"
     if [ ! -s "$file" ]; then
-        umask 077
-        {
+        # Only the secrets file is private; the umask change stays in this subshell.
+        (
+            umask 077
             echo "VOUCHER_DB_PASSWORD=$(random_hex 16)"
             echo "VOUCHER_JWT_SECRET=$(random_hex 32)"
-        } > "$file"
+        ) > "$file"
+        chmod 600 "$file"
     fi
     set -a; . "$file"; set +a
 }

@@ -35,6 +35,8 @@ public struct CampaignVerifier: Sendable {
         public let campaignID: String
         public let lots: [LotReport]
         public let streamLength: Int64
+        /// Claims in the stream the sink has not read yet (XINFO GROUPS lag).
+        public let unread: Int64
         public let pending: Int64
         public let deadLetters: Int64
         public let problems: [String]
@@ -46,8 +48,10 @@ public struct CampaignVerifier: Sendable {
         let keys = CampaignKeys(campaignID: campaignID)
         let streamLength = try await redis.xlen(keys.stream)
         let pending = streamLength == 0 ? 0 : try await pendingCount(keys.stream)
+        let unread = streamLength == 0 ? 0 : try await unreadCount(keys.stream, length: streamLength)
         let deadLetters = try await redis.xlen(keys.deadLetters)
         var problems: [String] = []
+        if unread > 0 { problems.append("\(unread) claims in \(keys.stream) are not read by the sink yet") }
         if pending > 0 { problems.append("\(pending) claims are pending in \(keys.stream) (not yet stored or stuck with a consumer)") }
         if deadLetters > 0 { problems.append("\(deadLetters) claims are in the dead-letter stream \(keys.deadLetters)") }
         var lots: [LotReport] = []
@@ -56,7 +60,9 @@ public struct CampaignVerifier: Sendable {
             lots.append(report)
             problems += Self.problems(report)
         }
-        return Report(campaignID: campaignID, lots: lots, streamLength: streamLength, pending: pending, deadLetters: deadLetters, problems: problems)
+        return Report(
+            campaignID: campaignID, lots: lots, streamLength: streamLength, unread: unread, pending: pending,
+            deadLetters: deadLetters, problems: problems)
     }
 
     private func pendingCount(_ stream: String) async throws -> Int64 {
@@ -65,6 +71,21 @@ public struct CampaignVerifier: Sendable {
         } catch RedisClientError.server(let message) where message.hasPrefix("NOGROUP") {
             return try await redis.xlen(stream)
         }
+    }
+
+    /// The sink group's lag; without the group every entry is unread.
+    private func unreadCount(_ stream: String, length: Int64) async throws -> Int64 {
+        let reply = try await redis.send(["XINFO", "GROUPS", stream])
+        guard case .array(let groups) = reply else { return length }
+        for group in groups {
+            guard let fields = group.array else { continue }
+            var values: [String: RESPValue] = [:]
+            for index in stride(from: 0, to: fields.count - 1, by: 2) {
+                if let key = fields[index].string { values[key] = fields[index + 1] }
+            }
+            if values["name"]?.string == ClaimSink.group { return values["lag"]?.int64 ?? 0 }
+        }
+        return length
     }
 
     private func lotReport(campaignID: String, lot: LotRecord) async throws -> LotReport {

@@ -34,7 +34,7 @@ struct CampaignCommand: AsyncParsableCommand {
             }
             await redis.shutdown()
             guard let report else { throw ValidationError("no campaign has the id \(campaignID)") }
-            print("campaign \(report.campaignID): stream \(report.streamLength) entries, \(report.pending) pending, \(report.deadLetters) dead letters")
+            print("campaign \(report.campaignID): stream \(report.streamLength) entries, \(report.unread) unread, \(report.pending) pending, \(report.deadLetters) dead letters")
             for lot in report.lots {
                 print("  lot \(lot.lotID): stock \(lot.stock) (redis \(lot.redisTotal)), remaining \(lot.remaining), issued \(lot.issued), claimed \(lot.claimed), rows \(lot.rows)")
             }
