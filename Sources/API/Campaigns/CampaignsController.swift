@@ -50,7 +50,7 @@ struct CampaignsController {
 
     func list(_ request: Request, _ context: AppRequestContext) async throws -> Page<CampaignResponse> {
         let identity = try context.requireIdentity()
-        let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
+        let query = PageRequest.query(request)
         let paging = try PageRequest(query)
         var statuses: [String]? = nil
         if let status = query["status"] {

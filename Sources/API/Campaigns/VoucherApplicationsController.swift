@@ -78,7 +78,7 @@ struct VoucherApplicationsController {
 
     func list(_ request: Request, _ context: AppRequestContext) async throws -> Page<ApplicationResponse> {
         let identity = try context.requireIdentity(.enterprise, .operator)
-        let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
+        let query = PageRequest.query(request)
         let paging = try PageRequest(query)
         if let status = query["status"], !["pending", "approved", "rejected"].contains(status) {
             throw Problem(.badRequest, code: "status_invalid", detail: "status must be pending, approved or rejected.")
