@@ -48,6 +48,8 @@ public enum VoucherApp {
             applications: VoucherApplicationsRepository(client: stores.postgres, logger: logger), campaigns: campaigns
         ).addRoutes(to: v1)
         AccountsRoutes.add(to: v1, environment: .live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger))
+        OrdersRoutes.add(to: v1, environment: OrdersEnvironment(
+            postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemAccountsClock(), logger: logger))
         return router
     }
 

@@ -9,5 +9,5 @@ struct Voucherctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voucherctl",
         abstract: "Administer a VoucherRush installation.",
-        subcommands: [Migrate.self, SeedDemo.self, CampaignCommand.self, UserCommand.self, LoadTestPrepare.self])
+        subcommands: [Migrate.self, SeedDemo.self, CampaignCommand.self, UserCommand.self, LoadTestPrepare.self, LedgerCommand.self, LedgerVouchersCommand.self])
 }

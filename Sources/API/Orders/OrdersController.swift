@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import Ledger
+import VoucherCore
+
+/// The enterprise's side of buying (SPEC §4):
+///
+/// - `POST /v1/orders/quote` `{productId, specId, quantity, voucherIds?}` total, cap, eligible vouchers, deduction, payable, carry-over
+/// - `POST /v1/orders` same body, `Idempotency-Key` required: places the order and holds the deduction (201; a replay 200)
+/// - `GET /v1/orders`, `GET /v1/orders/{id}` the organisation's orders, newest first
+/// - `POST /v1/orders/{id}/cancel` an unpaid order; the holds are released
+/// - `POST /v1/orders/{id}/proofs` one payment proof as the raw body (PNG, JPG, BMP, PDF ≤ 10 MB; 1–3 per attempt)
+/// - `POST /v1/orders/{id}/payment` submits the proofs: an operator's approval opens
+/// - `POST /v1/orders/{id}/accept` accepts delivery (验收): completed, usages pending redemption
+/// - `POST /v1/orders/{id}/refund` asks to unsubscribe (退订) a paid order: an operator's approval opens
+/// - `GET /v1/vouchers` the organisation's vouchers with balances and status
+struct OrdersController {
+    let env: OrdersEnvironment
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let orders = group.group("orders")
+        orders.post("quote") { request, context in
+            let identity = try context.requireIdentity(.enterprise)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: OrderBody.self, context: context)
+            return QuoteDTO(try await env.orders.quote(try body.request(identity), now: env.clock.now()))
+        }
+        orders.post { request, context in try await place(request, context) }
+        orders.get { request, context in
+            let identity = try context.requireIdentity(.enterprise)
+            let page = try PageRequest(PageRequest.query(request))
+            let result = try await env.orders.orders(viewer: .enterprise(orgID: identity.orgID), page: page.page, pageSize: page.pageSize)
+            return Page(items: result.items.map(OrderDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
+        }
+        orders.get(":id") { _, context in
+            let identity = try context.requireIdentity(.enterprise)
+            guard let order = try await env.orders.order(id: try Self.orderID(context), viewer: .enterprise(orgID: identity.orgID)) else {
+                throw OrdersError.orderNotFound
+            }
+            return OrderDTO(order)
+        }
+        orders.post(":id/cancel") { _, context in
+            let identity = try context.requireIdentity(.enterprise)
+            return OrderDTO(try await env.orders.cancel(id: try Self.orderID(context), orgID: identity.orgID))
+        }
+        orders.post(":id/proofs") { request, context in try await uploadProof(request, context) }
+        orders.post(":id/payment") { _, context in
+            let identity = try context.requireIdentity(.enterprise)
+            let (order, approval) = try await env.orders.submitPayment(
+                orderID: try Self.orderID(context), orgID: identity.orgID, userID: identity.userID, now: env.clock.now())
+            return OrderWithApprovalDTO(order: OrderDTO(order), approvalId: approval)
+        }
+        orders.post(":id/accept") { _, context in
+            let identity = try context.requireIdentity(.enterprise)
+            return OrderDTO(try await env.orders.accept(id: try Self.orderID(context), orgID: identity.orgID, now: env.clock.now()))
+        }
+        orders.post(":id/refund") { _, context in
+            let identity = try context.requireIdentity(.enterprise)
+            let (order, approval) = try await env.orders.requestRefund(
+                id: try Self.orderID(context), orgID: identity.orgID, userID: identity.userID, now: env.clock.now())
+            return OrderWithApprovalDTO(order: OrderDTO(order), approvalId: approval)
+        }
+        group.get("vouchers") { request, context in
+            let identity = try context.requireIdentity(.enterprise)
+            let page = try PageRequest(PageRequest.query(request))
+            let result = try await env.orders.vouchers(orgID: identity.orgID, page: page.page, pageSize: page.pageSize)
+            let now = env.clock.now()
+            return Page(items: result.items.map { VoucherDTO($0, now: now) }, page: page.page, pageSize: page.pageSize, total: result.total)
+        }
+    }
+
+    func place(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<OrderDTO> {
+        let identity = try context.requireIdentity(.enterprise)
+        let key = try Self.idempotencyKey(request)
+        var request = request
+        let body = try await request.decodeAccountsBody(as: OrderBody.self, context: context)
+        let (order, created) = try await env.orders.place(try body.request(identity), idempotencyKey: key, now: env.clock.now())
+        return EditedResponse(status: created ? .created : .ok, response: OrderDTO(order))
+    }
+
+    func uploadProof(_ request: Request, _ context: AppRequestContext) async throws -> OrderDTO {
+        let identity = try context.requireIdentity(.enterprise)
+        let orderID = try Self.orderID(context)
+        guard try await env.orders.order(id: orderID, viewer: .enterprise(orgID: identity.orgID)) != nil else {
+            throw OrdersError.orderNotFound
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: OrdersLimits.proofBytesMax)
+        } catch {
+            throw Problem(.contentTooLarge, code: "proof_too_large", detail: "A payment proof may be at most 10 MB; send a smaller file.")
+        }
+        let bytes = Array(buffer.readableBytesView)
+        guard !bytes.isEmpty else {
+            throw Problem(.badRequest, code: "file_empty", detail: "The body is empty. Send the proof file as the request body.")
+        }
+        guard let mediaType = ProofFormat.sniff(bytes) else {
+            throw Problem(.unsupportedMediaType, code: "proof_unsupported_format",
+                          detail: "The file is not PNG, JPG, BMP or PDF by its content. Send the proof in one of these formats.")
+        }
+        let stored = try await env.files.store(bytes, mediaType: mediaType)
+        _ = try await env.orders.addProof(
+            orderID: orderID, orgID: identity.orgID, sha256: stored.sha256, mediaType: mediaType, sizeBytes: bytes.count, now: env.clock.now())
+        guard let order = try await env.orders.order(id: orderID, viewer: .enterprise(orgID: identity.orgID)) else {
+            throw OrdersError.orderNotFound
+        }
+        return OrderDTO(order)
+    }
+
+    /// The path's order id; garbage is answered like a missing order (no database round trip).
+    static func orderID(_ context: AppRequestContext) throws -> String {
+        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: OrdersRepository.orderPrefix) else {
+            throw OrdersError.orderNotFound
+        }
+        return id
+    }
+
+    static func idempotencyKey(_ request: Request) throws -> String {
+        guard let key = request.headers[.idempotencyKey] else { throw OrdersError.idempotencyKeyMissing }
+        guard (1...OrdersLimits.idempotencyKeyLengthMax).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw OrdersError.idempotencyKeyInvalid
+        }
+        return key
+    }
+}

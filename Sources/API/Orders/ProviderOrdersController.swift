@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Ledger
+import VoucherCore
+
+/// The provider's and the operator's side:
+///
+/// - `POST /v1/provider/products` (provider) `{name, category, specs: [{name, purchaseMode, pricing, unitPriceFen}]}` a draft product
+/// - `POST /v1/products/{id}/list` (operator) lists (上架) a product, which makes it purchasable
+/// - `GET /v1/products/{id}` (any signed-in user) a listed product, or the provider's own
+/// - `GET /v1/provider/orders` (provider) orders of its products, newest first
+/// - `POST /v1/provider/orders/{id}/deliver` (provider) a paid order is delivered
+/// - `GET /v1/provider/usages` (provider) deductions of completed orders, pending redemption (待兑换) and on
+struct ProviderOrdersController {
+    let env: OrdersEnvironment
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let provider = group.group("provider")
+        provider.post("products") { request, context in
+            let identity = try context.requireIdentity(.provider)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: ProductBody.self, context: context)
+            let product = try await env.products.create(
+                orgID: identity.orgID, name: body.name, category: body.category,
+                specs: body.specs.map { NewSpec(name: $0.name, purchaseMode: $0.purchaseMode, pricing: $0.pricing, unitPriceFen: $0.unitPriceFen) },
+                now: env.clock.now())
+            return EditedResponse(status: .created, response: ProductDTO(product))
+        }
+        group.post("products/:id/list") { _, context in
+            _ = try context.requireIdentity(.operator)
+            return ProductDTO(try await env.products.list(id: try Self.productID(context), now: env.clock.now()))
+        }
+        group.get("products/:id") { _, context in
+            let identity = try context.requireIdentity()
+            guard let product = try await env.products.product(id: try Self.productID(context)),
+                  product.status == "listed" || product.orgID == identity.orgID || identity.role == .operator else {
+                throw OrdersError.productNotFound
+            }
+            return ProductDTO(product)
+        }
+        provider.get("orders") { request, context in
+            let identity = try context.requireIdentity(.provider)
+            let page = try PageRequest(PageRequest.query(request))
+            let result = try await env.orders.orders(viewer: .provider(orgID: identity.orgID), page: page.page, pageSize: page.pageSize)
+            return Page(items: result.items.map(OrderDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
+        }
+        provider.post("orders/:id/deliver") { _, context in
+            let identity = try context.requireIdentity(.provider)
+            return OrderDTO(try await env.orders.deliver(id: try OrdersController.orderID(context), providerOrgID: identity.orgID))
+        }
+        provider.get("usages") { request, context in
+            let identity = try context.requireIdentity(.provider)
+            let page = try PageRequest(PageRequest.query(request))
+            let result = try await env.orders.usages(providerOrgID: identity.orgID, page: page.page, pageSize: page.pageSize)
+            return Page(items: result.items.map(UsageDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
+        }
+    }
+
+    static func productID(_ context: AppRequestContext) throws -> String {
+        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: ProductsRepository.productPrefix) else {
+            throw OrdersError.productNotFound
+        }
+        return id
+    }
+}
