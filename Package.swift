@@ -206,6 +206,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Orders, vouchers and the ledger against real PostgreSQL: the worked example, concurrency, random workflows, bad input.
+        .testTarget(
+            name: "OrdersTests",
+            dependencies: [
+                "API", "Ledger", "VoucherCore", "TestSupport", "VoucherConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Accounts and access against real PostgreSQL: registration, certification, login, sub-accounts.
         .testTarget(
             name: "AccountsTests",

@@ -1,0 +1,208 @@
+import API
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ledger
+import Logging
+import PostgresNIO
+import Synchronization
+import Testing
+import TestSupport
+import VoucherConfig
+import VoucherCore
+
+/// A clock the tests can move; starts at the wall clock because tokens are checked against it.
+final class TestClock: AccountsClock {
+    private let current = Mutex(Date())
+    func now() -> Date { current.withLock { $0 } }
+}
+
+/// One HTTP answer, decoded as a JSON object when it is one.
+struct Answer: Sendable {
+    let status: HTTPResponse.Status
+    let body: [UInt8]
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+    var code: String? { json["code"] as? String }
+    func string(_ key: String) -> String? { json[key] as? String }
+    func fen(_ key: String) -> Int64? { (json[key] as? NSNumber)?.int64Value }
+    var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+}
+
+/// The world of one orders test: a fresh migrated database; accounts, approvals and orders routes
+/// over it; a platform operator, one provider, enterprises, tokens; vouchers inserted by SQL
+/// with their grant entries, as the grab sink and the apply flow write them.
+struct OrdersWorld: Sendable {
+    let client: any TestClientProtocol
+    let postgres: PostgresClient
+    let tokens: TokenService
+    let orders: OrdersEnvironment
+    let accounts: AccountsEnvironment
+
+    static let operatorUser = "usr_op"
+    static let provider = "org_prov"
+
+    static func run(_ body: @escaping @Sendable (OrdersWorld) async throws -> Void) async throws {
+        try await TestDatabase.with { postgres, config in
+            let tokens = await TokenService(config: config.jwt)
+            let folder = TestEnvironment.stateDirectory + "/orders-files-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let files = LocalDiskFileStore(root: folder)
+            let clock = TestClock()
+            let accounts = AccountsEnvironment(
+                postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: clock,
+                sms: LoggingSMSSender(logger: TestEnvironment.logger), files: files, bcryptCost: 4, logger: TestEnvironment.logger)
+            let orders = OrdersEnvironment(postgres: postgres, files: files, clock: clock, logger: TestEnvironment.logger)
+            let app = Application(
+                router: OrdersRoutes.standaloneRouter(accounts: accounts, orders: orders), logger: TestEnvironment.logger)
+            try await seedPlatform(postgres)
+            try await app.test(.router) { client in
+                try await body(OrdersWorld(client: client, postgres: postgres, tokens: tokens, orders: orders, accounts: accounts))
+            }
+        }
+    }
+
+    static func seedPlatform(_ postgres: PostgresClient) async throws {
+        try await postgres.query("""
+            INSERT INTO organisations (id, kind, name, certification) VALUES
+                ('org_platform', 'platform', 'Platform', 'certified'), (\(provider), 'provider', '数字服务商', 'certified')
+            """)
+        try await postgres.query("""
+            INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES
+                (\(operatorUser), 'org_platform', 'operator', 'x', 'operator', true),
+                ('usr_org_prov', \(provider), 'provider', 'x', 'provider', true)
+            """)
+        try await postgres.query("""
+            INSERT INTO campaigns (id, name, starts_at, ends_at, status, created_by)
+            VALUES ('cmp_test', '双十二数字化转型服务券', now() - interval '1 day', now() + interval '30 days', 'published', \(operatorUser))
+            """)
+    }
+
+    /// Adds a certified enterprise `org` with its main user `usr_<org>`.
+    func enterprise(_ org: String, kind: String = "enterprise") async throws {
+        try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES (\(org), \(kind), \(org), 'certified')")
+        let username = "user_" + org
+        try await postgres.query("""
+            INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES (\("usr_" + org), \(org), \(username), 'x', \(kind), true)
+            """)
+    }
+
+    /// Grants a voucher by SQL (a lot of its own, a `grant` ledger entry) and returns its id.
+    func voucher(
+        org: String, faceFen: Int64, kind: String = "diagnostic", direction: String? = nil, validFor seconds: TimeInterval = 86_400 * 90
+    ) async throws -> String {
+        let lot = OpaqueID.make(prefix: "lot")
+        let id = OpaqueID.make(prefix: "vch")
+        let until = Date().addingTimeInterval(seconds)
+        try await postgres.query("""
+            INSERT INTO lots (id, campaign_id, position, kind, direction, face_value_fen, stock, per_enterprise_limit, mode, validity_days)
+            VALUES (\(lot), 'cmp_test', (SELECT count(*)::int FROM lots), \(kind), \(direction), \(faceFen), 1000, 1, 'apply', 90)
+            """)
+        try await postgres.query("""
+            INSERT INTO vouchers (id, lot_id, campaign_id, org_id, seq, kind, direction, face_value_fen, available_fen, valid_until, granted_at, source)
+            VALUES (\(id), \(lot), 'cmp_test', \(org), 1, \(kind), \(direction), \(faceFen), \(faceFen), \(until), now(), 'apply')
+            """)
+        try await postgres.query("INSERT INTO voucher_ledger (voucher_id, entry, amount_fen) VALUES (\(id), 'grant', \(faceFen))")
+        return id
+    }
+
+    /// Ages a voucher past its validity (as if time had passed).
+    func expireValidity(_ voucherID: String) async throws {
+        try await postgres.query("UPDATE vouchers SET valid_until = now() - interval '1 hour' WHERE id = \(voucherID)")
+    }
+
+    func token(_ org: String, role: Role = .enterprise) async throws -> String {
+        try await tokens.issueAccessToken(for: Identity(userID: "usr_" + org, orgID: org, role: role, certified: true, permissions: ["*"]))
+    }
+
+    func operatorToken() async throws -> String {
+        try await tokens.issueAccessToken(for: Identity(
+            userID: Self.operatorUser, orgID: "org_platform", role: .operator, certified: true, permissions: ["*"]))
+    }
+
+    func providerToken() async throws -> String { try await token(Self.provider, role: .provider) }
+
+    /// One request; `json` bodies are serialised, `raw` bodies sent as they are.
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> Answer {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var buffer: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        } else if let raw {
+            headers[.contentType] = "application/octet-stream"
+            buffer = ByteBuffer(bytes: raw)
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: buffer) { response in
+            Answer(status: response.status, body: Array(response.body.readableBytesView))
+        }
+    }
+
+    /// A listed product of the provider with one spec; returns (product id, spec id).
+    func listedProduct(category: String = "diagnostic_consulting", unitPriceFen: Int64, pricing: String = "simple") async throws -> (String, String) {
+        let created = try await call(.post, "/v1/provider/products", token: try await providerToken(), json: [
+            "name": "企业数字化诊断", "category": category,
+            "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": pricing, "unitPriceFen": unitPriceFen]],
+        ])
+        #expect(created.status == .created, "\(created.json)")
+        let id = try #require(created.string("id"))
+        let spec = try #require((created.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
+        let listed = try await call(.post, "/v1/products/\(id)/list", token: try await operatorToken())
+        #expect(listed.status == .ok, "\(listed.json)")
+        return (id, spec)
+    }
+
+    /// Places an order over HTTP with a fresh Idempotency-Key unless one is given.
+    func placeOrder(
+        org: String, product: (String, String), quantity: Int = 1, vouchers: [String]? = nil, key: String = UUID().uuidString
+    ) async throws -> Answer {
+        var body: [String: Any] = ["productId": product.0, "specId": product.1, "quantity": quantity]
+        if let vouchers { body["voucherIds"] = vouchers }
+        return try await call(.post, "/v1/orders", token: try await token(org), json: body, headers: [.idempotencyKey: key])
+    }
+
+    /// The voucher's (available, held, captured, expired).
+    func balances(_ voucherID: String) async throws -> (Int64, Int64, Int64, Int64) {
+        let rows = try await postgres.query("""
+            SELECT available_fen, held_fen, captured_fen, expired_fen FROM vouchers WHERE id = \(voucherID)
+            """)
+        for try await row in rows.decode((Int64, Int64, Int64, Int64).self) { return row }
+        throw TestSetupError("no voucher \(voucherID)")
+    }
+
+    /// Runs `ledger verify` and fails the test with every breach.
+    func expectLedgerConsistent(_ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let report = try await LedgerVerifier(client: postgres, logger: TestEnvironment.logger).verify()
+        #expect(report.isConsistent, "\(comment?.description ?? ""): \(report.breaches)", sourceLocation: sourceLocation)
+    }
+
+    /// Uploads a small PNG proof, submits the payment and decides it as the operator.
+    func pay(org: String, orderID: String, approve: Bool = true) async throws -> Answer {
+        let proof = try await call(.post, "/v1/orders/\(orderID)/proofs", token: try await token(org), raw: Proofs.png)
+        #expect(proof.status == .ok, "\(proof.json)")
+        let submitted = try await call(.post, "/v1/orders/\(orderID)/payment", token: try await token(org))
+        #expect(submitted.status == .ok, "\(submitted.json)")
+        let approval = try #require(submitted.string("approvalId"))
+        return try await decide(approval, approve: approve)
+    }
+
+    func decide(_ approvalID: String, approve: Bool) async throws -> Answer {
+        let path = "/v1/approvals/\(approvalID)/\(approve ? "approve" : "reject")"
+        return try await call(.post, path, token: try await operatorToken(), json: approve ? [:] : ["reason": "转账凭证不清晰，请重新上传"])
+    }
+}
+
+/// Small files by their magic bytes.
+enum Proofs {
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 64)
+    static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 1, count: 64)
+    static let bmp: [UInt8] = Array("BM".utf8) + [UInt8](repeating: 0, count: 64)
+    static let pdf: [UInt8] = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: 64)
+    static let gif: [UInt8] = Array("GIF89a".utf8) + [UInt8](repeating: 0, count: 64)
+    static let text: [UInt8] = Array("this is not a proof".utf8)
+}
