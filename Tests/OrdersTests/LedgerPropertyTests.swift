@@ -21,7 +21,7 @@ struct SplitMix64: RandomNumberGenerator {
 /// each step. Bounded: `seeds.count` sequences of `stepsPerSequence` steps.
 @Suite("Ledger properties")
 struct LedgerPropertyTests {
-    static let stepsPerSequence = 40
+    static let stepsPerSequence = 60
 
     /// Proves the ledger invariant holds after every step of random order workflows.
     @Test(arguments: [UInt64(1), 2, 3, 42])
@@ -41,6 +41,7 @@ struct LedgerPropertyTests {
             let operatorActor = ApprovalsRepository.Actor(userID: OrdersWorld.operatorUser, name: "operator", role: "operator")
             let repository = world.orders.orders
             let now = { Date() }
+            var applied = 0
             for step in 0..<Self.stepsPerSequence {
                 let action = Int.random(in: 0..<9, using: &rng)
                 var log = "seed \(seed) step \(step) action \(action)"
@@ -77,7 +78,10 @@ struct LedgerPropertyTests {
                         let voucher = vouchers.randomElement(using: &rng)!
                         try await world.expireValidity(voucher)
                         _ = try await VoucherExpiry(client: world.postgres, logger: TestEnvironment.logger).run(now: now())
+                        // A fresh grant keeps money flowing for the rest of the sequence.
+                        vouchers.append(try await world.voucher(org: "ent_p", faceFen: Int64.random(in: 1...2_000_000, using: &rng)))
                     }
+                    applied += 1
                 } catch let error as OrdersError {
                     log += " refused \(error.code)"
                 } catch let error as DeductionError {
@@ -85,6 +89,15 @@ struct LedgerPropertyTests {
                 }
                 try await world.expectLedgerConsistent(Comment(rawValue: log))
             }
+            // The sequence must have exercised the money moves, not only refusals.
+            var entries: [String: Int] = [:]
+            for try await (entry, count) in try await world.postgres.query(
+                "SELECT entry, count(*)::int FROM voucher_ledger GROUP BY entry").decode((String, Int).self) {
+                entries[entry] = count
+            }
+            print("ledger properties: seed \(seed), \(applied) of \(Self.stepsPerSequence) steps applied, entries \(entries.sorted { $0.key < $1.key })")
+            #expect(applied >= Self.stepsPerSequence / 4)
+            #expect((entries["hold"] ?? 0) > 0)
         }
     }
 }
