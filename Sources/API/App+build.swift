@@ -76,6 +76,7 @@ public enum VoucherApp {
         let router = buildRouter(
             config: config, stores: stores, tokens: tokens, checks: checks ?? standardChecks(stores), registry: registry, logger: logger)
         var services: [any Service] = [stores.postgres, RedisService(client: stores.redis)]
+        services.append(VoucherExpiryService(postgres: stores.postgres, logger: logger))
         if config.sinkEnabled {
             services.append(ClaimSink(
                 redis: stores.redis, claims: ClaimsRepository(client: stores.postgres, logger: logger),

@@ -1,0 +1,35 @@
+import Foundation
+import Ledger
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The expiry job as a background service of every server: once a minute, what is left on
+/// vouchers past their validity moves to `expired` (`VoucherExpiry`). Several servers may run it
+/// at once: each batch locks its rows with SKIP LOCKED, so they share the work.
+public struct VoucherExpiryService: Service {
+    /// How often the job runs; a voucher is usable until `valid_until` regardless (the checkout
+    /// checks validity itself), so this only bounds how long a balance shows as available.
+    public static let interval: Duration = .seconds(60)
+
+    let expiry: VoucherExpiry
+    let logger: Logger
+
+    public init(postgres: PostgresClient, logger: Logger) {
+        self.expiry = VoucherExpiry(client: postgres, logger: logger)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    _ = try await expiry.run(now: Date())
+                } catch {
+                    logger.warning("vouchers.expiry_failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: Self.interval)
+            }
+        }
+    }
+}
