@@ -60,27 +60,30 @@ struct RedisFailureTests {
             var configuration = configuration
             configuration.poolSize = 1
             configuration.pendingCommandsMax = 8
+            // Generous deadlines and pauses: on a loaded 2-core CI machine 100 ms was not enough
+            // for the blocking call and the seven fillers to be on the wire before the probe.
+            configuration.commandTimeout = .seconds(10)
             try await withClient(configuration) { client in
                 let prefix = uniquePrefix("backpressure")
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        let reply = try await client.send(["BLPOP", prefix + "empty", "1"])
+                        let reply = try await client.send(["BLPOP", prefix + "empty", "3"])
                         #expect(reply == .null)
                     }
-                    try await Task.sleep(for: .milliseconds(100))
+                    try await Task.sleep(for: .milliseconds(500))
                     for index in 0..<7 {
                         group.addTask {
                             let value = try await client.incr(prefix + "n\(index)")
                             #expect(value == 1)
                         }
                     }
-                    try await Task.sleep(for: .milliseconds(100))
+                    try await Task.sleep(for: .milliseconds(500))
                     let started = ContinuousClock.now
                     await #expect(throws: RedisClientError.backpressure(pendingCommandsMax: 8)) {
                         try await client.ping()
                     }
-                    // Fast means: not queued behind the BLPOP's remaining ~800 ms (margin for a loaded CI).
-                    #expect(ContinuousClock.now - started < .milliseconds(500))
+                    // Fast means: not queued behind the BLPOP's remaining ~2 s.
+                    #expect(ContinuousClock.now - started < .seconds(1))
                     try await group.waitForAll()
                 }
                 try await client.ping()
