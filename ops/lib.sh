@@ -24,7 +24,8 @@ profile_env() {
         *) die "unknown profile $1 (dev or test)" ;;
     esac
     PROFILE="$1"
-    PROFILE_DIR="$LOCAL_DIR/$1"
+    # VOUCHER_PROFILE_DIR lets two runs of one profile coexist (e.g. two engineers on one machine).
+    PROFILE_DIR="${VOUCHER_PROFILE_DIR:-$LOCAL_DIR/$1}"
     PG_DB="voucherrush"
     PG_ROLE="voucher"
 }

@@ -26,6 +26,8 @@ public struct ClaimSink: Service {
     /// Bounds of the retry pause while PostgreSQL or Redis fails.
     public static let backoffMin: Duration = .milliseconds(100)
     public static let backoffMax: Duration = .seconds(2)
+    /// Entries whose failures are counted at most (a bound, not a tuning knob).
+    static let failuresTrackedMax = 100_000
     /// Ended campaigns keep being drained this long.
     public static let drainAfterEnd: Duration = .seconds(7 * 86_400)
 
@@ -145,25 +147,27 @@ public struct ClaimSink: Service {
         metrics.batchSize.record(entries.count)
         let started = ContinuousClock.now
         let stored = try await claims.store(parsed)
-        metrics.insertLatency.recordNanoseconds(Int64((ContinuousClock.now - started).components.attoseconds / 1_000_000_000) + (ContinuousClock.now - started).components.seconds * 1_000_000_000)
+        metrics.insertLatency.recordInterval(since: started)
         let done = parsed.filter { stored.contains($0.voucherID) }
         try await afterCommit(done)
         if !done.isEmpty {
             try await redis.xack(stream, group: Self.group, ids: done.map(\.entryID))
             for claim in done { failures.removeValue(forKey: claim.entryID) }
         }
+        // Malformed entries go to the dead letters at once; unstorable ones after `deliveriesMax` tries.
         var dead = 0
-        let failed = malformed + entries.filter { entry in parsed.contains { $0.entryID == entry.id && !stored.contains($0.voucherID) } }
-        for entry in failed {
+        let unstorable = Set(parsed.filter { !stored.contains($0.voucherID) }.map(\.entryID))
+        let failed = malformed.map { ($0, true) } + entries.filter { unstorable.contains($0.id) }.map { ($0, false) }
+        for (entry, isMalformed) in failed {
             let count = (failures[entry.id] ?? 0) + 1
             failures[entry.id] = count
-            let reason = Self.claim(from: entry) == nil ? "malformed entry" : "not storable (unknown lot or organisation, over the limit, or a conflicting voucher)"
-            guard count >= Self.deliveriesMax || Self.claim(from: entry) == nil else { continue }
+            guard isMalformed || count >= Self.deliveriesMax else { continue }
+            let reason = isMalformed ? "malformed entry" : "not storable (unknown lot or organisation, over the limit, or a conflicting voucher)"
             try await deadLetter(entry, stream: stream, reason: reason)
             failures.removeValue(forKey: entry.id)
             dead += 1
         }
-        if failures.count > 100_000 { failures.removeAll() }
+        if failures.count > Self.failuresTrackedMax { failures.removeAll() }
         return done.count + dead
     }
 
@@ -197,4 +201,12 @@ struct SinkMetrics: Sendable {
     let insertLatency = Metrics.Timer(label: "voucher_sink_insert_seconds")
     let deadLetters = Counter(label: "voucher_sink_dead_letters_total")
     let reclaimed = Counter(label: "voucher_sink_reclaimed_total")
+}
+
+extension Metrics.Timer {
+    /// Records the time elapsed since `start` (one clock reading, whole nanoseconds).
+    func recordInterval(since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
 }

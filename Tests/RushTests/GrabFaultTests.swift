@@ -61,6 +61,48 @@ import TestSupport
         }
     }
 
+    @Test func poisonClaimsGoToTheDeadLettersInsteadOfLooping() async throws {
+        // Proves the sink never loops on a bad entry: a malformed entry is dead-lettered at once,
+        // an unstorable one (unknown lot) after the bounded number of tries, both acknowledged,
+        // while the good claims around them are stored.
+        try await RushWorld.with(overrides: ["sink.enabled": "false"]) { world in
+            let orgs = try await world.enterprises(3)
+            var tokens: [String] = []
+            for org in orgs { tokens.append(try await world.token(org: org)) }
+            let allTokens = tokens
+            try await (try await world.app()).test(.router) { client in
+                let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
+                for token in allTokens { #expect(try await client.grab(campaign, lot, token: token).status == .created) }
+                let redis = try await RedisClient.connect(configuration: world.config.redis.clientConfiguration)
+                let keys = CampaignKeys(campaignID: campaign)
+                try await redis.xadd(keys.stream, fields: [(field: "junk", value: "1")])
+                try await redis.xadd(keys.stream, fields: [
+                    (field: "v", value: "lot_nope-1"), (field: "lot", value: "lot_nope"), (field: "ent", value: orgs[0]),
+                    (field: "n", value: "1"), (field: "at", value: "1764554400000"),
+                ])
+                let sink = ClaimSink(
+                    redis: redis, claims: ClaimsRepository(client: world.postgres, logger: TestEnvironment.logger),
+                    campaigns: CampaignsRepository(client: world.postgres, logger: TestEnvironment.logger),
+                    consumer: "poison", logger: TestEnvironment.logger, housekeepingInterval: .milliseconds(100))
+                let task = Task { try await sink.run() }
+                let deadline = ContinuousClock.now + .seconds(30)
+                while try await redis.xlen(keys.deadLetters) < 2, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let rows = try await world.waitForRows(campaign: campaign, count: 3)
+                task.cancel()
+                _ = await task.result
+                #expect(try await redis.xlen(keys.deadLetters) == 2)
+                #expect(try await redis.xpending(keys.stream, group: ClaimSink.group).count == 0)
+                #expect(rows.count == 3)
+                let report = try await world.verify(campaign: campaign, timeout: .zero)
+                #expect(report.deadLetters == 2)
+                #expect(report.lots.first?.rows == 3 && report.lots.first?.issued == 3)
+                await redis.shutdown()
+            }
+        }
+    }
+
     @Test func grabsSucceedWhilePostgresIsDownAndTheSinkCatchesUp() async throws {
         // Proves the grab path needs only Redis: with PostgreSQL stopped, grabs still answer 201,
         // and once it is back the sink stores every one of them.
