@@ -217,6 +217,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Redemption against real PostgreSQL: payee accounts, batches through the chain to redeemed, races, bad input.
+        .testTarget(
+            name: "RedemptionTests",
+            dependencies: [
+                "API", "Ledger", "VoucherCore", "TestSupport", "VoucherConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Accounts and access against real PostgreSQL: registration, certification, login, sub-accounts.
         .testTarget(
             name: "AccountsTests",

@@ -50,6 +50,8 @@ public enum VoucherApp {
         AccountsRoutes.add(to: v1, environment: .live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger))
         OrdersRoutes.add(to: v1, environment: OrdersEnvironment(
             postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemAccountsClock(), logger: logger))
+        RedemptionRoutes.add(to: v1, environment: RedemptionEnvironment(
+            postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemAccountsClock(), logger: logger))
         return router
     }
 

@@ -42,6 +42,7 @@ public struct AccountsEnvironment: Sendable {
 
     /// The workflows that act when their applications close; later workflows add theirs here.
     public static let effects: [String: any ApprovalEffect] = [CertificationEffect.type: CertificationEffect()].merging(OrderEffects.all) { $1 }
+        .merging(RedemptionEffects.all) { $1 }
 
     /// The running service's environment: wall clock, the logging SMS sender (no gateway is
     /// configured yet), files under `dataDir`.

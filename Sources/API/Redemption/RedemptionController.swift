@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import Ledger
+import VoucherCore
+
+/// Redemption (兑付, SPEC §5):
+///
+/// - `POST /v1/provider/payee-accounts` (provider) `{bank: "ABC", accountName, accountNumber}` adds a payee account (201)
+/// - `GET /v1/provider/payee-accounts` (provider) its accounts; `POST /v1/provider/payee-accounts/{id}/disable`
+/// - `POST /v1/redemption/batches?usageIds=a,b&payeeAccountId=…` (provider) the materials archive (.zip/.rar ≤ 10 MB) as
+///   the raw body: files a diagnostic batch and its approval (auditor → operator → operator) (201)
+/// - `GET /v1/redemption/batches`, `GET /v1/redemption/batches/{id}` (the provider its own; operator, auditor, finance all)
+/// - `GET /v1/redemption/batches/{id}/materials` the archive, for the same viewers
+/// - `POST /v1/redemption/batches/{id}/transfer` (operator) `{amountFen, payerName, payerAccount, date, bankSerial}`
+/// - `POST /v1/redemption/batches/{id}/confirm` (provider) `{payerName, payerAccount, amountFen}` → redeemed
+/// - `POST /v1/redemption/batches/{id}/dispute` (provider) `{reason}`; `POST /v1/redemption/batches/{id}/reject` (operator) `{reason}`
+/// - `GET /v1/finance/payouts?from=…&to=…[&format=csv]` (finance, operator) redeemed fen per provider and campaign
+struct RedemptionController {
+    let env: RedemptionEnvironment
+
+    /// Roles that see every batch.
+    static let platformRoles: [Role] = [.operator, .auditor, .finance]
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let payees = group.group("provider/payee-accounts")
+        payees.post { request, context in
+            let identity = try context.requireIdentity(.provider)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: PayeeBody.self, context: context)
+            let account = try await env.payees.add(
+                orgID: identity.orgID, bank: body.bank, accountName: body.accountName, accountNumber: body.accountNumber, now: env.clock.now())
+            return EditedResponse(status: .created, response: PayeeDTO(account))
+        }
+        payees.get { _, context in
+            let identity = try context.requireIdentity(.provider)
+            let accounts = try await env.payees.list(orgID: identity.orgID)
+            return Page(items: accounts.map(PayeeDTO.init), page: 1, pageSize: max(accounts.count, 1), total: accounts.count)
+        }
+        payees.post(":id/disable") { _, context in
+            let identity = try context.requireIdentity(.provider)
+            let id = context.parameters.get("id") ?? ""
+            return PayeeDTO(try await env.payees.disable(id: id, orgID: identity.orgID, now: env.clock.now()))
+        }
+        let batches = group.group("redemption/batches")
+        batches.post { request, context in try await submit(request, context) }
+        batches.get { request, context in
+            let viewer = try Self.viewer(context)
+            let page = try PageRequest(PageRequest.query(request))
+            let result = try await env.redemption.batches(viewer: viewer, page: page.page, pageSize: page.pageSize)
+            return Page(items: result.items.map(BatchDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
+        }
+        batches.get(":id") { _, context in BatchDTO(try await visibleBatch(context)) }
+        batches.get(":id/materials") { _, context in
+            let batch = try await visibleBatch(context)
+            guard let bytes = try await env.files.read(sha256: batch.materialSHA256) else { throw RedemptionError.batchNotFound }
+            let suffix = batch.materialMediaType == "application/zip" ? "zip" : "rar"
+            return Response(status: .ok, headers: [
+                .contentType: batch.materialMediaType, .contentDisposition: "attachment; filename=\"\(batch.reference).\(suffix)\"",
+            ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        batches.post(":id/transfer") { request, context in
+            _ = try context.requireIdentity(.operator)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: TransferBody.self, context: context)
+            return BatchDTO(try await env.redemption.recordTransfer(id: try Self.batchID(context), transfer: TransferRecord(
+                amountFen: body.amountFen, payerName: body.payerName, payerAccount: body.payerAccount, date: body.date,
+                bankSerial: body.bankSerial), now: env.clock.now()))
+        }
+        batches.post(":id/confirm") { request, context in
+            let identity = try context.requireIdentity(.provider)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: ConfirmBody.self, context: context)
+            return BatchDTO(try await env.redemption.confirm(
+                id: try Self.batchID(context), orgID: identity.orgID, payerName: body.payerName, payerAccount: body.payerAccount,
+                amountFen: body.amountFen, now: env.clock.now()))
+        }
+        batches.post(":id/dispute") { request, context in
+            let identity = try context.requireIdentity(.provider)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: ReasonBody.self, context: context)
+            return BatchDTO(try await env.redemption.dispute(
+                id: try Self.batchID(context), orgID: identity.orgID, reason: body.reason, now: env.clock.now()))
+        }
+        batches.post(":id/reject") { request, context in
+            _ = try context.requireIdentity(.operator)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: ReasonBody.self, context: context)
+            return BatchDTO(try await env.redemption.reject(id: try Self.batchID(context), reason: body.reason, now: env.clock.now()))
+        }
+        group.get("finance/payouts") { request, context in try await payouts(request, context) }
+    }
+
+    func submit(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<BatchDTO> {
+        let identity = try context.requireIdentity(.provider)
+        let query = PageRequest.query(request)
+        let usageIDs = (query["usageIds"] ?? "").split(separator: ",").map { String($0) }
+        guard !usageIDs.isEmpty else { throw RedemptionError.usagesEmpty }
+        guard usageIDs.count <= RedemptionLimits.usagesPerBatchMax else { throw RedemptionError.usagesTooMany }
+        guard let payee = query["payeeAccountId"] else { throw RedemptionError.accountNotFound }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: RedemptionLimits.materialBytesMax)
+        } catch {
+            throw Problem(.contentTooLarge, code: "materials_too_large", detail: "The materials archive may be at most 10 MB; send a smaller file.")
+        }
+        let bytes = Array(buffer.readableBytesView)
+        guard !bytes.isEmpty else {
+            throw Problem(.badRequest, code: "file_empty", detail: "The body is empty. Send the materials archive as the request body.")
+        }
+        guard let mediaType = ArchiveFormat.sniff(bytes) else {
+            throw Problem(.unsupportedMediaType, code: "materials_unsupported_format",
+                          detail: "The materials are not a ZIP or RAR archive by their content. Pack them as .zip or .rar.")
+        }
+        let stored = try await env.files.store(bytes, mediaType: mediaType)
+        let batch = try await env.redemption.submit(NewBatch(
+            orgID: identity.orgID, userID: identity.userID, applicantName: identity.userID, usageIDs: usageIDs, payeeAccountID: payee,
+            materialSHA256: stored.sha256, materialMediaType: mediaType, materialSizeBytes: bytes.count), now: env.clock.now())
+        return EditedResponse(status: .created, response: BatchDTO(batch))
+    }
+
+    func payouts(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.requireIdentity(.finance, .operator)
+        let query = PageRequest.query(request)
+        guard let from = query["from"].flatMap(RFC3339.parse), let to = query["to"].flatMap(RFC3339.parse), from < to else {
+            throw Problem(.badRequest, code: "period_invalid", detail: "Give from and to as RFC 3339 times with from before to.")
+        }
+        let rows = try await env.redemption.payoutTotals(from: from, to: to)
+        if query["format"] == "csv" {
+            var csv = "provider_org_id,provider_name,campaign_id,campaign_name,redeemed_fen,usage_count\n"
+            for row in rows {
+                csv += [row.providerOrgID, row.providerName, row.campaignID, row.campaignName, String(row.redeemedFen), String(row.usageCount)]
+                    .map(Self.csvField).joined(separator: ",") + "\n"
+            }
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: csv)))
+        }
+        let body = PayoutsDTO(from: from, to: to, items: rows.map(PayoutDTO.init), totalFen: rows.reduce(0) { $0 + $1.redeemedFen })
+        return try context.responseEncoder.encode(body, from: request, context: context)
+    }
+
+    /// RFC 4180 quoting; a leading `=+-@` is prefixed with `'` so spreadsheets do not run it.
+    static func csvField(_ value: String) -> String {
+        var text = value
+        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        guard text.contains(where: { ",\"\n\r".contains($0) }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func viewer(_ context: AppRequestContext) throws -> BatchViewer {
+        let identity = try context.requireIdentity(.provider, .operator, .auditor, .finance)
+        return identity.role == .provider ? .provider(orgID: identity.orgID) : .platform
+    }
+
+    func visibleBatch(_ context: AppRequestContext) async throws -> BatchRecord {
+        let viewer = try Self.viewer(context)
+        guard let batch = try await env.redemption.batch(id: try Self.batchID(context), viewer: viewer) else { throw RedemptionError.batchNotFound }
+        return batch
+    }
+
+    /// The path's batch id; garbage is answered like a missing batch (no database round trip).
+    static func batchID(_ context: AppRequestContext) throws -> String {
+        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: RedemptionRepository.idPrefix) else {
+            throw RedemptionError.batchNotFound
+        }
+        return id
+    }
+}

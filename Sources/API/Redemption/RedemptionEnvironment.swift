@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Ledger
+import Logging
+import PostgresNIO
+
+/// What the redemption routes need; tests build one with their own clock and file folder.
+public struct RedemptionEnvironment: Sendable {
+    public let payees: PayeeAccountsRepository
+    public let redemption: RedemptionRepository
+    public let files: any FileStore
+    public let clock: any AccountsClock
+
+    public init(postgres: PostgresClient, files: any FileStore, clock: any AccountsClock, logger: Logger) {
+        self.payees = PayeeAccountsRepository(client: postgres, logger: logger)
+        self.redemption = RedemptionRepository(client: postgres, logger: logger)
+        self.files = files
+        self.clock = clock
+    }
+}
+
+/// Registers the payee-account, batch and payout routes on the `v1` group.
+public enum RedemptionRoutes {
+    public static func add(to v1: RouterGroup<AppRequestContext>, environment: RedemptionEnvironment) {
+        RedemptionController(env: environment).addRoutes(to: v1)
+    }
+
+    /// Accounts (with the approvals inbox that runs the batch chain), orders and redemption behind
+    /// the service's problem and auth middleware, for tests without the grab path's stores.
+    public static func standaloneRouter(
+        accounts: AccountsEnvironment, orders: OrdersEnvironment, redemption: RedemptionEnvironment
+    ) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: accounts.tokens))
+        AccountsRoutes.add(to: v1, environment: accounts)
+        OrdersRoutes.add(to: v1, environment: orders)
+        add(to: v1, environment: redemption)
+        return router
+    }
+}
+
+extension RedemptionError: ProblemConvertible {
+    var problem: Problem { Problem(domain: domainError) }
+}
+
+/// Materials archives by content (SPEC §5, §8): ZIP (local-file, empty or spanned signature) or RAR (4 and 5).
+enum ArchiveFormat {
+    static let zipSignatures: [[UInt8]] = [[0x50, 0x4B, 0x03, 0x04], [0x50, 0x4B, 0x05, 0x06], [0x50, 0x4B, 0x07, 0x08]]
+    static let rarSignature: [UInt8] = [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07]
+
+    static func sniff(_ bytes: [UInt8]) -> String? {
+        if zipSignatures.contains(where: { bytes.starts(with: $0) }) { return "application/zip" }
+        if bytes.starts(with: rarSignature) { return "application/vnd.rar" }
+        return nil
+    }
+}

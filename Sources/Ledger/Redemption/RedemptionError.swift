@@ -1,0 +1,89 @@
+import VoucherCore
+
+/// Why a redemption request was refused; the API maps each case to a problem response.
+public enum RedemptionError: DomainErrorConvertible, Equatable {
+    case bankNotAllowed
+    case accountNameMismatch
+    case accountNumberInvalid
+    case accountDuplicate
+    case accountNotFound
+    case usagesEmpty
+    case usagesTooMany
+    case usageNotFound(id: String)
+    case usageNotRedeemable(id: String)
+    case usageTaken(id: String)
+    case batchNotFound
+    case invalidState(current: String, action: String)
+    case transferInvalid(String)
+    case transferMismatch
+    case reasonMissing
+
+    public var code: String {
+        switch self {
+        case .bankNotAllowed: "payee_bank_not_allowed"
+        case .accountNameMismatch: "payee_name_mismatch"
+        case .accountNumberInvalid: "payee_number_invalid"
+        case .accountDuplicate: "payee_account_exists"
+        case .accountNotFound: "payee_account_not_found"
+        case .usagesEmpty: "usages_empty"
+        case .usagesTooMany: "usages_too_many"
+        case .usageNotFound: "usage_not_found"
+        case .usageNotRedeemable: "usage_not_redeemable"
+        case .usageTaken: "usage_in_batch"
+        case .batchNotFound: "batch_not_found"
+        case .invalidState: "batch_state_conflict"
+        case .transferInvalid: "transfer_invalid"
+        case .transferMismatch: "transfer_mismatch"
+        case .reasonMissing: "reason_missing"
+        }
+    }
+
+    public var kind: DomainError.Kind {
+        switch self {
+        case .accountNotFound, .usageNotFound, .batchNotFound: .notFound
+        case .accountDuplicate, .usageTaken, .invalidState, .transferMismatch: .conflict
+        case .bankNotAllowed, .accountNameMismatch, .accountNumberInvalid, .usagesEmpty, .usagesTooMany, .usageNotRedeemable,
+             .transferInvalid, .reasonMissing: .invalidInput
+        }
+    }
+
+    public var detail: String {
+        switch self {
+        case .bankNotAllowed: "Payee accounts must be at the Agricultural Bank of China (农业银行); send bank \"ABC\"."
+        case .accountNameMismatch: "The account name must equal your organisation's registered name exactly."
+        case .accountNumberInvalid:
+            "The account number must be \(RedemptionLimits.accountDigitsMin) to \(RedemptionLimits.accountDigitsMax) digits, nothing else."
+        case .accountDuplicate: "This account number is already one of your active payee accounts."
+        case .accountNotFound: "No active payee account of your organisation has this id. Choose from GET /v1/provider/payee-accounts."
+        case .usagesEmpty: "Select at least one pending usage."
+        case .usagesTooMany: "A batch takes at most \(RedemptionLimits.usagesPerBatchMax) usages; split the selection."
+        case .usageNotFound(let id): "Usage \(id) is not one of your organisation's usages. Choose from GET /v1/provider/usages."
+        case .usageNotRedeemable(let id):
+            "Usage \(id) is not a pending diagnostic-voucher usage of a completed order; only those can be redeemed in a batch."
+        case .usageTaken(let id): "Usage \(id) is already in a live redemption batch."
+        case .batchNotFound: "No redemption batch you may see has this id. Check the id."
+        case .invalidState(let current, let action): "The batch is \(current); it cannot be \(action) now."
+        case .transferInvalid(let why): why
+        case .transferMismatch:
+            "The payer name, payer account or amount differs from the recorded transfer or the batch total; dispute it with a reason instead."
+        case .reasonMissing: "Give a reason of 1 to \(RedemptionLimits.reasonLengthMax) characters."
+        }
+    }
+}
+
+/// Bounds of redemption, named in one place.
+public enum RedemptionLimits {
+    /// ABC corporate account numbers: 15 to 19 digits (older 15-digit and current 19-digit forms).
+    public static let accountDigitsMin = 15
+    public static let accountDigitsMax = 19
+    /// A materials archive or file: 10 MB.
+    public static let materialBytesMax = 10 * 1024 * 1024
+    /// Usages one batch may take.
+    public static let usagesPerBatchMax = 200
+    /// Reasons of rejections and disputes, in characters.
+    public static let reasonLengthMax = 500
+    /// Payer names, payer accounts and bank serials, in characters.
+    public static let transferFieldLengthMax = 100
+    /// Payee accounts an organisation may have active.
+    public static let payeeAccountsMax = 20
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// A provider's payee account (收款账号) as stored.
+public struct PayeeAccountRecord: Sendable, Equatable {
+    public let id: String
+    public let orgID: String
+    public let bank: String
+    public let accountName: String
+    public let accountNumber: String
+    public let active: Bool
+    public let createdAt: Date
+}
+
+/// Where a redemption batch stands. `redeemed` and `rejected` are final.
+public enum BatchState: String, Sendable, Codable {
+    case inReview = "in_review"
+    case awaitingTransfer = "awaiting_transfer"
+    case awaitingConfirmation = "awaiting_confirmation"
+    case disputed, redeemed, rejected
+}
+
+/// The offline transfer an operator recorded for a batch.
+public struct TransferRecord: Sendable, Equatable {
+    public let amountFen: Int64
+    public let payerName: String
+    public let payerAccount: String
+    /// The bank's value date, `YYYY-MM-DD`.
+    public let date: String
+    public let bankSerial: String
+
+    public init(amountFen: Int64, payerName: String, payerAccount: String, date: String, bankSerial: String) {
+        self.amountFen = amountFen
+        self.payerName = payerName
+        self.payerAccount = payerAccount
+        self.date = date
+        self.bankSerial = bankSerial
+    }
+}
+
+/// A redemption batch as stored, with the usages it takes.
+public struct BatchRecord: Sendable, Equatable {
+    public let id: String
+    public let kind: String
+    public let orgID: String
+    public let reference: String
+    public let payeeAccountID: String
+    public let payeeName: String
+    public let payeeNumber: String
+    public let totalFen: Int64
+    public let state: BatchState
+    public let approvalID: String
+    public let materialSHA256: String
+    public let materialMediaType: String
+    public let rejectionReason: String?
+    public let transfer: TransferRecord?
+    public let disputeReason: String?
+    public let createdAt: Date
+    public let updatedAt: Date
+    public var usageIDs: [String]
+}
+
+/// A new diagnostic batch as the provider files it, with the materials already stored.
+public struct NewBatch: Sendable {
+    public let orgID: String
+    public let userID: String
+    /// Shown in the inbox when the user has no username on record.
+    public let applicantName: String
+    public let usageIDs: [String]
+    public let payeeAccountID: String
+    public let materialSHA256: String
+    public let materialMediaType: String
+    public let materialSizeBytes: Int
+
+    public init(
+        orgID: String, userID: String, applicantName: String, usageIDs: [String], payeeAccountID: String,
+        materialSHA256: String, materialMediaType: String, materialSizeBytes: Int
+    ) {
+        self.orgID = orgID
+        self.userID = userID
+        self.applicantName = applicantName
+        self.usageIDs = usageIDs
+        self.payeeAccountID = payeeAccountID
+        self.materialSHA256 = materialSHA256
+        self.materialMediaType = materialMediaType
+        self.materialSizeBytes = materialSizeBytes
+    }
+}
+
+/// What finance sees: redeemed money per provider, campaign and day.
+public struct PayoutTotalRow: Sendable, Equatable {
+    public let providerOrgID: String
+    public let providerName: String
+    public let campaignID: String
+    public let campaignName: String
+    public let redeemedFen: Int64
+    public let usageCount: Int
+}

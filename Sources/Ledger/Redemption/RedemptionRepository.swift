@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import PostgresNIO
+import VoucherCore
+
+/// Who looks at batches: a provider sees its own; platform roles (operator, auditor, finance) all.
+public enum BatchViewer: Sendable, Equatable {
+    case provider(orgID: String)
+    case platform
+}
+
+/// Redemption batches in PostgreSQL: submission, the payout steps after the approvals chain, and
+/// the redemption itself (usages redeemed, `redeem` ledger entries) in one transaction each.
+public struct RedemptionRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Id prefix of batches.
+    public static let idPrefix = "rdb"
+    /// The approvals chain of a diagnostic batch (SPEC §5): auditor review, operator settlement
+    /// approval, operator payment approval.
+    public static let chain = ["auditor", "operator", "operator"]
+    /// RFC 4648 base32 (upper case, 2–7): reference codes survive bank memo fields that upper-case.
+    static let referenceAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    /// Characters after `RB` in a reference code.
+    static let referenceLength = 10
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// `RB` and ten base32 characters (50 random bits) for the transfer memo.
+    public static func makeReference() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "RB" + String((0..<referenceLength).map { _ in referenceAlphabet[Int(generator.next(upperBound: UInt32(referenceAlphabet.count)))] })
+    }
+
+    /// Files a diagnostic batch: locks the usages, checks each, fixes the total, files the
+    /// approval and marks the usages in redemption. The partial unique index on `batch_usages`
+    /// is the last word if two batches race for one usage.
+    public func submit(_ new: NewBatch, now: Date) async throws -> BatchRecord {
+        let usageIDs = Array(Set(new.usageIDs)).sorted()
+        guard !usageIDs.isEmpty else { throw RedemptionError.usagesEmpty }
+        guard usageIDs.count <= RedemptionLimits.usagesPerBatchMax else { throw RedemptionError.usagesTooMany }
+        let id = OpaqueID.make(prefix: Self.idPrefix)
+        let reference = Self.makeReference()
+        return try await client.transaction(logger: logger) { tx in
+            let payee = try await tx.query("""
+                SELECT account_name, account_number FROM payee_accounts
+                WHERE id = \(new.payeeAccountID) AND org_id = \(new.orgID) AND active FOR SHARE
+                """, logger: logger)
+            var payeeRow: (String, String)?
+            for try await row in payee.decode((String, String).self) { payeeRow = row }
+            guard let (payeeName, payeeNumber) = payeeRow else { throw RedemptionError.accountNotFound }
+            let totalFen = try await lockUsages(usageIDs, orgID: new.orgID, tx)
+            var applicantName = new.applicantName
+            for try await username in try await tx.query("SELECT username FROM users WHERE id = \(new.userID)", logger: logger).decode(String.self) {
+                applicantName = username
+            }
+            let approval = try await ApprovalsRepository.file(NewApproval(
+                type: RedemptionBatchEffect.type, title: "诊断服务券兑付 \(reference)", applicantUserID: new.userID,
+                applicantName: applicantName, orgID: new.orgID, subjectID: id, stageRoles: Self.chain,
+                payloadJSON: #"{"reference":"\#(reference)","totalFen":\#(totalFen)}"#), now: now, on: tx, logger: logger)
+            try await tx.query("""
+                INSERT INTO redemption_batches (id, kind, org_id, created_by, reference, payee_account_id, payee_name, payee_number,
+                    total_fen, state, approval_id, material_sha256, material_media_type, material_size_bytes, created_at, updated_at)
+                VALUES (\(id), 'diagnostic', \(new.orgID), \(new.userID), \(reference), \(new.payeeAccountID), \(payeeName), \(payeeNumber),
+                    \(totalFen), 'in_review', \(approval), \(new.materialSHA256), \(new.materialMediaType), \(new.materialSizeBytes), \(now), \(now))
+                """, logger: logger)
+            do {
+                try await tx.query("""
+                    INSERT INTO batch_usages (batch_id, usage_id, amount_fen)
+                    SELECT \(id), u.id, u.amount_fen FROM usages u WHERE u.id = ANY(\(usageIDs))
+                    """, logger: logger)
+            } catch let error as PSQLError where error.violatedUniqueConstraint == "batch_usages_one_live" {
+                throw RedemptionError.usageTaken(id: usageIDs.joined(separator: ","))
+            }
+            try await tx.query("UPDATE usages SET state = 'in_redemption' WHERE id = ANY(\(usageIDs))", logger: logger)
+            guard let batch = try await Self.batch(id: id, viewer: .platform, on: tx, logger: logger) else { throw RedemptionError.batchNotFound }
+            precondition(batch.totalFen == totalFen && batch.usageIDs.count == usageIDs.count, "a batch holds what was selected")
+            return batch
+        }
+    }
+
+    /// Locks the selected usages and returns their total; each must be the provider's, pending,
+    /// of a diagnostic voucher and of a completed order.
+    private func lockUsages(_ usageIDs: [String], orgID: String, _ tx: PostgresConnection) async throws -> Int64 {
+        let rows = try await tx.query("""
+            SELECT u.id, u.provider_org_id, u.state, u.amount_fen, v.kind, o.state
+            FROM usages u JOIN vouchers v ON v.id = u.voucher_id JOIN orders o ON o.id = u.order_id
+            WHERE u.id = ANY(\(usageIDs)) ORDER BY u.id FOR UPDATE OF u
+            """, logger: logger)
+        var found: [String: (String, String, Int64, String, String)] = [:]
+        for try await (id, provider, state, amount, kind, orderState) in rows.decode((String, String, String, Int64, String, String).self) {
+            found[id] = (provider, state, amount, kind, orderState)
+        }
+        var totalFen = Money.zero
+        for usageID in usageIDs {
+            guard let (provider, state, amount, kind, orderState) = found[usageID], provider == orgID else {
+                throw RedemptionError.usageNotFound(id: usageID)
+            }
+            if state == "in_redemption" { throw RedemptionError.usageTaken(id: usageID) }
+            guard state == "pending_redemption", kind == "diagnostic", orderState == "completed" else {
+                throw RedemptionError.usageNotRedeemable(id: usageID)
+            }
+            totalFen = try totalFen.adding(Money(fen: amount))
+        }
+        return totalFen.fen
+    }
+}

@@ -1,0 +1,233 @@
+import API
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ledger
+import Logging
+import PostgresNIO
+import Synchronization
+import Testing
+import TestSupport
+import VoucherConfig
+import VoucherCore
+
+/// A clock the tests can move; starts at the wall clock because tokens are checked against it.
+final class TestClock: AccountsClock {
+    private let current = Mutex(Date())
+    func now() -> Date { current.withLock { $0 } }
+}
+
+/// One HTTP answer, decoded as a JSON object when it is one.
+struct Answer: Sendable {
+    let status: HTTPResponse.Status
+    let body: [UInt8]
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+    var code: String? { json["code"] as? String }
+    func string(_ key: String) -> String? { json[key] as? String }
+    func fen(_ key: String) -> Int64? { (json[key] as? NSNumber)?.int64Value }
+    var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+}
+
+/// The world of one redemption test: a fresh migrated database; accounts, approvals, orders and
+/// redemption routes over it; an operator, an auditor, a finance user, two providers, enterprises.
+/// Usages come from orders driven to completion over HTTP, as in production.
+struct RedemptionWorld: Sendable {
+    let client: any TestClientProtocol
+    let postgres: PostgresClient
+    let tokens: TokenService
+
+    static let provider = "org_prov"
+    static let providerName = "数字服务商"
+    static let otherProvider = "org_prov2"
+    static let abcNumber = "6228480402564890018"
+
+    static func run(_ body: @escaping @Sendable (RedemptionWorld) async throws -> Void) async throws {
+        try await TestDatabase.with { postgres, config in
+            let tokens = await TokenService(config: config.jwt)
+            let folder = TestEnvironment.stateDirectory + "/redemption-files-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let files = LocalDiskFileStore(root: folder)
+            let clock = TestClock()
+            let accounts = AccountsEnvironment(
+                postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: clock,
+                sms: LoggingSMSSender(logger: TestEnvironment.logger), files: files, bcryptCost: 4, logger: TestEnvironment.logger)
+            let orders = OrdersEnvironment(postgres: postgres, files: files, clock: clock, logger: TestEnvironment.logger)
+            let redemption = RedemptionEnvironment(postgres: postgres, files: files, clock: clock, logger: TestEnvironment.logger)
+            let router = RedemptionRoutes.standaloneRouter(accounts: accounts, orders: orders, redemption: redemption)
+            let app = Application(router: router, logger: TestEnvironment.logger)
+            try await seedPlatform(postgres)
+            try await app.test(.router) { client in
+                try await body(RedemptionWorld(client: client, postgres: postgres, tokens: tokens))
+            }
+        }
+    }
+
+    static func seedPlatform(_ postgres: PostgresClient) async throws {
+        try await postgres.query("""
+            INSERT INTO organisations (id, kind, name, certification) VALUES
+                ('org_platform', 'platform', 'Platform', 'certified'), (\(provider), 'provider', \(providerName), 'certified'),
+                (\(otherProvider), 'provider', '另一家服务商', 'certified')
+            """)
+        try await postgres.query("""
+            INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES
+                ('usr_op', 'org_platform', 'operator', 'x', 'operator', true),
+                ('usr_aud', 'org_platform', 'auditor', 'x', 'auditor', false),
+                ('usr_fin', 'org_platform', 'finance', 'x', 'finance', false),
+                ('usr_org_prov', \(provider), 'provider', 'x', 'provider', true),
+                ('usr_org_prov2', \(otherProvider), 'provider2', 'x', 'provider', true)
+            """)
+        try await postgres.query("""
+            INSERT INTO campaigns (id, name, starts_at, ends_at, status, created_by)
+            VALUES ('cmp_test', '双十二数字化转型服务券', now() - interval '1 day', now() + interval '30 days', 'published', 'usr_op')
+            """)
+    }
+
+    func platformToken(_ role: Role) async throws -> String {
+        let user = switch role {
+        case .auditor: "usr_aud"
+        case .finance: "usr_fin"
+        default: "usr_op"
+        }
+        return try await tokens.issueAccessToken(for: Identity(userID: user, orgID: "org_platform", role: role, certified: true, permissions: ["*"]))
+    }
+
+    func token(_ org: String, role: Role = .enterprise) async throws -> String {
+        try await tokens.issueAccessToken(for: Identity(userID: "usr_" + org, orgID: org, role: role, certified: true, permissions: ["*"]))
+    }
+
+    func providerToken(_ org: String = Self.provider) async throws -> String { try await token(org, role: .provider) }
+
+    /// One request; `json` bodies are serialised, `raw` bodies sent as they are.
+    func call(_ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil) async throws -> Answer {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var buffer: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        } else if let raw {
+            headers[.contentType] = "application/octet-stream"
+            buffer = ByteBuffer(bytes: raw)
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: buffer) { response in
+            Answer(status: response.status, body: Array(response.body.readableBytesView))
+        }
+    }
+
+    /// Completed orders of `provider`, each paid partly with a fresh diagnostic voucher of a new
+    /// enterprise; returns the usage ids (one per order). Deductions are 30 % of each price.
+    func completedUsages(pricesFen: [Int64], provider: String = Self.provider, kind: String = "diagnostic") async throws -> [String] {
+        var usages: [String] = []
+        for price in pricesFen {
+            let product = try await call(.post, "/v1/provider/products", token: try await providerToken(provider), json: [
+                "name": "企业数字化诊断", "category": kind == "general" ? "cloud" : "diagnostic_consulting",
+                "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": price]],
+            ])
+            #expect(product.status == .created, "\(product.json)")
+            let productID = try #require(product.string("id"))
+            let specID = try #require((product.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
+            let listed = try await call(.post, "/v1/products/\(productID)/list", token: try await platformToken(.operator))
+            #expect(listed.status == .ok, "\(listed.json)")
+
+            let org = "ent_" + String(OpaqueID.make(prefix: "e").suffix(8))
+            try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES (\(org), 'enterprise', \(org), 'certified')")
+            try await postgres.query("""
+                INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES (\("usr_" + org), \(org), \("u_" + org), 'x', 'enterprise', true)
+                """)
+            let voucher = try await grantVoucher(org: org, faceFen: price, kind: kind)
+            let headers: HTTPFields = [
+                .authorization: "Bearer \(try await token(org))", .contentType: "application/json", .idempotencyKey: UUID().uuidString,
+            ]
+            let body = try JSONSerialization.data(withJSONObject: [
+                "productId": productID, "specId": specID, "quantity": 1, "voucherIds": [voucher],
+            ] as [String: Any])
+            let placed = try await client.execute(uri: "/v1/orders", method: .post, headers: headers, body: ByteBuffer(data: body)) {
+                Answer(status: $0.status, body: Array($0.body.readableBytesView))
+            }
+            #expect(placed.status == .created, "\(placed.json)")
+            let orderID = try #require(placed.string("id"))
+            let proof = try await call(.post, "/v1/orders/\(orderID)/proofs", token: try await token(org), raw: Files.png)
+            #expect(proof.status == .ok, "\(proof.json)")
+            let submitted = try await call(.post, "/v1/orders/\(orderID)/payment", token: try await token(org))
+            let approval = try #require(submitted.string("approvalId"))
+            let paid = try await call(.post, "/v1/approvals/\(approval)/approve", token: try await platformToken(.operator), json: [:])
+            #expect(paid.status == .ok, "\(paid.json)")
+            let delivered = try await call(.post, "/v1/provider/orders/\(orderID)/deliver", token: try await providerToken(provider))
+            #expect(delivered.string("state") == "delivered", "\(delivered.json)")
+            let accepted = try await call(.post, "/v1/orders/\(orderID)/accept", token: try await token(org))
+            #expect(accepted.string("state") == "completed", "\(accepted.json)")
+            for try await id in try await postgres.query("SELECT id FROM usages WHERE order_id = \(orderID)").decode(String.self) {
+                usages.append(id)
+            }
+        }
+        return usages
+    }
+
+    func grantVoucher(org: String, faceFen: Int64, kind: String) async throws -> String {
+        let lot = OpaqueID.make(prefix: "lot")
+        let id = OpaqueID.make(prefix: "vch")
+        let direction: String? = kind == "general" ? "cloud" : nil
+        try await postgres.query("""
+            INSERT INTO lots (id, campaign_id, position, kind, direction, face_value_fen, stock, per_enterprise_limit, mode, validity_days)
+            VALUES (\(lot), 'cmp_test', (SELECT count(*)::int FROM lots), \(kind), \(direction), \(faceFen), 1000, 1, 'apply', 90)
+            """)
+        try await postgres.query("""
+            INSERT INTO vouchers (id, lot_id, campaign_id, org_id, seq, kind, direction, face_value_fen, available_fen, valid_until, granted_at, source)
+            VALUES (\(id), \(lot), 'cmp_test', \(org), 1, \(kind), \(direction), \(faceFen), \(faceFen), now() + interval '90 days', now(), 'apply')
+            """)
+        try await postgres.query("INSERT INTO voucher_ledger (voucher_id, entry, amount_fen) VALUES (\(id), 'grant', \(faceFen))")
+        return id
+    }
+
+    /// Adds the provider's ABC account under its registered name.
+    func payeeAccount(_ org: String = Self.provider, name: String = Self.providerName) async throws -> String {
+        let added = try await call(.post, "/v1/provider/payee-accounts", token: try await providerToken(org), json: [
+            "bank": "ABC", "accountName": name, "accountNumber": Self.abcNumber,
+        ])
+        #expect(added.status == .created, "\(added.json)")
+        return try #require(added.string("id"))
+    }
+
+    func submit(_ usages: [String], payee: String, archive: [UInt8] = Files.zip, org: String = Self.provider) async throws -> Answer {
+        try await call(.post, "/v1/redemption/batches?usageIds=\(usages.joined(separator: ","))&payeeAccountId=\(payee)",
+                       token: try await providerToken(org), raw: archive)
+    }
+
+    func decide(_ approvalID: String, role: Role, approve: Bool) async throws -> Answer {
+        try await call(.post, "/v1/approvals/\(approvalID)/\(approve ? "approve" : "reject")", token: try await platformToken(role),
+                       json: approve ? [:] : ["reason": "材料不全：缺少发票"])
+    }
+
+    func batch(_ id: String, token: String? = nil) async throws -> Answer {
+        let bearer = if let token { token } else { try await providerToken() }
+        return try await call(.get, "/v1/redemption/batches/\(id)", token: bearer)
+    }
+
+    func usageStates(_ ids: [String]) async throws -> [String] {
+        var states: [String] = []
+        for try await state in try await postgres.query("SELECT state FROM usages WHERE id = ANY(\(ids)) ORDER BY id").decode(String.self) {
+            states.append(state)
+        }
+        return states
+    }
+
+    func count(_ sql: String) async throws -> Int {
+        for try await value in try await postgres.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { return value }
+        return 0
+    }
+
+    func expectLedgerConsistent(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let report = try await LedgerVerifier(client: postgres, logger: TestEnvironment.logger).verify()
+        #expect(report.isConsistent, "\(report.breaches)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Small files by their magic bytes.
+enum Files {
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 64)
+    static let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 3, count: 128)
+    static let rar: [UInt8] = [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x01, 0x00] + [UInt8](repeating: 5, count: 128)
+    static let notZip: [UInt8] = Array("this file claims to be a .zip but is text".utf8)
+}
