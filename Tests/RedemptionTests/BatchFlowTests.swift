@@ -96,6 +96,13 @@ struct BatchFlowTests {
             #expect(download.body == Files.zip)
             let auditorDownload = try await world.call(.get, "/v1/redemption/batches/\(id)/materials", token: try await world.platformToken(.auditor))
             #expect(auditorDownload.body == Files.zip)
+            try await world.postgres.query("""
+                INSERT INTO voucher_ledger (voucher_id, entry, amount_fen, order_id)
+                SELECT voucher_id, 'redeem', 1, order_id FROM usages WHERE id = \(usages[0])
+                """)
+            let broken = try await LedgerVerifier(client: world.postgres, logger: TestEnvironment.logger).verify()
+            #expect(broken.breaches.count == 1, "a second redeem of a usage is a breach: \(broken.breaches)")
+
             let stranger = try await world.call(
                 .get, "/v1/redemption/batches/\(id)/materials", token: try await world.providerToken(RedemptionWorld.otherProvider))
             #expect(stranger.status == .notFound)

@@ -10,7 +10,10 @@ import PostgresNIO
 ///    stored ones, and its grant equals its face value;
 /// 3. every voucher: held = the sum of its `held` order lines, captured = the sum of `captured` ones;
 /// 4. every order: deduction = the sum of its lines, and the lines' state fits the order's state;
-/// 5. every order line: its ledger holds for that order equal its amount.
+/// 5. every order line: its ledger holds for that order equal its amount;
+/// 6. every usage: its `redeem` entries total its amount when redeemed and nothing otherwise, and
+///    only captured money is redeemed; no `redeem` entry lacks a usage. `redeem` does not change a
+///    voucher's balances (checks 1–3 ignore it): it marks captured money as paid out to the provider.
 public struct LedgerVerifier: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -77,6 +80,21 @@ public struct LedgerVerifier: Sendable {
         ORDER BY ov.order_id, ov.voucher_id
         """
 
+    static let redeemBreaches = """
+        SELECT u.id, u.state, u.amount_fen, coalesce(sum(l.amount_fen), 0)::bigint, coalesce(ov.state, '')
+        FROM usages u
+        LEFT JOIN voucher_ledger l ON l.voucher_id = u.voucher_id AND l.order_id = u.order_id AND l.entry = 'redeem'
+        LEFT JOIN order_vouchers ov ON ov.order_id = u.order_id AND ov.voucher_id = u.voucher_id
+        GROUP BY u.id, u.state, u.amount_fen, ov.state
+        HAVING coalesce(sum(l.amount_fen), 0) <> CASE WHEN u.state = 'redeemed' THEN u.amount_fen ELSE 0 END
+            OR (coalesce(sum(l.amount_fen), 0) > 0 AND ov.state IS DISTINCT FROM 'captured')
+        UNION ALL
+        SELECT 'ledger entry ' || l.id::text, 'no usage', 0::bigint, l.amount_fen, ''
+        FROM voucher_ledger l
+        WHERE l.entry = 'redeem' AND NOT EXISTS (SELECT 1 FROM usages u WHERE u.voucher_id = l.voucher_id AND u.order_id = l.order_id)
+        ORDER BY 1
+        """
+
     /// Runs every check and lists each breach (up to `OrdersLimits.verifyBreachesListedMax`).
     public func verify() async throws -> Report {
         try await client.transaction(logger: logger) { tx in
@@ -101,6 +119,10 @@ public struct LedgerVerifier: Sendable {
             let lines = try await tx.query(PostgresQuery(unsafeSQL: Self.lineBreaches), logger: logger)
             for try await (order, voucher, amount, held) in lines.decode((String, String, Int64, Int64).self) {
                 report.add("order \(order) voucher \(voucher): line \(amount), ledger holds \(held)")
+            }
+            let redeemed = try await tx.query(PostgresQuery(unsafeSQL: Self.redeemBreaches), logger: logger)
+            for try await (usage, state, amount, redeemFen, lineState) in redeemed.decode((String, String, Int64, Int64, String).self) {
+                report.add("usage \(usage) (\(state)): amount \(amount), redeem entries \(redeemFen), order line [\(lineState)]")
             }
             return report
         }
