@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 
@@ -17,4 +18,15 @@ public struct AppRequestContext: RequestContext {
 
     /// Uploads (licences, payment proofs, archives) go up to 10 MB each, three per request.
     public var maxUploadSize: Int { 32 * 1024 * 1024 }
+
+    /// Every `Date` in a JSON answer is RFC 3339 in China Standard Time (`…+08:00`), the one
+    /// convention of SPEC §9, whichever controller encodes it.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        return encoder
+    }
 }

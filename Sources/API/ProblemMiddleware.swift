@@ -27,7 +27,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func code(for status: HTTPResponse.Status) -> String {
         switch status.code {
-        case 400: return "bad_request"
+        // Hummingbird answers 400 itself when a body does not decode into the route's type.
+        case 400: return "invalid_body"
         case 401: return "unauthorized"
         case 403: return "forbidden"
         case 404: return "not_found"

@@ -156,6 +156,79 @@ import TestSupport
         }
     }
 
+    @Test func campaignInputIsValidatedAndDraftsStayPrivate() async throws {
+        // Proves each broken campaign field gets its own 400 code and creates nothing, only
+        // operators may create or publish, and enterprises never see a draft.
+        try await RushWorld.with { world in
+            let orgs = try await world.enterprises(1)
+            let enterprise = try await world.token(org: orgs[0])
+            let operatorToken = try await world.operatorToken()
+            try await (try await world.app()).test(.router) { client in
+                func broken(_ change: (inout [String: Any]) -> Void) throws -> ByteBuffer {
+                    var campaign = campaignBody(stock: 5)
+                    change(&campaign)
+                    return try body(campaign)
+                }
+                func lot(_ change: @escaping (inout [String: Any]) -> Void) -> (inout [String: Any]) -> Void {
+                    { campaign in
+                        var first = (campaign["lots"] as? [[String: Any]])?.first ?? [:]
+                        change(&first)
+                        campaign["lots"] = [first]
+                    }
+                }
+                let cases: [(String, ByteBuffer)] = [
+                    ("campaign_name_invalid", try broken { $0["name"] = "  " }),
+                    ("time_invalid", try broken { $0["startsAt"] = "tomorrow" }),
+                    ("window_invalid", try broken { $0["endsAt"] = $0["startsAt"] }),
+                    ("lots_invalid", try broken { $0["lots"] = [[String: Any]]() }),
+                    ("lot_kind_invalid", try broken(lot { $0["kind"] = "gold" })),
+                    ("lot_direction_invalid", try broken(lot { $0["kind"] = "general" })),
+                    ("lot_direction_invalid", try broken(lot { $0["direction"] = "cloud" })),
+                    ("lot_face_value_invalid", try broken(lot { $0["faceValueFen"] = 0 })),
+                    ("lot_stock_invalid", try broken(lot { $0["stock"] = -1 })),
+                    ("lot_limit_invalid", try broken(lot { $0["perEnterpriseLimit"] = 0 })),
+                    ("lot_mode_invalid", try broken(lot { $0["mode"] = "lottery" })),
+                    ("lot_validity_invalid", try broken(lot { $0["validityDays"] = 0 })),
+                    ("invalid_body", ByteBuffer(string: "{\"name\": 1}")),
+                ]
+                for (code, payload) in cases {
+                    try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(operatorToken), body: payload) { response in
+                        #expect(response.status == .badRequest, "\(code)")
+                        #expect(response.headers[.contentType] == "application/problem+json")
+                        let problemCode = try json(response.body)["code"] as? String
+                        #expect(problemCode == code)
+                    }
+                }
+                try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(enterprise), body: try body(campaignBody(stock: 5))) { response in
+                    #expect(response.status == .forbidden)
+                }
+                var count = -1
+                for try await value in try await world.postgres.query("SELECT count(*)::int FROM campaigns").decode(Int.self) { count = value }
+                #expect(count == 0)
+
+                let draft = try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(operatorToken), body: try body(campaignBody(stock: 5))) { response in
+                    try json(response.body)["id"] as? String
+                }
+                let draftID = try #require(draft)
+                try await client.execute(uri: "/v1/campaigns/\(draftID)", method: .get, headers: bearer(enterprise)) { response in
+                    #expect(response.status == .notFound)
+                }
+                try await client.execute(uri: "/v1/campaigns", method: .get, headers: bearer(enterprise)) { response in
+                    let total = try json(response.body)["total"] as? Int
+                    #expect(total == 0)
+                }
+                try await client.execute(uri: "/v1/campaigns/\(draftID)/publish", method: .post, headers: bearer(enterprise)) { response in
+                    #expect(response.status == .forbidden)
+                }
+                try await client.execute(uri: "/v1/campaigns/\(draftID)/end", method: .post, headers: bearer(operatorToken)) { response in
+                    #expect(response.status == .conflict)
+                    let problemCode = try json(response.body)["code"] as? String
+                    #expect(problemCode == "campaign_not_published")
+                }
+            }
+        }
+    }
+
     @Test func rateLimitedGrabsGet429WithRetryAfter() async throws {
         // Proves the per-enterprise token bucket: past the burst, 429 with Retry-After.
         try await RushWorld.with(overrides: ["grab.enterpriseBurst": "3", "grab.enterprisePerSecond": "1"]) { world in
