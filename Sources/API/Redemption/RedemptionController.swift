@@ -14,6 +14,10 @@ import VoucherCore
 /// - `POST /v1/redemption/batches/{id}/transfer` (operator) `{amountFen, payerName, payerAccount, date, bankSerial}`
 /// - `POST /v1/redemption/batches/{id}/confirm` (provider) `{payerName, payerAccount, amountFen}` → redeemed
 /// - `POST /v1/redemption/batches/{id}/dispute` (provider) `{reason}`; `POST /v1/redemption/batches/{id}/reject` (operator) `{reason}`
+/// - `POST /v1/redemption/materials` (provider) one JPG/PNG/PDF/DOCX ≤ 10 MB as the raw body → `{sha256}`
+/// - `POST /v1/redemption/general` (provider) `{enterpriseName, orderId, direction, payeeAccountId, materials: [sha256]}` files a
+///   general-voucher redemption (operator approval, then the same transfer and confirmation) (201)
+/// - `GET /v1/redemption/batches/{id}/files/{position}` a general batch's material, for the batch's viewers
 /// - `GET /v1/finance/payouts?from=…&to=…[&format=csv]` (finance, operator) redeemed fen per provider and campaign
 struct RedemptionController {
     let env: RedemptionEnvironment
@@ -52,11 +56,26 @@ struct RedemptionController {
         batches.get(":id") { _, context in BatchDTO(try await visibleBatch(context)) }
         batches.get(":id/materials") { _, context in
             let batch = try await visibleBatch(context)
-            guard let bytes = try await env.files.read(sha256: batch.materialSHA256) else { throw RedemptionError.batchNotFound }
-            let suffix = batch.materialMediaType == "application/zip" ? "zip" : "rar"
-            return Response(status: .ok, headers: [
-                .contentType: batch.materialMediaType, .contentDisposition: "attachment; filename=\"\(batch.reference).\(suffix)\"",
-            ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            guard let sha = batch.materialSHA256, let media = batch.materialMediaType else { throw RedemptionError.batchNotFound }
+            return try await download(sha: sha, mediaType: media, name: "\(batch.reference).\(media == "application/zip" ? "zip" : "rar")")
+        }
+        batches.get(":id/files/:position") { _, context in
+            let batch = try await visibleBatch(context)
+            guard let position = context.parameters.get("position").flatMap({ Int($0) }), batch.files.indices.contains(position) else {
+                throw RedemptionError.batchNotFound
+            }
+            let file = batch.files[position]
+            return try await download(sha: file.sha256, mediaType: file.mediaType, name: "\(batch.reference)-\(position + 1)")
+        }
+        group.post("redemption/materials") { request, context in try await uploadMaterial(request, context) }
+        group.post("redemption/general") { request, context in
+            let identity = try context.requireIdentity(.provider)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: GeneralBody.self, context: context)
+            let batch = try await env.redemption.submitGeneral(NewGeneralRedemption(
+                orgID: identity.orgID, userID: identity.userID, enterpriseName: body.enterpriseName, orderID: body.orderId,
+                direction: body.direction, payeeAccountID: body.payeeAccountId, materialSHA256s: body.materials), now: env.clock.now())
+            return EditedResponse(status: .created, response: BatchDTO(batch))
         }
         batches.post(":id/transfer") { request, context in
             _ = try context.requireIdentity(.operator)
@@ -116,6 +135,35 @@ struct RedemptionController {
             orgID: identity.orgID, userID: identity.userID, applicantName: identity.userID, usageIDs: usageIDs, payeeAccountID: payee,
             materialSHA256: stored.sha256, materialMediaType: mediaType, materialSizeBytes: bytes.count), now: env.clock.now())
         return EditedResponse(status: .created, response: BatchDTO(batch))
+    }
+
+    func download(sha: String, mediaType: String, name: String) async throws -> Response {
+        guard let bytes = try await env.files.read(sha256: sha) else { throw RedemptionError.batchNotFound }
+        return Response(status: .ok, headers: [.contentType: mediaType, .contentDisposition: "attachment; filename=\"\(name)\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// One general-voucher material (JPG, PNG, PDF, DOCX ≤ 10 MB) as the raw body; answers its sha256 to cite when filing.
+    func uploadMaterial(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<MaterialDTO> {
+        let identity = try context.requireIdentity(.provider)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: RedemptionLimits.materialBytesMax)
+        } catch {
+            throw Problem(.contentTooLarge, code: "materials_too_large", detail: "A material file may be at most 10 MB; send a smaller file.")
+        }
+        let bytes = Array(buffer.readableBytesView)
+        guard !bytes.isEmpty else {
+            throw Problem(.badRequest, code: "file_empty", detail: "The body is empty. Send the file as the request body.")
+        }
+        guard let mediaType = GeneralMaterialFormat.sniff(bytes) else {
+            throw Problem(.unsupportedMediaType, code: "materials_unsupported_format",
+                          detail: "The file is not JPG, PNG, PDF or DOCX by its content. Send it in one of these formats.")
+        }
+        let stored = try await env.files.store(bytes, mediaType: mediaType)
+        let file = MaterialFile(sha256: stored.sha256, mediaType: mediaType, sizeBytes: bytes.count)
+        try await env.redemption.addMaterial(orgID: identity.orgID, file: file, now: env.clock.now())
+        return EditedResponse(status: .created, response: MaterialDTO(sha256: file.sha256, mediaType: file.mediaType, sizeBytes: file.sizeBytes))
     }
 
     func payouts(_ request: Request, _ context: AppRequestContext) async throws -> Response {

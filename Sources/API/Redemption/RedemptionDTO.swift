@@ -22,6 +22,21 @@ struct ConfirmBody: Decodable {
     let amountFen: Int64
 }
 
+struct GeneralBody: Decodable {
+    let enterpriseName: String
+    let orderId: String
+    let direction: String
+    let payeeAccountId: String
+    let materials: [String]
+}
+
+/// A stored material, to cite by `sha256` when filing.
+struct MaterialDTO: ResponseEncodable, Sendable {
+    let sha256: String
+    let mediaType: String
+    let sizeBytes: Int
+}
+
 struct ReasonBody: Decodable {
     let reason: String
 }
@@ -66,6 +81,10 @@ struct BatchDTO: ResponseEncodable, Sendable {
     let state: String
     let approvalId: String
     let usageIds: [String]
+    let enterpriseName: String?
+    let orderId: String?
+    let direction: String?
+    let files: [String]
     let rejectionReason: String?
     let disputeReason: String?
     let transfer: Transfer?
@@ -84,6 +103,10 @@ struct BatchDTO: ResponseEncodable, Sendable {
         state = record.state.rawValue
         approvalId = record.approvalID
         usageIds = record.usageIDs
+        enterpriseName = record.enterpriseName
+        orderId = record.orderID
+        direction = record.direction
+        files = record.files.map(\.mediaType)
         rejectionReason = record.rejectionReason
         disputeReason = record.disputeReason
         transfer = record.transfer.map {

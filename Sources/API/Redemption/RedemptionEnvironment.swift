@@ -55,3 +55,30 @@ enum ArchiveFormat {
         return nil
     }
 }
+
+/// General-voucher materials by content (SPEC §5): JPEG, PNG, PDF, DOCX (a ZIP whose entries
+/// include `[Content_Types].xml` and `word/`; entry names are stored uncompressed in the headers).
+enum GeneralMaterialFormat {
+    static let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    static func sniff(_ bytes: [UInt8]) -> String? {
+        if let image = ImageFormat.sniff(bytes) { return image }
+        if bytes.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
+        if bytes.starts(with: ArchiveFormat.zipSignatures[0]), contains(bytes, Array("[Content_Types].xml".utf8)),
+           contains(bytes, Array("word/".utf8)) {
+            return docx
+        }
+        return nil
+    }
+
+    static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        var index = 0
+        let last = bytes.count - needle.count
+        while index <= last {
+            if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+}

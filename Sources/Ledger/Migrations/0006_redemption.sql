@@ -33,9 +33,14 @@ CREATE TABLE redemption_batches (
     state                text NOT NULL CHECK (state IN ('in_review', 'awaiting_transfer', 'awaiting_confirmation', 'disputed',
                              'redeemed', 'rejected')),
     approval_id          text NOT NULL REFERENCES approval_applications (id),
-    material_sha256      text NOT NULL,
-    material_media_type  text NOT NULL,
-    material_size_bytes  integer NOT NULL CHECK (material_size_bytes > 0 AND material_size_bytes <= 10485760),
+    -- Diagnostic batches: the one materials archive. General ones keep their files in `batch_files`.
+    material_sha256      text,
+    material_media_type  text,
+    material_size_bytes  integer CHECK (material_size_bytes > 0 AND material_size_bytes <= 10485760),
+    -- General-voucher redemption (通用服务券-兑付申请): what the provider filed.
+    enterprise_name      text CHECK (length(enterprise_name) BETWEEN 1 AND 100),
+    order_id             text REFERENCES orders (id),
+    direction            text CHECK (direction IN ('cloud', 'dt_standard', 'integration_standard', 'dcmm')),
     rejection_reason     text,
     transfer_amount_fen  bigint CHECK (transfer_amount_fen > 0),
     payer_name           text,
@@ -48,6 +53,8 @@ CREATE TABLE redemption_batches (
     created_at           timestamptz NOT NULL,
     updated_at           timestamptz NOT NULL,
     CHECK (state <> 'rejected' OR rejection_reason IS NOT NULL),
+    CHECK ((kind = 'diagnostic') = (material_sha256 IS NOT NULL)),
+    CHECK ((kind = 'general') = (order_id IS NOT NULL AND enterprise_name IS NOT NULL AND direction IS NOT NULL)),
     CHECK (state NOT IN ('awaiting_confirmation', 'redeemed') OR transfer_amount_fen IS NOT NULL),
     CHECK (state <> 'redeemed' OR (redeemed_at IS NOT NULL AND transfer_amount_fen = total_fen))
 );
@@ -63,3 +70,24 @@ CREATE TABLE batch_usages (
     PRIMARY KEY (batch_id, usage_id)
 );
 CREATE UNIQUE INDEX batch_usages_one_live ON batch_usages (usage_id) WHERE live;
+
+-- Files a provider uploaded for general-voucher redemption, before filing; only its own may be cited.
+CREATE TABLE redemption_files (
+    org_id      text NOT NULL REFERENCES organisations (id),
+    sha256      text NOT NULL,
+    media_type  text NOT NULL CHECK (media_type IN ('image/jpeg', 'image/png', 'application/pdf',
+                    'application/vnd.openxmlformats-officedocument.wordprocessingml.document')),
+    size_bytes  integer NOT NULL CHECK (size_bytes > 0 AND size_bytes <= 10485760),
+    created_at  timestamptz NOT NULL,
+    PRIMARY KEY (org_id, sha256)
+);
+
+-- The materials of a general batch, in the order filed.
+CREATE TABLE batch_files (
+    batch_id    text NOT NULL REFERENCES redemption_batches (id),
+    position    integer NOT NULL CHECK (position >= 0),
+    sha256      text NOT NULL,
+    media_type  text NOT NULL,
+    size_bytes  integer NOT NULL,
+    PRIMARY KEY (batch_id, position)
+);

@@ -7,6 +7,8 @@ import PostgresNIO
 /// pending, with the decider's reason kept on the batch for the provider.
 public struct RedemptionBatchEffect: ApprovalEffect {
     public static let type = "redemption_batch"
+    /// General-voucher redemptions: one operator approval, then the same payout steps.
+    public static let generalType = "redemption_general"
     /// The reason kept when the provider withdraws the application.
     static let withdrawnReason = "Withdrawn by the provider."
 
@@ -39,5 +41,8 @@ public struct RedemptionBatchEffect: ApprovalEffect {
 
 /// The approval workflows of redemption, to merge into the approvals module's effects.
 public enum RedemptionEffects {
-    public static let all: [String: any ApprovalEffect] = [RedemptionBatchEffect.type: RedemptionBatchEffect()]
+    public static let all: [String: any ApprovalEffect] = [
+        RedemptionBatchEffect.type: RedemptionBatchEffect(),
+        RedemptionBatchEffect.generalType: RedemptionBatchEffect(),
+    ]
 }

@@ -17,6 +17,8 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
     case transferInvalid(String)
     case transferMismatch
     case reasonMissing
+    case orderNotFound
+    case invalidInput(String)
 
     public var code: String {
         switch self {
@@ -35,15 +37,17 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         case .transferInvalid: "transfer_invalid"
         case .transferMismatch: "transfer_mismatch"
         case .reasonMissing: "reason_missing"
+        case .orderNotFound: "order_not_found"
+        case .invalidInput: "redemption_invalid"
         }
     }
 
     public var kind: DomainError.Kind {
         switch self {
-        case .accountNotFound, .usageNotFound, .batchNotFound: .notFound
+        case .accountNotFound, .usageNotFound, .batchNotFound, .orderNotFound: .notFound
         case .accountDuplicate, .usageTaken, .invalidState, .transferMismatch: .conflict
         case .bankNotAllowed, .accountNameMismatch, .accountNumberInvalid, .usagesEmpty, .usagesTooMany, .usageNotRedeemable,
-             .transferInvalid, .reasonMissing: .invalidInput
+             .transferInvalid, .reasonMissing, .invalidInput: .invalidInput
         }
     }
 
@@ -63,9 +67,10 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         case .usageTaken(let id): "Usage \(id) is already in a live redemption batch."
         case .batchNotFound: "No redemption batch you may see has this id. Check the id."
         case .invalidState(let current, let action): "The batch is \(current); it cannot be \(action) now."
-        case .transferInvalid(let why): why
+        case .transferInvalid(let why), .invalidInput(let why): why
         case .transferMismatch:
             "The payer name, payer account or amount differs from the recorded transfer or the batch total; dispute it with a reason instead."
+        case .orderNotFound: "No order of your products has this number. Check the orderId."
         case .reasonMissing: "Give a reason of 1 to \(RedemptionLimits.reasonLengthMax) characters."
         }
     }
@@ -84,6 +89,8 @@ public enum RedemptionLimits {
     public static let reasonLengthMax = 500
     /// Payer names, payer accounts and bank serials, in characters.
     public static let transferFieldLengthMax = 100
+    /// Materials files of one general-voucher redemption.
+    public static let generalFilesMax = 10
     /// Payee accounts an organisation may have active.
     public static let payeeAccountsMax = 20
 }

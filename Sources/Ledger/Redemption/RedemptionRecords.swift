@@ -49,14 +49,59 @@ public struct BatchRecord: Sendable, Equatable {
     public let totalFen: Int64
     public let state: BatchState
     public let approvalID: String
-    public let materialSHA256: String
-    public let materialMediaType: String
+    /// The archive of a diagnostic batch; nil for a general one (see `files`).
+    public let materialSHA256: String?
+    public let materialMediaType: String?
+    /// What a general-voucher redemption filed; nil for a diagnostic batch.
+    public let enterpriseName: String?
+    public let orderID: String?
+    public let direction: String?
     public let rejectionReason: String?
     public let transfer: TransferRecord?
     public let disputeReason: String?
     public let createdAt: Date
     public let updatedAt: Date
     public var usageIDs: [String]
+    /// The materials of a general batch (sha256, media type), in the order filed.
+    public var files: [MaterialFile] = []
+}
+
+/// One stored materials file of a batch.
+public struct MaterialFile: Sendable, Equatable {
+    public let sha256: String
+    public let mediaType: String
+    public let sizeBytes: Int
+
+    public init(sha256: String, mediaType: String, sizeBytes: Int) {
+        self.sha256 = sha256
+        self.mediaType = mediaType
+        self.sizeBytes = sizeBytes
+    }
+}
+
+/// A general-voucher redemption (通用服务券-兑付申请) as the provider files it.
+public struct NewGeneralRedemption: Sendable {
+    public let orgID: String
+    public let userID: String
+    public let enterpriseName: String
+    public let orderID: String
+    public let direction: String
+    public let payeeAccountID: String
+    /// Content hashes of files the provider uploaded first.
+    public let materialSHA256s: [String]
+
+    public init(
+        orgID: String, userID: String, enterpriseName: String, orderID: String, direction: String, payeeAccountID: String,
+        materialSHA256s: [String]
+    ) {
+        self.orgID = orgID
+        self.userID = userID
+        self.enterpriseName = enterpriseName
+        self.orderID = orderID
+        self.direction = direction
+        self.payeeAccountID = payeeAccountID
+        self.materialSHA256s = materialSHA256s
+    }
 }
 
 /// A new diagnostic batch as the provider files it, with the materials already stored.

@@ -7,16 +7,16 @@ extension RedemptionRepository {
     static let columns = """
         id, kind, org_id, reference, payee_account_id, payee_name, payee_number, total_fen, state, approval_id,
         material_sha256, material_media_type, rejection_reason, transfer_amount_fen, payer_name, payer_account,
-        to_char(transfer_date, 'YYYY-MM-DD'), bank_serial, dispute_reason, created_at, updated_at
+        to_char(transfer_date, 'YYYY-MM-DD'), bank_serial, dispute_reason, created_at, updated_at, enterprise_name, order_id, direction
         """
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [BatchRecord] {
         var result: [BatchRecord] = []
         for try await row in rows.decode(
-            (String, String, String, String, String, String, String, Int64, String, String, String, String, String?,
-             Int64?, String?, String?, String?, String?, String?, Date, Date).self) {
+            (String, String, String, String, String, String, String, Int64, String, String, String?, String?, String?,
+             Int64?, String?, String?, String?, String?, String?, Date, Date, String?, String?, String?).self) {
             let (id, kind, org, reference, payeeID, payeeName, payeeNumber, total, state, approval, sha, media, rejection,
-                 amount, payerName, payerAccount, date, serial, dispute, created, updated) = row
+                 amount, payerName, payerAccount, date, serial, dispute, created, updated, enterprise, order, direction) = row
             var transfer: TransferRecord?
             if let amount, let payerName, let payerAccount, let date, let serial {
                 transfer = TransferRecord(amountFen: amount, payerName: payerName, payerAccount: payerAccount, date: date, bankSerial: serial)
@@ -24,7 +24,7 @@ extension RedemptionRepository {
             result.append(BatchRecord(
                 id: id, kind: kind, orgID: org, reference: reference, payeeAccountID: payeeID, payeeName: payeeName, payeeNumber: payeeNumber,
                 totalFen: total, state: BatchState(rawValue: state) ?? .rejected, approvalID: approval, materialSHA256: sha,
-                materialMediaType: media, rejectionReason: rejection, transfer: transfer, disputeReason: dispute, createdAt: created,
+                materialMediaType: media, enterpriseName: enterprise, orderID: order, direction: direction, rejectionReason: rejection, transfer: transfer, disputeReason: dispute, createdAt: created,
                 updatedAt: updated, usageIDs: []))
         }
         return result
@@ -41,6 +41,11 @@ extension RedemptionRepository {
         for try await usage in try await tx.query(
             "SELECT usage_id FROM batch_usages WHERE batch_id = \(id) ORDER BY usage_id", logger: logger).decode(String.self) {
             batch.usageIDs.append(usage)
+        }
+        for try await (sha, media, size) in try await tx.query(
+            "SELECT sha256, media_type, size_bytes FROM batch_files WHERE batch_id = \(id) ORDER BY position", logger: logger
+        ).decode((String, String, Int).self) {
+            batch.files.append(MaterialFile(sha256: sha, mediaType: media, sizeBytes: size))
         }
         return batch
     }

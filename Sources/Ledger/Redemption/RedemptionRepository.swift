@@ -46,18 +46,9 @@ public struct RedemptionRepository: Sendable {
         let id = OpaqueID.make(prefix: Self.idPrefix)
         let reference = Self.makeReference()
         return try await client.transaction(logger: logger) { tx in
-            let payee = try await tx.query("""
-                SELECT account_name, account_number FROM payee_accounts
-                WHERE id = \(new.payeeAccountID) AND org_id = \(new.orgID) AND active FOR SHARE
-                """, logger: logger)
-            var payeeRow: (String, String)?
-            for try await row in payee.decode((String, String).self) { payeeRow = row }
-            guard let (payeeName, payeeNumber) = payeeRow else { throw RedemptionError.accountNotFound }
-            let totalFen = try await lockUsages(usageIDs, orgID: new.orgID, tx)
-            var applicantName = new.applicantName
-            for try await username in try await tx.query("SELECT username FROM users WHERE id = \(new.userID)", logger: logger).decode(String.self) {
-                applicantName = username
-            }
+            let (payeeName, payeeNumber) = try await lockPayee(id: new.payeeAccountID, orgID: new.orgID, tx)
+            let totalFen = try await lockUsages(usageIDs, orgID: new.orgID, kind: "diagnostic", tx)
+            let applicantName = try await username(new.userID, tx)
             let approval = try await ApprovalsRepository.file(NewApproval(
                 type: RedemptionBatchEffect.type, title: "诊断服务券兑付 \(reference)", applicantUserID: new.userID,
                 applicantName: applicantName, orgID: new.orgID, subjectID: id, stageRoles: Self.chain,
@@ -68,24 +59,47 @@ public struct RedemptionRepository: Sendable {
                 VALUES (\(id), 'diagnostic', \(new.orgID), \(new.userID), \(reference), \(new.payeeAccountID), \(payeeName), \(payeeNumber),
                     \(totalFen), 'in_review', \(approval), \(new.materialSHA256), \(new.materialMediaType), \(new.materialSizeBytes), \(now), \(now))
                 """, logger: logger)
-            do {
-                try await tx.query("""
-                    INSERT INTO batch_usages (batch_id, usage_id, amount_fen)
-                    SELECT \(id), u.id, u.amount_fen FROM usages u WHERE u.id = ANY(\(usageIDs))
-                    """, logger: logger)
-            } catch let error as PSQLError where error.violatedUniqueConstraint == "batch_usages_one_live" {
-                throw RedemptionError.usageTaken(id: usageIDs.joined(separator: ","))
-            }
-            try await tx.query("UPDATE usages SET state = 'in_redemption' WHERE id = ANY(\(usageIDs))", logger: logger)
+            try await takeUsages(usageIDs, batchID: id, tx)
             guard let batch = try await Self.batch(id: id, viewer: .platform, on: tx, logger: logger) else { throw RedemptionError.batchNotFound }
             precondition(batch.totalFen == totalFen && batch.usageIDs.count == usageIDs.count, "a batch holds what was selected")
             return batch
         }
     }
 
+    /// The active payee account of the organisation (name, number), locked against disabling.
+    func lockPayee(id: String, orgID: String, _ tx: PostgresConnection) async throws -> (String, String) {
+        let payee = try await tx.query("""
+            SELECT account_name, account_number FROM payee_accounts WHERE id = \(id) AND org_id = \(orgID) AND active FOR SHARE
+            """, logger: logger)
+        for try await row in payee.decode((String, String).self) { return row }
+        throw RedemptionError.accountNotFound
+    }
+
+    /// The user's username for the inbox, or the id when it has none.
+    func username(_ userID: String, _ tx: PostgresConnection) async throws -> String {
+        for try await name in try await tx.query("SELECT username FROM users WHERE id = \(userID)", logger: logger).decode(String.self) {
+            return name
+        }
+        return userID
+    }
+
+    /// Puts the usages in the batch (the partial unique index refuses a second live batch) and
+    /// marks them in redemption.
+    func takeUsages(_ usageIDs: [String], batchID: String, _ tx: PostgresConnection) async throws {
+        do {
+            try await tx.query("""
+                INSERT INTO batch_usages (batch_id, usage_id, amount_fen)
+                SELECT \(batchID), u.id, u.amount_fen FROM usages u WHERE u.id = ANY(\(usageIDs))
+                """, logger: logger)
+        } catch let error as PSQLError where error.violatedUniqueConstraint == "batch_usages_one_live" {
+            throw RedemptionError.usageTaken(id: usageIDs.joined(separator: ","))
+        }
+        try await tx.query("UPDATE usages SET state = 'in_redemption' WHERE id = ANY(\(usageIDs))", logger: logger)
+    }
+
     /// Locks the selected usages and returns their total; each must be the provider's, pending,
-    /// of a diagnostic voucher and of a completed order.
-    private func lockUsages(_ usageIDs: [String], orgID: String, _ tx: PostgresConnection) async throws -> Int64 {
+    /// of a voucher of `expectedKind` and of a completed order.
+    func lockUsages(_ usageIDs: [String], orgID: String, kind expectedKind: String, _ tx: PostgresConnection) async throws -> Int64 {
         let rows = try await tx.query("""
             SELECT u.id, u.provider_org_id, u.state, u.amount_fen, v.kind, o.state
             FROM usages u JOIN vouchers v ON v.id = u.voucher_id JOIN orders o ON o.id = u.order_id
@@ -101,7 +115,7 @@ public struct RedemptionRepository: Sendable {
                 throw RedemptionError.usageNotFound(id: usageID)
             }
             if state == "in_redemption" { throw RedemptionError.usageTaken(id: usageID) }
-            guard state == "pending_redemption", kind == "diagnostic", orderState == "completed" else {
+            guard state == "pending_redemption", kind == expectedKind, orderState == "completed" else {
                 throw RedemptionError.usageNotRedeemable(id: usageID)
             }
             totalFen = try totalFen.adding(Money(fen: amount))
