@@ -87,7 +87,9 @@ struct BatchFlowTests {
             #expect(totals.items.first?["campaignId"] as? String == "cmp_test")
             let csv = try await world.call(.get, "/v1/finance/payouts?\(period)&format=csv", token: try await world.platformToken(.finance))
             let text = String(decoding: csv.body, as: UTF8.self)
-            #expect(text.contains("org_prov,数字服务商,cmp_test,双十二数字化转型服务券,\(totalFen),3"), "\(text)")
+            let month = try #require(totals.items.first?["month"] as? String)
+            #expect(month.wholeMatch(of: /\d{4}-\d{2}/) != nil)
+            #expect(text.contains("org_prov,数字服务商,cmp_test,双十二数字化转型服务券,\(month),\(totalFen),3"), "\(text)")
             let providerTotals = try await world.call(.get, "/v1/finance/payouts?\(period)", token: try await world.providerToken())
             #expect(providerTotals.status == .forbidden)
 

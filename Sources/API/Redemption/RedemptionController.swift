@@ -18,7 +18,7 @@ import VoucherCore
 /// - `POST /v1/redemption/general` (provider) `{enterpriseName, orderId, direction, payeeAccountId, materials: [sha256]}` files a
 ///   general-voucher redemption (operator approval, then the same transfer and confirmation) (201)
 /// - `GET /v1/redemption/batches/{id}/files/{position}` a general batch's material, for the batch's viewers
-/// - `GET /v1/finance/payouts?from=…&to=…[&format=csv]` (finance, operator) redeemed fen per provider and campaign
+/// - `GET /v1/finance/payouts?from=…&to=…[&format=csv]` (finance, operator) redeemed fen per provider, campaign and month
 struct RedemptionController {
     let env: RedemptionEnvironment
 
@@ -174,9 +174,9 @@ struct RedemptionController {
         }
         let rows = try await env.redemption.payoutTotals(from: from, to: to)
         if query["format"] == "csv" {
-            var csv = "provider_org_id,provider_name,campaign_id,campaign_name,redeemed_fen,usage_count\n"
+            var csv = "provider_org_id,provider_name,campaign_id,campaign_name,month,redeemed_fen,usage_count\n"
             for row in rows {
-                csv += [row.providerOrgID, row.providerName, row.campaignID, row.campaignName, String(row.redeemedFen), String(row.usageCount)]
+                csv += [row.providerOrgID, row.providerName, row.campaignID, row.campaignName, row.month, String(row.redeemedFen), String(row.usageCount)]
                     .map(Self.csvField).joined(separator: ",") + "\n"
             }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: csv)))

@@ -123,6 +123,7 @@ struct PayoutDTO: Encodable, Sendable {
     let providerName: String
     let campaignId: String
     let campaignName: String
+    let month: String
     let redeemedFen: Int64
     let usageCount: Int
 
@@ -131,6 +132,7 @@ struct PayoutDTO: Encodable, Sendable {
         providerName = row.providerName
         campaignId = row.campaignID
         campaignName = row.campaignName
+        month = row.month
         redeemedFen = row.redeemedFen
         usageCount = row.usageCount
     }

@@ -131,12 +131,14 @@ public struct NewBatch: Sendable {
     }
 }
 
-/// What finance sees: redeemed money per provider, campaign and day.
+/// What finance sees: redeemed money per provider, campaign and month.
 public struct PayoutTotalRow: Sendable, Equatable {
     public let providerOrgID: String
     public let providerName: String
     public let campaignID: String
     public let campaignName: String
+    /// `YYYY-MM` in China Standard Time.
+    public let month: String
     public let redeemedFen: Int64
     public let usageCount: Int
 }
