@@ -78,8 +78,15 @@ struct BadInputTests {
             #expect(try await world.count("SELECT count(*)::int FROM approval_applications WHERE type = 'redemption_batch'") == 0)
             #expect(try await world.usageStates(mine + theirs).allSatisfy { $0 == "pending_redemption" })
 
-            let rar = try await world.submit(mine, payee: payee, archive: Files.rar)
+            let rar = try await world.submit(mine, payee: payee, archive: Files.rar, key: "batch-0001")
             #expect(rar.status == .created, "\(rar.json)")
+            let replay = try await world.submit(mine, payee: payee, archive: Files.rar, key: "batch-0001")
+            #expect(replay.status == .ok, "a replay answers the first batch")
+            #expect(replay.string("id") == rar.string("id"))
+            let reused = try await world.submit(mine, payee: payee, archive: Files.zip, key: "batch-0001")
+            #expect(reused.status == .unprocessableContent)
+            #expect(reused.code == "idempotency_key_reused")
+            #expect(try await world.count("SELECT count(*)::int FROM redemption_batches") == 1)
         }
     }
 

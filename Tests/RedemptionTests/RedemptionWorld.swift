@@ -100,8 +100,10 @@ struct RedemptionWorld: Sendable {
     func providerToken(_ org: String = Self.provider) async throws -> String { try await token(org, role: .provider) }
 
     /// One request; `json` bodies are serialised, `raw` bodies sent as they are.
-    func call(_ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil) async throws -> Answer {
-        var headers: HTTPFields = [:]
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil, headers extra: HTTPFields = [:]
+    ) async throws -> Answer {
+        var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         var buffer: ByteBuffer?
         if let json {
@@ -190,9 +192,11 @@ struct RedemptionWorld: Sendable {
         return try #require(added.string("id"))
     }
 
-    func submit(_ usages: [String], payee: String, archive: [UInt8] = Files.zip, org: String = Self.provider) async throws -> Answer {
-        try await call(.post, "/v1/redemption/batches?usageIds=\(usages.joined(separator: ","))&payeeAccountId=\(payee)",
-                       token: try await providerToken(org), raw: archive)
+    func submit(_ usages: [String], payee: String, archive: [UInt8] = Files.zip, org: String = Self.provider, key: String? = nil) async throws -> Answer {
+        var headers: HTTPFields = [:]
+        if let key { headers[.idempotencyKey] = key }
+        return try await call(.post, "/v1/redemption/batches?usageIds=\(usages.joined(separator: ","))&payeeAccountId=\(payee)",
+                              token: try await providerToken(org), raw: archive, headers: headers)
     }
 
     func decide(_ approvalID: String, role: Role, approve: Bool) async throws -> Answer {

@@ -8,7 +8,7 @@ import VoucherCore
 /// - `POST /v1/provider/payee-accounts` (provider) `{bank: "ABC", accountName, accountNumber}` adds a payee account (201)
 /// - `GET /v1/provider/payee-accounts` (provider) its accounts; `POST /v1/provider/payee-accounts/{id}/disable`
 /// - `POST /v1/redemption/batches?usageIds=a,b&payeeAccountId=…` (provider) the materials archive (.zip/.rar ≤ 10 MB) as
-///   the raw body: files a diagnostic batch and its approval (auditor → operator → operator) (201)
+///   the raw body, optional `Idempotency-Key` (a replay answers 200 with the same batch): files a diagnostic batch and its approval (auditor → operator → operator) (201)
 /// - `GET /v1/redemption/batches`, `GET /v1/redemption/batches/{id}` (the provider its own; operator, auditor, finance all)
 /// - `GET /v1/redemption/batches/{id}/materials` the archive, for the same viewers
 /// - `POST /v1/redemption/batches/{id}/transfer` (operator) `{amountFen, payerName, payerAccount, date, bankSerial}`
@@ -130,11 +130,13 @@ struct RedemptionController {
             throw Problem(.unsupportedMediaType, code: "materials_unsupported_format",
                           detail: "The materials are not a ZIP or RAR archive by their content. Pack them as .zip or .rar.")
         }
+        var key: String?
+        if request.headers[.idempotencyKey] != nil { key = try OrdersController.idempotencyKey(request) }
         let stored = try await env.files.store(bytes, mediaType: mediaType)
-        let batch = try await env.redemption.submit(NewBatch(
+        let (batch, created) = try await env.redemption.submit(NewBatch(
             orgID: identity.orgID, userID: identity.userID, applicantName: identity.userID, usageIDs: usageIDs, payeeAccountID: payee,
-            materialSHA256: stored.sha256, materialMediaType: mediaType, materialSizeBytes: bytes.count), now: env.clock.now())
-        return EditedResponse(status: .created, response: BatchDTO(batch))
+            materialSHA256: stored.sha256, materialMediaType: mediaType, materialSizeBytes: bytes.count, idempotencyKey: key), now: env.clock.now())
+        return EditedResponse(status: created ? .created : .ok, response: BatchDTO(batch))
     }
 
     func download(sha: String, mediaType: String, name: String) async throws -> Response {

@@ -40,8 +40,14 @@ public enum RedemptionRoutes {
     }
 }
 
+/// A reused Idempotency-Key with another request is a 422, as for orders; the rest follow their kind.
 extension RedemptionError: ProblemConvertible {
-    var problem: Problem { Problem(domain: domainError) }
+    var problem: Problem {
+        switch self {
+        case .idempotencyKeyReused: Problem(.unprocessableContent, code: code, detail: detail)
+        default: Problem(domain: domainError)
+        }
+    }
 }
 
 /// Materials archives by content (SPEC §5, §8): ZIP (local-file, empty or spanned signature) or RAR (4 and 5).

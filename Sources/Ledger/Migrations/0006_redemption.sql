@@ -50,6 +50,9 @@ CREATE TABLE redemption_batches (
     transferred_at       timestamptz,
     dispute_reason       text,
     redeemed_at          timestamptz,
+    -- An Idempotency-Key the provider sent, and the canonical request it came with.
+    idempotency_key      text CHECK (length(idempotency_key) BETWEEN 1 AND 64),
+    request_fingerprint  text,
     created_at           timestamptz NOT NULL,
     updated_at           timestamptz NOT NULL,
     CHECK (state <> 'rejected' OR rejection_reason IS NOT NULL),
@@ -59,6 +62,7 @@ CREATE TABLE redemption_batches (
     CHECK (state <> 'redeemed' OR (redeemed_at IS NOT NULL AND transfer_amount_fen = total_fen))
 );
 CREATE INDEX redemption_batches_org_idx ON redemption_batches (org_id, created_at DESC);
+CREATE UNIQUE INDEX redemption_batches_idempotency_key ON redemption_batches (org_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 
 -- The usages a batch takes, with the deduction fixed at submission. `live` is true while the
 -- batch is not rejected; a rejection sets it false so a new batch may take the usage.

@@ -14,6 +14,8 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
     case usageTaken(id: String)
     case batchNotFound
     case invalidState(current: String, action: String)
+    /// The key was used before with a different request; the API answers 422.
+    case idempotencyKeyReused
     case transferInvalid(String)
     case transferMismatch
     case reasonMissing
@@ -34,6 +36,7 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         case .usageTaken: "usage_in_batch"
         case .batchNotFound: "batch_not_found"
         case .invalidState: "batch_state_conflict"
+        case .idempotencyKeyReused: "idempotency_key_reused"
         case .transferInvalid: "transfer_invalid"
         case .transferMismatch: "transfer_mismatch"
         case .reasonMissing: "reason_missing"
@@ -47,7 +50,7 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         case .accountNotFound, .usageNotFound, .batchNotFound, .orderNotFound: .notFound
         case .accountDuplicate, .usageTaken, .invalidState, .transferMismatch: .conflict
         case .bankNotAllowed, .accountNameMismatch, .accountNumberInvalid, .usagesEmpty, .usagesTooMany, .usageNotRedeemable,
-             .transferInvalid, .reasonMissing, .invalidInput: .invalidInput
+             .transferInvalid, .reasonMissing, .invalidInput, .idempotencyKeyReused: .invalidInput
         }
     }
 
@@ -66,6 +69,7 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
             "Usage \(id) is not a pending diagnostic-voucher usage of a completed order; only those can be redeemed in a batch."
         case .usageTaken(let id): "Usage \(id) is already in a live redemption batch."
         case .batchNotFound: "No redemption batch you may see has this id. Check the id."
+        case .idempotencyKeyReused: "This Idempotency-Key was used for a different batch; use a new key for a new batch."
         case .invalidState(let current, let action): "The batch is \(current); it cannot be \(action) now."
         case .transferInvalid(let why), .invalidInput(let why): why
         case .transferMismatch:

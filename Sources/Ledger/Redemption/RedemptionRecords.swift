@@ -115,11 +115,14 @@ public struct NewBatch: Sendable {
     public let materialSHA256: String
     public let materialMediaType: String
     public let materialSizeBytes: Int
+    /// The request's Idempotency-Key: a replay with the same request answers the batch filed first.
+    public let idempotencyKey: String?
 
     public init(
         orgID: String, userID: String, applicantName: String, usageIDs: [String], payeeAccountID: String,
-        materialSHA256: String, materialMediaType: String, materialSizeBytes: Int
+        materialSHA256: String, materialMediaType: String, materialSizeBytes: Int, idempotencyKey: String? = nil
     ) {
+        self.idempotencyKey = idempotencyKey
         self.orgID = orgID
         self.userID = userID
         self.applicantName = applicantName
@@ -128,6 +131,11 @@ public struct NewBatch: Sendable {
         self.materialSHA256 = materialSHA256
         self.materialMediaType = materialMediaType
         self.materialSizeBytes = materialSizeBytes
+    }
+
+    /// The request in canonical form, to recognise a key reused for another request.
+    public var fingerprint: String {
+        Array(Set(usageIDs)).sorted().joined(separator: ",") + "|" + payeeAccountID + "|" + materialSHA256
     }
 }
 

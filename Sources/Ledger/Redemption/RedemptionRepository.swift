@@ -39,13 +39,26 @@ public struct RedemptionRepository: Sendable {
     /// Files a diagnostic batch: locks the usages, checks each, fixes the total, files the
     /// approval and marks the usages in redemption. The partial unique index on `batch_usages`
     /// is the last word if two batches race for one usage.
-    public func submit(_ new: NewBatch, now: Date) async throws -> BatchRecord {
+    /// With an Idempotency-Key, a replay of the same request answers the first batch
+    /// (`created` false) and a different request with the key is refused.
+    public func submit(_ new: NewBatch, now: Date) async throws -> (batch: BatchRecord, created: Bool) {
         let usageIDs = Array(Set(new.usageIDs)).sorted()
         guard !usageIDs.isEmpty else { throw RedemptionError.usagesEmpty }
         guard usageIDs.count <= RedemptionLimits.usagesPerBatchMax else { throw RedemptionError.usagesTooMany }
         let id = OpaqueID.make(prefix: Self.idPrefix)
         let reference = Self.makeReference()
         return try await client.transaction(logger: logger) { tx in
+            if let key = new.idempotencyKey {
+                for try await (existing, fingerprint) in try await tx.query("""
+                    SELECT id, request_fingerprint FROM redemption_batches WHERE org_id = \(new.orgID) AND idempotency_key = \(key)
+                    """, logger: logger).decode((String, String?).self) {
+                    guard fingerprint == new.fingerprint else { throw RedemptionError.idempotencyKeyReused }
+                    guard let batch = try await Self.batch(id: existing, viewer: .platform, on: tx, logger: logger) else {
+                        throw RedemptionError.batchNotFound
+                    }
+                    return (batch, false)
+                }
+            }
             let (payeeName, payeeNumber) = try await lockPayee(id: new.payeeAccountID, orgID: new.orgID, tx)
             let totalFen = try await lockUsages(usageIDs, orgID: new.orgID, kind: "diagnostic", tx)
             let applicantName = try await username(new.userID, tx)
@@ -55,14 +68,16 @@ public struct RedemptionRepository: Sendable {
                 payloadJSON: #"{"reference":"\#(reference)","totalFen":\#(totalFen)}"#), now: now, on: tx, logger: logger)
             try await tx.query("""
                 INSERT INTO redemption_batches (id, kind, org_id, created_by, reference, payee_account_id, payee_name, payee_number,
-                    total_fen, state, approval_id, material_sha256, material_media_type, material_size_bytes, created_at, updated_at)
+                    total_fen, state, approval_id, material_sha256, material_media_type, material_size_bytes, idempotency_key,
+                    request_fingerprint, created_at, updated_at)
                 VALUES (\(id), 'diagnostic', \(new.orgID), \(new.userID), \(reference), \(new.payeeAccountID), \(payeeName), \(payeeNumber),
-                    \(totalFen), 'in_review', \(approval), \(new.materialSHA256), \(new.materialMediaType), \(new.materialSizeBytes), \(now), \(now))
+                    \(totalFen), 'in_review', \(approval), \(new.materialSHA256), \(new.materialMediaType), \(new.materialSizeBytes), \(new.idempotencyKey),
+                    \(new.fingerprint), \(now), \(now))
                 """, logger: logger)
             try await takeUsages(usageIDs, batchID: id, tx)
             guard let batch = try await Self.batch(id: id, viewer: .platform, on: tx, logger: logger) else { throw RedemptionError.batchNotFound }
             precondition(batch.totalFen == totalFen && batch.usageIDs.count == usageIDs.count, "a batch holds what was selected")
-            return batch
+            return (batch, true)
         }
     }
 
