@@ -224,21 +224,12 @@ struct RegistrationController {
 
     /// Reads an image body of at most 10 MB, checks it is JPG or PNG by content, stores it.
     func storeImage(_ request: inout Request) async throws -> StoredFile {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: AccountsLimits.uploadBytesMax)
-        } catch is NIOTooManyBytesError {
-            throw Self.fileTooLarge
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Self.fileTooLarge
-        }
-        let bytes = Array(buffer.readableBytesView)
-        guard !bytes.isEmpty else { throw AccountsProblem.invalid("file_empty", "The body is empty. Send the licence image as the request body.") }
-        guard let mediaType = ImageFormat.sniff(bytes) else {
-            throw Problem(.unsupportedMediaType, code: "file_type_unsupported",
-                          detail: "The file is not a JPG or PNG image by its content. Send the licence as JPG, JPEG or PNG.")
-        }
-        return try await env.files.store(bytes, mediaType: mediaType)
+        let upload = try await Upload.read(
+            request, bytesMax: AccountsLimits.uploadBytesMax, sniff: ImageFormat.sniff, tooLarge: Self.fileTooLarge,
+            emptyDetail: "The body is empty. Send the licence image as the request body.",
+            unsupported: Problem(.unsupportedMediaType, code: "file_type_unsupported",
+                                 detail: "The file is not a JPG or PNG image by its content. Send the licence as JPG, JPEG or PNG."))
+        return try await env.files.store(upload.bytes, mediaType: upload.mediaType)
     }
 }
 

@@ -84,23 +84,16 @@ struct OrdersController {
         guard try await env.orders.order(id: orderID, viewer: .enterprise(orgID: identity.orgID)) != nil else {
             throw OrdersError.orderNotFound
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: OrdersLimits.proofBytesMax)
-        } catch {
-            throw Problem(.contentTooLarge, code: "proof_too_large", detail: "A payment proof may be at most 10 MB; send a smaller file.")
-        }
-        let bytes = Array(buffer.readableBytesView)
-        guard !bytes.isEmpty else {
-            throw Problem(.badRequest, code: "file_empty", detail: "The body is empty. Send the proof file as the request body.")
-        }
-        guard let mediaType = ProofFormat.sniff(bytes) else {
-            throw Problem(.unsupportedMediaType, code: "proof_unsupported_format",
-                          detail: "The file is not PNG, JPG, BMP or PDF by its content. Send the proof in one of these formats.")
-        }
-        let stored = try await env.files.store(bytes, mediaType: mediaType)
+        let upload = try await Upload.read(
+            request, bytesMax: OrdersLimits.proofBytesMax, sniff: ProofFormat.sniff,
+            tooLarge: Problem(.contentTooLarge, code: "proof_too_large", detail: "A payment proof may be at most 10 MB; send a smaller file."),
+            emptyDetail: "The body is empty. Send the proof file as the request body.",
+            unsupported: Problem(.unsupportedMediaType, code: "proof_unsupported_format",
+                                 detail: "The file is not PNG, JPG, BMP or PDF by its content. Send the proof in one of these formats."))
+        let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
         _ = try await env.orders.addProof(
-            orderID: orderID, orgID: identity.orgID, sha256: stored.sha256, mediaType: mediaType, sizeBytes: bytes.count, now: env.clock.now())
+            orderID: orderID, orgID: identity.orgID, sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count,
+            now: env.clock.now())
         guard let order = try await env.orders.order(id: orderID, viewer: .enterprise(orgID: identity.orgID)) else {
             throw OrdersError.orderNotFound
         }

@@ -116,26 +116,18 @@ struct RedemptionController {
         guard !usageIDs.isEmpty else { throw RedemptionError.usagesEmpty }
         guard usageIDs.count <= RedemptionLimits.usagesPerBatchMax else { throw RedemptionError.usagesTooMany }
         guard let payee = query["payeeAccountId"] else { throw RedemptionError.accountNotFound }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: RedemptionLimits.materialBytesMax)
-        } catch {
-            throw Problem(.contentTooLarge, code: "materials_too_large", detail: "The materials archive may be at most 10 MB; send a smaller file.")
-        }
-        let bytes = Array(buffer.readableBytesView)
-        guard !bytes.isEmpty else {
-            throw Problem(.badRequest, code: "file_empty", detail: "The body is empty. Send the materials archive as the request body.")
-        }
-        guard let mediaType = ArchiveFormat.sniff(bytes) else {
-            throw Problem(.unsupportedMediaType, code: "materials_unsupported_format",
-                          detail: "The materials are not a ZIP or RAR archive by their content. Pack them as .zip or .rar.")
-        }
+        let upload = try await Upload.read(
+            request, bytesMax: RedemptionLimits.materialBytesMax, sniff: ArchiveFormat.sniff,
+            tooLarge: Problem(.contentTooLarge, code: "materials_too_large", detail: "The materials archive may be at most 10 MB; send a smaller file."),
+            emptyDetail: "The body is empty. Send the materials archive as the request body.",
+            unsupported: Problem(.unsupportedMediaType, code: "materials_unsupported_format",
+                                 detail: "The materials are not a ZIP or RAR archive by their content. Pack them as .zip or .rar."))
         var key: String?
         if request.headers[.idempotencyKey] != nil { key = try OrdersController.idempotencyKey(request) }
-        let stored = try await env.files.store(bytes, mediaType: mediaType)
+        let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
         let (batch, created) = try await env.redemption.submit(NewBatch(
             orgID: identity.orgID, userID: identity.userID, applicantName: identity.userID, usageIDs: usageIDs, payeeAccountID: payee,
-            materialSHA256: stored.sha256, materialMediaType: mediaType, materialSizeBytes: bytes.count, idempotencyKey: key), now: env.clock.now())
+            materialSHA256: stored.sha256, materialMediaType: upload.mediaType, materialSizeBytes: upload.bytes.count, idempotencyKey: key), now: env.clock.now())
         return EditedResponse(status: created ? .created : .ok, response: BatchDTO(batch))
     }
 
@@ -148,22 +140,14 @@ struct RedemptionController {
     /// One general-voucher material (JPG, PNG, PDF, DOCX ≤ 10 MB) as the raw body; answers its sha256 to cite when filing.
     func uploadMaterial(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<MaterialDTO> {
         let identity = try context.requireIdentity(.provider)
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: RedemptionLimits.materialBytesMax)
-        } catch {
-            throw Problem(.contentTooLarge, code: "materials_too_large", detail: "A material file may be at most 10 MB; send a smaller file.")
-        }
-        let bytes = Array(buffer.readableBytesView)
-        guard !bytes.isEmpty else {
-            throw Problem(.badRequest, code: "file_empty", detail: "The body is empty. Send the file as the request body.")
-        }
-        guard let mediaType = GeneralMaterialFormat.sniff(bytes) else {
-            throw Problem(.unsupportedMediaType, code: "materials_unsupported_format",
-                          detail: "The file is not JPG, PNG, PDF or DOCX by its content. Send it in one of these formats.")
-        }
-        let stored = try await env.files.store(bytes, mediaType: mediaType)
-        let file = MaterialFile(sha256: stored.sha256, mediaType: mediaType, sizeBytes: bytes.count)
+        let upload = try await Upload.read(
+            request, bytesMax: RedemptionLimits.materialBytesMax, sniff: GeneralMaterialFormat.sniff,
+            tooLarge: Problem(.contentTooLarge, code: "materials_too_large", detail: "A material file may be at most 10 MB; send a smaller file."),
+            emptyDetail: "The body is empty. Send the file as the request body.",
+            unsupported: Problem(.unsupportedMediaType, code: "materials_unsupported_format",
+                                 detail: "The file is not JPG, PNG, PDF or DOCX by its content. Send it in one of these formats."))
+        let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
+        let file = MaterialFile(sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count)
         try await env.redemption.addMaterial(orgID: identity.orgID, file: file, now: env.clock.now())
         return EditedResponse(status: .created, response: MaterialDTO(sha256: file.sha256, mediaType: file.mediaType, sizeBytes: file.sizeBytes))
     }

@@ -1,0 +1,31 @@
+import Hummingbird
+import NIOCore
+
+/// A file sent as a raw request body, read once with its bound and recognised by its content.
+/// Licences, payment proofs, redemption archives and materials all arrive this way; each caller
+/// keeps its own problem codes and sentences.
+struct Upload {
+    let bytes: [UInt8]
+    /// The media type `sniff` recognised from the magic bytes.
+    let mediaType: String
+
+    /// Reads at most `bytesMax` bytes; refuses a larger body with `tooLarge`, an empty one with
+    /// 400 `file_empty` and `emptyDetail`, and content `sniff` does not recognise with `unsupported`.
+    static func read(
+        _ request: Request, bytesMax: Int, sniff: ([UInt8]) -> String?,
+        tooLarge: Problem, emptyDetail: String, unsupported: Problem
+    ) async throws -> Upload {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: bytesMax)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge
+        }
+        let bytes = Array(buffer.readableBytesView)
+        guard !bytes.isEmpty else { throw Problem(.badRequest, code: "file_empty", detail: emptyDetail) }
+        guard let mediaType = sniff(bytes) else { throw unsupported }
+        return Upload(bytes: bytes, mediaType: mediaType)
+    }
+}
