@@ -56,11 +56,18 @@ public enum VoucherApp {
     }
 
     /// The standard readiness checks: PostgreSQL answers `SELECT 1`, Redis answers `PING`.
-    public static func standardChecks(_ stores: AppStores) -> [ReadinessCheck] {
+    public static func standardChecks(_ stores: AppStores, logger: Logger) -> [ReadinessCheck] {
         let postgres = stores.postgres
         let redis = stores.redis
         return [
-            ReadinessCheck(name: "postgres") { try await postgres.query("SELECT 1") },
+            ReadinessCheck(name: "postgres") {
+                // withConnection returns the lease even when the deadline cancels us mid-query;
+                // `PostgresClient.query` lost it then (the row stream was never handed over), and
+                // the pool's shutdown waited for it forever.
+                try await postgres.withConnection { connection in
+                    for try await _ in try await connection.query("SELECT 1", logger: logger) {}
+                }
+            },
             ReadinessCheck(name: "redis") { try await redis.ping() },
         ]
     }
@@ -76,7 +83,7 @@ public enum VoucherApp {
     ) async -> some ApplicationProtocol {
         let tokens = await TokenService(config: config.jwt)
         let router = buildRouter(
-            config: config, stores: stores, tokens: tokens, checks: checks ?? standardChecks(stores), registry: registry, logger: logger)
+            config: config, stores: stores, tokens: tokens, checks: checks ?? standardChecks(stores, logger: logger), registry: registry, logger: logger)
         var services: [any Service] = [stores.postgres, RedisService(client: stores.redis)]
         services.append(VoucherExpiryService(postgres: stores.postgres, logger: logger))
         if config.sinkEnabled {
