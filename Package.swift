@@ -58,11 +58,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Reconciliation rules: bank statements (CSV in UTF-8/GBK, camt.053) read exactly, and the
+        // matching of receipts to redemption batches. No I/O beyond the bytes it is given.
+        .target(
+            name: "Reconciliation",
+            dependencies: ["VoucherCore"],
+            swiftSettings: swiftSettings
+        ),
+
         // PostgreSQL: migrations and repositories (the source of truth).
         .target(
             name: "Ledger",
             dependencies: [
-                "VoucherCore", "VoucherConfig",
+                "VoucherCore", "VoucherConfig", "Reconciliation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -168,6 +176,12 @@ let package = Package(
         .testTarget(
             name: "VoucherCoreTests",
             dependencies: ["VoucherCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        // Statement reading and matching, pure: every format, encoding, outcome; property tests of the matcher.
+        .testTarget(
+            name: "ReconciliationTests",
+            dependencies: ["Reconciliation", "VoucherCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
