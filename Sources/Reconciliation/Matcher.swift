@@ -1,8 +1,78 @@
-/// Matches open payout receipts against batches whose transfer was recorded (SPEC §6). Pure:
-/// the same input gives the same decisions whatever order it comes in.
+/// Matches open payout receipts against batches whose transfer was recorded (SPEC §6).
+///
+/// Pure and deterministic: the same receipts and batches give the same decisions in whatever
+/// order they come (receipts are considered by booking day, then serial, then id). It settles a
+/// batch only when receipts pay exactly what it still owes; everything else is a finding for a
+/// person, and where several answers fit equally the outcome is `ambiguous`, never a guess.
+///
+/// The rules, in order:
+/// 1. A receipt is *linked* to a batch when its memo carries the batch reference (`RB` + 10) or
+///    its serial is the bank serial recorded with the transfer. Linked to two batches → ambiguous.
+/// 2. Per linked batch (receipts by day): with the right payee, receipts that together pay exactly
+///    what is owed are matched (a split payment); failing that the earliest receipts whose running
+///    sum reaches it exactly, failing that the earliest single receipt of that amount; the rest of
+///    the right-payee receipts are duplicate payments once the batch is settled, or amount
+///    mismatches while it is not. Receipts to another party are name-or-account mismatches (or
+///    amount mismatches when the amount is wrong too). A batch already settled → duplicates.
+/// 3. An unlinked receipt is matched by payee account and amount within the date window when it
+///    is the only receipt fitting the only open batch; several batches, or several receipts for
+///    one batch → ambiguous. Unlinked receipts of one account that together pay the only open
+///    batch of that account exactly are a split payment. A receipt that fits only a batch already
+///    settled is a duplicate payment; one to an account with a single open batch but another
+///    amount is an amount mismatch against it; nothing at all → no batch.
 public enum Matcher {
     /// One decision per receipt, in the order of `receipts`.
     public static func match(receipts: [Receipt], batches: [PaidBatch], policy: MatchPolicy) -> [LineDecision] {
-        receipts.map { LineDecision(receiptID: $0.id, outcome: .noBatch, batchID: nil, rule: nil, note: "Not implemented yet.") }
+        var state = MatchState(batches: batches, policy: policy)
+        let ordered = receipts.sorted(by: MatchState.chronological)
+        var unlinked: [Receipt] = []
+        var linked: [String: [Receipt]] = [:]
+        for receipt in ordered {
+            switch state.links(of: receipt) {
+            case .none: unlinked.append(receipt)
+            case .one(let batchID): linked[batchID, default: []].append(receipt)
+            case .several(let ids):
+                state.decide(receipt, .ambiguous, batch: nil, candidates: ids, rule: .reference,
+                             note: "The memo or serial names several batches (\(ids.joined(separator: ", "))); decide which one it pays.")
+            }
+        }
+        for batchID in linked.keys.sorted() {
+            state.settleLinked(batchID: batchID, receipts: linked[batchID] ?? [])
+        }
+        state.settleByAccount(unlinked)
+        return receipts.map { state.decisions[$0.id] ?? LineDecision(receiptID: $0.id, outcome: .noBatch, batchID: nil, rule: nil, note: "") }
     }
+
+    /// Every `RB` + 10 base32 reference in a memo (full-width letters folded, case ignored), in order.
+    public static func references(in memo: String) -> [String] {
+        let scalars = memo.unicodeScalars.map { scalar -> UInt8 in
+            let folded = ReceiptComparison.fullWidthFolded(scalar).value
+            guard folded < 0x80 else { return 0 }
+            let byte = UInt8(folded)
+            return byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 0x20 : byte
+        }
+        func isAlnum(_ byte: UInt8) -> Bool {
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        }
+        func isBase32(_ byte: UInt8) -> Bool {
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "2") && byte <= UInt8(ascii: "7"))
+        }
+        var found: [String] = []
+        var index = 0
+        while index + referenceLength <= scalars.count {
+            if scalars[index] == UInt8(ascii: "R"), scalars[index + 1] == UInt8(ascii: "B"),
+               index == 0 || !isAlnum(scalars[index - 1]),
+               index + referenceLength == scalars.count || !isAlnum(scalars[index + referenceLength]),
+               scalars[(index + 2)..<(index + referenceLength)].allSatisfy(isBase32) {
+                found.append(String(decoding: scalars[index..<(index + referenceLength)], as: UTF8.self))
+                index += referenceLength
+            } else {
+                index += 1
+            }
+        }
+        return found
+    }
+
+    /// `RB` and ten base32 characters.
+    public static let referenceLength = 12
 }
