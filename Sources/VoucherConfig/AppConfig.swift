@@ -24,6 +24,16 @@ public struct AppConfig: Sendable, Equatable {
     /// Whether this process drains claim streams into PostgreSQL (every server may; the
     /// consumer group shares the work).
     public var sinkEnabled: Bool
+    public var reconciliation: ReconciliationSettings
+
+    /// How statement lines are matched to redemption batches.
+    public struct ReconciliationSettings: Sendable, Equatable {
+        /// Days a receipt's booking day may be from the recorded transfer day when it is matched by
+        /// account and amount (no reference in the memo); 0...`dateWindowDaysMax`.
+        public var dateWindowDays: Int
+        /// The widest window accepted (the matcher's `MatchPolicy.dateWindowDaysMax`).
+        public static let dateWindowDaysMax = 31
+    }
 
     /// Rate limits of the grab route (token buckets: burst, then so many per second).
     public struct Grab: Sendable, Equatable {

@@ -159,7 +159,11 @@ public enum ConfigLoader {
                 addressBurst: try values.int("grab.addressBurst", in: 1...1_000_000),
                 addressPerSecond: try values.int("grab.addressPerSecond", in: 1...1_000_000)
             ),
-            sinkEnabled: try values.bool("sink.enabled")
+            sinkEnabled: try values.bool("sink.enabled"),
+            reconciliation: .init(
+                dateWindowDays: try values.int(
+                    "reconciliation.dateWindowDays", in: 0...AppConfig.ReconciliationSettings.dateWindowDaysMax)
+            )
         )
     }
 

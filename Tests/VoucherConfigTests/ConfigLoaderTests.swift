@@ -13,7 +13,8 @@ private let defaultsJSON = """
   "jwt": { "accessTtlSeconds": 900, "refreshTtlSeconds": 2592000, "issuer": "voucherrush" },
   "data": { "dir": ".local/data" },
   "grab": { "enterpriseBurst": 10, "enterprisePerSecond": 5, "addressBurst": 200, "addressPerSecond": 100 },
-  "sink": { "enabled": true }
+  "sink": { "enabled": true },
+  "reconciliation": { "dateWindowDays": 3 }
 }
 """
 
@@ -113,5 +114,20 @@ private let secret40 = String(repeating: "s", count: 40)
             _ = try ConfigLoader.resolve(defaults: try defaults(), environment: ["VOUCHER_MODE": "staging"], randomSecret: { secret40 })
         }
         #expect(throws: ConfigError.self) { _ = try ConfigLoader.parseOverrides(["novalue"]) }
+    }
+
+    @Test func reconciliationDateWindowIsBounded() throws {
+        // Proves the matching window defaults to 3 days, is settable from the environment, and is refused outside 0...31.
+        let base = try ConfigLoader.resolve(defaults: try defaults(), environment: [:], randomSecret: { secret40 })
+        #expect(base.reconciliation.dateWindowDays == 3)
+        let zero = try ConfigLoader.resolve(
+            defaults: try defaults(), environment: ["VOUCHER_RECONCILIATION_DATEWINDOWDAYS": "0"], randomSecret: { secret40 })
+        #expect(zero.reconciliation.dateWindowDays == 0)
+        for bad in ["-1", "32", "three"] {
+            #expect(throws: ConfigError.self) {
+                _ = try ConfigLoader.resolve(
+                    defaults: try defaults(), environment: [:], overrides: ["reconciliation.dateWindowDays": bad], randomSecret: { secret40 })
+            }
+        }
     }
 }

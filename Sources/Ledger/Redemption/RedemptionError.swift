@@ -17,7 +17,9 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
     /// The key was used before with a different request; the API answers 422.
     case idempotencyKeyReused
     case transferInvalid(String)
-    case transferMismatch
+    /// The provider's details differ from the recorded transfer (or it from the batch total);
+    /// which part, so the detail can say so. The code stays `transfer_mismatch`.
+    case transferMismatch(TransferDifference)
     case reasonMissing
     case orderNotFound
     case invalidInput(String)
@@ -72,12 +74,26 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         case .idempotencyKeyReused: "This Idempotency-Key was used for a different batch; use a new key for a new batch."
         case .invalidState(let current, let action): "The batch is \(current); it cannot be \(action) now."
         case .transferInvalid(let why), .invalidInput(let why): why
-        case .transferMismatch:
-            "The payer name, payer account or amount differs from the recorded transfer or the batch total; dispute it with a reason instead."
+        case .transferMismatch(.amount):
+            "The amount differs from the recorded transfer; check the receipt, or dispute it with a reason instead."
+        case .transferMismatch(.nameOrAccount):
+            "The amount is right but the payer name or payer account differs from the recorded transfer; check the receipt, or dispute it with a reason instead."
+        case .transferMismatch(.total):
+            "The recorded transfer is not the batch total; dispute it with a reason so the operator records the full amount."
         case .orderNotFound: "No order of your products has this number. Check the orderId."
         case .reasonMissing: "Give a reason of 1 to \(RedemptionLimits.reasonLengthMax) characters."
         }
     }
+}
+
+/// Which part of a receipt confirmation differs, as `ReceiptComparison` finds it.
+public enum TransferDifference: String, Sendable, Equatable {
+    /// The amount the provider received is not the recorded transfer's.
+    case amount
+    /// The amount is right; the payer name or account is not.
+    case nameOrAccount = "name_or_account"
+    /// The recorded transfer does not pay the batch total (the provider cannot confirm a partial payout).
+    case total
 }
 
 /// Bounds of redemption, named in one place.

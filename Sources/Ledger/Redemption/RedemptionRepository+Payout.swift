@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Reconciliation
 import VoucherCore
 
 extension RedemptionRepository {
@@ -111,13 +112,21 @@ extension RedemptionRepository {
         }
     }
 
-    /// The provider confirms receipt: payer name, payer account and amount must equal the
-    /// recorded transfer, and the amount the batch total. Then, in this transaction, the usages
-    /// are redeemed and each gets a `redeem` ledger entry.
+    /// The provider confirms receipt: payer name, payer account and amount must be the recorded
+    /// transfer's by `ReceiptComparison` (the comparison reconciliation uses for bank receipts, so
+    /// finance and providers agree on "the same"), and the amount the batch total. Then, in this
+    /// transaction, the usages are redeemed and each gets a `redeem` ledger entry.
     public func confirm(id: String, orgID: String, payerName: String, payerAccount: String, amountFen: Int64, now: Date) async throws -> BatchRecord {
         try await move(id: id, viewer: .provider(orgID: orgID), allowed: [.awaitingConfirmation], action: "confirmed") { batch, tx in
-            guard let transfer = batch.transfer, transfer.payerName == payerName, transfer.payerAccount == payerAccount,
-                  transfer.amountFen == amountFen, transfer.amountFen == batch.totalFen else { throw RedemptionError.transferMismatch }
+            guard let transfer = batch.transfer else { throw RedemptionError.transferMismatch(.amount) }
+            switch ReceiptComparison.compare(
+                amountFen: amountFen, name: payerName, account: payerAccount,
+                expectedAmountFen: transfer.amountFen, expectedName: transfer.payerName, expectedAccount: transfer.payerAccount) {
+            case .same: break
+            case .amountDiffers: throw RedemptionError.transferMismatch(.amount)
+            case .nameOrAccountDiffers: throw RedemptionError.transferMismatch(.nameOrAccount)
+            }
+            guard transfer.amountFen == batch.totalFen else { throw RedemptionError.transferMismatch(.total) }
             try await tx.query("""
                 INSERT INTO voucher_ledger (voucher_id, entry, amount_fen, order_id, created_at)
                 SELECT u.voucher_id, 'redeem', bu.amount_fen, u.order_id, \(now)
