@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "VoucherCore", "VoucherConfig", "Ledger", "RedisNIO", "Rush",
+                "VoucherCore", "VoucherConfig", "Ledger", "RedisNIO", "Rush", "Reconciliation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -127,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "voucherctl",
             dependencies: [
-                "API", "Ledger", "VoucherConfig", "Rush", "RedisNIO",
+                "API", "Ledger", "VoucherConfig", "Rush", "RedisNIO", "Reconciliation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -159,6 +159,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "LoadTests/RushLoad",
+            swiftSettings: swiftSettings
+        ),
+
+        // Reconciliation benchmark fixtures: batches and a GB18030 statement with known outcomes (ops/bench-reconcile).
+        .executableTarget(
+            name: "recon-bench",
+            dependencies: ["Reconciliation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "LoadTests/ReconBench",
             swiftSettings: swiftSettings
         ),
 
@@ -235,7 +243,7 @@ let package = Package(
         .testTarget(
             name: "RedemptionTests",
             dependencies: [
-                "API", "Ledger", "VoucherCore", "TestSupport", "VoucherConfig",
+                "API", "Ledger", "VoucherCore", "TestSupport", "VoucherConfig", "Reconciliation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
