@@ -40,6 +40,7 @@ public enum VoucherApp {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         HealthController(checks: checks, registry: registry).addRoutes(to: router)
+        OpenAPIController().addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
         let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger)
         let campaigns = CampaignsRepository(client: stores.postgres, logger: logger)

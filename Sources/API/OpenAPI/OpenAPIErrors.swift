@@ -1,0 +1,82 @@
+/// Every stable problem `code` the API answers, with its status: the document groups an
+/// operation's codes by status from here, so a code has one status everywhere it appears.
+/// Collected from the `Problem(…)`s of the controllers and the domain errors they map
+/// (`OrdersError`, `RedemptionError`, `AccountsLedgerError`, the core's validation errors).
+enum OpenAPIErrors {
+    static let statusByCode: [String: Int] = {
+        var table: [String: Int] = [:]
+        for (status, codes) in byStatus {
+            for code in codes {
+                precondition(table[code] == nil, "problem code \(code) listed under two statuses")
+                table[code] = status
+            }
+        }
+        return table
+    }()
+
+    static let byStatus: [Int: [String]] = [
+        400: [
+            "invalid_body", "id_malformed", "invalid_page", "invalid_time", "invalid_filter", "status_invalid",
+            "idempotency_key_missing", "idempotency_key_invalid", "file_empty",
+            // accounts
+            "role_invalid", "consent_required", "password_mismatch", "current_password_wrong",
+            "username_too_short", "username_too_long", "username_invalid_character", "username_immutable", "phone_invalid",
+            "password_too_short", "password_too_long", "password_invalid_character", "password_too_weak",
+            "password_contains_username", "password_contains_phone", "password_reused",
+            "credit_code_invalid_length", "credit_code_invalid_character", "credit_code_check_mismatch",
+            "field_invalid", "email_invalid", "service_scope_invalid", "company_type_invalid", "permission_invalid",
+            "sms_code_malformed", "reason_required", "reason_too_long",
+            // campaigns
+            "campaign_name_invalid", "time_invalid", "window_invalid", "lots_invalid", "lot_kind_invalid",
+            "lot_direction_invalid", "lot_face_value_invalid", "lot_stock_invalid", "lot_limit_invalid", "lot_mode_invalid",
+            "lot_validity_invalid",
+            // orders
+            "voucher_not_applicable", "voucher_on_free_order", "quantity_out_of_range", "order_total_too_large", "product_invalid",
+            // redemption and finance
+            "payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "usages_empty", "usages_too_many",
+            "usage_not_redeemable", "transfer_invalid", "reason_missing", "redemption_invalid", "period_invalid",
+        ],
+        401: [
+            "unauthenticated", "invalid_token", "token_expired", "invalid_credentials", "invalid_sms_code",
+            "invalid_refresh_token", "refresh_token_reused",
+        ],
+        403: [
+            "forbidden_role", "main_account_only", "certification_required", "permission_denied", "not_certified",
+            "not_your_stage", "not_applicant",
+        ],
+        404: [
+            "not_found", "campaign_not_found", "lot_not_found", "application_not_found", "product_not_found", "spec_not_found",
+            "order_not_found", "voucher_not_found", "payee_account_not_found", "usage_not_found", "batch_not_found",
+        ],
+        409: [
+            "username_taken", "phone_taken", "credit_code_taken", "certification_state_conflict", "survey_required",
+            "details_missing", "application_closed", "application_pending", "phone_ambiguous", "subaccount_limit",
+            "campaign_not_draft", "campaign_not_published", "campaign_ended", "stock_below_issued", "lot_not_grabbable",
+            "lot_not_applicable", "sold_out", "not_open", "ended", "limit_reached", "application_decided",
+            "order_state_conflict", "proofs_too_many", "proofs_missing",
+            "payee_account_exists", "usage_in_batch", "batch_state_conflict", "transfer_mismatch",
+        ],
+        413: ["file_too_large", "proof_too_large", "materials_too_large"],
+        415: ["file_type_unsupported", "proof_unsupported_format", "materials_unsupported_format"],
+        422: ["registration_incomplete", "idempotency_key_reused"],
+        429: ["too_many_failed_logins", "sms_rate_limited", "rate_limited"],
+        500: ["internal_error"],
+        503: ["not_ready", "lot_not_loaded", "busy", "unavailable"],
+    ]
+
+    /// The codes an operation shares with every route of its kind, so each operation lists only
+    /// its own: any failure can be a 500; a token sent to a `/v1` route is verified even where
+    /// none is needed; a signed-in route refuses anonymous callers, other roles and sub-accounts
+    /// without the menu; a JSON body can fail to decode.
+    static func shared(for operation: OpenAPIOperation) -> [String] {
+        var codes = ["internal_error"]
+        if operation.path.hasPrefix("/v1/") { codes += ["invalid_token", "token_expired"] }
+        if case .signedIn(let roles) = operation.access {
+            codes.append("unauthenticated")
+            if !roles.isEmpty, Set(roles) != Set(Role.allCases) { codes.append("forbidden_role") }
+        }
+        if operation.menu != nil { codes.append("permission_denied") }
+        if case .json = operation.body { codes.append("invalid_body") }
+        return codes
+    }
+}
