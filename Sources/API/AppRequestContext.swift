@@ -23,10 +23,15 @@ public struct AppRequestContext: RequestContext {
     /// convention of SPEC §9, whichever controller encodes it.
     public var responseEncoder: JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
+        encoder.dateEncodingStrategy = .custom(RFC3339.encode)
         return encoder
+    }
+
+    /// Every `Date` in a JSON body is read as RFC 3339 with any offset (SPEC §9), whichever
+    /// controller decodes it (Hummingbird's default, `.iso8601`, refuses fractional seconds).
+    public var requestDecoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom(RFC3339.decode)
+        return decoder
     }
 }

@@ -39,8 +39,6 @@ struct Page<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
 extension Request {
     mutating func decodeAccountsBody<T: Decodable>(as type: T.Type, context: AppRequestContext) async throws -> T {
         let buffer = try await collectBody(upTo: AccountsLimits.jsonBodyBytesMax)
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
     }
 }

@@ -159,11 +159,7 @@ struct ApprovalsController {
 
     static func time(_ text: String?, _ field: String) throws -> Date? {
         guard let text else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = formatter.date(from: text) ?? fractional.date(from: text) else {
+        guard let date = RFC3339.parse(text) else {
             throw AccountsProblem.invalid("invalid_time", "\(field) must be an RFC 3339 time with an offset, such as 2026-12-01T10:00:00+08:00.")
         }
         return date
