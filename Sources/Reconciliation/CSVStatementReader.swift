@@ -1,0 +1,104 @@
+/// Reads a decoded CSV statement: finds the header, skips the preamble, blank and summary
+/// lines, and turns every other row into an entry or a problem.
+enum CSVStatementReader {
+    /// What a row after the header is, before its values are read.
+    private enum RowKind {
+        case blank, summary, data
+    }
+
+    /// The statement in `text`. Throws only when no header is found or when nothing but the
+    /// header is there; every unreadable row becomes a problem.
+    static func read(_ text: String, encoding: StatementEncoding) throws(StatementError) -> ParsedStatement {
+        let records = CSVTokenizer.records(in: text)
+        var headerIndex: Int?
+        var columns: StatementColumns?
+        for (index, record) in records.prefix(StatementLimits.headerSearchRowsMax).enumerated() {
+            if let found = StatementColumns(header: record.fields.map(StatementCell.clean)) {
+                (headerIndex, columns) = (index, found)
+                break
+            }
+        }
+        guard let headerIndex, let columns else {
+            throw .notAStatement(reason: records.isEmpty ? "it is empty." : Self.noHeaderReason)
+        }
+        let ownAccount = PreambleAccount.find(in: records[..<headerIndex])
+        var statement = ParsedStatement(
+            format: .csv, encoding: encoding.rawValue, entries: [], problems: [], skippedLineCount: headerIndex, ownAccount: ownAccount)
+        var problems = ProblemList()
+        var serialLines: [String: Int] = [:]
+        let reader = CSVRowReader(columns: columns, fileOwnAccount: ownAccount)
+        for record in records[(headerIndex + 1)...] {
+            if let quotingProblem = record.quotingProblem {
+                problems.add(lineNumber: record.lineNumber, reason: quotingProblem)
+                continue
+            }
+            let cells = record.fields.map(StatementCell.clean)
+            guard kind(of: cells) == .data else {
+                statement.skippedLineCount += 1
+                continue
+            }
+            if let shape = shapeProblems(cells, columns: columns) {
+                problems.add(lineNumber: record.lineNumber, reasons: shape)
+                continue
+            }
+            switch reader.read(cells, lineNumber: record.lineNumber) {
+            case .failure(let problem):
+                problems.add(lineNumber: record.lineNumber, reasons: problem.reasons)
+            case .success(let entry):
+                if let earlier = serialLines[entry.serial] {
+                    problems.add(lineNumber: record.lineNumber, reason: "Serial \(entry.serial) is already on line \(earlier); each receipt appears once.")
+                    continue
+                }
+                serialLines[entry.serial] = entry.lineNumber
+                statement.entries.append(entry)
+            }
+        }
+        guard !statement.entries.isEmpty || !problems.isEmpty else { throw .empty }
+        statement.problems = problems.problems
+        statement.periodFrom = statement.entries.map(\.date).min()
+        statement.periodTo = statement.entries.map(\.date).max()
+        if statement.ownAccount == nil, let first = statement.entries.first?.ownAccount,
+           statement.entries.allSatisfy({ $0.ownAccount == first }) {
+            statement.ownAccount = first
+        }
+        return statement
+    }
+
+    /// The sentence for a file whose rows never name the columns a receipt needs.
+    static let noHeaderReason =
+        "no line in the first \(StatementLimits.headerSearchRowsMax) names the columns of a receipt: a serial (流水号, 回单号 or 交易流水号), a day (交易日期 or 记账日期) and an amount (金额, or 借方发生额 and 贷方发生额), separated by commas."
+
+    /// Blank rows and summary rows are skipped: a total is not a receipt. A summary row starts
+    /// with 合计, 总计, 本页合计, 累计 or 共…笔, or has fewer than three filled cells (a footer
+    /// such as `制表人,张三`); a receipt has at least a serial, a day and an amount.
+    private static func kind(of cells: [String]) -> RowKind {
+        let filled = cells.filter { !$0.isEmpty }
+        guard let first = filled.first else { return .blank }
+        if summaryPrefixes.contains(where: { first.hasPrefix($0) }) || (first.hasPrefix("共") && first.contains("笔")) {
+            return .summary
+        }
+        return filled.count < summaryFilledCellsMin ? .summary : .data
+    }
+
+    /// How summary lines begin.
+    private static let summaryPrefixes = ["合计", "总计", "本页合计", "累计"]
+    /// Rows with fewer filled cells than this cannot be a receipt (serial, day and amount).
+    private static let summaryFilledCellsMin = 3
+
+    /// Sentences about a row's shape: fields missing or extra compared with the header (an
+    /// unquoted comma in a name shifts every later column), and fields beyond the length bound.
+    private static func shapeProblems(_ cells: [String], columns: StatementColumns) -> [String]? {
+        var reasons: [String] = []
+        let headerCount = columns.names.count
+        let extraFilled = cells.count > headerCount && cells[headerCount...].contains { !$0.isEmpty }
+        let missing = columns.usedColumns.contains { $0 >= cells.count }
+        if extraFilled || missing {
+            reasons.append("The line has \(cells.count) fields but the header has \(headerCount); quote fields that contain commas.")
+        }
+        for (column, cell) in cells.enumerated() where StatementCell.length(cell) > StatementLimits.fieldLengthMax {
+            let name = column < headerCount ? columns.names[column] : "Field \(column + 1)"
+            reasons.append("\(name) is longer than \(StatementLimits.fieldLengthMax) characters.")
+        }
+        return reasons.isEmpty ? nil : reasons
+    }
+}
