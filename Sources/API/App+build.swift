@@ -5,6 +5,7 @@ import PostgresNIO
 import RedisNIO
 import Rush
 import Prometheus
+import Reconciliation
 import ServiceLifecycle
 import VoucherConfig
 
@@ -53,6 +54,9 @@ public enum VoucherApp {
             postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemAccountsClock(), logger: logger))
         RedemptionRoutes.add(to: v1, environment: RedemptionEnvironment(
             postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemAccountsClock(), logger: logger))
+        ReconciliationRoutes.add(to: v1, environment: ReconciliationEnvironment(
+            postgres: stores.postgres, policy: MatchPolicy(dateWindowDays: config.reconciliation.dateWindowDays), clock: SystemAccountsClock(),
+            logger: logger, parse: { try StatementParser.parse($0) }))
         return router
     }
 

@@ -65,11 +65,14 @@ public struct Problem: HTTPResponseError, Sendable {
     }
 }
 
-/// The few JSON shapes problem extensions need, so a `Problem` stays `Sendable`.
-public enum ProblemValue: Sendable, Encodable, Equatable {
+/// The few JSON shapes problem extensions need, so a `Problem` stays `Sendable`. Arrays and
+/// objects carry lists such as the unreadable lines of a statement (`lines: [{line, reason}]`).
+public indirect enum ProblemValue: Sendable, Encodable, Equatable {
     case string(String)
     case int(Int64)
     case bool(Bool)
+    case array([ProblemValue])
+    case object([String: ProblemValue])
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -77,6 +80,8 @@ public enum ProblemValue: Sendable, Encodable, Equatable {
         case .string(let value): try container.encode(value)
         case .int(let value): try container.encode(value)
         case .bool(let value): try container.encode(value)
+        case .array(let values): try container.encode(values)
+        case .object(let members): try container.encode(members)
         }
     }
 }

@@ -9,5 +9,6 @@ struct Voucherctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voucherctl",
         abstract: "Administer a VoucherRush installation.",
-        subcommands: [Migrate.self, SeedDemo.self, CampaignCommand.self, UserCommand.self, LoadTestPrepare.self, LedgerCommand.self, LedgerVouchersCommand.self])
+        subcommands: [Migrate.self, SeedDemo.self, CampaignCommand.self, UserCommand.self, LoadTestPrepare.self, LedgerCommand.self, LedgerVouchersCommand.self,
+                      StatementCommand.self, ReconcileCommand.self])
 }

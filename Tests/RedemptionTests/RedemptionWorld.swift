@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Ledger
 import Logging
 import PostgresNIO
+import Reconciliation
 import Synchronization
 import Testing
 import TestSupport
@@ -55,7 +56,10 @@ struct RedemptionWorld: Sendable {
                 sms: LoggingSMSSender(logger: TestEnvironment.logger), files: files, bcryptCost: 4, logger: TestEnvironment.logger)
             let orders = OrdersEnvironment(postgres: postgres, files: files, clock: clock, logger: TestEnvironment.logger)
             let redemption = RedemptionEnvironment(postgres: postgres, files: files, clock: clock, logger: TestEnvironment.logger)
-            let router = RedemptionRoutes.standaloneRouter(accounts: accounts, orders: orders, redemption: redemption)
+            let reconciliation = ReconciliationEnvironment(
+                postgres: postgres, policy: .standard, clock: clock, logger: TestEnvironment.logger, parse: { try StatementParser.parse($0) })
+            let router = RedemptionRoutes.standaloneRouter(
+                accounts: accounts, orders: orders, redemption: redemption, reconciliation: reconciliation)
             let app = Application(router: router, logger: TestEnvironment.logger)
             try await seedPlatform(postgres)
             try await app.test(.router) { client in

@@ -27,8 +27,10 @@ public enum RedemptionRoutes {
 
     /// Accounts (with the approvals inbox that runs the batch chain), orders and redemption behind
     /// the service's problem and auth middleware, for tests without the grab path's stores.
+    /// With `reconciliation`, the statement routes too (they build on recorded transfers).
     public static func standaloneRouter(
-        accounts: AccountsEnvironment, orders: OrdersEnvironment, redemption: RedemptionEnvironment
+        accounts: AccountsEnvironment, orders: OrdersEnvironment, redemption: RedemptionEnvironment,
+        reconciliation: ReconciliationEnvironment? = nil
     ) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ProblemMiddleware())
@@ -36,6 +38,7 @@ public enum RedemptionRoutes {
         AccountsRoutes.add(to: v1, environment: accounts)
         OrdersRoutes.add(to: v1, environment: orders)
         add(to: v1, environment: redemption)
+        if let reconciliation { ReconciliationRoutes.add(to: v1, environment: reconciliation) }
         return router
     }
 }

@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import Ledger
+import Reconciliation
+import VoucherCore
+
+/// Reconciliation (对账, SPEC §6), finance only unless said otherwise:
+///
+/// - `POST /v1/finance/statements?filename=…` a statement file (CSV in UTF-8/GBK, or camt.053) as the raw body, at most
+///   `statementBytesMax` → 201 with the import result; 200 with `created` false for the same file again; 422
+///   `statement_unreadable` with `lines: [{line, reason}]` when lines cannot be read (nothing is imported)
+/// - `GET /v1/finance/statements` (paged), `GET /v1/finance/statements/{id}`
+/// - `GET /v1/finance/statements/{id}/report[?format=csv]` totals by outcome, every line, batches paid with no receipt
+/// - `POST /v1/finance/statement-lines/{id}/match` `{batchId, note}`, `POST /v1/finance/statement-lines/{id}/unmatch` `{note}`
+/// - `GET /v1/finance/statement-lines/{id}/audit` the manual decisions about a line
+/// - `POST /v1/finance/reconciliation/rematch` matches the open lines again (after transfers recorded late)
+/// - `GET /v1/redemption/batches/{id}/receipts` (the batch's provider; operator, auditor, finance) the lines linked to it
+struct ReconciliationController {
+    let env: ReconciliationEnvironment
+
+    /// The largest statement upload: 32 MiB, about a year of a busy account's receipts. Larger
+    /// than the server's JSON body limit on purpose; `Upload.read` collects up to this bound only.
+    static let statementBytesMax = 32 * 1024 * 1024
+    /// The name stored when the upload does not give one.
+    static let defaultFilename = "statement"
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let statements = group.group("finance/statements")
+        statements.post { request, context in try await upload(request, context) }
+        statements.get { request, context in
+            _ = try context.requireIdentity(.finance)
+            let page = try PageRequest(PageRequest.query(request))
+            let result = try await env.reconciliation.statements(page: page.page, pageSize: page.pageSize)
+            return Page(items: result.items.map(StatementDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
+        }
+        statements.get(":id") { _, context in
+            _ = try context.requireIdentity(.finance)
+            guard let statement = try await env.reconciliation.statement(id: try Self.id(context, prefix: ReconciliationRepository.statementPrefix,
+                                                                                           missing: .statementNotFound)) else {
+                throw ReconciliationError.statementNotFound
+            }
+            return StatementDTO(statement)
+        }
+        statements.get(":id/report") { request, context in try await report(request, context) }
+        let lines = group.group("finance/statement-lines")
+        lines.post(":id/match") { request, context in
+            let identity = try context.requireIdentity(.finance)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: MatchBody.self, context: context)
+            return StatementLineDTO(try await env.reconciliation.match(
+                lineID: try Self.lineID(context), batchID: body.batchId, actor: identity.userID, note: body.note, now: env.clock.now()))
+        }
+        lines.post(":id/unmatch") { request, context in
+            let identity = try context.requireIdentity(.finance)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: NoteBody.self, context: context)
+            return StatementLineDTO(try await env.reconciliation.unmatch(
+                lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now()))
+        }
+        lines.get(":id/audit") { _, context in
+            _ = try context.requireIdentity(.finance)
+            guard let records = try await env.reconciliation.audit(lineID: try Self.lineID(context)) else { throw ReconciliationError.lineNotFound }
+            return Page(items: records.map(AuditDTO.init), page: 1, pageSize: max(records.count, 1), total: records.count)
+        }
+        group.post("finance/reconciliation/rematch") { _, context in
+            _ = try context.requireIdentity(.finance)
+            return RematchDTO(try await env.reconciliation.rematch(policy: env.importer.policy, now: env.clock.now()))
+        }
+        group.get("redemption/batches/:id/receipts") { _, context in
+            let viewer = try RedemptionController.viewer(context)
+            let id = try RedemptionController.batchID(context)
+            guard try await env.redemption.batch(id: id, viewer: viewer) != nil else { throw RedemptionError.batchNotFound }
+            let receipts = try await env.reconciliation.receipts(batchID: id)
+            return Page(items: receipts.map(BatchReceiptDTO.init), page: 1, pageSize: max(receipts.count, 1), total: receipts.count)
+        }
+    }
+
+    func upload(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<ImportResultDTO> {
+        let identity = try context.requireIdentity(.finance)
+        let filename = PageRequest.query(request)["filename"] ?? Self.defaultFilename
+        guard (1...ReconciliationLimits.filenameLengthMax).contains(filename.count) else { throw ReconciliationError.filenameInvalid }
+        let upload = try await Upload.read(
+            request, bytesMax: Self.statementBytesMax, sniff: { _ in "application/octet-stream" },
+            tooLarge: Problem(.contentTooLarge, code: "statement_too_large",
+                              detail: "A statement may be at most \(Self.statementBytesMax / (1024 * 1024)) MiB; export a shorter period."),
+            emptyDetail: "The body is empty. Send the statement file (CSV or camt.053 XML) as the request body.",
+            unsupported: Problem(.unprocessableContent, code: "statement_not_recognised", detail: "The file is not a bank statement."))
+        let result = try await env.importer.importFile(
+            upload.bytes, filename: filename, actor: identity.userID, source: .api, now: env.clock.now())
+        return EditedResponse(status: result.created ? .created : .ok, response: ImportResultDTO(result))
+    }
+
+    func report(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        _ = try context.requireIdentity(.finance)
+        let id = try Self.id(context, prefix: ReconciliationRepository.statementPrefix, missing: .statementNotFound)
+        guard let report = try await env.reconciliation.report(statementID: id) else { throw ReconciliationError.statementNotFound }
+        switch PageRequest.query(request)["format"] ?? "json" {
+        case "csv":
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"reconciliation-\(id).csv\""],
+                body: .init(byteBuffer: ByteBuffer(string: StatementReportCSV.render(report))))
+        case "json":
+            return try context.responseEncoder.encode(StatementReportDTO(report), from: request, context: context)
+        default:
+            throw Problem(.badRequest, code: "format_invalid", detail: "format must be json or csv.")
+        }
+    }
+
+    static func lineID(_ context: AppRequestContext) throws -> String {
+        try id(context, prefix: ReconciliationRepository.linePrefix, missing: .lineNotFound)
+    }
+
+    /// The path's id; garbage is answered like a missing one (no database round trip).
+    static func id(_ context: AppRequestContext, prefix: String, missing: ReconciliationError) throws -> String {
+        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: prefix) else { throw missing }
+        return id
+    }
+}

@@ -1,0 +1,43 @@
+import Ledger
+import VoucherCore
+
+/// The report of a statement as CSV for finance staff: UTF-8 with a byte-order mark (Excel reads
+/// a BOM-less UTF-8 CSV as the local code page and garbles Chinese), English snake_case headers,
+/// amounts in yuan with two decimals. One row per line in file order, then one row per batch
+/// marked paid without a receipt (`paid_no_receipt`, its amount what is not covered).
+public enum StatementReportCSV {
+    /// The UTF-8 byte-order mark.
+    public static let byteOrderMark = "\u{FEFF}"
+
+    public static let header = [
+        "line_number", "serial", "date", "time", "direction", "amount", "currency", "counterparty_name", "counterparty_account", "memo",
+        "outcome", "rule", "batch_id", "batch_reference", "provider_name", "candidate_batch_ids", "batch_total", "batch_settled", "note",
+        "conflict",
+    ]
+
+    public static func render(_ report: StatementReport) -> String {
+        var text = byteOrderMark + header.joined(separator: ",") + "\r\n"
+        for line in report.lines {
+            text += row([
+                String(line.lineNumber), line.serial, line.bookedOn, line.bookedTime ?? "", line.direction, yuan(line.amountFen), line.currency,
+                line.counterpartyName, line.counterpartyAccount, line.memo, line.outcome, line.rule ?? "", line.batchID ?? "",
+                line.batchReference ?? "", line.providerName ?? "", line.candidateBatchIDs.joined(separator: " "), "", "", line.note,
+                line.conflict ?? "",
+            ])
+        }
+        for batch in report.unpaidBatches {
+            text += row([
+                "", "", batch.transferDate, "", "debit", yuan(batch.totalFen - batch.settledFen), "CNY", batch.payeeName, batch.payeeNumber, "",
+                StatementReport.paidNoReceipt, "", batch.batchID, batch.reference, batch.providerName, "", yuan(batch.totalFen),
+                yuan(batch.settledFen), "The transfer was recorded on \(batch.transferDate) but no receipt covers what is not settled.", "",
+            ])
+        }
+        return text
+    }
+
+    static func yuan(_ fen: Int64) -> String { Money(fen: fen).yuanText }
+
+    static func row(_ fields: [String]) -> String {
+        fields.map(RedemptionController.csvField).joined(separator: ",") + "\r\n"
+    }
+}
