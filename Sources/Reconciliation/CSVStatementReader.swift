@@ -26,6 +26,7 @@ enum CSVStatementReader {
             format: .csv, encoding: encoding.rawValue, entries: [], problems: [], skippedLineCount: headerIndex, ownAccount: ownAccount)
         var problems = ProblemList()
         var serialLines: [String: Int] = [:]
+        serialLines.reserveCapacity(records.count - headerIndex)
         let reader = CSVRowReader(columns: columns, fileOwnAccount: ownAccount)
         for record in records[(headerIndex + 1)...] {
             if let quotingProblem = record.quotingProblem {

@@ -61,7 +61,10 @@ enum CamtStatementReader {
 
     /// Runs `XMLParser` over the bytes; not well-formed XML is `malformed` with its position.
     private static func parseDocument(_ bytes: [UInt8]) throws(StatementError) -> CamtDocument {
-        let parser = XMLParser(data: Data(bytes))
+        // Through a stream: on Linux `XMLParser(data:)` reports a spurious error (code 1) near
+        // the end of documents above about 10 MB after delivering every element
+        // (swift-corelibs-foundation #4851); the stream reader has no such limit.
+        let parser = XMLParser(stream: InputStream(data: Data(bytes)))
         let delegate = CamtParserDelegate()
         parser.delegate = delegate
         parser.shouldProcessNamespaces = true

@@ -17,9 +17,16 @@ enum StatementCell {
     /// `text` without leading and trailing white space (Unicode's, so U+3000 and U+00A0 too).
     static func trimmed(_ text: Substring) -> Substring {
         let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        guard let first = scalars.firstIndex(where: { !isWhitespace($0) }),
+              let last = scalars.lastIndex(where: { !isWhitespace($0) }) else { return "" }
         return Substring(scalars[first...last])
+    }
+
+    /// Unicode's White_Space, with ASCII answered without the property table (most cells are
+    /// ASCII at both ends, and this runs twice per cell).
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.isASCII else { return scalar.properties.isWhitespace }
+        return scalar == " " || (0x09...0x0D).contains(scalar.value)
     }
 
     /// The length that `StatementLimits.fieldLengthMax` bounds: Unicode scalars, so that a

@@ -105,5 +105,5 @@ struct ValueProblem: Error, Hashable {
 
 private extension Character {
     /// `0`–`9`.
-    var isASCIIDigit: Bool { isASCII && isWholeNumber }
+    var isASCIIDigit: Bool { asciiValue.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false }
 }

@@ -145,6 +145,23 @@ import Testing
         #expect(statement.problems[2].reason.contains("no Ccy"))
     }
 
+    @Test func documentsAboveTenMegabytesAreRead() throws {
+        // Proves an 11 MB statement reads completely: Linux's XMLParser(data:) reports a spurious error past
+        // about 10 MB (swift-corelibs-foundation #4851), so the reader must not use it.
+        let filler = String(repeating: "备", count: StatementLimits.fieldLengthMax - 12)
+        let count = 7_000
+        let entries = (1...count).map { index in
+            "<Ntry><Amt Ccy=\"CNY\">\(index).00</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2026-11-03</Dt></BookgDt>"
+                + "<AcctSvcrRef>R\(index)</AcctSvcrRef><AddtlNtryInf>\(filler)</AddtlNtryInf></Ntry>"
+        }.joined(separator: "\n")
+        let bytes = Self.document(entries: entries)
+        #expect(bytes.count > 11_000_000)
+        let statement = try StatementParser.parse(bytes)
+        #expect(statement.problems == [])
+        #expect(statement.entries.count == count)
+        #expect(statement.entries.last?.amountFen == Int64(count) * 100)
+    }
+
     @Test func documentsThatAreNotReadableStatementsAreRefused() {
         // Proves broken XML is statement_malformed, a DTD or another ISO message is not a statement, no entries is empty,
         // a statement without the namespace but with BkToCstmrStmt is still read.
