@@ -44,7 +44,12 @@ enum CSVStatementReader {
             }
             switch reader.read(cells, lineNumber: record.lineNumber) {
             case .failure(let problem):
-                problems.add(lineNumber: record.lineNumber, reasons: problem.reasons)
+                // Paged exports print the header again on every page; another layout is another file.
+                switch repeatedHeader(cells, columns: columns) {
+                case true?: statement.skippedLineCount += 1
+                case false?: problems.add(lineNumber: record.lineNumber, reason: Self.otherHeaderReason)
+                case nil: problems.add(lineNumber: record.lineNumber, reasons: problem.reasons)
+                }
             case .success(let entry):
                 if let earlier = serialLines[entry.serial] {
                     problems.add(lineNumber: record.lineNumber, reason: "Serial \(entry.serial) is already on line \(earlier); each receipt appears once.")
@@ -79,6 +84,15 @@ enum CSVStatementReader {
             return .summary
         }
         return filled.count < summaryFilledCellsMin ? .summary : .data
+    }
+
+    /// The sentence for a second header that differs from the first.
+    static let otherHeaderReason = "This line is another header with different columns; export one layout per file."
+
+    /// Whether a row that did not read is the header again (true), a header of another layout
+    /// (false), or no header (nil). Asked only of failed rows, so good rows pay nothing for it.
+    private static func repeatedHeader(_ cells: [String], columns: StatementColumns) -> Bool? {
+        StatementColumns(header: cells).map { $0.hasSameLayout(as: columns) }
     }
 
     /// How summary lines begin.

@@ -89,6 +89,14 @@ struct StatementColumns: Sendable, Hashable {
         self.currency = best(.currency)
     }
 
+    /// Whether two headers put every role in the same column (their printed names may differ
+    /// in trailing empty cells or spacing).
+    func hasSameLayout(as other: StatementColumns) -> Bool {
+        serial == other.serial && date == other.date && time == other.time && amounts == other.amounts
+            && counterpartyName == other.counterpartyName && counterpartyAccount == other.counterpartyAccount
+            && memos == other.memos && ownAccount == other.ownAccount && currency == other.currency
+    }
+
     /// Every column a data row must reach; a shorter row lost a field.
     var usedColumns: [Int] {
         var columns = [serial] + memos

@@ -40,6 +40,26 @@ import Testing
         #expect(statement.skippedLineCount == 2 + 9)
     }
 
+    @Test func headerRepeatedOnEveryPageIsSkippedAndAnotherLayoutIsAProblem() throws {
+        // Proves a paged export's repeated header (and page lines) are skipped and counted, while a header with
+        // the columns in other places is reported rather than read with the first layout.
+        let statement = try StatementFixture.parse("""
+            流水号,交易日期,金额,对方户名
+            X1,2026-11-03,-1.00,甲
+            第 2 页
+            流水号 ,交易日期,金额（元）,对方户名,
+            X2,2026-11-04,-2.00,乙
+            交易日期,流水号,金额,对方户名
+            X3,2026-11-05,-3.00,丙
+
+            """)
+        #expect(statement.entries.map(\.serial) == ["X1", "X2", "X3"])
+        #expect(statement.skippedLineCount == 2)
+        #expect(statement.problems == [
+            LineProblem(lineNumber: 6, reason: "This line is another header with different columns; export one layout per file.")
+        ])
+    }
+
     @Test func preambleAccountIsTakenOnlyWhenObvious() throws {
         // Proves 本方账号 in its own cell, 账号：… in one cell and full-width colons are read; two different accounts are not.
         let rows = "流水号,交易日期,金额\nX1,2026-11-03,-1.00\n"
