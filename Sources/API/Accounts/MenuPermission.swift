@@ -1,5 +1,6 @@
 /// Menus of the workbench (应用内权限配置): a sub-account sees and calls only the menus its main
-/// account granted. Routes name the menu they belong to, and `requireMenu` enforces it.
+/// account granted. `MenuPolicy` maps every route to its menu and `AuthMiddleware` enforces it;
+/// the accounts and approvals handlers also name theirs in `requireMenu`, next to their roles.
 public enum MenuPermission: String, Sendable, Codable, CaseIterable {
     /// 我的企业: the organisation's details and certification state.
     case organisation

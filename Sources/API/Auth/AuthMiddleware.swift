@@ -2,6 +2,8 @@ import Hummingbird
 
 /// Verifies a bearer token when one is sent and records the identity in the context. Routes
 /// decide whether they need one (`context.requireIdentity`), so public routes stay public.
+/// A sub-account's token is then held to the menu of the route (`MenuPolicy`), here, because
+/// every router that reads a token passes through this middleware.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokens: TokenService
@@ -10,7 +12,9 @@ struct AuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else { throw AuthProblem.invalidToken }
         var context = context
-        context.identity = try await tokens.verify(String(header.dropFirst(7)))
+        let identity = try await tokens.verify(String(header.dropFirst(7)))
+        try MenuPolicy.enforce(identity, route: context.endpointPath)
+        context.identity = identity
         return try await next(request, context)
     }
 }
