@@ -38,7 +38,7 @@ extension MatchState {
     /// a duplicate of a settled one, an amount mismatch against the only open one, or no batch.
     mutating func settleSplitsByAccount(_ receipts: [Receipt]) {
         var byAccount: [String: [Receipt]] = [:]
-        for receipt in receipts { byAccount[ReceiptComparison.normalisedAccount(receipt.counterpartyAccount), default: []].append(receipt) }
+        for receipt in receipts { byAccount[parties[receipt.id]?.account ?? "", default: []].append(receipt) }
         for account in byAccount.keys.sorted() {
             let group = byAccount[account] ?? []
             let open = Set(group.flatMap { openBatches(for: $0) })
@@ -78,8 +78,7 @@ extension MatchState {
 
     /// Batches paid to the receipt's account within the date window, sorted by id.
     func batches(for receipt: Receipt) -> [String] {
-        let account = ReceiptComparison.normalisedAccount(receipt.counterpartyAccount)
-        guard !account.isEmpty else { return [] }
+        guard let account = parties[receipt.id]?.account, !account.isEmpty else { return [] }
         return (byAccount[account] ?? []).filter { id in batchesByID[id].map { withinWindow(receipt, $0) } ?? false }
     }
 

@@ -2,7 +2,8 @@ extension MatchState {
     /// Rule 2: receipts that name one batch (by reference or recorded serial), oldest first.
     mutating func settleLinked(batchID: String, receipts: [Receipt]) {
         guard let batch = batchesByID[batchID], let owed = owedFen[batchID] else { return }
-        let rule: (Receipt) -> MatchRule = { Matcher.references(in: $0.memo).contains(batch.reference) ? .reference : .bankSerial }
+        let references = self.references
+        let rule: (Receipt) -> MatchRule = { (references[$0.id] ?? []).contains(batch.reference) ? .reference : .bankSerial }
         let payers = receipts.filter { rightParty($0, batch) }
         let strangers = receipts.filter { !rightParty($0, batch) }
 

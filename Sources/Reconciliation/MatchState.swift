@@ -14,6 +14,14 @@ struct MatchState {
     var byAccount: [String: [String]] = [:]
     /// What each batch still owes, updated as receipts settle it.
     var owedFen: [String: Int64] = [:]
+    /// Each batch's payee, normalised once (name, account).
+    var payees: [String: (name: String, account: String)] = [:]
+    /// Each receipt's references and normalised counterparty, computed once per run.
+    var references: [String: [String]] = [:]
+    var parties: [String: (name: String, account: String)] = [:]
+    /// Normalised forms by raw text: a statement repeats a few hundred payees thousands of times.
+    var normalisedNames: [String: String] = [:]
+    var normalisedAccounts: [String: String] = [:]
     var decisions: [String: LineDecision] = [:]
 
     init(batches: [PaidBatch], policy: MatchPolicy) {
@@ -23,7 +31,9 @@ struct MatchState {
             batchesByID[batch.id] = batch
             byReference[batch.reference] = batch.id
             if let serial = batch.bankSerial, !serial.isEmpty { bySerial[serial, default: []].append(batch.id) }
-            byAccount[ReceiptComparison.normalisedAccount(batch.payeeNumber), default: []].append(batch.id)
+            let payee = (normalisedName(batch.payeeName), normalisedAccount(batch.payeeNumber))
+            payees[batch.id] = payee
+            byAccount[payee.1, default: []].append(batch.id)
             owedFen[batch.id] = batch.totalFen - batch.settledFen
         }
     }
@@ -35,9 +45,29 @@ struct MatchState {
         return a.id < b.id
     }
 
+    /// Reads what the rules ask of a receipt again and again: its references and its party.
+    mutating func index(_ receipt: Receipt) {
+        references[receipt.id] = Matcher.references(in: receipt.memo)
+        parties[receipt.id] = (normalisedName(receipt.counterpartyName), normalisedAccount(receipt.counterpartyAccount))
+    }
+
+    mutating func normalisedName(_ name: String) -> String {
+        if let known = normalisedNames[name] { return known }
+        let normalised = ReceiptComparison.normalisedName(name)
+        normalisedNames[name] = normalised
+        return normalised
+    }
+
+    mutating func normalisedAccount(_ account: String) -> String {
+        if let known = normalisedAccounts[account] { return known }
+        let normalised = ReceiptComparison.normalisedAccount(account)
+        normalisedAccounts[account] = normalised
+        return normalised
+    }
+
     /// The batches a receipt names by reference in its memo or by the recorded bank serial.
     func links(of receipt: Receipt) -> Links {
-        var ids = Set(Matcher.references(in: receipt.memo).compactMap { byReference[$0] })
+        var ids = Set((references[receipt.id] ?? []).compactMap { byReference[$0] })
         ids.formUnion(bySerial[receipt.serial] ?? [])
         switch ids.count {
         case 0: return .none
@@ -52,9 +82,10 @@ struct MatchState {
             receiptID: receipt.id, outcome: outcome, batchID: batch, candidateBatchIDs: candidates, rule: rule, note: note)
     }
 
+    /// `ReceiptComparison.sameParty`, on the normalised forms computed once.
     func rightParty(_ receipt: Receipt, _ batch: PaidBatch) -> Bool {
-        ReceiptComparison.sameParty(
-            name: receipt.counterpartyName, account: receipt.counterpartyAccount, expectedName: batch.payeeName, expectedAccount: batch.payeeNumber)
+        guard let party = parties[receipt.id], let payee = payees[batch.id] else { return false }
+        return !party.account.isEmpty && !party.name.isEmpty && party.account == payee.account && party.name == payee.name
     }
 
     func withinWindow(_ receipt: Receipt, _ batch: PaidBatch) -> Bool {
