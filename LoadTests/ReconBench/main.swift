@@ -13,7 +13,9 @@ struct ReconBench: ParsableCommand {
 
     @Option(help: "Redemption batches with a recorded transfer.") var batches = 50_000
     @Option(help: "Lines of the statement (at least 1.2 × batches).") var lines = 100_000
-    @Option(help: "Folder to write into.") var out: String
+    @Option(help: "Folder to write into (or, with --profile, to read the fixtures from).") var out: String
+    @Flag(help: "Instead of writing fixtures: time parsing the folder's statement.csv and matching it against batches.csv, in process, without PostgreSQL.")
+    var profile = false
 
     /// Batches per payee (one ABC account per provider organisation).
     static let batchesPerProvider = 100
@@ -24,6 +26,7 @@ struct ReconBench: ParsableCommand {
         guard (100...Self.batchesMax).contains(batches) else { throw ValidationError("--batches must be 100...\(Self.batchesMax)") }
         guard lines >= batches * 6 / 5, lines <= Self.linesMax else { throw ValidationError("--lines must be 1.2 × batches ... \(Self.linesMax)") }
         let plan = Plan(batches: batches, lines: lines)
+        if profile { return try Self.profile(folder: out, plan: plan) }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try Data(plan.batchesCSV().utf8).write(to: URL(fileURLWithPath: "\(out)/batches.csv"))
         let rows = plan.statementRows()
@@ -35,6 +38,32 @@ struct ReconBench: ParsableCommand {
         let expected = try JSONSerialization.data(withJSONObject: plan.expected, options: [.sortedKeys])
         try expected.write(to: URL(fileURLWithPath: "\(out)/expected.json"))
         print("providers=\(plan.providers) batches=\(batches) lines=\(rows.count) bytes=\(gbk.count)")
+    }
+}
+
+extension ReconBench {
+    /// Where the import's time goes outside PostgreSQL: parsing (decode + CSV) and matching.
+    static func profile(folder: String, plan: Plan) throws {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/statement.csv")))
+        let clock = ContinuousClock()
+        var parsed: ParsedStatement?
+        let parseTime = try clock.measure { parsed = try StatementParser.parse(bytes) }
+        guard let parsed, parsed.problems.isEmpty else { throw ValidationError("the statement has problems") }
+        let receipts = parsed.entries.filter { $0.direction == .debit }.map {
+            Receipt(id: $0.serial, serial: $0.serial, date: $0.date, amountFen: $0.amountFen, counterpartyName: $0.counterpartyName,
+                    counterpartyAccount: $0.counterpartyAccount, memo: $0.memo)
+        }
+        let batches = (1...plan.batches).map { index in
+            let provider = Plan.provider(of: index, plan.providers)
+            return PaidBatch(id: "rb_bench_\(index)", reference: Plan.reference(index), payeeName: Plan.payeeName(provider),
+                             payeeNumber: Plan.payeeNumber(provider), totalFen: Plan.totalFen(index), transferDate: Plan.transferDay(index),
+                             bankSerial: "OP\(index)")
+        }
+        var decisions: [LineDecision] = []
+        let matchTime = clock.measure { decisions = Matcher.match(receipts: receipts, batches: batches, policy: .standard) }
+        let matched = decisions.filter { $0.outcome == .matched }.count
+        func ms(_ duration: Duration) -> Int { Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000) }
+        print("{\"parse_ms\":\(ms(parseTime)),\"match_ms\":\(ms(matchTime)),\"entries\":\(parsed.entries.count),\"receipts\":\(receipts.count),\"matched\":\(matched)}")
     }
 }
 
