@@ -43,6 +43,8 @@ ensure_packages() {
     command -v psql >/dev/null || missing+=(postgresql-client)
     dpkg -s libpq-dev >/dev/null 2>&1 || missing+=(libpq-dev)
     dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
+    # FoundationXML (camt.053 statements) loads libxml2 at run time; GB18030 comes with libc6's gconv.
+    dpkg -s libxml2 >/dev/null 2>&1 || missing+=(libxml2)
     command -v curl >/dev/null || missing+=(curl)
     command -v openssl >/dev/null || missing+=(openssl)
     command -v runuser >/dev/null || missing+=(util-linux)
