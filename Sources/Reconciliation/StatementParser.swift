@@ -11,7 +11,8 @@ public enum StatementParser {
         guard let first = body.first(where: { !isASCIIWhitespace($0) }) else { throw .notAStatement(reason: "it is empty.") }
         if first == UInt8(ascii: "<") {
             guard StatementSniffer.isCamt053(body) else {
-                throw .notAStatement(reason: "it is an XML or HTML document, but not an ISO 20022 camt.053 statement (no BkToCstmrStmt).")
+                throw .notAStatement(
+                    reason: "it is an XML or HTML document, not an ISO 20022 camt.053 statement (some banks' .xls exports are HTML: save the sheet as CSV).")
             }
             return try CamtStatementReader.read(bytes)
         }
