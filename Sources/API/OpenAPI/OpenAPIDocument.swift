@@ -62,7 +62,7 @@ enum OpenAPIDocument {
                     "bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                                "description": "The access token of POST /v1/auth/login, /v1/auth/sms/login or /v1/auth/refresh."],
                 ],
-                "schemas": .object(schemas),
+                "schemas": .object(schemas.merging(financeSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
             ],
         ]
     }

@@ -35,6 +35,8 @@ enum OpenAPIErrors {
             // redemption and finance
             "payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "usages_empty", "usages_too_many",
             "usage_not_redeemable", "transfer_invalid", "reason_missing", "redemption_invalid", "period_invalid",
+            // reconciliation
+            "filename_invalid", "note_missing", "format_invalid",
         ],
         401: [
             "unauthenticated", "invalid_token", "token_expired", "invalid_credentials", "invalid_sms_code",
@@ -47,6 +49,7 @@ enum OpenAPIErrors {
         404: [
             "not_found", "campaign_not_found", "lot_not_found", "application_not_found", "product_not_found", "spec_not_found",
             "order_not_found", "voucher_not_found", "payee_account_not_found", "usage_not_found", "batch_not_found",
+            "statement_not_found", "statement_line_not_found",
         ],
         409: [
             "username_taken", "phone_taken", "credit_code_taken", "certification_state_conflict", "survey_required",
@@ -55,10 +58,14 @@ enum OpenAPIErrors {
             "lot_not_applicable", "sold_out", "not_open", "ended", "limit_reached", "application_decided",
             "order_state_conflict", "proofs_too_many", "proofs_missing",
             "payee_account_exists", "usage_in_batch", "batch_state_conflict", "transfer_mismatch",
+            "line_not_payout", "batch_not_paid", "match_exceeds_batch",
         ],
-        413: ["file_too_large", "proof_too_large", "materials_too_large"],
+        413: ["file_too_large", "proof_too_large", "materials_too_large", "statement_too_large", "statement_too_many_lines"],
         415: ["file_type_unsupported", "proof_unsupported_format", "materials_unsupported_format"],
-        422: ["registration_incomplete", "idempotency_key_reused"],
+        422: [
+            "registration_incomplete", "idempotency_key_reused", "statement_unreadable", "statement_empty", "statement_not_recognised",
+            "statement_encoding_unknown", "statement_malformed",
+        ],
         429: ["too_many_failed_logins", "sms_rate_limited", "rate_limited"],
         500: ["internal_error"],
         503: ["not_ready", "lot_not_loaded", "busy", "unavailable"],

@@ -66,17 +66,4 @@ extension OpenAPIDocument {
            access: .signedIn([.operator]), body: .json(Schema.ref("Reason")), answer: .json(Schema.ref("Batch")),
            errors: batchStep + ["reason_missing"]),
     ]
-
-    /// Finance: payouts (`RedemptionController`) and reconciliation.
-    static let financeOperations: [OpenAPIOperation] = [
-        Op(.get, "/v1/finance/payouts", id: "payouts", summary: "Redeemed fen per provider, campaign and month (China time), as JSON or CSV.",
-           access: .signedIn([.finance, .operator]),
-           parameters: [
-               .query("from", Schema.time, "Start of the period.", required: true),
-               .query("to", Schema.time, "End of the period, after from.", required: true),
-               .query("format", Schema.oneOf(["json", "csv"]), "csv for a spreadsheet; JSON otherwise."),
-           ],
-           answer: .media(["application/json": Schema.ref("Payouts"), "text/csv; charset=utf-8": Schema.string]),
-           errors: ["period_invalid"]),
-    ]
 }

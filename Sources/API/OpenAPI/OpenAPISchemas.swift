@@ -213,7 +213,10 @@ extension OpenAPIDocument {
         "closesAt": Schema.time,
         "held": Schema.int.merging(["description": "On limit_reached: vouchers of the lot the organisation holds."]),
         "attemptsLeft": Schema.int.merging(["description": "On invalid_sms_code: wrong tries left for the code."]),
-    ], optional: ["retryAfterSeconds", "opensAt", "closesAt", "held", "attemptsLeft"], description: "Problem (RFC 9457).")
+        "lines": Schema.array(Schema.object(["line": Schema.int, "reason": Schema.string]))
+            .merging(["description": "On statement_unreadable: the lines that cannot be read, the first ones only."]),
+        "linesNotListed": Schema.int.merging(["description": "On statement_unreadable: unreadable lines not listed."]),
+    ], optional: ["retryAfterSeconds", "opensAt", "closesAt", "held", "attemptsLeft", "lines", "linesNotListed"], description: "Problem (RFC 9457).")
         .merging(["additionalProperties": ["type": "string", "description": "not_ready names each store: ok or failed: …"]])
 
     static let roleSchema = Schema.oneOf(Role.allCases.map(\.rawValue))
