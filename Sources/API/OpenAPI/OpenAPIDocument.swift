@@ -72,8 +72,8 @@ enum OpenAPIDocument {
         with an offset; ids are opaque strings; lists take page (from 1) and pageSize (default 10, at most 100) and \
         answer {items, page, pageSize, total}. Every error is application/problem+json with a stable snake_case code. \
         Extensions: x-roles lists the roles that may call an operation (empty with security [] for a public one; a \
-        bearer token sent to a public /v1 route is still verified); x-menu-permission names the menu a sub-account \
-        needs; x-error-codes lists every code an operation can answer, and each error response lists its own.
+        bearer token sent to a public /v1 route is still verified); x-menu-permission names, by role, the menu a \
+        sub-account needs (MenuPolicy); x-error-codes lists every code an operation can answer, and each error response lists its own.
         """
 
     /// The rendered bytes, made once: the document does not change while the process runs.

@@ -82,7 +82,7 @@ enum OpenAPIErrors {
             codes.append("unauthenticated")
             if !roles.isEmpty, Set(roles) != Set(Role.allCases) { codes.append("forbidden_role") }
         }
-        if operation.menu != nil { codes.append("permission_denied") }
+        if !operation.menus.isEmpty { codes.append("permission_denied") }
         if case .json = operation.body { codes.append("invalid_body") }
         return codes
     }

@@ -2,7 +2,8 @@ import Hummingbird
 
 extension OpenAPIOperation {
     /// The Operation Object of OpenAPI 3.1, with the project's extensions: `x-roles` (who may
-    /// call; empty for a public route), `x-menu-permission`, and `x-error-codes` (every stable
+    /// call; empty for a public route), `x-menu-permission` (the menu a sub-account of a role
+    /// needs, by role), and `x-error-codes` (every stable
     /// `code` the operation can answer, also listed per error response).
     func rendered() -> OpenAPIJSON {
         var operation: [String: OpenAPIJSON] = [
@@ -19,7 +20,10 @@ extension OpenAPIOperation {
             operation["security"] = [["bearer": []]]
             operation["x-roles"] = .array((roles.isEmpty ? Role.allCases : roles).map { .string($0.rawValue) })
         }
-        if let menu { operation["x-menu-permission"] = .string(menu.rawValue) }
+        let menus = self.menus
+        if !menus.isEmpty {
+            operation["x-menu-permission"] = .object(Dictionary(uniqueKeysWithValues: menus.map { ($0.key.rawValue, .string($0.value.rawValue)) }))
+        }
         let parameters = pathParameters.map { name -> OpenAPIJSON in
             ["name": .string(name), "in": "path", "required": true, "schema": Schema.string]
         } + self.parameters.map { parameter -> OpenAPIJSON in

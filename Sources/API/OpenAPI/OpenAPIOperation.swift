@@ -53,8 +53,6 @@ struct OpenAPIOperation: Sendable {
     let id: String
     let summary: String
     let access: Access
-    /// The menu permission a sub-account needs (SPEC §7); main accounts hold every menu.
-    var menu: MenuPermission?
     var body: Body?
     var parameters: [Parameter]
     var status: Int
@@ -68,7 +66,7 @@ struct OpenAPIOperation: Sendable {
 
     init(
         _ method: HTTPRequest.Method, _ path: String, id: String, summary: String, access: Access,
-        menu: MenuPermission? = nil, body: Body? = nil, parameters: [Parameter] = [], status: Int = 200,
+        body: Body? = nil, parameters: [Parameter] = [], status: Int = 200,
         answer: Answer, replayStatus: Int? = nil, errors: [String] = []
     ) {
         self.method = method
@@ -76,13 +74,24 @@ struct OpenAPIOperation: Sendable {
         self.id = id
         self.summary = summary
         self.access = access
-        self.menu = menu
         self.body = body
         self.parameters = parameters
         self.status = status
         self.answer = answer
         self.replayStatus = replayStatus
         self.errors = errors
+    }
+
+    /// The menu a sub-account of each role needs for this route (SPEC §7), as `MenuPolicy` — the
+    /// table `AuthMiddleware` enforces — decides it. Only enterprises and providers have
+    /// sub-accounts; the other roles' accounts hold every menu.
+    var menus: [Role: MenuPermission] {
+        guard case .signedIn(let roles) = access else { return [:] }
+        var menus: [Role: MenuPermission] = [:]
+        for role in roles.isEmpty ? Role.allCases : roles where role == .enterprise || role == .provider {
+            if case .menu(let menu)? = MenuPolicy.decision(route: path, role: role) { menus[role] = menu }
+        }
+        return menus
     }
 
     /// The `{name}` captures of the path, in order.

@@ -65,9 +65,9 @@ extension OpenAPIDocument {
            access: .signedIn([.enterprise]), body: .json(Schema.ref("Survey")), answer: .json(Schema.ref("Survey")),
            errors: ["main_account_only", "field_invalid", "company_type_invalid"]),
         Op(.get, "/v1/organisations/me/survey", id: "survey", summary: "The enterprise's survey answers.",
-           access: .signedIn([.enterprise]), menu: .organisation, answer: .json(Schema.ref("Survey")), errors: ["not_found"]),
+           access: .signedIn([.enterprise]), answer: .json(Schema.ref("Survey")), errors: ["not_found"]),
         Op(.get, "/v1/organisations/me", id: "organisation", summary: "The caller's organisation and its certification state.",
-           access: .signedIn(owners), menu: .organisation, answer: .json(Schema.ref("Organisation")), errors: ["not_found"]),
+           access: .signedIn(owners), answer: .json(Schema.ref("Organisation")), errors: ["not_found"]),
     ]
 
     /// `AccountController` and `SubAccountsController`.
@@ -113,21 +113,21 @@ extension OpenAPIDocument {
                            "certification_state_conflict", "order_state_conflict", "batch_state_conflict"]
         return [
             Op(.get, "/v1/approvals/waiting", id: "approvalsWaiting", summary: "Pending applications whose current stage is my role (待我审批).",
-               access: .signedIn([]), menu: .inbox, parameters: filters, answer: .json(Schema.page(of: "Approval")), errors: listCodes),
+               access: .signedIn([]), parameters: filters, answer: .json(Schema.page(of: "Approval")), errors: listCodes),
             Op(.get, "/v1/approvals/mine", id: "approvalsMine", summary: "Applications I filed (我的申请).",
-               access: .signedIn([]), menu: .inbox, parameters: filters, answer: .json(Schema.page(of: "Approval")), errors: listCodes),
+               access: .signedIn([]), parameters: filters, answer: .json(Schema.page(of: "Approval")), errors: listCodes),
             Op(.get, "/v1/approvals/history", id: "approvalsHistory", summary: "Applications I decided on or withdrew.",
-               access: .signedIn([]), menu: .inbox, parameters: filters, answer: .json(Schema.page(of: "Approval")), errors: listCodes),
+               access: .signedIn([]), parameters: filters, answer: .json(Schema.page(of: "Approval")), errors: listCodes),
             Op(.get, "/v1/approvals/{id}", id: "approval", summary: "One application with its stages and decisions (its organisation's, or in my role's chain).",
-               access: .signedIn([]), menu: .inbox, answer: .json(Schema.ref("Approval")), errors: ["not_found"]),
+               access: .signedIn([]), answer: .json(Schema.ref("Approval")), errors: ["not_found"]),
             Op(.post, "/v1/approvals/{id}/approve", id: "approveApplication", summary: "Approve the current stage (its role only); the last stage applies the effect.",
-               access: .signedIn(ApprovalsController.deciderRoles), menu: .inbox, body: .json(Schema.ref("ApprovalDecision")),
+               access: .signedIn(ApprovalsController.deciderRoles), body: .json(Schema.ref("ApprovalDecision")),
                answer: .json(Schema.ref("Approval")), errors: decideCodes),
             Op(.post, "/v1/approvals/{id}/reject", id: "rejectApplication", summary: "Reject at the current stage, with a reason the applicant can act on.",
-               access: .signedIn(ApprovalsController.deciderRoles), menu: .inbox, body: .json(Schema.ref("ApprovalDecision")),
+               access: .signedIn(ApprovalsController.deciderRoles), body: .json(Schema.ref("ApprovalDecision")),
                answer: .json(Schema.ref("Approval")), errors: decideCodes + ["reason_required"]),
             Op(.post, "/v1/approvals/{id}/withdraw", id: "withdrawApplication", summary: "Withdraw (撤销) my pending application.",
-               access: .signedIn([]), menu: .inbox, answer: .json(Schema.ref("Approval")),
+               access: .signedIn([]), answer: .json(Schema.ref("Approval")),
                errors: ["not_found", "not_applicant", "application_closed"]),
         ]
     }()
