@@ -15,18 +15,26 @@ import VoucherConfig
     /// The HTTP methods an OpenAPI Path Item may hold.
     static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
-    /// Builds the server's router, answers its registered routes and the served document (with
-    /// the response's headers), and stops the stores it started.
-    static func routesAndDocument() async throws -> (routes: Set<String>, document: [String: Any], response: TestResponse) {
+    /// Runs `body` against the router the server builds (in process), with the routes it
+    /// registered and the token service it trusts; stops the stores it started.
+    static func withServer<T: Sendable>(
+        _ body: @Sendable (any TestClientProtocol, Set<String>, TokenService) async throws -> T
+    ) async throws -> T {
         let config = try TestEnvironment.config()
         let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
+        let tokens = await TokenService(config: config.jwt)
         let router = VoucherApp.buildRouter(
-            config: config, stores: stores, tokens: await TokenService(config: config.jwt), checks: [],
+            config: config, stores: stores, tokens: tokens, checks: [],
             registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
         let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
         let app = Application(router: router, services: [stores.postgres, RedisService(client: stores.redis)], logger: TestEnvironment.logger)
-        let response = try await app.test(.router) { client in
-            try await client.execute(uri: "/openapi.json", method: .get) { $0 }
+        return try await app.test(.router) { client in try await body(client, routes, tokens) }
+    }
+
+    /// The server's registered routes and the document it serves (with the response's headers).
+    static func routesAndDocument() async throws -> (routes: Set<String>, document: [String: Any], response: TestResponse) {
+        let (routes, response) = try await withServer { client, routes, _ in
+            (routes, try await client.execute(uri: "/openapi.json", method: .get) { $0 })
         }
         let document = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
         return (routes, try #require(document), response)
