@@ -50,6 +50,7 @@ struct ReconciliationDecisionTests {
 
             let rematch = try await world.call(.post, "/v1/finance/reconciliation/rematch", token: finance)
             #expect(rematch.status == .ok)
+            world.clock.advance(seconds: 60)
             let unmatched = try await world.call(.post, "/v1/finance/statement-lines/\(m1)/unmatch", token: finance, json: ["note": "付款通知书作废"])
             #expect(unmatched.status == .ok, "\(unmatched.json)")
             #expect(unmatched.string("outcome") == "no_batch")

@@ -17,6 +17,8 @@ import VoucherCore
 final class TestClock: AccountsClock {
     private let current = Mutex(Date())
     func now() -> Date { current.withLock { $0 } }
+    /// Moves the clock on, so that records written one after the other have distinct times.
+    func advance(seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 /// One HTTP answer, decoded as a JSON object when it is one.
@@ -38,6 +40,7 @@ struct RedemptionWorld: Sendable {
     let client: any TestClientProtocol
     let postgres: PostgresClient
     let tokens: TokenService
+    let clock: TestClock
 
     static let provider = "org_prov"
     static let providerName = "数字服务商"
@@ -63,7 +66,7 @@ struct RedemptionWorld: Sendable {
             let app = Application(router: router, logger: TestEnvironment.logger)
             try await seedPlatform(postgres)
             try await app.test(.router) { client in
-                try await body(RedemptionWorld(client: client, postgres: postgres, tokens: tokens))
+                try await body(RedemptionWorld(client: client, postgres: postgres, tokens: tokens, clock: clock))
             }
         }
     }

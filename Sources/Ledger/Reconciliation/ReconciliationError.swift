@@ -69,6 +69,8 @@ public enum ReconciliationLimits {
     /// Rows per bulk statement (INSERT … SELECT FROM unnest, UPDATE … FROM unnest): large enough
     /// that 100,000 lines take 20 round trips, small enough that one bind stays a few MB.
     public static let bulkChunkRows = 5_000
+    /// Lines of one import from which the tables' statistics are refreshed inside the import.
+    public static let analyzeAfterRows = 5_000
     /// Line problems an API answer lists one by one; the rest are counted.
     public static let problemsListedMax = 100
 }

@@ -5,29 +5,43 @@ import Reconciliation
 
 extension ReconciliationRepository {
     /// Inserts new lines in chunks of `bulkChunkRows` (INSERT … SELECT FROM unnest: one round trip
-    /// per chunk, one bind per column). Credits are `not_payout`, debits `no_batch` until matched.
-    /// Under the reconciliation lock every serial here is new; the count proves it.
+    /// per chunk, one bind per column), each with the matcher's decision already made (`decisions`
+    /// by line id; credits are `not_payout`), so an import writes each line once instead of
+    /// inserting and then updating it. Under the reconciliation lock every serial here is new; the
+    /// count proves it.
     static func insertLines(
-        _ lines: [(id: String, entry: StatementEntry)], statementID: String, ownAccount: String?, now: Date,
-        on tx: PostgresConnection, logger: Logger
+        _ lines: [(id: String, entry: StatementEntry)], decisions: [String: LineDecision], statementID: String, ownAccount: String?,
+        now: Date, on tx: PostgresConnection, logger: Logger
     ) async throws {
         for start in stride(from: 0, to: lines.count, by: ReconciliationLimits.bulkChunkRows) {
             let chunk = lines[start..<min(start + ReconciliationLimits.bulkChunkRows, lines.count)]
             let ids = chunk.map(\.id)
             let entries = chunk.map(\.entry)
+            let decided = chunk.map { line -> LineDecision in
+                if line.entry.direction == .credit {
+                    return LineDecision(receiptID: line.id, outcome: .notPayout, batchID: nil, rule: nil, note: "")
+                }
+                guard let decision = decisions[line.id] else { preconditionFailure("every new debit was matched") }
+                return decision
+            }
             let inserted = try await tx.query("""
                 WITH ins AS (
                     INSERT INTO statement_lines (id, serial, first_statement_id, line_number, booked_on, booked_time, direction, amount_fen,
-                        currency, counterparty_name, counterparty_account, memo, own_account, outcome, created_at)
+                        currency, counterparty_name, counterparty_account, memo, own_account, outcome, batch_id, candidate_batch_ids, rule,
+                        note, matched_at, created_at)
                     SELECT u.id, u.serial, \(statementID), u.line_number, u.booked_on::date, NULLIF(u.booked_time, ''), u.direction,
-                        u.amount_fen, u.currency, u.name, u.account, u.memo, NULLIF(u.own_account, ''),
-                        CASE WHEN u.direction = 'credit' THEN 'not_payout' ELSE 'no_batch' END, \(now)
+                        u.amount_fen, u.currency, u.name, u.account, u.memo, NULLIF(u.own_account, ''), u.outcome, NULLIF(u.batch_id, ''),
+                        CASE WHEN u.candidates = '' THEN '{}'::text[] ELSE string_to_array(u.candidates, ',') END, NULLIF(u.rule, ''),
+                        u.note, CASE WHEN u.outcome = 'matched' THEN \(now) ELSE NULL END, \(now)
                     FROM unnest(\(ids)::text[], \(entries.map(\.serial))::text[], \(entries.map(\.lineNumber))::int[],
                         \(entries.map(\.date.description))::text[], \(entries.map { $0.time ?? "" })::text[],
                         \(entries.map(\.direction.rawValue))::text[], \(entries.map(\.amountFen))::bigint[], \(entries.map(\.currency))::text[],
                         \(entries.map(\.counterpartyName))::text[], \(entries.map(\.counterpartyAccount))::text[], \(entries.map(\.memo))::text[],
-                        \(entries.map { $0.ownAccount ?? ownAccount ?? "" })::text[])
-                        AS u (id, serial, line_number, booked_on, booked_time, direction, amount_fen, currency, name, account, memo, own_account)
+                        \(entries.map { $0.ownAccount ?? ownAccount ?? "" })::text[], \(decided.map(\.outcome.rawValue))::text[],
+                        \(decided.map { $0.batchID ?? "" })::text[], \(decided.map { $0.candidateBatchIDs.joined(separator: ",") })::text[],
+                        \(decided.map { $0.rule?.rawValue ?? "" })::text[], \(decided.map(\.note))::text[])
+                        AS u (id, serial, line_number, booked_on, booked_time, direction, amount_fen, currency, name, account, memo, own_account,
+                              outcome, batch_id, candidates, rule, note)
                     ON CONFLICT (serial) DO NOTHING
                     RETURNING 1)
                 SELECT count(*)::int FROM ins
@@ -69,23 +83,44 @@ extension ReconciliationRepository {
     }
 
     static func rematch(policy: MatchPolicy, now: Date, on tx: PostgresConnection, logger: Logger) async throws -> RematchResult {
+        let matching = try await match(policy: policy, fresh: [], on: tx, logger: logger)
+        try await write(matching.changed, now: now, on: tx, logger: logger)
+        return matching.result
+    }
+
+    /// What one run of the matcher concluded: the stored open lines whose decision changed, and
+    /// the decisions about `fresh` receipts (lines of an import, not written yet) by id.
+    struct Matching {
+        var changed: [LineDecision] = []
+        var fresh: [String: LineDecision] = [:]
+        var result: RematchResult
+    }
+
+    /// Runs the matcher over every stored open line plus `fresh` receipts against every batch
+    /// whose transfer was recorded. Writes nothing.
+    static func match(policy: MatchPolicy, fresh: [Receipt], on tx: PostgresConnection, logger: Logger) async throws -> Matching {
         let open = try await openLines(on: tx, logger: logger)
         let batches = try await paidBatches(on: tx, logger: logger)
-        let decisions = Matcher.match(receipts: open.map(\.receipt), batches: batches, policy: policy)
-        precondition(decisions.count == open.count, "one decision per receipt")
-        var changed: [LineDecision] = []
+        let receipts = open.map(\.receipt) + fresh
+        let decisions = Matcher.match(receipts: receipts, batches: batches, policy: policy)
+        precondition(decisions.count == receipts.count, "one decision per receipt")
+        var matching = Matching(result: RematchResult(openLines: receipts.count, batches: batches.count, changed: 0, totals: []))
         var totals: [Outcome: OutcomeTotal] = [:]
-        for (line, decision) in zip(open, decisions) {
-            precondition(decision.receiptID == line.receipt.id, "decisions come in the order of the receipts")
+        for (index, decision) in decisions.enumerated() {
+            precondition(decision.receiptID == receipts[index].id, "decisions come in the order of the receipts")
             precondition(decision.outcome != .notPayout, "a debit is a payout")
-            if decision != line.current { changed.append(decision) }
+            if index < open.count {
+                if decision != open[index].current { matching.changed.append(decision) }
+            } else {
+                matching.fresh[decision.receiptID] = decision
+            }
             totals[decision.outcome, default: OutcomeTotal(outcome: decision.outcome.rawValue, count: 0, amountFen: 0)].count += 1
-            totals[decision.outcome]?.amountFen += line.receipt.amountFen
+            totals[decision.outcome]?.amountFen += receipts[index].amountFen
         }
-        try await write(changed, now: now, on: tx, logger: logger)
-        return RematchResult(
-            openLines: open.count, batches: batches.count, changed: changed.count,
+        matching.result = RematchResult(
+            openLines: receipts.count, batches: batches.count, changed: matching.changed.count + matching.fresh.count,
             totals: Outcome.allCases.compactMap { totals[$0] })
+        return matching
     }
 
     static func openLines(on tx: PostgresConnection, logger: Logger) async throws -> [OpenLine] {
