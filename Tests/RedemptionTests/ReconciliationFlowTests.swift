@@ -237,6 +237,67 @@ struct ReconciliationFlowTests {
         }
     }
 
+    /// Proves a camt.053 statement imports like a CSV: its debit entry pays a batch by the
+    /// reference in the remittance information, its credit is not_payout, and the period is the
+    /// document's FrToDt (so a batch paid in it without a receipt is listed).
+    @Test func camt053() async throws {
+        try await RedemptionWorld.run { world in
+            let payee = try await world.payeeAccount()
+            let batch = try await world.paidBatch(priceFen: 1_000_000, payee: payee, transferDate: "2026-12-02")
+            let unpaid = try await world.paidBatch(priceFen: 1_100_000, payee: payee, transferDate: "2026-12-20")
+            func entry(_ amount: String, _ indicator: String, _ day: String, _ serial: String, party: String, memo: String) -> String {
+                """
+                <Ntry><Amt Ccy="CNY">\(amount)</Amt><CdtDbtInd>\(indicator)</CdtDbtInd><Sts>BOOK</Sts>
+                  <BookgDt><Dt>\(day)</Dt></BookgDt><AcctSvcrRef>\(serial)</AcctSvcrRef>
+                  <NtryDtls><TxDtls><RltdPties>\(party)</RltdPties><RmtInf><Ustrd>\(memo)</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+                """
+            }
+            let creditor = "<Cdtr><Nm>\(RedemptionWorld.providerName)</Nm></Cdtr><CdtrAcct><Id><Othr><Id>\(RedemptionWorld.abcNumber)</Id></Othr></Id></CdtrAcct>"
+            let debtor = "<Dbtr><Nm>财政专户</Nm></Dbtr><DbtrAcct><Id><Othr><Id>11010101040099999</Id></Othr></Id></DbtrAcct>"
+            let xml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
+                  <BkToCstmrStmt>
+                    <GrpHdr><MsgId>MSG-1</MsgId><CreDtTm>2026-12-31T18:00:00+08:00</CreDtTm></GrpHdr>
+                    <Stmt>
+                      <Id>STMT-2026-12</Id>
+                      <FrToDt><FrDtTm>2026-12-01T00:00:00+08:00</FrDtTm><ToDtTm>2026-12-31T23:59:59+08:00</ToDtTm></FrToDt>
+                      <Acct><Id><Othr><Id>11010101040012345</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+                      \(entry("3000.00", "DBIT", "2026-12-02", "CAMT001", party: creditor, memo: "兑付 \(batch.reference)"))
+                      \(entry("800.00", "CRDT", "2026-12-03", "CAMT002", party: debtor, memo: "拨款"))
+                    </Stmt>
+                  </BkToCstmrStmt>
+                </Document>
+                """
+            let imported = try await world.upload(Array(xml.utf8), filename: "december.xml")
+            #expect(imported.status == .created, "\(imported.json)")
+            let statement = imported.json["statement"] as? [String: Any]
+            #expect(statement?["format"] as? String == "camt.053")
+            #expect(statement?["periodFrom"] as? String == "2026-12-01" && statement?["periodTo"] as? String == "2026-12-31", "\(statement ?? [:])")
+            let report = try await world.report(try #require(imported.string("statementId")))
+            let lines = world.linesBySerial(report)
+            #expect(lines["CAMT001"]?["outcome"] as? String == "matched", "\(lines)")
+            #expect(lines["CAMT001"]?["batchId"] as? String == batch.id)
+            #expect(lines["CAMT002"]?["outcome"] as? String == "not_payout")
+            let unpaidIDs = (report.json["unpaidBatches"] as? [[String: Any]] ?? []).compactMap { $0["batchId"] as? String }
+            #expect(unpaidIDs == [unpaid.id])
+        }
+    }
+
+    /// Proves the 422 of a statement with more unreadable lines than an answer lists names the
+    /// first 100 and counts the rest.
+    @Test func manyUnreadableLinesAreCapped() async throws {
+        try await RedemptionWorld.run { world in
+            let lines = (1...150).map { ReceiptLine(serial: "X\($0)", date: "2026-12-01", amount: "1.0x") }
+            let answer = try await world.upload(StatementFile.utf8(lines))
+            #expect(answer.status == .unprocessableContent, "\(answer.json)")
+            #expect((answer.json["lines"] as? [Any])?.count == 100)
+            #expect(answer.json["linesNotListed"] as? Int == 50)
+            #expect(answer.string("detail")?.contains("50 more") == true, "\(answer.json)")
+            #expect(try await world.count("SELECT count(*)::int FROM bank_statements") == 0)
+        }
+    }
+
     /// Proves a GBK (GB18030) file and a UTF-8 file with a BOM import alike: Chinese names are
     /// read correctly, so the GBK receipt matches its batch by name, account and amount.
     @Test func gbkAndByteOrderMark() async throws {
