@@ -19,7 +19,8 @@ import TestSupport
         @discardableResult
         func call(
             _ method: HTTPRequest.Method, _ template: String, _ captures: [String: String] = [:], token: String? = nil,
-            json: [String: Any]? = nil, headers: HTTPFields = [:], expect status: HTTPResponse.Status
+            json: [String: Any]? = nil, raw: (bytes: [UInt8], type: String)? = nil, headers: HTTPFields = [:],
+            expect status: HTTPResponse.Status
         ) async throws -> [String: Any] {
             var uri = template
             for (name, value) in captures { uri = uri.replacingOccurrences(of: "{\(name)}", with: value) }
@@ -29,6 +30,10 @@ import TestSupport
             if let json {
                 headers[.contentType] = "application/json"
                 body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+            }
+            if let raw {
+                headers[.contentType] = raw.type
+                body = ByteBuffer(bytes: raw.bytes)
             }
             let (answered, contentType, bytes) = try await client.execute(uri: uri, method: method, headers: headers, body: body) {
                 ($0.status, $0.headers[.contentType] ?? "", Data(buffer: $0.body))
@@ -219,6 +224,132 @@ struct SchemaCheck {
         case "integer": return value is NSNumber || value is Int ? [] : ["\(path): not an integer"]
         case "boolean": return value is Bool ? [] : ["\(path): not a boolean"]
         default: return []
+        }
+    }
+}
+
+/// The same checks along the money path: certified organisations, a campaign published, a grab and
+/// an approved application, an order paid with a voucher through the approvals inbox, delivered
+/// and accepted, and its usage redeemed through a batch to the provider's confirmation.
+extension OpenAPIAnswersTests {
+    /// A 1×1 PNG (a payment proof) and a tiny ZIP (redemption materials), recognised by content.
+    static let png: [UInt8] = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
+        0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41,
+        0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49,
+        0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ]
+    static let zip: [UInt8] = [0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 18)
+
+    @Test func moneyPathAnswersMatchTheDocument() async throws {
+        // Proves the documented statuses, schemas and problem codes hold for real answers of
+        // campaigns, grabs, applications, approvals, a paid order, usages and a redemption batch.
+        try await TestDatabase.with { postgres, config in
+            let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
+            let router = VoucherApp.buildRouter(
+                config: config, stores: stores, tokens: await TokenService(config: config.jwt), checks: [],
+                registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+            let app = Application(router: router, services: [stores.postgres, RedisService(client: stores.redis)], logger: TestEnvironment.logger)
+            let provisioning = await AccountsProvisioning(config: config, postgres: postgres, logger: TestEnvironment.logger)
+            try await provisioning.createPlatformUser(role: .operator, username: "openapi_op2", phone: "13800138018", password: Self.password)
+            try await provisioning.createPlatformUser(role: .auditor, username: "openapi_aud2", phone: "13800138019", password: Self.password)
+            for (role, username, phone, name, uscc) in [
+                (Role.enterprise, "openapi_ent2", "13800138011", "开放接口制造有限公司", "91350100M000100Y43"),
+                (Role.provider, "openapi_prv2", "13800138012", "开放接口科技有限公司", "91110108MA01ABCD1E"),
+            ] {
+                try await provisioning.registerAndCertify(
+                    .init(role: role, username: username, password: Self.password, phone: phone, name: name, uscc: uscc),
+                    operatorUsername: "openapi_op2")
+            }
+            try await app.test(.router) { client in
+                let bytes = try await client.execute(uri: "/openapi.json", method: .get) { Data(buffer: $0.body) }
+                let document = DocumentBox(value: try JSONSerialization.jsonObject(with: bytes) as? [String: Any] ?? [:])
+                try await Self.moneyPath(Caller(client: client, document: document))
+            }
+        }
+    }
+
+    static func moneyPath(_ api: Caller) async throws {
+        let op = try await login(api, "openapi_op2")
+        let auditor = try await login(api, "openapi_aud2")
+        let ent = try await login(api, "openapi_ent2")
+        let prv = try await login(api, "openapi_prv2")
+        let now = Date()
+        var input: [String: Any] = [
+            "name": "诊断券活动", "startsAt": RFC3339.format(now.addingTimeInterval(-3600)), "endsAt": RFC3339.format(now.addingTimeInterval(86_400)),
+            "lots": [["kind": "diagnostic", "faceValueFen": 2_000_000, "stock": 5, "validityDays": 90],
+                     ["kind": "diagnostic", "faceValueFen": 1_000_000, "stock": 5, "mode": "apply", "validityDays": 90]],
+        ]
+        let draft = try await api.call(.post, "/v1/campaigns", token: op, json: input, expect: .created)
+        let campaignID = try #require(draft["id"] as? String)
+        input["name"] = "诊断券活动（修订）"
+        let replaced = try await api.call(.put, "/v1/campaigns/{campaignID}", ["campaignID": campaignID], token: op, json: input, expect: .ok)
+        let lots = try #require(replaced["lots"] as? [[String: Any]])
+        let grabLot = try #require(lots.first?["id"] as? String)
+        let applyLot = try #require(lots.last?["id"] as? String)
+        let lot = ["campaignID": campaignID, "lotID": grabLot]
+        try await api.call(.patch, "/v1/campaigns/{campaignID}/lots/{lotID}", lot, token: op, json: ["stock": 6], expect: .ok)
+        try await api.call(.post, "/v1/campaigns/{campaignID}/publish", ["campaignID": campaignID], token: op, expect: .ok)
+        try await api.call(.get, "/v1/campaigns/{campaignID}", ["campaignID": campaignID], token: ent, expect: .ok)
+        try await api.call(.post, "/v1/campaigns/{campaignID}/lots/{lotID}/grab", lot, token: ent, headers: [.idempotencyKey: "g1"], expect: .created)
+        try await api.call(.post, "/v1/campaigns/{campaignID}/lots/{lotID}/grab", lot, token: ent, headers: [.idempotencyKey: "g1"], expect: .ok)
+        let applyPath = ["campaignID": campaignID, "lotID": applyLot]
+        try await api.call(.post, "/v1/campaigns/{campaignID}/lots/{lotID}/grab", applyPath, token: ent, expect: .conflict)
+        let application = try await api.call(.post, "/v1/campaigns/{campaignID}/lots/{lotID}/applications", applyPath, token: ent, expect: .created)
+        let applicationID = ["applicationID": try #require(application["id"] as? String)]
+        try await api.call(.post, "/v1/campaigns/{campaignID}/lots/{lotID}/applications", applyPath, token: ent, expect: .conflict)
+        try await api.call(.get, "/v1/voucher-applications/{applicationID}", applicationID, token: ent, expect: .ok)
+        try await api.call(.post, "/v1/voucher-applications/{applicationID}/approve", applicationID, token: op, expect: .ok)
+        try await api.call(.post, "/v1/voucher-applications/{applicationID}/reject", applicationID, token: op, json: ["reason": "迟了"], expect: .conflict)
+        try await api.call(.get, "/v1/vouchers", token: ent, expect: .ok)
+
+        let product = try await api.call(.post, "/v1/provider/products", token: prv, json: [
+            "name": "数字化诊断", "category": "diagnostic_consulting",
+            "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": 10_000_000]],
+        ], expect: .created)
+        let productID = try #require(product["id"] as? String)
+        try await api.call(.post, "/v1/products/{id}/list", ["id": productID], token: op, expect: .ok)
+        let body = ["productId": productID, "specId": try #require(((product["specs"] as? [[String: Any]])?.first)?["id"] as? String), "quantity": 1] as [String: Any]
+        try await api.call(.post, "/v1/orders/quote", token: ent, json: body, expect: .ok)
+        let order = try await api.call(.post, "/v1/orders", token: ent, json: body, headers: [.idempotencyKey: "o1"], expect: .created)
+        let orderID = ["id": try #require(order["id"] as? String)]
+        try await api.call(.post, "/v1/orders/{id}/proofs", orderID, token: ent, raw: (png, "image/png"), expect: .ok)
+        try await api.call(.post, "/v1/orders/{id}/proofs", orderID, token: ent, raw: ([0x00, 0x01], "image/png"), expect: .unsupportedMediaType)
+        let payment = try await api.call(.post, "/v1/orders/{id}/payment", orderID, token: ent, expect: .ok)
+        try await decide(api, try #require(payment["approvalId"] as? String), tokens: [op])
+        try await api.call(.post, "/v1/provider/orders/{id}/deliver", orderID, token: prv, expect: .ok)
+        try await api.call(.post, "/v1/orders/{id}/accept", orderID, token: ent, expect: .ok)
+        let usages = try await api.call(.get, "/v1/provider/usages", token: prv, expect: .ok)
+        let usageIDs = try #require(usages["items"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+
+        let payee = try await api.call(.post, "/v1/provider/payee-accounts", token: prv,
+                                       json: ["bank": "ABC", "accountName": "开放接口科技有限公司", "accountNumber": "622848001234567"], expect: .created)
+        let payeeID = try #require(payee["id"] as? String)
+        let batch = try await api.call(
+            .post, "/v1/redemption/batches?usageIds=\(usageIDs.joined(separator: ","))&payeeAccountId=\(payeeID)", token: prv,
+            raw: (zip, "application/zip"), expect: .created)
+        let batchID = ["id": try #require(batch["id"] as? String)]
+        try await api.call(.get, "/v1/redemption/batches/{id}", batchID, token: auditor, expect: .ok)
+        try await api.call(.get, "/v1/redemption/batches/{id}/materials", batchID, token: prv, expect: .ok)
+        try await api.call(.get, "/v1/redemption/batches/{id}/receipts", batchID, token: prv, expect: .ok)
+        try await decide(api, try #require(batch["approvalId"] as? String), tokens: [auditor, op, op])
+        let total = try #require(batch["totalFen"] as? Int)
+        try await api.call(.post, "/v1/redemption/batches/{id}/transfer", batchID, token: op, json: [
+            "amountFen": total, "payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "date": "2026-11-27", "bankSerial": "SN1",
+        ], expect: .ok)
+        try await api.call(.post, "/v1/redemption/batches/{id}/confirm", batchID, token: prv,
+                           json: ["payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "amountFen": total + 1], expect: .conflict)
+        try await api.call(.post, "/v1/redemption/batches/{id}/confirm", batchID, token: prv,
+                           json: ["payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "amountFen": total], expect: .ok)
+        try await api.call(.get, "/v1/approvals/history", token: op, expect: .ok)
+    }
+
+    /// Approves an application stage by stage, reading it from each decider's inbox first.
+    static func decide(_ api: Caller, _ approvalID: String, tokens: [String]) async throws {
+        for token in tokens {
+            try await api.call(.get, "/v1/approvals/waiting", token: token, expect: .ok)
+            try await api.call(.get, "/v1/approvals/{id}", ["id": approvalID], token: token, expect: .ok)
+            try await api.call(.post, "/v1/approvals/{id}/approve", ["id": approvalID], token: token, json: [:], expect: .ok)
         }
     }
 }
