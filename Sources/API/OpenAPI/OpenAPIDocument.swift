@@ -26,6 +26,7 @@ enum OpenAPIDocument {
         + tagged("Redemption", redemptionOperations)
         + tagged("Finance", financeOperations)
 
+    /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {
         var seen: [String] = []
         for operation in operations where !seen.contains(operation.tag) { seen.append(operation.tag) }
@@ -67,6 +68,7 @@ enum OpenAPIDocument {
         ]
     }
 
+    /// `info.description`: the conventions of SPEC §9 and what the `x-` extensions mean.
     static let description = """
         JSON over HTTP under /v1 (SPEC §9). Amounts are integers in fen in fields named …Fen; times are RFC 3339 \
         with an offset; ids are opaque strings; lists take page (from 1) and pageSize (default 10, at most 100) and \
@@ -91,6 +93,7 @@ struct OpenAPIController {
     /// A day: the document changes only with a deployment, and the ETag covers that.
     static let cacheMaxAgeSeconds = 86_400
 
+    /// On the root router, beside /health, so no auth middleware sees it; the bytes are shared.
     func addRoutes(to router: Router<AppRequestContext>) {
         let body = OpenAPIDocument.body
         let etag = OpenAPIDocument.etag

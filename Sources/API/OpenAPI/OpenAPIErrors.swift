@@ -3,6 +3,7 @@
 /// Collected from the `Problem(…)`s of the controllers and the domain errors they map
 /// (`OrdersError`, `RedemptionError`, `AccountsLedgerError`, the core's validation errors).
 enum OpenAPIErrors {
+    /// Status by code; a code listed under two statuses stops the process at first use.
     static let statusByCode: [String: Int] = {
         var table: [String: Int] = [:]
         for (status, codes) in byStatus {
@@ -14,6 +15,7 @@ enum OpenAPIErrors {
         return table
     }()
 
+    /// The codes by status, as written by the controllers and the domain mappings.
     static let byStatus: [Int: [String]] = [
         400: [
             "invalid_body", "id_malformed", "invalid_page", "invalid_time", "invalid_filter", "status_invalid",

@@ -10,6 +10,7 @@ indirect enum OpenAPIJSON: Encodable, Sendable, Equatable {
     case array([OpenAPIJSON])
     case object([String: OpenAPIJSON])
 
+    /// As the JSON value itself (no enum wrapping), so the document is plain JSON.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

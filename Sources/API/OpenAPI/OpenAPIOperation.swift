@@ -34,10 +34,12 @@ struct OpenAPIOperation: Sendable {
         let schema: OpenAPIJSON
         let description: String
 
+        /// An optional (unless `required`) query parameter.
         static func query(_ name: String, _ schema: OpenAPIJSON, _ description: String, required: Bool = false) -> Parameter {
             Parameter(name: name, location: "query", required: required, schema: schema, description: description)
         }
 
+        /// The paging of every list (SPEC §9).
         static let page = query("page", ["type": "integer", "minimum": 1, "default": 1], "Page number, from 1.")
         static let pageSize = query("pageSize", ["type": "integer", "minimum": 1, "maximum": 100, "default": 10], "Items per page, at most 100.")
 
