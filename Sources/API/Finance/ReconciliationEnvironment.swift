@@ -22,10 +22,13 @@ public struct StatementImporter: Sendable {
 
     /// Parses `bytes` and imports them in one transaction (see `ReconciliationRepository.importStatement`).
     /// Throws `StatementError` for a file that is not a statement, `ReconciliationError` for unreadable lines.
+    /// The same bytes again answer the first import without being parsed.
     public func importFile(_ bytes: [UInt8], filename: String, actor: String?, source: StatementSource, now: Date) async throws -> ImportResult {
+        let sha256 = Secrets.sha256Hex(bytes)
+        if let previous = try await repository.previousImport(sha256: sha256) { return previous }
         let parsed = try parse(bytes)
         return try await repository.importStatement(
-            parsed: parsed, sha256: Secrets.sha256Hex(bytes), filename: filename, actor: actor, source: source, now: now, policy: policy)
+            parsed: parsed, sha256: sha256, filename: filename, actor: actor, source: source, now: now, policy: policy)
     }
 }
 

@@ -31,6 +31,17 @@ extension ReconciliationRepository {
             "SELECT \(unescaped: statementColumns) FROM bank_statements WHERE sha256 = \(sha256)", logger: logger)).first
     }
 
+    /// The first import of these bytes, answered as a re-import (`created` false), or nil. Lets a
+    /// re-upload skip parsing; `importStatement` checks again under its lock.
+    public func previousImport(sha256: String) async throws -> ImportResult? {
+        try await client.withConnection { connection in
+            guard let statement = try await Self.statement(sha256: sha256, on: connection, logger: logger) else { return nil }
+            return ImportResult(
+                statement: statement, created: false, conflicts: try await Self.conflicts(statementID: statement.id, on: connection, logger: logger),
+                totals: try await Self.lineTotals(statementID: statement.id, on: connection, logger: logger))
+        }
+    }
+
     /// One statement.
     public func statement(id: String) async throws -> StatementRecord? {
         try await client.withConnection { try await Self.statement(id: id, on: $0, logger: logger) }
