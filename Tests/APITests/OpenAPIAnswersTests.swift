@@ -253,6 +253,7 @@ extension OpenAPIAnswersTests {
             let provisioning = await AccountsProvisioning(config: config, postgres: postgres, logger: TestEnvironment.logger)
             try await provisioning.createPlatformUser(role: .operator, username: "openapi_op2", phone: "13800138018", password: Self.password)
             try await provisioning.createPlatformUser(role: .auditor, username: "openapi_aud2", phone: "13800138019", password: Self.password)
+            try await provisioning.createPlatformUser(role: .finance, username: "openapi_fin2", phone: "13800138020", password: Self.password)
             for (role, username, phone, name, uscc) in [
                 (Role.enterprise, "openapi_ent2", "13800138011", "开放接口制造有限公司", "91350100M000100Y43"),
                 (Role.provider, "openapi_prv2", "13800138012", "开放接口科技有限公司", "91110108MA01ABCD1E"),
@@ -342,6 +343,42 @@ extension OpenAPIAnswersTests {
         try await api.call(.post, "/v1/redemption/batches/{id}/confirm", batchID, token: prv,
                            json: ["payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "amountFen": total], expect: .ok)
         try await api.call(.get, "/v1/approvals/history", token: op, expect: .ok)
+        try await reconcile(api, batchID: batchID["id"] ?? "", reference: try #require(batch["reference"] as? String), totalFen: total, provider: prv)
+    }
+
+    /// Finance imports a statement with the batch's receipt and a stray one, reads the report,
+    /// undoes and redoes the match by hand, and the provider sees its receipt.
+    static func reconcile(_ api: Caller, batchID: String, reference: String, totalFen: Int, provider: String) async throws {
+        let finance = try await login(api, "openapi_fin2")
+        let yuan = "\(totalFen / 100).\(String(format: "%02d", totalFen % 100))"
+        let csv = [
+            "中国农业银行电子回单导出", "本方账号：11010101040012345", "交易日期,交易时间,流水号,借贷方向,金额,对方户名,对方账号,摘要",
+            "2026-11-27,10:00:00,S001,借,\(yuan),开放接口科技有限公司,622848001234567,服务券兑付 \(reference)",
+            "2026-11-27,11:00:00,S002,借,123.45,某某公司,622848009999999,货款",
+            "合计,,,,,,,",
+        ].joined(separator: "\r\n") + "\r\n"
+        let upload = "/v1/finance/statements?filename=statement.csv"
+        let imported = try await api.call(.post, upload, token: finance, raw: (Array(csv.utf8), "text/csv"), expect: .created)
+        try await api.call(.post, upload, token: finance, raw: (Array(csv.utf8), "text/csv"), expect: .ok)
+        try await api.call(.post, upload, token: finance, raw: (Array("not a statement".utf8), "text/csv"), expect: .unprocessableContent)
+        let statement = ["id": try #require(imported["statementId"] as? String)]
+        try await api.call(.get, "/v1/finance/statements", token: finance, expect: .ok)
+        try await api.call(.get, "/v1/finance/statements/{id}", statement, token: finance, expect: .ok)
+        let report = try await api.call(.get, "/v1/finance/statements/{id}/report", statement, token: finance, expect: .ok)
+        try await api.call(.get, "/v1/finance/statements/{id}/report?format=csv", statement, token: finance, expect: .ok)
+        try await api.call(.get, "/v1/finance/statements/{id}/report?format=xml", statement, token: finance, expect: .badRequest)
+        let lines = try #require(report["lines"] as? [[String: Any]])
+        let matched = ["id": try #require(lines.first { $0["outcome"] as? String == "matched" }?["id"] as? String)]
+        let stray = ["id": try #require(lines.first { $0["outcome"] as? String == "no_batch" }?["id"] as? String)]
+        try await api.call(.post, "/v1/finance/statement-lines/{id}/match", stray, token: finance,
+                           json: ["batchId": batchID, "note": "试试"], expect: .conflict)
+        try await api.call(.post, "/v1/finance/statement-lines/{id}/unmatch", matched, token: finance, json: ["note": "核对"], expect: .ok)
+        try await api.call(.post, "/v1/finance/statement-lines/{id}/match", matched, token: finance,
+                           json: ["batchId": batchID, "note": "核对无误"], expect: .ok)
+        try await api.call(.get, "/v1/finance/statement-lines/{id}/audit", matched, token: finance, expect: .ok)
+        try await api.call(.post, "/v1/finance/reconciliation/rematch", token: finance, expect: .ok)
+        try await api.call(.get, "/v1/redemption/batches/{id}/receipts", ["id": batchID], token: provider, expect: .ok)
+        try await api.call(.get, "/v1/finance/payouts?from=2026-01-01T00:00:00%2B08:00&to=2027-01-01T00:00:00%2B08:00", token: finance, expect: .ok)
     }
 
     /// Approves an application stage by stage, reading it from each decider's inbox first.
