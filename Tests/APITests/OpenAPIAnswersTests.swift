@@ -110,6 +110,7 @@ import TestSupport
         ], expect: .created)
         let ent = try #require((enterprise["session"] as? [String: Any])?["accessToken"] as? String)
         try await api.call(.get, "/v1/registrations/me", token: ent, expect: .ok)
+        try await api.call(.put, "/v1/registrations/me/licence", token: ent, raw: (png, "image/png"), expect: .ok)
         try await api.call(.put, "/v1/registrations/me/details", token: ent, json: ["name": "示例企业有限公司", "contactName": "张三"], expect: .ok)
         try await api.call(.put, "/v1/organisations/me/survey", token: ent,
                            json: ["companyName": "示例企业", "city": "杭州", "companyType": "private", "answers": ["q1": "yes"]], expect: .ok)
@@ -125,6 +126,7 @@ import TestSupport
         try await api.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh], expect: .ok)
         try await api.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh], expect: .unauthorized)
         try await api.call(.post, "/v1/auth/sms/send", json: ["phone": "13800138001"], expect: .accepted)
+        try await api.call(.post, "/v1/auth/sms/login", json: ["phone": "13800138001", "code": "000000"], expect: .unauthorized)
         try await api.call(.post, "/v1/auth/logout", json: ["refreshToken": "unknown"], expect: .noContent)
 
         let provider = try await api.call(.post, "/v1/registrations", json: [
@@ -344,6 +346,59 @@ extension OpenAPIAnswersTests {
                            json: ["payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "amountFen": total], expect: .ok)
         try await api.call(.get, "/v1/approvals/history", token: op, expect: .ok)
         try await reconcile(api, batchID: batchID["id"] ?? "", reference: try #require(batch["reference"] as? String), totalFen: total, provider: prv)
+        try await api.call(.post, "/v1/redemption/batches/{id}/dispute", batchID, token: prv, json: ["reason": "未到账"], expect: .conflict)
+        try await api.call(.post, "/v1/redemption/batches/{id}/reject", batchID, token: op, json: ["reason": "材料不全"], expect: .conflict)
+        try await api.call(.get, "/v1/redemption/batches/{id}/files/{position}", ["id": batchID["id"] ?? "", "position": "0"], token: prv, expect: .notFound)
+        let material = try await api.call(.post, "/v1/redemption/materials", token: prv, raw: (png, "image/png"), expect: .created)
+        try await api.call(.post, "/v1/redemption/general", token: prv, json: [
+            "enterpriseName": "开放接口制造有限公司", "orderId": "ord_unknown", "direction": "cloud", "payeeAccountId": payeeID,
+            "materials": [try #require(material["sha256"] as? String)],
+        ], expect: .notFound)
+        try await api.call(.post, "/v1/orders/{id}/refund", orderID, token: ent, expect: .conflict)
+        try await rejectAndWithdraw(api, body: body, enterprise: ent, operatorToken: op)
+        try await subAccounts(api, enterprise: ent)
+        try await api.call(.post, "/v1/campaigns/{campaignID}/end", ["campaignID": campaignID], token: op, expect: .ok)
+        try await api.call(.put, "/v1/account/password", token: prv, json: [
+            "currentPassword": password, "newPassword": "Voucher#2027y", "newPasswordConfirmation": "Voucher#2027y",
+        ], expect: .noContent)
+    }
+
+    /// A second order's payment rejected with a reason, then paid again and withdrawn by the applicant.
+    static func rejectAndWithdraw(_ api: Caller, body: [String: Any], enterprise ent: String, operatorToken op: String) async throws {
+        var body = body
+        body["voucherIds"] = [String]()
+        let order = try await api.call(.post, "/v1/orders", token: ent, json: body, headers: [.idempotencyKey: "o2"], expect: .created)
+        let orderID = ["id": try #require(order["id"] as? String)]
+        try await api.call(.post, "/v1/orders/{id}/proofs", orderID, token: ent, raw: (png, "image/png"), expect: .ok)
+        let first = try await api.call(.post, "/v1/orders/{id}/payment", orderID, token: ent, expect: .ok)
+        let rejected = ["id": try #require(first["approvalId"] as? String)]
+        try await api.call(.post, "/v1/approvals/{id}/reject", rejected, token: op, json: [:], expect: .badRequest)
+        try await api.call(.post, "/v1/approvals/{id}/reject", rejected, token: op, json: ["reason": "凭证不清晰"], expect: .ok)
+        try await api.call(.post, "/v1/orders/{id}/proofs", orderID, token: ent, raw: (png, "image/png"), expect: .ok)
+        let second = try await api.call(.post, "/v1/orders/{id}/payment", orderID, token: ent, expect: .ok)
+        let withdrawn = ["id": try #require(second["approvalId"] as? String)]
+        try await api.call(.post, "/v1/approvals/{id}/withdraw", withdrawn, token: ent, expect: .ok)
+        try await api.call(.post, "/v1/approvals/{id}/withdraw", withdrawn, token: ent, expect: .conflict)
+    }
+
+    /// The certified enterprise's main account manages a sub-account from creation to deletion.
+    static func subAccounts(_ api: Caller, enterprise ent: String) async throws {
+        let created = try await api.call(.post, "/v1/subaccounts", token: ent, json: [
+            "username": "openapi_sub1", "phone": "13800138031", "email": "sub@example.com", "password": password,
+            "passwordConfirmation": password, "permissions": ["orders"],
+        ], expect: .created)
+        let sub = ["id": try #require(created["id"] as? String)]
+        try await api.call(.get, "/v1/subaccounts", token: ent, expect: .ok)
+        try await api.call(.get, "/v1/subaccounts/{id}", sub, token: ent, expect: .ok)
+        try await api.call(.patch, "/v1/subaccounts/{id}", sub, token: ent, json: ["email": "sub2@example.com"], expect: .ok)
+        try await api.call(.patch, "/v1/subaccounts/{id}", sub, token: ent, json: ["username": "renamed_sub"], expect: .badRequest)
+        try await api.call(.put, "/v1/subaccounts/{id}/permissions", sub, token: ent, json: ["permissions": ["orders", "vouchers"]], expect: .ok)
+        try await api.call(.put, "/v1/subaccounts/{id}/password", sub, token: ent,
+                           json: ["password": "Voucher#2027z", "passwordConfirmation": "Voucher#2027z"], expect: .noContent)
+        let subToken = try await api.call(.post, "/v1/auth/login", json: ["username": "openapi_sub1", "password": "Voucher#2027z"], expect: .ok)
+        try await api.call(.get, "/v1/organisations/me", token: try #require(subToken["accessToken"] as? String), expect: .forbidden)
+        try await api.call(.delete, "/v1/subaccounts/{id}", sub, token: ent, expect: .noContent)
+        try await api.call(.get, "/v1/subaccounts/{id}", sub, token: ent, expect: .notFound)
     }
 
     /// Finance imports a statement with the batch's receipt and a stray one, reads the report,
