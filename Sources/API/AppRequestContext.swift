@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 
 /// The request context of every route. Authentication fills `identity` later in the chain.
 public struct AppRequestContext: RequestContext {
@@ -16,8 +17,13 @@ public struct AppRequestContext: RequestContext {
         self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
-    /// Uploads (licences, payment proofs, archives) go up to 10 MB each, three per request.
-    public var maxUploadSize: Int { 32 * 1024 * 1024 }
+    /// The largest JSON body `request.decode(as:context:)` collects: config `http.bodyBytesMax`,
+    /// stored by `VoucherApp.buildRouter` before the server accepts a request (a request context
+    /// is built from the channel alone, so the bound cannot travel with the router). Raw uploads
+    /// (licences, proofs, archives, statements) are read by `Upload.read` with their own bounds.
+    public static let jsonBodyBytesMax = Atomic<Int>(1 << 20)
+
+    public var maxUploadSize: Int { Self.jsonBodyBytesMax.load(ordering: .relaxed) }
 
     /// Every `Date` in a JSON answer is RFC 3339 in China Standard Time (`…+08:00`), the one
     /// convention of SPEC §9, whichever controller encodes it.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import VoucherCore
 
 /// Turns every error that escapes a route into a problem response, on purpose: Hummingbird's
@@ -17,6 +18,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem(domain: error.domainError)
         } catch let error as HTTPError {
             throw Problem(error.status, code: Self.code(for: error.status), detail: error.body ?? Self.detail(for: error.status), headers: error.headers)
+        } catch is NIOTooManyBytesError {
+            // A JSON body past `http.bodyBytesMax` (or a route's own bound) while being collected.
+            throw Problem(.contentTooLarge, code: Self.code(for: .contentTooLarge), detail: Self.detail(for: .contentTooLarge))
         } catch let error as DecodingError {
             throw Problem.invalidBody("The request body is not valid: \(Self.describe(error)). Send a JSON object with the documented fields.")
         } catch {
