@@ -1,11 +1,7 @@
-/// Reads a decoded CSV statement: finds the header, skips the preamble, blank and summary
-/// lines, and turns every other row into an entry or a problem.
+/// Reads a decoded CSV statement: finds the header, skips the preamble, blank, summary and footer
+/// lines (`StatementRowKind`) and repeated headers, and turns every other row into an entry or a
+/// problem.
 enum CSVStatementReader {
-    /// What a row after the header is, before its values are read.
-    private enum RowKind {
-        case blank, summary, data
-    }
-
     /// The statement in `text`. Throws only when no header is found or when nothing but the
     /// header is there; every unreadable row becomes a problem.
     static func read(_ text: String, encoding: StatementEncoding) throws(StatementError) -> ParsedStatement {
@@ -34,8 +30,13 @@ enum CSVStatementReader {
                 continue
             }
             let cells = record.fields.map(StatementCell.clean)
-            guard kind(of: cells) == .data else {
+            switch StatementRowKind(cells: cells, columns: columns) {
+            case .data: break
+            case .blank, .summary, .footer:
                 statement.skippedLineCount += 1
+                continue
+            case .unclear(let column):
+                problems.add(lineNumber: record.lineNumber, reason: unclearReason(cells, column: column, columns: columns))
                 continue
             }
             if let shape = shapeProblems(cells, columns: columns) {
@@ -74,16 +75,11 @@ enum CSVStatementReader {
     static let noHeaderReason =
         "no line in the first \(StatementLimits.headerSearchRowsMax) names the columns of a receipt: a serial (流水号, 回单号 or 交易流水号), a day (交易日期 or 记账日期) and an amount (金额, or 借方发生额 and 贷方发生额), separated by commas."
 
-    /// Blank rows and summary rows are skipped: a total is not a receipt. A summary row starts
-    /// with 合计, 总计, 本页合计, 累计 or 共…笔, or has fewer than three filled cells (a footer
-    /// such as `制表人,张三`); a receipt has at least a serial, a day and an amount.
-    private static func kind(of cells: [String]) -> RowKind {
-        let filled = cells.filter { !$0.isEmpty }
-        guard let first = filled.first else { return .blank }
-        if summaryPrefixes.contains(where: { first.hasPrefix($0) }) || (first.hasPrefix("共") && first.contains("笔")) {
-            return .summary
-        }
-        return filled.count < summaryFilledCellsMin ? .summary : .data
+    /// The sentence for a summary or footer line that holds a day or an amount where a receipt's
+    /// are: which of the two it is, is for a person to say.
+    private static func unclearReason(_ cells: [String], column: Int, columns: StatementColumns) -> String {
+        let held = column == (columns.date ?? columns.time) ? "a day" : "an amount"
+        return "\(columns.names[columns.serial]) \"\(cells[columns.serial])\" reads as a summary or footer, yet \(columns.names[column]) holds \(held) \"\(cells[column])\"; delete the line if it is not a receipt, or give the receipt its serial."
     }
 
     /// The sentence for a second header that differs from the first.
@@ -94,11 +90,6 @@ enum CSVStatementReader {
     private static func repeatedHeader(_ cells: [String], columns: StatementColumns) -> Bool? {
         StatementColumns(header: cells).map { $0.hasSameLayout(as: columns) }
     }
-
-    /// How summary lines begin.
-    private static let summaryPrefixes = ["合计", "总计", "本页合计", "累计"]
-    /// Rows with fewer filled cells than this cannot be a receipt (serial, day and amount).
-    private static let summaryFilledCellsMin = 3
 
     /// Sentences about a row's shape: fields missing or extra compared with the header (an
     /// unquoted comma in a name shifts every later column), and fields beyond the length bound.

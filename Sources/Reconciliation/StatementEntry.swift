@@ -80,7 +80,8 @@ public struct ParsedStatement: Sendable {
     public var encoding: String
     public var entries: [StatementEntry]
     public var problems: [LineProblem]
-    /// Preamble lines before the header, blank lines and summary lines after it (合计/总计/…).
+    /// Preamble lines before the header; blank, summary (合计, 期末余额…) and footer lines (制表人…,
+    /// page numbers) and repeated headers after it (`StatementRowKind`).
     public var skippedLineCount: Int
     /// 本方账号 when the file names one account for all its lines (a preamble line or camt `Acct`).
     public var ownAccount: String?

@@ -17,7 +17,8 @@ import Testing
     }
 
     @Test func summaryAndBlankLinesAreSkippedAndCounted() throws {
-        // Proves 合计, 总计, 本页合计, 累计, 共…笔, near-empty rows and blank lines are skipped, each counted once.
+        // Proves 合计, 总计, 本页合计, 累计, 共…笔, a footer label (制表人,张三) and blank lines are skipped, each counted once.
+        // (制表人,张三 was skipped for filling fewer than three cells; it is skipped now as a label, with no day or amount.)
         let statement = try StatementFixture.parse("""
             查询日期：2026-11-30
 

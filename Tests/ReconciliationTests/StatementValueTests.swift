@@ -124,7 +124,7 @@ import Testing
     }
 
     @Test func emptyAmountOrDayOnAReceiptIsAProblem() throws {
-        // Proves a receipt row (three or more filled cells) with an empty amount or day is reported, not skipped.
+        // Proves a receipt row with an empty amount or day is reported, not skipped (narrow rows too: StatementSummaryRowTests).
         let statement = try StatementFixture.parse("流水号,交易日期,金额,对方户名,摘要\nX1,2026-11-03,,甲,付款\nX2,,-1.00,乙,付款\n")
         #expect(statement.problems.map(\.lineNumber) == [2, 3])
         #expect(statement.problems.map(\.reason) == [
