@@ -123,6 +123,8 @@ import TestSupport
         let session = try await api.call(.post, "/v1/auth/login", json: ["username": "openapi_ent1", "password": password], expect: .ok)
         let refresh = try #require(session["refreshToken"] as? String)
         try await api.call(.post, "/v1/auth/login", json: ["username": "openapi_ent1", "password": "wrong"], expect: .unauthorized)
+        let huge = Array(#"{"username":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 2 << 20) + Array(#"","password":"x"}"#.utf8)
+        try await api.call(.post, "/v1/auth/login", raw: (huge, "application/json"), expect: .contentTooLarge)
         try await api.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh], expect: .ok)
         try await api.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh], expect: .unauthorized)
         try await api.call(.post, "/v1/auth/sms/send", json: ["phone": "13800138001"], expect: .accepted)

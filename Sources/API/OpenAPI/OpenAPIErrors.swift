@@ -62,7 +62,10 @@ enum OpenAPIErrors {
             "payee_account_exists", "usage_in_batch", "batch_state_conflict", "transfer_mismatch",
             "line_not_payout", "batch_not_paid", "match_exceeds_batch",
         ],
-        413: ["file_too_large", "proof_too_large", "materials_too_large", "statement_too_large", "statement_too_many_lines"],
+        413: [
+            "payload_too_large", "file_too_large", "proof_too_large", "materials_too_large", "statement_too_large",
+            "statement_too_many_lines",
+        ],
         415: ["file_type_unsupported", "proof_unsupported_format", "materials_unsupported_format"],
         422: [
             "registration_incomplete", "idempotency_key_reused", "statement_unreadable", "statement_empty", "statement_not_recognised",
@@ -76,7 +79,7 @@ enum OpenAPIErrors {
     /// The codes an operation shares with every route of its kind, so each operation lists only
     /// its own: any failure can be a 500; a token sent to a `/v1` route is verified even where
     /// none is needed; a signed-in route refuses anonymous callers, other roles and sub-accounts
-    /// without the menu; a JSON body can fail to decode.
+    /// without the menu; a JSON body can fail to decode or pass `http.bodyBytesMax`.
     static func shared(for operation: OpenAPIOperation) -> [String] {
         var codes = ["internal_error"]
         if operation.path.hasPrefix("/v1/") { codes += ["invalid_token", "token_expired"] }
@@ -85,7 +88,7 @@ enum OpenAPIErrors {
             if !roles.isEmpty, Set(roles) != Set(Role.allCases) { codes.append("forbidden_role") }
         }
         if !operation.menus.isEmpty { codes.append("permission_denied") }
-        if case .json = operation.body { codes.append("invalid_body") }
+        if case .json = operation.body { codes += ["invalid_body", "payload_too_large"] }
         return codes
     }
 }
