@@ -73,4 +73,8 @@ public enum ReconciliationLimits {
     public static let analyzeAfterRows = 5_000
     /// Line problems an API answer lists one by one; the rest are counted.
     public static let problemsListedMax = 100
+    /// Lines of a report's JSON page when the request names no `pageSize`, and the most it may
+    /// name: a page of exceptions to work through, not the statement (the CSV is the full export).
+    public static let reportPageSizeDefault = 100
+    public static let reportPageSizeMax = 500
 }

@@ -104,19 +104,43 @@ public struct UnpaidBatchRecord: Sendable, Equatable {
     public let settledFen: Int64
 }
 
-/// The report of a statement: totals by outcome, every line, and the paid batches without receipts.
+/// Which lines of a statement a report lists: those with one of `outcomes` (every line when
+/// empty), one page of them in line order. Finance works through the exceptions a page at a
+/// time; the totals and unpaid batches of the report stay those of the whole statement.
+public struct ReportLineSelection: Sendable, Equatable {
+    /// Each outcome at most once; empty selects every line.
+    public let outcomes: [Outcome]
+    /// From 1.
+    public let page: Int
+    public let pageSize: Int
+
+    public init(outcomes: [Outcome], page: Int, pageSize: Int) {
+        precondition(page >= 1 && pageSize >= 1, "the API validates paging before it reaches the repository")
+        self.outcomes = outcomes
+        self.page = page
+        self.pageSize = pageSize
+    }
+}
+
+/// The report of a statement: totals by outcome, its lines (all, or the selected page), and the
+/// paid batches without receipts.
 public struct StatementReport: Sendable, Equatable {
     public let statement: StatementRecord
     /// Every outcome (in `Outcome.allCases` order, then `paid_no_receipt`), zero ones included.
     public let totals: [OutcomeTotal]
+    /// Every line in file order, or the page `selection` names.
     public let lines: [StatementLineRecord]
+    /// What was asked for; nil for the whole statement (the CSV and `voucherctl`).
+    public let selection: ReportLineSelection?
+    /// The lines the selection's outcomes select across every page (all of them without one).
+    public let linesTotal: Int
     public let unpaidBatches: [UnpaidBatchRecord]
 
     /// The outcome of a batch marked paid that no receipt (or not enough) explains.
     public static let paidNoReceipt = "paid_no_receipt"
 }
 
-/// A manual decision as the audit keeps it.
+/// A manual decision (`match`, `unmatch`) or a `release` to automatic matching, as the audit keeps it.
 public struct AuditRecord: Sendable, Equatable {
     public let id: String
     public let lineID: String

@@ -118,22 +118,38 @@ extension ReconciliationRepository {
             """, logger: logger)).first
     }
 
-    /// The report of a statement: totals by outcome, its lines in file order, and the batches
-    /// whose transfer was recorded within its period that receipts do not cover (`paid_no_receipt`).
-    public func report(statementID: String) async throws -> StatementReport? {
+    /// The report of a statement: totals by outcome, its lines in file order (every one, or the
+    /// page of the outcomes `selection` names), and the batches whose transfer was recorded within
+    /// its period that receipts do not cover (`paid_no_receipt`, always all of them).
+    ///
+    /// The outcome filter and the page are the query's (`ORDER BY line_number … LIMIT/OFFSET`
+    /// along `statement_entries_order_idx`), so a page of a 100,000-line statement reads one page
+    /// of rows. The count across pages is the sum of the selected outcomes' totals, which the
+    /// report reads anyway.
+    public func report(statementID: String, selection: ReportLineSelection? = nil) async throws -> StatementReport? {
         try await client.withConnection { connection in
             guard let statement = try await Self.statement(id: statementID, on: connection, logger: logger) else { return nil }
+            let outcomes = selection?.outcomes.map(\.rawValue) ?? []
+            // LIMIT NULL is no limit: the whole statement for the CSV and the CLI.
+            let limit = selection?.pageSize
+            let offset = selection.map { ($0.page - 1) * $0.pageSize } ?? 0
             let lines = try await Self.decodeLines(try await connection.query("""
                 SELECT \(unescaped: Self.lineColumns), e.line_number, e.conflict
                 FROM statement_entries e JOIN statement_lines l ON l.id = e.line_id
                     LEFT JOIN redemption_batches b ON b.id = l.batch_id LEFT JOIN organisations o ON o.id = b.org_id
-                WHERE e.statement_id = \(statementID) ORDER BY e.line_number, l.id
+                WHERE e.statement_id = \(statementID) AND (cardinality(\(outcomes)::text[]) = 0 OR l.outcome = ANY(\(outcomes)::text[]))
+                ORDER BY e.line_number, l.id
+                LIMIT \(limit) OFFSET \(offset)
                 """, logger: logger))
             let unpaid = try await Self.unpaidBatches(from: statement.periodFrom, to: statement.periodTo, on: connection, logger: logger)
             var totals = try await Self.lineTotals(statementID: statementID, on: connection, logger: logger)
+            let selected = totals.filter { outcomes.isEmpty || outcomes.contains($0.outcome) }.reduce(0) { $0 + $1.count }
+            // A statement's entries are written once, by its import's transaction.
+            precondition(selection != nil || lines.count == selected, "the whole report lists every line its totals count")
             totals.append(OutcomeTotal(
                 outcome: StatementReport.paidNoReceipt, count: unpaid.count, amountFen: unpaid.reduce(0) { $0 + ($1.totalFen - $1.settledFen) }))
-            return StatementReport(statement: statement, totals: totals, lines: lines, unpaidBatches: unpaid)
+            return StatementReport(
+                statement: statement, totals: totals, lines: lines, selection: selection, linesTotal: selected, unpaidBatches: unpaid)
         }
     }
 
