@@ -16,6 +16,8 @@ public enum ReconciliationError: DomainErrorConvertible, Equatable {
     case batchNotPaid
     /// The receipt is more than the batch still owes.
     case matchExceedsBatch(owedFen: Int64, amountFen: Int64)
+    /// Only a line a person decided (matched or unmatched by hand) can be released to automatic matching.
+    case lineNotDecided
     case noteMissing
     case filenameInvalid
 
@@ -29,6 +31,7 @@ public enum ReconciliationError: DomainErrorConvertible, Equatable {
         case .lineNotPayout: "line_not_payout"
         case .batchNotPaid: "batch_not_paid"
         case .matchExceedsBatch: "match_exceeds_batch"
+        case .lineNotDecided: "line_not_decided"
         case .noteMissing: "note_missing"
         case .filenameInvalid: "filename_invalid"
         }
@@ -37,7 +40,7 @@ public enum ReconciliationError: DomainErrorConvertible, Equatable {
     public var kind: DomainError.Kind {
         switch self {
         case .statementNotFound, .lineNotFound, .batchNotFound: .notFound
-        case .lineNotPayout, .batchNotPaid, .matchExceedsBatch: .conflict
+        case .lineNotPayout, .batchNotPaid, .matchExceedsBatch, .lineNotDecided: .conflict
         case .statementUnreadable, .statementEmpty, .noteMissing, .filenameInvalid: .invalidInput
         }
     }
@@ -54,6 +57,8 @@ public enum ReconciliationError: DomainErrorConvertible, Equatable {
         case .batchNotPaid: "The batch has no recorded transfer (or was rejected); record the transfer before matching receipts to it."
         case .matchExceedsBatch(let owed, let amount):
             "The receipt is \(Money(fen: amount).formatted) but the batch still owes \(Money(fen: owed).formatted); unmatch the other receipts first or choose another batch."
+        case .lineNotDecided:
+            "The line was not decided by a person, so automatic matching already takes it; only a line matched or unmatched by hand can be released."
         case .noteMissing: "Give a note of 1 to \(ReconciliationLimits.noteLengthMax) characters saying why."
         case .filenameInvalid: "The filename must be 1 to \(ReconciliationLimits.filenameLengthMax) characters."
         }

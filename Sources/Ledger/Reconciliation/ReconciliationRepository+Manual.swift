@@ -61,6 +61,29 @@ extension ReconciliationRepository {
         }
     }
 
+    /// A person hands a line they decided back to automatic matching: it is open again (`no_batch`,
+    /// no batch, no rule, no decider) and, in the same transaction under the reconciliation lock,
+    /// the matcher runs over every open line as `rematch` does, so the answer carries the line's
+    /// automatic outcome. The audit keeps who released it, why, and the batch it was linked to.
+    public func release(lineID: String, actor: String, note: String, now: Date, policy: MatchPolicy) async throws -> StatementLineRecord {
+        let note = try Self.validated(note: note)
+        return try await client.transaction(logger: logger) { tx in
+            try await Self.lock(tx, logger: logger)
+            let line = try await Self.lockLine(id: lineID, on: tx, logger: logger)
+            guard line.decided else { throw ReconciliationError.lineNotDecided }
+            try await tx.query("""
+                UPDATE statement_lines SET outcome = 'no_batch', batch_id = NULL, candidate_batch_ids = '{}', rule = NULL, note = '',
+                    decided_by = NULL, decided_at = NULL, matched_at = NULL
+                WHERE id = \(lineID)
+                """, logger: logger)
+            try await Self.audit(lineID: lineID, action: "release", batchID: line.batchID, actor: actor, note: note, now: now, on: tx, logger: logger)
+            _ = try await Self.rematch(policy: policy, now: now, on: tx, logger: logger)
+            let released = try await Self.requireLine(id: lineID, on: tx, logger: logger)
+            precondition(released.decidedBy == nil && released.rule != MatchRule.manual.rawValue, "a released line is the matcher's again")
+            return released
+        }
+    }
+
     /// The manual decisions about a line, oldest first; nil when the line does not exist.
     public func audit(lineID: String) async throws -> [AuditRecord]? {
         try await client.withConnection { connection in
@@ -82,13 +105,16 @@ extension ReconciliationRepository {
         return trimmed
     }
 
-    /// Locks a payout line; a credit is refused (it is never a payout).
-    static func lockLine(id: String, on tx: PostgresConnection, logger: Logger) async throws -> (amountFen: Int64, batchID: String?) {
-        for try await (direction, amount, batch) in try await tx.query("""
-            SELECT direction, amount_fen, batch_id FROM statement_lines WHERE id = \(id) FOR UPDATE
-            """, logger: logger).decode((String, Int64, String?).self) {
+    /// Locks a payout line; a credit is refused (it is never a payout). `decided` is whether a
+    /// person matched or unmatched it.
+    static func lockLine(
+        id: String, on tx: PostgresConnection, logger: Logger
+    ) async throws -> (amountFen: Int64, batchID: String?, decided: Bool) {
+        for try await (direction, amount, batch, decided) in try await tx.query("""
+            SELECT direction, amount_fen, batch_id, decided_by IS NOT NULL FROM statement_lines WHERE id = \(id) FOR UPDATE
+            """, logger: logger).decode((String, Int64, String?, Bool).self) {
             guard direction == EntryDirection.debit.rawValue else { throw ReconciliationError.lineNotPayout }
-            return (amount, batch)
+            return (amount, batch, decided)
         }
         throw ReconciliationError.lineNotFound
     }
