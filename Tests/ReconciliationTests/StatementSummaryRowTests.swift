@@ -1,3 +1,4 @@
+import PropertyBased
 import Reconciliation
 import Testing
 
@@ -152,5 +153,39 @@ import Testing
         #expect(statement.entries.map(\.serial) == ["X1", "X2"])
         #expect(statement.problems == [])
         #expect(statement.skippedLineCount == 3)
+    }
+
+    @Test func aReceiptRowKeepingAnyOfItsKeysIsNeverSkipped() async {
+        // Proves, over generated layouts and rows, that a receipt keeping any of its serial, day and amount is an entry
+        // (all three) or a problem on its line, never skipped, even beside payee names such as 打印店 or 小计餐饮有限公司.
+        // The one exception is the rule itself: a row left with only its amount whose first cell begins with a summary word.
+        let payees = ["甲", "小计餐饮有限公司", "打印店", "第一医院", "注：退款", "合计科技有限公司", "期末余额调整", ""]
+        await propertyCheck(count: 2_000, input: Gen.int64(in: 0...Int64.max)) { seed in
+            var rng = MatcherPropertyTests.SplitMix64(state: UInt64(seed))
+            let header = ["流水号", "交易日期", "金额", "对方户名", "摘要"].shuffled(using: &rng)
+            let kept = Int.random(in: 1...7, using: &rng)  // bits: serial, day, amount
+            let value: [String: String] = [
+                "流水号": kept & 1 == 0 ? "" : ["X\(seed % 1_000)", "2026110300012", "FT-7"].randomElement(using: &rng)!,
+                "交易日期": kept & 2 == 0 ? "" : ["2026-11-03", "2026/11/3", "20261103", "2026年11月03日"].randomElement(using: &rng)!,
+                "金额": kept & 4 == 0 ? "" : ["-1.00", "1,234.56", "5", "￥2.50"].randomElement(using: &rng)!,
+                "对方户名": payees.randomElement(using: &rng)!,
+                "摘要": payees.randomElement(using: &rng)!,
+            ]
+            let good: [String: String] = ["流水号": "G1", "交易日期": "2026-11-02", "金额": "-1.00", "对方户名": "乙", "摘要": ""]
+            func line(_ cells: [String: String]) -> String { header.map { "\"\(cells[$0]!)\"" }.joined(separator: ",") }
+            let text = header.joined(separator: ",") + "\n" + line(good) + "\n" + line(value) + "\n"
+            guard let statement = try? StatementFixture.parse(text) else {
+                Issue.record("not read: \(text)")
+                return
+            }
+            let lead = header.lazy.compactMap { value[$0]!.isEmpty ? nil : value[$0]! }.first ?? ""
+            if kept == 4 && ["合计", "小计", "期末余额"].contains(where: { lead.hasPrefix($0) }) {
+                #expect(statement.skippedLineCount == 1, "\(text)")
+            } else if kept == 7 {
+                #expect(statement.entries.map(\.lineNumber) == [2, 3] && statement.problems == [], "\(text)")
+            } else {
+                #expect(statement.problems.map(\.lineNumber) == [3] && statement.skippedLineCount == 0, "\(text)")
+            }
+        }
     }
 }
