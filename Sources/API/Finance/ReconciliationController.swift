@@ -10,8 +10,11 @@ import VoucherCore
 ///   `statementBytesMax` → 201 with the import result; 200 with `created` false for the same file again; 422
 ///   `statement_unreadable` with `lines: [{line, reason}]` when lines cannot be read (nothing is imported)
 /// - `GET /v1/finance/statements` (paged), `GET /v1/finance/statements/{id}`
-/// - `GET /v1/finance/statements/{id}/report[?format=csv]` totals by outcome, every line, batches paid with no receipt
+/// - `GET /v1/finance/statements/{id}/report[?outcome=a,b&page=&pageSize=]` totals by outcome, a page of lines (100 by
+///   default, at most 500) of the outcomes named (all without `outcome`), batches paid with no receipt;
+///   `?format=csv` every line (the full export)
 /// - `POST /v1/finance/statement-lines/{id}/match` `{batchId, note}`, `POST /v1/finance/statement-lines/{id}/unmatch` `{note}`
+/// - `POST /v1/finance/statement-lines/{id}/release` `{note}` hands a line a person decided back to automatic matching
 /// - `GET /v1/finance/statement-lines/{id}/audit` the manual decisions about a line
 /// - `POST /v1/finance/reconciliation/rematch` matches the open lines again (after transfers recorded late)
 /// - `GET /v1/redemption/batches/{id}/receipts` (the batch's provider; operator, auditor, finance) the lines linked to it
@@ -57,6 +60,13 @@ struct ReconciliationController {
             return StatementLineDTO(try await env.reconciliation.unmatch(
                 lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now()))
         }
+        lines.post(":id/release") { request, context in
+            let identity = try context.requireIdentity(.finance)
+            var request = request
+            let body = try await request.decodeAccountsBody(as: NoteBody.self, context: context)
+            return StatementLineDTO(try await env.reconciliation.release(
+                lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now(), policy: env.importer.policy))
+        }
         lines.get(":id/audit") { _, context in
             _ = try context.requireIdentity(.finance)
             guard let records = try await env.reconciliation.audit(lineID: try Self.lineID(context)) else { throw ReconciliationError.lineNotFound }
@@ -93,17 +103,18 @@ struct ReconciliationController {
     func report(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.requireIdentity(.finance)
         let id = try Self.id(context, prefix: ReconciliationRepository.statementPrefix, missing: .statementNotFound)
-        guard let report = try await env.reconciliation.report(statementID: id) else { throw ReconciliationError.statementNotFound }
-        switch PageRequest.query(request)["format"] ?? "json" {
-        case "csv":
+        let query = try StatementReportQuery(PageRequest.query(request))
+        guard let report = try await env.reconciliation.report(statementID: id, selection: query.selection) else {
+            throw ReconciliationError.statementNotFound
+        }
+        switch query.format {
+        case .csv:
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"reconciliation-\(id).csv\""],
                 body: .init(byteBuffer: ByteBuffer(string: StatementReportCSV.render(report))))
-        case "json":
+        case .json:
             return try context.responseEncoder.encode(StatementReportDTO(report), from: request, context: context)
-        default:
-            throw Problem(.badRequest, code: "format_invalid", detail: "format must be json or csv.")
         }
     }
 

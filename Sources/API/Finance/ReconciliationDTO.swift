@@ -162,17 +162,26 @@ struct UnpaidBatchDTO: Codable, Sendable {
     }
 }
 
-/// The report of a statement as JSON.
+/// The report of a statement as JSON. `totals` and `unpaidBatches` are the whole statement's;
+/// `lines` is one page of the selected outcomes' lines, with the paging fields every list
+/// answers (`page`, `pageSize`, `total` — the lines selected across all pages). The whole
+/// report (`voucherctl reconcile`) lists every line and leaves `page` and `pageSize` out.
 public struct StatementReportDTO: ResponseEncodable, Sendable {
     let statement: StatementDTO
     let totals: [String: OutcomeTotalDTO]
     let lines: [StatementLineDTO]
+    let page: Int?
+    let pageSize: Int?
+    let total: Int
     let unpaidBatches: [UnpaidBatchDTO]
 
     public init(_ report: StatementReport) {
         statement = StatementDTO(report.statement)
         totals = totalsObject(report.totals)
         lines = report.lines.map(StatementLineDTO.init)
+        page = report.selection?.page
+        pageSize = report.selection?.pageSize
+        total = report.linesTotal
         unpaidBatches = report.unpaidBatches.map(UnpaidBatchDTO.init)
     }
 }

@@ -15,7 +15,9 @@ public enum StatementReportCSV {
         "conflict",
     ]
 
+    /// The whole report (`selection` nil): the CSV is the full export, never a page.
     public static func render(_ report: StatementReport) -> String {
+        precondition(report.selection == nil, "the CSV lists every line of the statement")
         var text = byteOrderMark + header.joined(separator: ",") + "\r\n"
         for line in report.lines {
             text += row([

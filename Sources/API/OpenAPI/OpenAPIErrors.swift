@@ -38,7 +38,7 @@ enum OpenAPIErrors {
             "payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "usages_empty", "usages_too_many",
             "usage_not_redeemable", "transfer_invalid", "reason_missing", "redemption_invalid", "period_invalid",
             // reconciliation
-            "filename_invalid", "note_missing", "format_invalid",
+            "filename_invalid", "note_missing", "format_invalid", "outcome_unknown",
         ],
         401: [
             "unauthenticated", "invalid_token", "token_expired", "invalid_credentials", "invalid_sms_code",
@@ -60,7 +60,7 @@ enum OpenAPIErrors {
             "lot_not_applicable", "sold_out", "not_open", "ended", "limit_reached", "application_decided",
             "order_state_conflict", "proofs_too_many", "proofs_missing",
             "payee_account_exists", "usage_in_batch", "batch_state_conflict", "transfer_mismatch",
-            "line_not_payout", "batch_not_paid", "match_exceeds_batch",
+            "line_not_payout", "batch_not_paid", "match_exceeds_batch", "line_not_decided",
         ],
         413: [
             "payload_too_large", "file_too_large", "proof_too_large", "materials_too_large", "statement_too_large",

@@ -1,3 +1,6 @@
+import Ledger
+import Reconciliation
+
 private typealias Op = OpenAPIOperation
 
 /// Finance and the platform roles, and the provider, that see a batch (`RedemptionController.viewer`).
@@ -30,17 +33,30 @@ extension OpenAPIDocument {
         Op(.get, "/v1/finance/statements/{id}", id: "statement", summary: "One imported statement.", access: .signedIn([.finance]),
            answer: .json(Schema.ref("Statement")), errors: ["statement_not_found"]),
         Op(.get, "/v1/finance/statements/{id}/report", id: "statementReport",
-           summary: "Totals by outcome, every line, and batches marked paid with no receipt; JSON or CSV (UTF-8 with BOM, yuan).",
+           summary: "Totals by outcome, a page of the lines (of the outcomes asked for) in line order, and batches marked paid with no receipt; or every line as CSV (UTF-8 with BOM, yuan).",
            access: .signedIn([.finance]),
-           parameters: [.query("format", ["type": "string", "enum": ["json", "csv"], "default": "json"], "csv for a spreadsheet.")],
+           parameters: [
+               .query("format", ["type": "string", "enum": ["json", "csv"], "default": "json"],
+                      "csv for a spreadsheet: every line, the full export; outcome, page and pageSize are JSON's only (400 format_invalid with csv)."),
+               .query("outcome", ["type": "string", "pattern": .string(outcomeListPattern), "examples": ["amount_mismatch,ambiguous"]],
+                      "Only lines with one of these outcomes, comma-separated; every line without it. totals stay the whole statement's."),
+               .page,
+               .query("pageSize", ["type": "integer", "minimum": 1, "maximum": .int(Int64(ReconciliationLimits.reportPageSizeMax)),
+                                   "default": .int(Int64(ReconciliationLimits.reportPageSizeDefault))],
+                      "Lines per page, at most \(ReconciliationLimits.reportPageSizeMax)."),
+           ],
            answer: .media(["application/json": Schema.ref("StatementReport"), "text/csv; charset=utf-8": Schema.string]),
-           errors: ["statement_not_found", "format_invalid"]),
+           errors: ["statement_not_found", "format_invalid", "outcome_unknown", "invalid_page"]),
         Op(.post, "/v1/finance/statement-lines/{id}/match", id: "matchStatementLine", summary: "Match a receipt to a paid batch by hand, with a note.",
            access: .signedIn([.finance]), body: .json(Schema.ref("MatchLine")), answer: .json(Schema.ref("StatementLine")),
            errors: ["statement_line_not_found", "batch_not_found", "note_missing", "line_not_payout", "batch_not_paid", "match_exceeds_batch"]),
         Op(.post, "/v1/finance/statement-lines/{id}/unmatch", id: "unmatchStatementLine", summary: "Undo a receipt's match, with a note.",
            access: .signedIn([.finance]), body: .json(Schema.ref("Note")), answer: .json(Schema.ref("StatementLine")),
            errors: ["statement_line_not_found", "note_missing", "line_not_payout"]),
+        Op(.post, "/v1/finance/statement-lines/{id}/release", id: "releaseStatementLine",
+           summary: "Hand a receipt a person matched or unmatched back to automatic matching, with a note; it is matched again at once and answered with its automatic outcome.",
+           access: .signedIn([.finance]), body: .json(Schema.ref("Note")), answer: .json(Schema.ref("StatementLine")),
+           errors: ["statement_line_not_found", "note_missing", "line_not_payout", "line_not_decided"]),
         Op(.get, "/v1/finance/statement-lines/{id}/audit", id: "statementLineAudit", summary: "The manual decisions about a receipt, all on one page.",
            access: .signedIn([.finance]), answer: .json(Schema.page(of: "LineAudit")), errors: ["statement_line_not_found"]),
         Op(.post, "/v1/finance/reconciliation/rematch", id: "rematch", summary: "Match the open receipts again (after transfers recorded late).",
@@ -80,13 +96,17 @@ extension OpenAPIDocument {
         ], description: "UnpaidBatchDTO: a batch marked paid in the statement's period that receipts do not cover."),
         "StatementReport": Schema.object([
             "statement": Schema.ref("Statement"), "totals": Schema.ref("OutcomeTotals"),
-            "lines": Schema.array(Schema.ref("StatementLine")), "unpaidBatches": Schema.array(Schema.ref("UnpaidBatch")),
-        ], description: "StatementReportDTO"),
+            "lines": Schema.array(Schema.ref("StatementLine"), max: Int64(ReconciliationLimits.reportPageSizeMax)),
+            "page": ["type": "integer", "minimum": 1],
+            "pageSize": ["type": "integer", "minimum": 1, "maximum": .int(Int64(ReconciliationLimits.reportPageSizeMax))],
+            "total": ["type": "integer", "minimum": 0, "description": "Lines of the outcomes asked for, across every page."],
+            "unpaidBatches": Schema.array(Schema.ref("UnpaidBatch")),
+        ], description: "StatementReportDTO: totals and unpaidBatches are the whole statement's (unpaidBatches is not paged); lines is one page."),
         "Rematch": Schema.object(
             ["openLines": Schema.int, "batches": Schema.int, "changed": Schema.int, "totals": Schema.ref("OutcomeTotals")],
             description: "RematchDTO"),
         "LineAudit": Schema.object([
-            "id": Schema.id, "lineId": Schema.id, "action": Schema.oneOf(["match", "unmatch"]), "batchId": Schema.id,
+            "id": Schema.id, "lineId": Schema.id, "action": Schema.oneOf(["match", "unmatch", "release"]), "batchId": Schema.id,
             "actor": Schema.id, "note": Schema.string, "createdAt": Schema.time,
         ], optional: ["batchId"], description: "AuditDTO"),
         "BatchReceipt": Schema.object(
@@ -96,7 +116,11 @@ extension OpenAPIDocument {
         "Note": Schema.object(["note": ["type": "string", "minLength": 1, "maxLength": 500]]),
     ]
 
-    static let outcomeSchema = Schema.oneOf(
-        ["matched", "amount_mismatch", "name_or_account_mismatch", "duplicate_payment", "no_batch", "ambiguous", "not_payout"])
+    static let outcomeSchema = Schema.oneOf(Outcome.allCases.map(\.rawValue))
+    /// `outcome=` of the report: one or more outcomes, comma-separated.
+    static let outcomeListPattern: String = {
+        let one = "(" + Outcome.allCases.map(\.rawValue).joined(separator: "|") + ")"
+        return "^\(one)(,\(one))*$"
+    }()
     static let ruleSchema = Schema.oneOf(["reference", "bank_serial", "account_and_amount", "manual"])
 }

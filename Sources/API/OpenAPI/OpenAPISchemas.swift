@@ -216,7 +216,9 @@ extension OpenAPIDocument {
         "lines": Schema.array(Schema.object(["line": Schema.int, "reason": Schema.string]))
             .merging(["description": "On statement_unreadable: the lines that cannot be read, the first ones only."]),
         "linesNotListed": Schema.int.merging(["description": "On statement_unreadable: unreadable lines not listed."]),
-    ], optional: ["retryAfterSeconds", "opensAt", "closesAt", "held", "attemptsLeft", "lines", "linesNotListed"], description: "Problem (RFC 9457).")
+        "validOutcomes": Schema.array(Schema.string).merging(["description": "On outcome_unknown: the outcomes a report may be filtered by."]),
+    ], optional: ["retryAfterSeconds", "opensAt", "closesAt", "held", "attemptsLeft", "lines", "linesNotListed", "validOutcomes"],
+       description: "Problem (RFC 9457).")
         .merging(["additionalProperties": ["type": "string", "description": "not_ready names each store: ok or failed: …"]])
 
     static let roleSchema = Schema.oneOf(Role.allCases.map(\.rawValue))

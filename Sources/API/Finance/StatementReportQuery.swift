@@ -1,0 +1,76 @@
+import Ledger
+import Reconciliation
+
+/// The query of `GET /v1/finance/statements/{id}/report`: the format, and for JSON which lines
+/// (`outcome=a,b`) and which page of them. Read before the database is, so a bad parameter is a
+/// 400 that touched nothing.
+struct StatementReportQuery: Sendable {
+    enum Format: String, Sendable {
+        case json, csv
+    }
+
+    let format: Format
+    /// For JSON; nil for the CSV, which is the full export.
+    let selection: ReportLineSelection?
+
+    /// The parameters that only JSON reads.
+    static let jsonOnly = ["outcome", "page", "pageSize"]
+
+    init(_ query: [String: String]) throws {
+        guard let format = Format(rawValue: query["format"] ?? Format.json.rawValue) else {
+            throw Problem(.badRequest, code: "format_invalid", detail: "format must be json or csv.")
+        }
+        self.format = format
+        switch format {
+        case .csv:
+            // Nothing is guessed: an export that silently ignored a filter would look filtered.
+            if let named = Self.jsonOnly.first(where: { query[$0] != nil }) {
+                throw Problem(.badRequest, code: "format_invalid",
+                              detail: "format=csv is the full export of the statement; \(named) applies to the JSON report only.")
+            }
+            selection = nil
+        case .json:
+            let page = try PageRequest(
+                query, pageSizeDefault: ReconciliationLimits.reportPageSizeDefault, pageSizeMax: ReconciliationLimits.reportPageSizeMax)
+            selection = ReportLineSelection(outcomes: try Self.outcomes(query["outcome"]), page: page.page, pageSize: page.pageSize)
+        }
+    }
+
+    /// `matched,ambiguous` → those outcomes, each once, in `Outcome.allCases` order; absent → every line.
+    static func outcomes(_ text: String?) throws -> [Outcome] {
+        guard let text else { return [] }
+        var wanted = Set<Outcome>()
+        for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let outcome = Outcome(rawValue: String(name)) else { throw unknown(String(name)) }
+            wanted.insert(outcome)
+        }
+        return Outcome.allCases.filter(wanted.contains)
+    }
+
+    static func unknown(_ name: String) -> Problem {
+        let valid = Outcome.allCases.map(\.rawValue).joined(separator: ", ")
+        var detail = "outcome \"\(name.prefix(40))\" is not one of \(valid); give one or more, separated by commas."
+        if name == StatementReport.paidNoReceipt { detail += " Batches paid with no receipt are listed in unpaidBatches." }
+        return Problem(.badRequest, code: "outcome_unknown", detail: detail, extensions: [
+            "validOutcomes": .array(Outcome.allCases.map { .string($0.rawValue) }),
+        ])
+    }
+}
+
+extension PageRequest {
+    /// A page with this list's own default and largest size; the page number and the 400
+    /// `invalid_page` are those of every list (`init(_:)` reads the page, this reads the size).
+    init(_ query: [String: String], pageSizeDefault: Int, pageSizeMax: Int) throws {
+        var others = query
+        others["pageSize"] = nil
+        page = try PageRequest(others).page
+        guard let text = query["pageSize"] else {
+            pageSize = pageSizeDefault
+            return
+        }
+        guard let size = Int(text), (1...pageSizeMax).contains(size) else {
+            throw AccountsProblem.invalid("invalid_page", "pageSize must be a whole number from 1 to \(pageSizeMax).")
+        }
+        pageSize = size
+    }
+}
