@@ -36,8 +36,8 @@ public enum VoucherApp {
         config: AppConfig, stores: AppStores, tokens: TokenService, checks: [ReadinessCheck],
         registry: PrometheusCollectorRegistry, logger: Logger
     ) -> Router<AppRequestContext> {
-        AppRequestContext.jsonBodyBytesMax.store(config.http.bodyBytesMax, ordering: .relaxed)
         let router = Router(context: AppRequestContext.self)
+        router.add(middleware: BodyLimitMiddleware(jsonBodyBytesMax: config.http.bodyBytesMax))
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())

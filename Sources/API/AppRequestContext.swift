@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import Synchronization
 
 /// The request context of every route. Authentication fills `identity` later in the chain.
 public struct AppRequestContext: RequestContext {
@@ -18,12 +17,14 @@ public struct AppRequestContext: RequestContext {
     }
 
     /// The largest JSON body `request.decode(as:context:)` collects: config `http.bodyBytesMax`,
-    /// stored by `VoucherApp.buildRouter` before the server accepts a request (a request context
-    /// is built from the channel alone, so the bound cannot travel with the router). Raw uploads
-    /// (licences, proofs, archives, statements) are read by `Upload.read` with their own bounds.
-    public static let jsonBodyBytesMax = Atomic<Int>(1 << 20)
+    /// set by `BodyLimitMiddleware` at the head of the chain (a request context is built from the
+    /// channel alone, so the configured bound arrives through middleware). Raw uploads (licences,
+    /// proofs, archives, statements) are read by `Upload.read` with their own bounds.
+    public var jsonBodyBytesMax = AppRequestContext.jsonBodyBytesDefault
+    /// The bound before the middleware has run: the default of `http.bodyBytesMax`.
+    public static let jsonBodyBytesDefault = 1 << 20
 
-    public var maxUploadSize: Int { Self.jsonBodyBytesMax.load(ordering: .relaxed) }
+    public var maxUploadSize: Int { jsonBodyBytesMax }
 
     /// Every `Date` in a JSON answer is RFC 3339 in China Standard Time (`…+08:00`), the one
     /// convention of SPEC §9, whichever controller encodes it.
