@@ -7,7 +7,11 @@ struct RedisPipelineTests {
     @Test func tenThousandConcurrentIncrsAllLand() async throws {
         // Proves that 10,000 concurrent callers sharing the pool each get a reply and none is lost
         // or duplicated: the counter ends at exactly 10,000 and the replies are 1...10,000.
+        // The pending bound is raised past 10,000 so that a slow machine (all calls queued on one
+        // connection before Redis answers) is not refused by backpressure, which its own test covers.
         try await withSharedRedis { configuration in
+            var configuration = configuration
+            configuration.pendingCommandsMax = 10_000
             try await withClient(configuration) { client in
                 let key = uniquePrefix("incr") + "counter"
                 let replies = try await withThrowingTaskGroup(of: Int64.self) { group in
