@@ -4,7 +4,7 @@ import Ledger
 import Logging
 import VoucherConfig
 
-/// `voucherctl seed-demo`: an operator, a certified enterprise and a certified provider with
+/// `voucherctl seed-demo`: an operator, an auditor, a finance person, a certified enterprise and a certified provider with
 /// known credentials, so that a fresh `ops/run` has someone to log in as. The operator is made as
 /// `voucherctl user create` makes one; the enterprise and provider register, fill in their
 /// details, answer the survey, submit, and are certified by the operator, through the same code
@@ -18,6 +18,13 @@ struct SeedDemo: AsyncParsableCommand {
     /// are for a local demo only, and production mode refuses to seed. (The operator's earlier
     /// demo password, `Operator#2026`, contains the username, which the policy forbids.)
     static let operatorAccount = (username: "operator", password: "Platform#2026", phone: "13800000001")
+
+    /// The other platform roles the README's flows need: the auditor who starts a redemption
+    /// batch's approvals chain and the finance person who reconciles bank statements.
+    static let platformAccounts: [(role: Role, username: String, password: String, phone: String)] = [
+        (.auditor, "demo_auditor", "Auditor#2026", "13800000004"),
+        (.finance, "demo_finance", "Finance#2026", "13800000005"),
+    ]
 
     /// The demo organisations, registered through the self-registration flow.
     static let organisations: [AccountsProvisioning.DemoOrganisation] = [
@@ -38,6 +45,11 @@ struct SeedDemo: AsyncParsableCommand {
             let created = try await provisioning.createPlatformUser(
                 role: .operator, username: account.username, phone: account.phone, password: account.password)
             Self.line("operator", account.username, account.password, AccountsProvisioning.platformName, created: created)
+            for other in Self.platformAccounts {
+                let created = try await provisioning.createPlatformUser(
+                    role: other.role, username: other.username, phone: other.phone, password: other.password)
+                Self.line(other.role.rawValue, other.username, other.password, AccountsProvisioning.platformName, created: created)
+            }
             for demo in Self.organisations {
                 let created = try await provisioning.registerAndCertify(demo, operatorUsername: account.username)
                 Self.line(demo.role.rawValue, demo.username, demo.password, demo.name, created: created)
