@@ -214,15 +214,76 @@ public struct CampaignsRepository: Sendable {
     }
 
     /// Ids of campaigns whose claim streams the sink drains: published ones, and ended ones
-    /// that ended recently enough that claims may still be in flight.
+    /// that ended recently enough that claims may still be in flight. An archived campaign's
+    /// stream is gone on purpose, so it is never listed (the sink would recreate it).
     public func drainableCampaignIDs(endedWithin: Duration) async throws -> [String] {
         let seconds = Int(endedWithin.components.seconds)
         let rows = try await client.query("""
             SELECT id FROM campaigns
-            WHERE status = 'published' OR (status = 'ended' AND ended_at > now() - make_interval(secs => \(seconds)))
+            WHERE claims_archived_at IS NULL
+              AND (status = 'published' OR (status = 'ended' AND ended_at > now() - make_interval(secs => \(seconds))))
             """, logger: logger)
         var ids: [String] = []
         for try await id in rows.decode(String.self) { ids.append(id) }
         return ids
     }
+
+    /// When a campaign's claim stream was archived and how many entries it held, or nil.
+    public func claimsArchive(campaignID: String) async throws -> ClaimsArchive? {
+        let rows = try await client.query("""
+            SELECT claims_archived_at, claims_archived_count FROM campaigns
+            WHERE id = \(campaignID) AND claims_archived_at IS NOT NULL
+            """, logger: logger)
+        for try await (at, count) in rows.decode((Date, Int64).self) { return ClaimsArchive(archivedAt: at, count: count) }
+        return nil
+    }
+
+    /// Records the archive of an ended campaign's claim stream under the campaign's row lock;
+    /// `delete` runs inside the transaction and returns the stream's length, so a refused or
+    /// failed deletion records nothing. A campaign archived meanwhile (a second SRE) answers
+    /// `.already` without calling `delete`; one not ended (any more) answers `.notEnded`.
+    public func archiveClaims(
+        campaignID: String, delete: @Sendable () async throws -> Int64
+    ) async throws -> ClaimsArchiveResult {
+        try await client.transaction(logger: logger) { tx in
+            let rows = try await tx.query("""
+                SELECT status, claims_archived_at, claims_archived_count FROM campaigns WHERE id = \(campaignID) FOR UPDATE
+                """, logger: logger)
+            var found: (String, Date?, Int64?)?
+            for try await row in rows.decode((String, Date?, Int64?).self) { found = row }
+            guard let (status, at, count) = found else { throw CampaignStateError.notFound }
+            if let at, let count { return .already(ClaimsArchive(archivedAt: at, count: count)) }
+            guard status == "ended" else { return .notEnded(status: status) }
+            let length = try await delete()
+            precondition(length >= 0)
+            let stamped = try await tx.query("""
+                UPDATE campaigns SET claims_archived_at = now(), claims_archived_count = \(length), updated_at = now()
+                WHERE id = \(campaignID) RETURNING claims_archived_at
+                """, logger: logger)
+            for try await archivedAt in stamped.decode(Date.self) {
+                return .archived(ClaimsArchive(archivedAt: archivedAt, count: length))
+            }
+            throw CampaignStateError.notFound
+        }
+    }
+}
+
+/// A campaign's claim stream as archived: freed in Redis, remembered here.
+public struct ClaimsArchive: Sendable, Equatable {
+    public let archivedAt: Date
+    /// Entries the stream held when it was deleted (one per voucher the grab script issued).
+    public let count: Int64
+
+    public init(archivedAt: Date, count: Int64) {
+        self.archivedAt = archivedAt
+        self.count = count
+    }
+}
+
+/// What `archiveClaims` did.
+public enum ClaimsArchiveResult: Sendable, Equatable {
+    case archived(ClaimsArchive)
+    case already(ClaimsArchive)
+    /// Nothing was deleted: the campaign is in this status, not `ended`.
+    case notEnded(status: String)
 }
