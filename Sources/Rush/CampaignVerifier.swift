@@ -34,7 +34,10 @@ public struct CampaignVerifier: Sendable {
     public struct Report: Sendable {
         public let campaignID: String
         public let lots: [LotReport]
+        /// The stream's current length: 0 once archived, which `claimsArchive` then explains.
         public let streamLength: Int64
+        /// Set when `voucherctl campaign archive` freed the stream: when, and how many entries it held.
+        public let claimsArchive: ClaimsArchive?
         /// Claims in the stream the sink has not read yet (XINFO GROUPS lag).
         public let unread: Int64
         public let pending: Int64
@@ -50,7 +53,11 @@ public struct CampaignVerifier: Sendable {
         let pending = streamLength == 0 ? 0 : try await pendingCount(keys.stream)
         let unread = streamLength == 0 ? 0 : try await unreadCount(keys.stream, length: streamLength)
         let deadLetters = try await redis.xlen(keys.deadLetters)
+        let archive = try await campaigns.claimsArchive(campaignID: campaignID)
         var problems: [String] = []
+        if let archive, streamLength > 0 {
+            problems.append("\(keys.stream) was archived with \(archive.count) entries but holds \(streamLength) again")
+        }
         if unread > 0 { problems.append("\(unread) claims in \(keys.stream) are not read by the sink yet") }
         if pending > 0 { problems.append("\(pending) claims are pending in \(keys.stream) (not yet stored or stuck with a consumer)") }
         if deadLetters > 0 { problems.append("\(deadLetters) claims are in the dead-letter stream \(keys.deadLetters)") }
@@ -61,7 +68,7 @@ public struct CampaignVerifier: Sendable {
             problems += Self.problems(report)
         }
         return Report(
-            campaignID: campaignID, lots: lots, streamLength: streamLength, unread: unread, pending: pending,
+            campaignID: campaignID, lots: lots, streamLength: streamLength, claimsArchive: archive, unread: unread, pending: pending,
             deadLetters: deadLetters, problems: problems)
     }
 

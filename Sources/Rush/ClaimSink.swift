@@ -91,6 +91,10 @@ public struct ClaimSink: Service {
                 return
             } catch {
                 if Task.isCancelled { return }
+                // A stream archived under us (`campaign archive` deleted it with its group): list
+                // the campaigns again after the pause, which leaves it out, rather than wait for
+                // the housekeeping interval.
+                if case RedisClientError.server(let message) = error, message.hasPrefix("NOGROUP") { lastHousekeeping = nil }
                 logger.warning("sink.pass_failed", metadata: ["error": "\(String(reflecting: error))", "sink.backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, Self.backoffMax)
