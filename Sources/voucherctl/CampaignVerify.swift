@@ -7,10 +7,11 @@ import RedisNIO
 import Rush
 import VoucherConfig
 
-/// `voucherctl campaign verify ID`: Redis against PostgreSQL for one campaign.
+/// `voucherctl campaign verify ID`: Redis against PostgreSQL for one campaign;
+/// `voucherctl campaign archive ID`: free an ended, verified campaign's claim stream.
 struct CampaignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "campaign", abstract: "Inspect campaigns.", subcommands: [Verify.self])
+        commandName: "campaign", abstract: "Inspect campaigns and free their claim streams.", subcommands: [Verify.self, Archive.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -34,7 +35,9 @@ struct CampaignCommand: AsyncParsableCommand {
             }
             await redis.shutdown()
             guard let report else { throw ValidationError("no campaign has the id \(campaignID)") }
-            print("campaign \(report.campaignID): stream \(report.streamLength) entries, \(report.unread) unread, \(report.pending) pending, \(report.deadLetters) dead letters")
+            let stream = report.claimsArchive.map { "stream archived \(Self.stamp($0.archivedAt)) with \($0.count) entries (\(report.streamLength) now)" }
+                ?? "stream \(report.streamLength) entries"
+            print("campaign \(report.campaignID): \(stream), \(report.unread) unread, \(report.pending) pending, \(report.deadLetters) dead letters")
             for lot in report.lots {
                 print("  lot \(lot.lotID): stock \(lot.stock) (redis \(lot.redisTotal)), remaining \(lot.remaining), issued \(lot.issued), claimed \(lot.claimed), rows \(lot.rows)")
             }
@@ -45,5 +48,53 @@ struct CampaignCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+    }
+
+    /// `voucherctl campaign archive ID`: after a campaign is over, frees its claim stream in Redis.
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an ended campaign's claim stream (and its consumer group) once verify passes, and record the archive in PostgreSQL; exit 1 when refused.")
+
+        @OptionGroup var options: ConfigOptions
+
+        @Argument(help: "The campaign id.")
+        var campaignID: String
+
+        func run() async throws {
+            let config = try CLI.loadConfig(options)
+            let logger = CLI.logger(config)
+            let campaignID = self.campaignID
+            let redis = try await RedisClient.connect(configuration: config.redis.clientConfiguration, logger: logger)
+            let outcome: Result<ClaimArchiver.Outcome, any Error>
+            do {
+                outcome = .success(try await CLI.withPostgres(config, logger: logger) { client in
+                    try await ClaimArchiver(
+                        redis: redis, campaigns: CampaignsRepository(client: client, logger: logger),
+                        claims: ClaimsRepository(client: client, logger: logger)
+                    ).archive(campaignID: campaignID)
+                })
+            } catch {
+                outcome = .failure(error)
+            }
+            await redis.shutdown()
+            switch outcome {
+            case .success(.archived(let archive)):
+                print("campaign \(campaignID): claim stream archived (\(archive.count) entries freed in Redis, recorded \(Verify.stamp(archive.archivedAt)))")
+            case .success(.alreadyArchived(let archive)):
+                print("campaign \(campaignID): already archived \(Verify.stamp(archive.archivedAt)) with \(archive.count) entries; nothing changed")
+            case .failure(let refusal as ClaimArchiver.Refusal):
+                print("REFUSED: \(refusal)")
+                throw ExitCode(1)
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+}
+
+extension CampaignCommand.Verify {
+    /// An archive time as an SRE reads it, in UTC.
+    static func stamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
     }
 }
