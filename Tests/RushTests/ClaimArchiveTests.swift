@@ -1,0 +1,169 @@
+import API
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Ledger
+import PostgresNIO
+import RedisNIO
+import Rush
+import Testing
+import TestSupport
+
+@Suite struct ClaimArchiveTests {
+    @Test func anEndedVerifiedCampaignsStreamIsFreedOnceAndVerifyStillPasses() async throws {
+        // Proves the archive: refused while the campaign is published (stream kept); once ended,
+        // the stream key is gone, the archive is recorded with the stream's length, verify passes
+        // and names the archive, a grab cannot bring the stream back, the running sink neither
+        // recreates it nor stops draining other campaigns, and a second archive changes nothing.
+        try await RushWorld.with { world in
+            let orgs = try await world.enterprises(4)
+            var tokens: [String] = []
+            for org in orgs { tokens.append(try await world.token(org: org)) }
+            let allTokens = tokens
+            try await (try await world.app()).test(.router) { client in
+                let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
+                for token in allTokens.prefix(3) { #expect(try await client.grab(campaign, lot, token: token).status == .created) }
+                #expect(try await world.waitForRows(campaign: campaign, count: 3).count == 3)
+                #expect(try await world.verify(campaign: campaign).isConsistent)
+                let redis = try await RedisClient.connect(configuration: world.config.redis.clientConfiguration)
+                let archiver = world.archiver(redis)
+                let stream = CampaignKeys(campaignID: campaign).stream
+
+                await #expect(throws: ClaimArchiver.Refusal.notEnded(campaignID: campaign, status: "published")) {
+                    try await archiver.archive(campaignID: campaign)
+                }
+                let keptLength = try await exists(stream, redis) ? try await redis.xlen(stream) : -1
+                #expect(keptLength == 3)
+                #expect(try await world.archiveRow(campaign) == nil)
+
+                try await client.execute(uri: "/v1/campaigns/\(campaign)/end", method: .post, headers: bearer(try await world.operatorToken())) { response in
+                    #expect(response.status == .ok)
+                }
+                guard case .archived(let archive) = try await archiver.archive(campaignID: campaign) else {
+                    Issue.record("the first archive did not archive")
+                    return
+                }
+                #expect(archive.count == 3)
+                #expect(try await !exists(stream, redis))
+                let row = try #require(try await world.archiveRow(campaign))
+                #expect(row.count == 3 && abs(row.at.timeIntervalSince(archive.archivedAt)) < 0.001)
+
+                #expect(try await client.grab(campaign, lot, token: allTokens[3]).code == "ended")
+                let drainable = try await CampaignsRepository(client: world.postgres, logger: TestEnvironment.logger)
+                    .drainableCampaignIDs(endedWithin: ClaimSink.drainAfterEnd)
+                #expect(!drainable.contains(campaign))
+                // The app's sink had the stream in its list: it must drop it and keep draining others.
+                let (other, otherLot) = try await client.publishCampaign(world, campaignBody(stock: 5))
+                #expect(try await client.grab(other, otherLot, token: allTokens[0]).status == .created)
+                #expect(try await world.waitForRows(campaign: other, count: 1).count == 1)
+                try await Task.sleep(for: ClaimSink.housekeepingIntervalDefault + .milliseconds(500))
+                #expect(try await !exists(stream, redis))
+
+                let report = try await world.verify(campaign: campaign, timeout: .zero)
+                #expect(report.isConsistent, "\(report.problems)")
+                #expect(report.claimsArchive == archive && report.streamLength == 0)
+                #expect(report.lots.first?.rows == 3 && report.lots.first?.issued == 3)
+
+                #expect(try await archiver.archive(campaignID: campaign) == .alreadyArchived(archive))
+                #expect(try await world.archiveRow(campaign)?.count == 3)
+                await #expect(throws: ClaimArchiver.Refusal.notFound(campaignID: "cmp_nope")) {
+                    try await archiver.archive(campaignID: "cmp_nope")
+                }
+                await redis.shutdown()
+            }
+        }
+    }
+
+    @Test func unreadOrPendingClaimsKeepTheStream() async throws {
+        // Proves an ended campaign whose claims are not all stored is refused with nothing
+        // deleted: first unread (no sink ran), then delivered but pending with a dead consumer;
+        // once a sink has stored them the same campaign archives.
+        try await RushWorld.with(overrides: ["sink.enabled": "false"]) { world in
+            let orgs = try await world.enterprises(2)
+            var tokens: [String] = []
+            for org in orgs { tokens.append(try await world.token(org: org)) }
+            let allTokens = tokens
+            try await (try await world.app()).test(.router) { client in
+                let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
+                for token in allTokens { #expect(try await client.grab(campaign, lot, token: token).status == .created) }
+                try await client.execute(uri: "/v1/campaigns/\(campaign)/end", method: .post, headers: bearer(try await world.operatorToken())) { response in
+                    #expect(response.status == .ok)
+                }
+                let redis = try await RedisClient.connect(configuration: world.config.redis.clientConfiguration)
+                let archiver = world.archiver(redis)
+                let stream = CampaignKeys(campaignID: campaign).stream
+
+                let unread = await refusal { try await archiver.archive(campaignID: campaign) }
+                guard case .inconsistent(_, let problems) = unread else {
+                    Issue.record("unread claims were not refused: \(String(describing: unread))")
+                    return
+                }
+                #expect(problems.contains { $0.contains("not read by the sink") })
+                #expect(try await redis.xlen(stream) == 2)
+                #expect(try await world.archiveRow(campaign) == nil)
+
+                _ = try await redis.xgroupCreate(stream, group: ClaimSink.group, startID: "0")
+                let taken = try await redis.xreadgroup(group: ClaimSink.group, consumer: "dead", stream: stream, count: 10, id: ">")
+                #expect(taken.count == 2)
+                let pending = await refusal { try await archiver.archive(campaignID: campaign) }
+                guard case .inconsistent(_, let pendingProblems) = pending else {
+                    Issue.record("pending claims were not refused: \(String(describing: pending))")
+                    return
+                }
+                #expect(pendingProblems.contains { $0.contains("pending") })
+                #expect(try await redis.xlen(stream) == 2)
+                #expect(try await world.archiveRow(campaign) == nil)
+
+                let sink = ClaimSink(
+                    redis: redis, claims: ClaimsRepository(client: world.postgres, logger: TestEnvironment.logger),
+                    campaigns: CampaignsRepository(client: world.postgres, logger: TestEnvironment.logger),
+                    consumer: "rescuer", logger: TestEnvironment.logger, reclaimIdle: .milliseconds(200), housekeepingInterval: .milliseconds(100))
+                let task = Task { try await sink.run() }
+                #expect(try await world.waitForRows(campaign: campaign, count: 2).count == 2)
+                #expect(try await world.verify(campaign: campaign).isConsistent)
+                let outcome = try await archiver.archive(campaignID: campaign)
+                task.cancel()
+                _ = await task.result
+                guard case .archived(let archive) = outcome else {
+                    Issue.record("a drained campaign did not archive: \(outcome)")
+                    return
+                }
+                #expect(archive.count == 2)
+                #expect(try await !exists(stream, redis))
+                await redis.shutdown()
+            }
+        }
+    }
+}
+
+/// The refusal `body` threw, or nil when it threw nothing or something else.
+private func refusal(_ body: () async throws -> ClaimArchiver.Outcome) async -> ClaimArchiver.Refusal? {
+    do {
+        _ = try await body()
+        return nil
+    } catch {
+        return error as? ClaimArchiver.Refusal
+    }
+}
+
+private func exists(_ key: String, _ redis: RedisClient) async throws -> Bool {
+    try await redis.send(["EXISTS", key]).checked().int64 == 1
+}
+
+extension RushWorld {
+    func archiver(_ redis: RedisClient) -> ClaimArchiver {
+        ClaimArchiver(
+            redis: redis, campaigns: CampaignsRepository(client: postgres, logger: TestEnvironment.logger),
+            claims: ClaimsRepository(client: postgres, logger: TestEnvironment.logger))
+    }
+
+    /// The archive columns of a campaign, or nil when it is not archived.
+    func archiveRow(_ campaign: String) async throws -> (at: Date, count: Int64)? {
+        let rows = try await postgres.query("SELECT claims_archived_at, claims_archived_count FROM campaigns WHERE id = \(campaign)")
+        for try await (at, count) in rows.decode((Date?, Int64?).self) {
+            guard let at, let count else { return nil }
+            return (at, count)
+        }
+        return nil
+    }
+}
