@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Ledger
 import PostgresNIO
 import RedisNIO
-import Rush
+@testable import Rush
 import Testing
 import TestSupport
 
@@ -133,6 +133,40 @@ import TestSupport
                 await redis.shutdown()
             }
         }
+    }
+
+    @Test func theDeleteScriptRechecksTheStreamAtomically() async throws {
+        // Proves the last guard against a claim arriving between verify and delete: the script
+        // deletes only a stream of the verified length whose every entry the sink's group read
+        // and acknowledged; anything else answers `changed` and keeps every entry.
+        let redis = try await RedisClient.connect(configuration: TestEnvironment.config().redis.clientConfiguration)
+        let stream = CampaignKeys(campaignID: "cmp_script_\(UUID().uuidString.prefix(8))").stream
+        func run(_ length: Int64) async throws -> (String?, RESPValue?) {
+            let reply = try await redis.evalsha(ClaimArchiver.script, keys: [stream], arguments: [ClaimSink.group, String(length)])
+            return (reply.array?.first?.string, reply.array?.last)
+        }
+        func claim() async throws { try await redis.xadd(stream, fields: [(field: "v", value: "x")]) }
+        func readAll() async throws -> [String] {
+            try await redis.xreadgroup(group: ClaimSink.group, consumer: "c", stream: stream, count: 10, id: ">").map(\.id)
+        }
+
+        try await claim()
+        #expect(try await run(1).0 == "changed")  // no group: nothing was read
+        _ = try await redis.xgroupCreate(stream, group: ClaimSink.group, startID: "0")
+        try await claim()
+        _ = try await redis.xack(stream, group: ClaimSink.group, ids: try await readAll())
+        #expect(try await run(1).0 == "changed")  // two entries, one verified
+        try await claim()
+        #expect(try await run(3).0 == "changed")  // the third is unread
+        let third = try await readAll()
+        #expect(try await run(3).0 == "changed")  // delivered, not acknowledged
+        #expect(try await redis.xlen(stream) == 3)
+        _ = try await redis.xack(stream, group: ClaimSink.group, ids: third)
+        let deleted = try await run(3)
+        #expect(deleted.0 == "deleted" && deleted.1?.int64 == 3)
+        #expect(try await redis.send(["EXISTS", stream]).checked().int64 == 0)
+        #expect(try await run(0).0 == "deleted")  // a stream that never was: nothing to free
+        await redis.shutdown()
     }
 }
 
