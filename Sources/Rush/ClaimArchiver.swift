@@ -11,6 +11,7 @@ import RedisNIO
 /// Only `ended` counts as over: a published campaign past its window is still drained by the sink
 /// and may still be restocked or ended by an operator, so it must be ended first.
 public struct ClaimArchiver: Sendable {
+    /// `Scripts/archive-claims.lua`: the atomic re-check and UNLINK (tested on its own).
     static let script = ScriptResource.load("archive-claims")
 
     let redis: RedisClient

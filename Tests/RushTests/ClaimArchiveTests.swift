@@ -180,11 +180,13 @@ private func refusal(_ body: () async throws -> ClaimArchiver.Outcome) async -> 
     }
 }
 
+/// Whether the key exists at all (an emptied stream would still exist).
 private func exists(_ key: String, _ redis: RedisClient) async throws -> Bool {
     try await redis.send(["EXISTS", key]).checked().int64 == 1
 }
 
 extension RushWorld {
+    /// An archiver over this world's database and the given Redis connection.
     func archiver(_ redis: RedisClient) -> ClaimArchiver {
         ClaimArchiver(
             redis: redis, campaigns: CampaignsRepository(client: postgres, logger: TestEnvironment.logger),
