@@ -73,6 +73,9 @@ struct BadInputTests {
             #expect(otherPayee.code == "payee_account_not_found")
             let none = try await world.submit([], payee: payee)
             #expect(none.status == .badRequest)
+            let noPayee = try await world.submit(mine, payee: "")
+            #expect(noPayee.status == .badRequest)
+            #expect(noPayee.code == "redemption_invalid")
 
             #expect(try await world.count("SELECT count(*)::int FROM redemption_batches") == 0)
             #expect(try await world.count("SELECT count(*)::int FROM approval_applications WHERE type = 'redemption_batch'") == 0)

@@ -90,6 +90,9 @@ struct BatchFlowTests {
             let month = try #require(totals.items.first?["month"] as? String)
             #expect(month.wholeMatch(of: /\d{4}-\d{2}/) != nil)
             #expect(text.contains("org_prov,数字服务商,cmp_test,双十二数字化转型服务券,\(month),\(totalFen),3"), "\(text)")
+            let xml = try await world.call(.get, "/v1/finance/payouts?\(period)&format=xml", token: try await world.platformToken(.finance))
+            #expect(xml.status == .badRequest)
+            #expect(xml.code == "format_invalid")
             let providerTotals = try await world.call(.get, "/v1/finance/payouts?\(period)", token: try await world.providerToken())
             #expect(providerTotals.status == .forbidden)
 

@@ -19,7 +19,7 @@ extension OpenAPIDocument {
                .query("format", Schema.oneOf(["json", "csv"]), "csv for a spreadsheet; JSON otherwise."),
            ],
            answer: .media(["application/json": Schema.ref("Payouts"), "text/csv; charset=utf-8": Schema.string]),
-           errors: ["period_invalid"]),
+           errors: ["period_invalid", "format_invalid"]),
         Op(.post, "/v1/finance/statements", id: "importStatement",
            summary: "Import a bank statement (CSV in UTF-8/GBK, or camt.053 XML, by content) as the raw body and match its receipts: 201, or 200 with created false for the same file again.",
            access: .signedIn([.finance]),

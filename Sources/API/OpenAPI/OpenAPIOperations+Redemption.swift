@@ -29,7 +29,7 @@ extension OpenAPIDocument {
                .idempotencyKey(required: false, "A retry with the same key answers the first batch (200); another request with it is a 422."),
            ],
            status: 201, answer: .json(Schema.ref("Batch")), replayStatus: 200,
-           errors: ["usages_empty", "usages_too_many", "payee_account_not_found", "file_empty", "materials_too_large",
+           errors: ["usages_empty", "usages_too_many", "redemption_invalid", "payee_account_not_found", "file_empty", "materials_too_large",
                     "materials_unsupported_format", "idempotency_key_invalid", "idempotency_key_reused", "usage_not_found",
                     "usage_not_redeemable", "usage_in_batch"]),
         Op(.get, "/v1/redemption/batches", id: "listRedemptionBatches", summary: "Batches: the provider's own; every batch for operators, auditors and finance.",

@@ -115,7 +115,9 @@ struct RedemptionController {
         let usageIDs = (query["usageIds"] ?? "").split(separator: ",").map { String($0) }
         guard !usageIDs.isEmpty else { throw RedemptionError.usagesEmpty }
         guard usageIDs.count <= RedemptionLimits.usagesPerBatchMax else { throw RedemptionError.usagesTooMany }
-        guard let payee = query["payeeAccountId"] else { throw RedemptionError.accountNotFound }
+        guard let payee = query["payeeAccountId"], !payee.isEmpty else {
+            throw RedemptionError.invalidInput("payeeAccountId is required: give the id of one of your active payee accounts.")
+        }
         let upload = try await Upload.read(
             request, bytesMax: RedemptionLimits.materialBytesMax, sniff: ArchiveFormat.sniff,
             tooLarge: Problem(.contentTooLarge, code: "materials_too_large", detail: "The materials archive may be at most 10 MB; send a smaller file."),
@@ -158,8 +160,12 @@ struct RedemptionController {
         guard let from = query["from"].flatMap(RFC3339.parse), let to = query["to"].flatMap(RFC3339.parse), from < to else {
             throw Problem(.badRequest, code: "period_invalid", detail: "Give from and to as RFC 3339 times with from before to.")
         }
+        let format = query["format"] ?? "json"
+        guard ["json", "csv"].contains(format) else {
+            throw Problem(.badRequest, code: "format_invalid", detail: "format must be json or csv.")
+        }
         let rows = try await env.redemption.payoutTotals(from: from, to: to)
-        if query["format"] == "csv" {
+        if format == "csv" {
             var csv = "provider_org_id,provider_name,campaign_id,campaign_name,month,redeemed_fen,usage_count\n"
             for row in rows {
                 csv += [row.providerOrgID, row.providerName, row.campaignID, row.campaignName, row.month, String(row.redeemedFen), String(row.usageCount)]
