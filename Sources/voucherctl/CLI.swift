@@ -2,6 +2,7 @@ import Ledger
 import ArgumentParser
 import Logging
 import PostgresNIO
+import RedisNIO
 import VoucherConfig
 
 /// What every subcommand does the same way: load configuration, log, borrow a running pool.
@@ -33,6 +34,22 @@ enum CLI {
             defer { group.cancelAll() }
             let result = try await body(client)
             return result
+        }
+    }
+
+    /// Runs `body` with a Redis client and a running PostgreSQL pool, and closes both afterwards,
+    /// whether `body` returns or throws.
+    static func withStores<T: Sendable>(
+        _ config: AppConfig, logger: Logger, _ body: @escaping @Sendable (RedisClient, PostgresClient) async throws -> T
+    ) async throws -> T {
+        let redis = try await RedisClient.connect(configuration: config.redis.clientConfiguration, logger: logger)
+        do {
+            let result = try await withPostgres(config, logger: logger) { try await body(redis, $0) }
+            await redis.shutdown()
+            return result
+        } catch {
+            await redis.shutdown()
+            throw error
         }
     }
 }

@@ -26,14 +26,12 @@ struct CampaignCommand: AsyncParsableCommand {
             let config = try CLI.loadConfig(options)
             let logger = CLI.logger(config)
             let campaignID = self.campaignID
-            let redis = try await RedisClient.connect(configuration: config.redis.clientConfiguration, logger: logger)
-            let report = try await CLI.withPostgres(config, logger: logger) { client in
+            let report = try await CLI.withStores(config, logger: logger) { redis, client in
                 try await CampaignVerifier(
                     redis: redis, campaigns: CampaignsRepository(client: client, logger: logger),
                     claims: ClaimsRepository(client: client, logger: logger)
                 ).verify(campaignID: campaignID)
             }
-            await redis.shutdown()
             guard let report else { throw ValidationError("no campaign has the id \(campaignID)") }
             let stream = report.claimsArchive.map { "stream archived \(Self.stamp($0.archivedAt)) with \($0.count) entries (\(report.streamLength) now)" }
                 ?? "stream \(report.streamLength) entries"
@@ -64,10 +62,9 @@ struct CampaignCommand: AsyncParsableCommand {
             let config = try CLI.loadConfig(options)
             let logger = CLI.logger(config)
             let campaignID = self.campaignID
-            let redis = try await RedisClient.connect(configuration: config.redis.clientConfiguration, logger: logger)
             let outcome: Result<ClaimArchiver.Outcome, any Error>
             do {
-                outcome = .success(try await CLI.withPostgres(config, logger: logger) { client in
+                outcome = .success(try await CLI.withStores(config, logger: logger) { redis, client in
                     try await ClaimArchiver(
                         redis: redis, campaigns: CampaignsRepository(client: client, logger: logger),
                         claims: ClaimsRepository(client: client, logger: logger)
@@ -76,7 +73,6 @@ struct CampaignCommand: AsyncParsableCommand {
             } catch {
                 outcome = .failure(error)
             }
-            await redis.shutdown()
             switch outcome {
             case .success(.archived(let archive)):
                 print("campaign \(campaignID): claim stream archived (\(archive.count) entries freed in Redis, recorded \(Verify.stamp(archive.archivedAt)))")

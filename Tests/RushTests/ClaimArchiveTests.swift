@@ -16,10 +16,7 @@ import TestSupport
         // and names the archive, a grab cannot bring the stream back, the running sink neither
         // recreates it nor stops draining other campaigns, and a second archive changes nothing.
         try await RushWorld.with { world in
-            let orgs = try await world.enterprises(4)
-            var tokens: [String] = []
-            for org in orgs { tokens.append(try await world.token(org: org)) }
-            let allTokens = tokens
+            let (_, allTokens) = try await world.enterprisesWithTokens(4)
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
                 for token in allTokens.prefix(3) { #expect(try await client.grab(campaign, lot, token: token).status == .created) }
@@ -79,10 +76,7 @@ import TestSupport
         // deleted: first unread (no sink ran), then delivered but pending with a dead consumer;
         // once a sink has stored them the same campaign archives.
         try await RushWorld.with(overrides: ["sink.enabled": "false"]) { world in
-            let orgs = try await world.enterprises(2)
-            var tokens: [String] = []
-            for org in orgs { tokens.append(try await world.token(org: org)) }
-            let allTokens = tokens
+            let (_, allTokens) = try await world.enterprisesWithTokens(2)
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
                 for token in allTokens { #expect(try await client.grab(campaign, lot, token: token).status == .created) }

@@ -15,10 +15,7 @@ import TestSupport
         // Proves the sink's crash window: a sink that committed a batch and died before XACK
         // leaves the entries pending; another sink reclaims them and stores nothing twice.
         try await RushWorld.with(overrides: ["sink.enabled": "false"]) { world in
-            let orgs = try await world.enterprises(300)
-            var tokens: [String] = []
-            for org in orgs { tokens.append(try await world.token(org: org)) }
-            let allTokens = tokens
+            let (_, allTokens) = try await world.enterprisesWithTokens(300)
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 1000))
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -66,10 +63,7 @@ import TestSupport
         // an unstorable one (unknown lot) after the bounded number of tries, both acknowledged,
         // while the good claims around them are stored.
         try await RushWorld.with(overrides: ["sink.enabled": "false"]) { world in
-            let orgs = try await world.enterprises(3)
-            var tokens: [String] = []
-            for org in orgs { tokens.append(try await world.token(org: org)) }
-            let allTokens = tokens
+            let (orgs, allTokens) = try await world.enterprisesWithTokens(3)
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
                 for token in allTokens { #expect(try await client.grab(campaign, lot, token: token).status == .created) }
@@ -117,10 +111,7 @@ import TestSupport
                 let world = RushWorld(postgres: client, config: config, tokens: await TokenService(config: config.jwt))
                 try await client.query("INSERT INTO organisations (id, kind, name, certification) VALUES ('org_platform', 'platform', 'Platform', 'certified')")
                 try await client.query("INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES (\(RushWorld.operatorID), 'org_platform', 'operator', 'x', 'operator', true)")
-                let orgs = try await world.enterprises(50)
-                var tokens: [String] = []
-                for org in orgs { tokens.append(try await world.token(org: org)) }
-                let allTokens = tokens
+                let (_, allTokens) = try await world.enterprisesWithTokens(50)
                 try await (try await world.app()).test(.router) { http in
                     let (campaign, lot) = try await http.publishCampaign(world, campaignBody(stock: 100))
                     try await server.stop()
@@ -156,10 +147,7 @@ import TestSupport
         let redisServer = try await RedisServerProcess.start(arguments: ["--appendonly", "yes", "--appendfsync", "always"])
         do {
             try await RushWorld.with(overrides: ["redis.port": String(redisServer.port), "redis.commandTimeoutMs": "500"]) { world in
-                let orgs = try await world.enterprises(400)
-                var tokens: [String] = []
-                for org in orgs { tokens.append(try await world.token(org: org)) }
-                let allTokens = tokens
+                let (_, allTokens) = try await world.enterprisesWithTokens(400)
                 try await (try await world.app()).test(.router) { client in
                     let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 1000))
                     let answered = SharedCount()

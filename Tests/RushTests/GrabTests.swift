@@ -37,10 +37,7 @@ import TestSupport
         // Proves the stock bound under a rush: 2,000 enterprises on a lot of 500 get exactly 500
         // vouchers, 1,500 sold_out answers, 500 rows in PostgreSQL, and verify passes.
         try await RushWorld.with { world in
-            let orgs = try await world.enterprises(2000)
-            var tokens: [String] = []
-            for org in orgs { tokens.append(try await world.token(org: org)) }
-            let allTokens = tokens
+            let (_, allTokens) = try await world.enterprisesWithTokens(2000)
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 500))
                 let statuses = try await withThrowingTaskGroup(of: GrabAnswer.self) { group in

@@ -59,6 +59,14 @@ struct RushWorld: Sendable {
         return (1...count).map { "\(prefix)_\($0)" }
     }
 
+    /// `count` certified enterprises and an access token for each, in the same order.
+    func enterprisesWithTokens(_ count: Int) async throws -> (orgs: [String], tokens: [String]) {
+        let orgs = try await enterprises(count)
+        var tokens: [String] = []
+        for org in orgs { tokens.append(try await token(org: org)) }
+        return (orgs, tokens)
+    }
+
     func token(org: String, role: Role = .enterprise, certified: Bool = true) async throws -> String {
         try await tokens.issueAccessToken(for: Identity(userID: "usr_\(org)", orgID: org, role: role, certified: certified, permissions: ["*"]))
     }
