@@ -76,6 +76,17 @@ struct MatchState {
         }
     }
 
+    /// Rule 0: a payout in another currency is compared with nothing; it names its batch or none.
+    mutating func decideForeign(_ receipt: Receipt) {
+        let amount = "\(receipt.currency) \(Self.yuan(receipt.amountFen).dropFirst())"
+        if case .one(let id) = links(of: receipt), let batch = batchesByID[id] {
+            decide(receipt, .amountMismatch, batch: id, rule: references[receipt.id]?.contains(batch.reference) == true ? .reference : .bankSerial,
+                   note: "Names \(batch.reference) but pays \(amount); batches are paid in \(PaidBatch.currency).")
+        } else {
+            decide(receipt, .noBatch, batch: nil, rule: nil, note: "A payout of \(amount); batches are paid in \(PaidBatch.currency), so none is compared.")
+        }
+    }
+
     mutating func decide(_ receipt: Receipt, _ outcome: Outcome, batch: String?, candidates: [String] = [], rule: MatchRule?, note: String) {
         precondition(decisions[receipt.id] == nil, "one decision per receipt")
         decisions[receipt.id] = LineDecision(

@@ -6,6 +6,8 @@
 /// person, and where several answers fit equally the outcome is `ambiguous`, never a guess.
 ///
 /// The rules, in order:
+/// 0. A receipt in another currency than the batches' (CNY) settles nothing: it is an amount
+///    mismatch against the one batch it names, or no batch.
 /// 1. A receipt is *linked* to a batch when its memo carries the batch reference (`RB` + 10) or
 ///    its serial is the bank serial recorded with the transfer. Linked to two batches → ambiguous.
 /// 2. Per linked batch (receipts by day): with the right payee, receipts that together pay exactly
@@ -30,6 +32,10 @@ public enum Matcher {
         var linked: [String: [Receipt]] = [:]
         for receipt in ordered {
             state.index(receipt)
+            if receipt.currency != PaidBatch.currency {
+                state.decideForeign(receipt)
+                continue
+            }
             switch state.links(of: receipt) {
             case .none: unlinked.append(receipt)
             case .one(let batchID): linked[batchID, default: []].append(receipt)

@@ -41,9 +41,15 @@ public struct Receipt: Sendable, Hashable {
     public var counterpartyName: String
     public var counterpartyAccount: String
     public var memo: String
+    /// ISO code; batches are paid in `PaidBatch.currency`, and a receipt in another currency never settles one.
+    public var currency: String
 
-    public init(id: String, serial: String, date: CalendarDay, amountFen: Int64, counterpartyName: String, counterpartyAccount: String, memo: String) {
+    public init(
+        id: String, serial: String, date: CalendarDay, amountFen: Int64, counterpartyName: String, counterpartyAccount: String, memo: String,
+        currency: String = PaidBatch.currency
+    ) {
         self.id = id
+        self.currency = currency
         self.serial = serial
         self.date = date
         self.amountFen = amountFen
@@ -55,6 +61,9 @@ public struct Receipt: Sendable, Hashable {
 
 /// A redemption batch whose transfer the operator recorded, as the matcher sees it.
 public struct PaidBatch: Sendable, Hashable {
+    /// Every batch is paid in renminbi (SPEC §5: amounts are fen of CNY).
+    public static let currency = "CNY"
+
     public var id: String
     /// `RB` + 10 base32, the memo the operator is asked to put on the transfer.
     public var reference: String

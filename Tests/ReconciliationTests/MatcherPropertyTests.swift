@@ -45,7 +45,8 @@ import Testing
                 }
                 if amount <= 0 { amount = 1 }
                 receipts.append(Receipt(id: "r\(index)", serial: serial, date: CalendarDay(dayNumber: base + Int.random(in: -1...8, using: &rng))!,
-                                        amountFen: amount, counterpartyName: party.0, counterpartyAccount: party.1, memo: memo))
+                                        amountFen: amount, counterpartyName: party.0, counterpartyAccount: party.1, memo: memo,
+                                        currency: Int.random(in: 0...9, using: &rng) == 0 ? "USD" : "CNY"))
             }
         }
     }
@@ -79,7 +80,7 @@ import Testing
     }
 
     @Test func everyDecisionIsJustified() async {
-        // Proves each outcome carries what it claims: matched → the right payee and the rule's evidence;
+        // Proves each outcome carries what it claims: matched → CNY, the right payee and the rule's evidence;
         // ambiguous → candidates; no_batch → no batch; nothing is `not_payout` (debits only reach the matcher).
         await propertyCheck(count: 2_000, input: Self.seeds) { seed in
             let world = World(seed: UInt64(seed))
@@ -89,6 +90,7 @@ import Testing
             for (receipt, decision) in zip(world.receipts, decisions) {
                 switch decision.outcome {
                 case .matched:
+                    #expect(receipt.currency == PaidBatch.currency, "\(world)")
                     guard let batch = decision.batchID.flatMap({ batches[$0] }) else { Issue.record("matched without a batch \(world)"); continue }
                     #expect(ReceiptComparison.sameParty(name: receipt.counterpartyName, account: receipt.counterpartyAccount,
                                                         expectedName: batch.payeeName, expectedAccount: batch.payeeNumber), "\(world)")

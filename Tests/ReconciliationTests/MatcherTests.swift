@@ -135,6 +135,20 @@ import Testing
         #expect(d["a"]?.rule == .accountAndAmount)
     }
 
+    @Test func aPayoutInAnotherCurrencySettlesNothing() {
+        // Proves a USD line of the right figure never settles a CNY batch: with the reference it is an
+        // amount mismatch against that batch, without it no batch (not a match by account and amount).
+        let batch = Self.batch("b1", "RBAAAAAAAAAA", totalFen: 10_000)
+        var named = Self.receipt("usd", 10_000, memo: "RBAAAAAAAAAA")
+        named.currency = "USD"
+        let withReference = Self.decide([named], [batch])["usd"]
+        #expect(withReference?.outcome == .amountMismatch && withReference?.batchID == "b1")
+        #expect(withReference?.note.contains("USD") == true)
+        var unnamed = Self.receipt("usd", 10_000)
+        unnamed.currency = "USD"
+        #expect(Self.decide([unnamed], [batch])["usd"]?.outcome == .noBatch)
+    }
+
     @Test func noBatchWhenNothingFits() {
         #expect(Self.decide([Self.receipt("r", 1)], [])["r"]?.outcome == .noBatch)
         #expect(Self.decide([Self.receipt("r", 100, memo: "RB7KX2M4QZ5A")], [])["r"]?.batchID == nil)

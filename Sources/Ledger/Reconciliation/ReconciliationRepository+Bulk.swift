@@ -126,18 +126,19 @@ extension ReconciliationRepository {
     static func openLines(on tx: PostgresConnection, logger: Logger) async throws -> [OpenLine] {
         let rows = try await tx.query("""
             SELECT id, serial, to_char(booked_on, 'YYYY-MM-DD'), amount_fen, counterparty_name, counterparty_account, memo,
-                outcome, batch_id, array_to_string(candidate_batch_ids, ','), rule, note
+                outcome, batch_id, array_to_string(candidate_batch_ids, ','), rule, note, currency
             FROM statement_lines WHERE direction = 'debit' AND outcome <> 'matched' AND decided_by IS NULL
             ORDER BY id
             """, logger: logger)
         var lines: [OpenLine] = []
-        for try await (id, serial, day, amount, name, account, memo, outcome, batch, candidates, rule, note) in rows.decode(
-            (String, String, String, Int64, String, String, String, String, String?, String, String?, String).self) {
+        for try await (id, serial, day, amount, name, account, memo, outcome, batch, candidates, rule, note, currency) in rows.decode(
+            (String, String, String, Int64, String, String, String, String, String?, String, String?, String, String).self) {
             guard let date = CalendarDay(iso: day), let outcome = Outcome(rawValue: outcome) else {
                 preconditionFailure("the database holds days and outcomes its CHECKs allow")
             }
             lines.append(OpenLine(
-                receipt: Receipt(id: id, serial: serial, date: date, amountFen: amount, counterpartyName: name, counterpartyAccount: account, memo: memo),
+                receipt: Receipt(id: id, serial: serial, date: date, amountFen: amount, counterpartyName: name, counterpartyAccount: account, memo: memo,
+                                 currency: currency),
                 current: LineDecision(
                     receiptID: id, outcome: outcome, batchID: batch,
                     candidateBatchIDs: candidates.isEmpty ? [] : candidates.split(separator: ",").map(String.init),

@@ -64,7 +64,8 @@ public struct ReconciliationRepository: Sendable {
             // file's new payouts together, so each new line is inserted once with its outcome.
             let fresh = plan.newLines.filter { $0.entry.direction == .debit }.map { line in
                 Receipt(id: line.id, serial: line.entry.serial, date: line.entry.date, amountFen: line.entry.amountFen,
-                        counterpartyName: line.entry.counterpartyName, counterpartyAccount: line.entry.counterpartyAccount, memo: line.entry.memo)
+                        counterpartyName: line.entry.counterpartyName, counterpartyAccount: line.entry.counterpartyAccount, memo: line.entry.memo,
+                        currency: line.entry.currency)
             }
             let matching = try await Self.match(policy: policy, fresh: fresh, on: tx, logger: logger)
             try await Self.insertLines(
