@@ -174,7 +174,9 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "VoucherConfig", "Ledger",
+                "VoucherConfig", "Ledger", "VoucherCore", "API",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -11,22 +11,6 @@ import TestSupport
 import VoucherConfig
 import VoucherCore
 
-/// A clock the test moves by hand, so expiry and windows are tested without waiting. It starts
-/// at the real time because access tokens are verified against the wall clock.
-final class ManualClock: AccountsClock {
-    private let current: Mutex<Date>
-
-    init(_ start: Date = Date()) {
-        current = Mutex(start)
-    }
-
-    func now() -> Date { current.withLock { $0 } }
-
-    func advance(seconds: Int) {
-        current.withLock { $0 = $0.addingTimeInterval(TimeInterval(seconds)) }
-    }
-}
-
 /// An SMS sender that keeps the codes for the test to read.
 final class CapturingSMS: SMSSender {
     private let sent = Mutex<[(phone: String, code: String)]>([])
@@ -57,7 +41,7 @@ struct Answer {
 struct AccountsWorld {
     let client: any TestClientProtocol
     let postgres: PostgresClient
-    let clock: ManualClock
+    let clock: TestClock
     let sms: CapturingSMS
     let environment: AccountsEnvironment
 
@@ -66,7 +50,7 @@ struct AccountsWorld {
 
     static func run(_ body: @escaping @Sendable (AccountsWorld) async throws -> Void) async throws {
         try await TestDatabase.with { postgres, config in
-            let clock = ManualClock()
+            let clock = TestClock()
             let sms = CapturingSMS()
             let tokens = await TokenService(config: config.jwt)
             let folder = TestEnvironment.stateDirectory + "/files-" + UUID().uuidString

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Concurrent orders against one voucher on real PostgreSQL.
 @Suite("Concurrency")

@@ -6,29 +6,10 @@ import HummingbirdTesting
 import Ledger
 import Logging
 import PostgresNIO
-import Synchronization
 import Testing
 import TestSupport
 import VoucherConfig
 import VoucherCore
-
-/// A clock the tests can move; starts at the wall clock because tokens are checked against it.
-final class TestClock: AccountsClock {
-    private let current = Mutex(Date())
-    func now() -> Date { current.withLock { $0 } }
-}
-
-/// One HTTP answer, decoded as a JSON object when it is one.
-struct Answer: Sendable {
-    let status: HTTPResponse.Status
-    let body: [UInt8]
-
-    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
-    var code: String? { json["code"] as? String }
-    func string(_ key: String) -> String? { json[key] as? String }
-    func fen(_ key: String) -> Int64? { (json[key] as? NSNumber)?.int64Value }
-    var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
-}
 
 /// The world of one orders test: a fresh migrated database; accounts, approvals and orders routes
 /// over it; a platform operator, one provider, enterprises, tokens; vouchers inserted by SQL
@@ -92,19 +73,7 @@ struct OrdersWorld: Sendable {
     func voucher(
         org: String, faceFen: Int64, kind: String = "diagnostic", direction: String? = nil, validFor seconds: TimeInterval = 86_400 * 90
     ) async throws -> String {
-        let lot = OpaqueID.make(prefix: "lot")
-        let id = OpaqueID.make(prefix: "vch")
-        let until = Date().addingTimeInterval(seconds)
-        try await postgres.query("""
-            INSERT INTO lots (id, campaign_id, position, kind, direction, face_value_fen, stock, per_enterprise_limit, mode, validity_days)
-            VALUES (\(lot), 'cmp_test', (SELECT count(*)::int FROM lots), \(kind), \(direction), \(faceFen), 1000, 1, 'apply', 90)
-            """)
-        try await postgres.query("""
-            INSERT INTO vouchers (id, lot_id, campaign_id, org_id, seq, kind, direction, face_value_fen, available_fen, valid_until, granted_at, source)
-            VALUES (\(id), \(lot), 'cmp_test', \(org), 1, \(kind), \(direction), \(faceFen), \(faceFen), \(until), now(), 'apply')
-            """)
-        try await postgres.query("INSERT INTO voucher_ledger (voucher_id, entry, amount_fen) VALUES (\(id), 'grant', \(faceFen))")
-        return id
+        try await TestVouchers.grant(postgres, org: org, faceFen: faceFen, kind: kind, direction: direction, validFor: seconds)
     }
 
     /// Ages a voucher past its validity (as if time had passed).
@@ -123,24 +92,11 @@ struct OrdersWorld: Sendable {
 
     func providerToken() async throws -> String { try await token(Self.provider, role: .provider) }
 
-    /// One request; `json` bodies are serialised, `raw` bodies sent as they are.
+    /// One request through this world's client (`TestClientProtocol.call` in TestSupport).
     func call(
-        _ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil,
-        headers extra: HTTPFields = [:]
+        _ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil, headers: HTTPFields = [:]
     ) async throws -> Answer {
-        var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        var buffer: ByteBuffer?
-        if let json {
-            headers[.contentType] = "application/json"
-            buffer = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
-        } else if let raw {
-            headers[.contentType] = "application/octet-stream"
-            buffer = ByteBuffer(bytes: raw)
-        }
-        return try await client.execute(uri: path, method: method, headers: headers, body: buffer) { response in
-            Answer(status: response.status, body: Array(response.body.readableBytesView))
-        }
+        try await client.call(method, path, token: token, json: json, raw: raw, headers: headers)
     }
 
     /// A listed product of the provider with one spec; returns (product id, spec id).

@@ -4,6 +4,7 @@ import HTTPTypes
 import PostgresNIO
 import Reconciliation
 import Testing
+import TestSupport
 
 /// A batch whose transfer the operator recorded, as the reconciliation tests need it.
 struct PaidBatchInfo: Sendable {

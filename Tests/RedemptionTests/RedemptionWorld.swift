@@ -7,31 +7,10 @@ import Ledger
 import Logging
 import PostgresNIO
 import Reconciliation
-import Synchronization
 import Testing
 import TestSupport
 import VoucherConfig
 import VoucherCore
-
-/// A clock the tests can move; starts at the wall clock because tokens are checked against it.
-final class TestClock: AccountsClock {
-    private let current = Mutex(Date())
-    func now() -> Date { current.withLock { $0 } }
-    /// Moves the clock on, so that records written one after the other have distinct times.
-    func advance(seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
-
-/// One HTTP answer, decoded as a JSON object when it is one.
-struct Answer: Sendable {
-    let status: HTTPResponse.Status
-    let body: [UInt8]
-
-    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
-    var code: String? { json["code"] as? String }
-    func string(_ key: String) -> String? { json[key] as? String }
-    func fen(_ key: String) -> Int64? { (json[key] as? NSNumber)?.int64Value }
-    var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
-}
 
 /// The world of one redemption test: a fresh migrated database; accounts, approvals, orders and
 /// redemption routes over it; an operator, an auditor, a finance user, two providers, enterprises.
@@ -106,23 +85,11 @@ struct RedemptionWorld: Sendable {
 
     func providerToken(_ org: String = Self.provider) async throws -> String { try await token(org, role: .provider) }
 
-    /// One request; `json` bodies are serialised, `raw` bodies sent as they are.
+    /// One request through this world's client (`TestClientProtocol.call` in TestSupport).
     func call(
-        _ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil, headers extra: HTTPFields = [:]
+        _ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil, headers: HTTPFields = [:]
     ) async throws -> Answer {
-        var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        var buffer: ByteBuffer?
-        if let json {
-            headers[.contentType] = "application/json"
-            buffer = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
-        } else if let raw {
-            headers[.contentType] = "application/octet-stream"
-            buffer = ByteBuffer(bytes: raw)
-        }
-        return try await client.execute(uri: path, method: method, headers: headers, body: buffer) { response in
-            Answer(status: response.status, body: Array(response.body.readableBytesView))
-        }
+        try await client.call(method, path, token: token, json: json, raw: raw, headers: headers)
     }
 
     /// Completed orders of `provider`, each paid partly with a fresh diagnostic voucher of a new
@@ -146,15 +113,9 @@ struct RedemptionWorld: Sendable {
                 INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES (\("usr_" + org), \(org), \("u_" + org), 'x', 'enterprise', true)
                 """)
             let voucher = try await grantVoucher(org: org, faceFen: price, kind: kind)
-            let headers: HTTPFields = [
-                .authorization: "Bearer \(try await token(org))", .contentType: "application/json", .idempotencyKey: UUID().uuidString,
-            ]
-            let body = try JSONSerialization.data(withJSONObject: [
+            let placed = try await call(.post, "/v1/orders", token: try await token(org), json: [
                 "productId": productID, "specId": specID, "quantity": 1, "voucherIds": [voucher],
-            ] as [String: Any])
-            let placed = try await client.execute(uri: "/v1/orders", method: .post, headers: headers, body: ByteBuffer(data: body)) {
-                Answer(status: $0.status, body: Array($0.body.readableBytesView))
-            }
+            ], headers: [.idempotencyKey: UUID().uuidString])
             #expect(placed.status == .created, "\(placed.json)")
             let orderID = try #require(placed.string("id"))
             let proof = try await call(.post, "/v1/orders/\(orderID)/proofs", token: try await token(org), raw: Files.png)
@@ -175,19 +136,7 @@ struct RedemptionWorld: Sendable {
     }
 
     func grantVoucher(org: String, faceFen: Int64, kind: String) async throws -> String {
-        let lot = OpaqueID.make(prefix: "lot")
-        let id = OpaqueID.make(prefix: "vch")
-        let direction: String? = kind == "general" ? "cloud" : nil
-        try await postgres.query("""
-            INSERT INTO lots (id, campaign_id, position, kind, direction, face_value_fen, stock, per_enterprise_limit, mode, validity_days)
-            VALUES (\(lot), 'cmp_test', (SELECT count(*)::int FROM lots), \(kind), \(direction), \(faceFen), 1000, 1, 'apply', 90)
-            """)
-        try await postgres.query("""
-            INSERT INTO vouchers (id, lot_id, campaign_id, org_id, seq, kind, direction, face_value_fen, available_fen, valid_until, granted_at, source)
-            VALUES (\(id), \(lot), 'cmp_test', \(org), 1, \(kind), \(direction), \(faceFen), \(faceFen), now() + interval '90 days', now(), 'apply')
-            """)
-        try await postgres.query("INSERT INTO voucher_ledger (voucher_id, entry, amount_fen) VALUES (\(id), 'grant', \(faceFen))")
-        return id
+        try await TestVouchers.grant(postgres, org: org, faceFen: faceFen, kind: kind, direction: kind == "general" ? "cloud" : nil)
     }
 
     /// Adds the provider's ABC account under its registered name.

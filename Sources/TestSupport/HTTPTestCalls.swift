@@ -1,0 +1,61 @@
+import API
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+
+/// A clock the tests can move; starts at the wall clock because tokens are checked against it.
+public final class TestClock: AccountsClock {
+    private let current = Mutex(Date())
+
+    public init() {}
+
+    public func now() -> Date { current.withLock { $0 } }
+
+    /// Moves the clock on (expiry and windows tested without waiting; records written one after
+    /// the other get distinct times).
+    public func advance(seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+
+    /// `advance(seconds:)` for the whole-second limits the accounts rules are written in.
+    public func advance(seconds: Int) { advance(seconds: TimeInterval(seconds)) }
+}
+
+/// One HTTP answer, decoded as a JSON object when it is one.
+public struct Answer: Sendable {
+    public let status: HTTPResponse.Status
+    public let body: [UInt8]
+
+    public init(status: HTTPResponse.Status, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+
+    public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+    public var code: String? { json["code"] as? String }
+    public func string(_ key: String) -> String? { json[key] as? String }
+    public func fen(_ key: String) -> Int64? { (json[key] as? NSNumber)?.int64Value }
+    public var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+}
+
+extension TestClientProtocol {
+    /// One request with a bearer token; `json` bodies are serialised, `raw` bodies sent as they are.
+    public func call(
+        _ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> Answer {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var buffer: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        } else if let raw {
+            headers[.contentType] = "application/octet-stream"
+            buffer = ByteBuffer(bytes: raw)
+        }
+        return try await execute(uri: path, method: method, headers: headers, body: buffer) { response in
+            Answer(status: response.status, body: Array(response.body.readableBytesView))
+        }
+    }
+}
