@@ -8,6 +8,14 @@ let swiftSettings: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// What every test of the running server (over HTTP, against real PostgreSQL) builds on.
+let serverTestDependencies: [Target.Dependency] = [
+    "API", "Ledger", "VoucherCore", "TestSupport", "VoucherConfig",
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "HummingbirdTesting", package: "hummingbird"),
+    .product(name: "PostgresNIO", package: "postgres-nio"),
+]
+
 let package = Package(
     name: "VoucherRush",
     platforms: [.macOS(.v15)],
@@ -211,56 +219,30 @@ let package = Package(
         ),
         .testTarget(
             name: "RushTests",
-            dependencies: [
-                "API", "Rush", "Ledger", "RedisNIO", "TestSupport", "VoucherConfig",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-            ],
+            dependencies: serverTestDependencies + ["Rush", "RedisNIO", .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "APITests",
-            dependencies: [
-                "API", "TestSupport", "VoucherConfig",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-            ],
+            dependencies: serverTestDependencies + [.product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
         // Orders, vouchers and the ledger against real PostgreSQL: the worked example, concurrency, random workflows, bad input.
         .testTarget(
             name: "OrdersTests",
-            dependencies: [
-                "API", "Ledger", "VoucherCore", "TestSupport", "VoucherConfig",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
+            dependencies: serverTestDependencies,
             swiftSettings: swiftSettings
         ),
         // Redemption against real PostgreSQL: payee accounts, batches through the chain to redeemed, races, bad input.
         .testTarget(
             name: "RedemptionTests",
-            dependencies: [
-                "API", "Ledger", "VoucherCore", "TestSupport", "VoucherConfig", "Reconciliation",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
+            dependencies: serverTestDependencies + ["Reconciliation"],
             swiftSettings: swiftSettings
         ),
         // Accounts and access against real PostgreSQL: registration, certification, login, sub-accounts.
         .testTarget(
             name: "AccountsTests",
-            dependencies: [
-                "API", "Ledger", "VoucherCore", "TestSupport", "VoucherConfig",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
+            dependencies: serverTestDependencies,
             swiftSettings: swiftSettings
         ),
     ]
