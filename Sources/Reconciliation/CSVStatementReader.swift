@@ -21,8 +21,7 @@ enum CSVStatementReader {
         var statement = ParsedStatement(
             format: .csv, encoding: encoding.rawValue, entries: [], problems: [], skippedLineCount: headerIndex, ownAccount: ownAccount)
         var problems = ProblemList()
-        var serialLines: [String: Int] = [:]
-        serialLines.reserveCapacity(records.count - headerIndex)
+        var unique = UniqueEntries()
         let reader = CSVRowReader(columns: columns, fileOwnAccount: ownAccount)
         for record in records[(headerIndex + 1)...] {
             if let quotingProblem = record.quotingProblem {
@@ -52,14 +51,12 @@ enum CSVStatementReader {
                 case nil: problems.add(lineNumber: record.lineNumber, reasons: problem.reasons)
                 }
             case .success(let entry):
-                if let earlier = serialLines[entry.serial] {
+                if let earlier = unique.add(entry, at: entry.lineNumber) {
                     problems.add(lineNumber: record.lineNumber, reason: "Serial \(entry.serial) is already on line \(earlier); each receipt appears once.")
-                    continue
                 }
-                serialLines[entry.serial] = entry.lineNumber
-                statement.entries.append(entry)
             }
         }
+        statement.entries = unique.entries
         guard !statement.entries.isEmpty || !problems.isEmpty else { throw .empty }
         statement.problems = problems.problems
         statement.periodFrom = statement.entries.map(\.date).min()

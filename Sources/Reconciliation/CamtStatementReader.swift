@@ -32,7 +32,7 @@ enum CamtStatementReader {
     private static func statement(of document: CamtDocument, encoding: StatementEncoding) throws(StatementError) -> ParsedStatement {
         var statement = ParsedStatement(format: .camt053, encoding: encoding.rawValue, entries: [], problems: [], skippedLineCount: 0)
         var problems = ProblemList()
-        var serialIndexes: [String: Int] = [:]
+        var unique = UniqueEntries()
         for raw in document.entries {
             switch raw.read() {
             case .skipped:
@@ -40,14 +40,12 @@ enum CamtStatementReader {
             case .problem(let reasons):
                 problems.add(lineNumber: raw.index, reasons: reasons)
             case .entry(let entry):
-                if let earlier = serialIndexes[entry.serial] {
+                if let earlier = unique.add(entry, at: raw.index) {
                     problems.add(lineNumber: raw.index, reason: "AcctSvcrRef \(entry.serial) is already entry \(earlier); each receipt appears once.")
-                    continue
                 }
-                serialIndexes[entry.serial] = raw.index
-                statement.entries.append(entry)
             }
         }
+        statement.entries = unique.entries
         guard !statement.entries.isEmpty || !problems.isEmpty else { throw .empty }
         statement.problems = problems.problems
         let accounts = Set(document.statements.map(\.ownAccount))
