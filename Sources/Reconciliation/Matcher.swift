@@ -48,7 +48,10 @@ public enum Matcher {
             state.settleLinked(batchID: batchID, receipts: linked[batchID] ?? [])
         }
         state.settleByAccount(unlinked)
-        return receipts.map { state.decisions[$0.id] ?? LineDecision(receiptID: $0.id, outcome: .noBatch, batchID: nil, rule: nil, note: "") }
+        return receipts.map { receipt in
+            guard let decision = state.decisions[receipt.id] else { preconditionFailure("every rule decides each receipt it is given") }
+            return decision
+        }
     }
 
     /// Every `RB` + 10 base32 reference in a memo (full-width letters folded, case ignored), in order.
