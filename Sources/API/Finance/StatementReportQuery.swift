@@ -5,11 +5,7 @@ import Reconciliation
 /// (`outcome=a,b`) and which page of them. Read before the database is, so a bad parameter is a
 /// 400 that touched nothing.
 struct StatementReportQuery: Sendable {
-    enum Format: String, Sendable {
-        case json, csv
-    }
-
-    let format: Format
+    let format: ReportFormat
     /// For JSON; nil for the CSV, which is the full export.
     let selection: ReportLineSelection?
 
@@ -17,9 +13,7 @@ struct StatementReportQuery: Sendable {
     static let jsonOnly = ["outcome", "page", "pageSize"]
 
     init(_ query: [String: String]) throws {
-        guard let format = Format(rawValue: query["format"] ?? Format.json.rawValue) else {
-            throw Problem(.badRequest, code: "format_invalid", detail: "format must be json or csv.")
-        }
+        let format = try ReportFormat(query: query)
         self.format = format
         switch format {
         case .csv:

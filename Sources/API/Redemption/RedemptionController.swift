@@ -160,12 +160,9 @@ struct RedemptionController {
         guard let from = query["from"].flatMap(RFC3339.parse), let to = query["to"].flatMap(RFC3339.parse), from < to else {
             throw Problem(.badRequest, code: "period_invalid", detail: "Give from and to as RFC 3339 times with from before to.")
         }
-        let format = query["format"] ?? "json"
-        guard ["json", "csv"].contains(format) else {
-            throw Problem(.badRequest, code: "format_invalid", detail: "format must be json or csv.")
-        }
+        let format = try ReportFormat(query: query)
         let rows = try await env.redemption.payoutTotals(from: from, to: to)
-        if format == "csv" {
+        if format == .csv {
             var csv = "provider_org_id,provider_name,campaign_id,campaign_name,month,redeemed_fen,usage_count\n"
             for row in rows {
                 csv += [row.providerOrgID, row.providerName, row.campaignID, row.campaignName, row.month, String(row.redeemedFen), String(row.usageCount)]
