@@ -173,7 +173,7 @@ let package = Package(
         // Reconciliation benchmark fixtures: batches and a GB18030 statement with known outcomes (ops/bench-reconcile).
         .executableTarget(
             name: "recon-bench",
-            dependencies: ["Reconciliation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Reconciliation", "VoucherCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "LoadTests/ReconBench",
             swiftSettings: swiftSettings
         ),

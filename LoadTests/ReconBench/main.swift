@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reconciliation
+import VoucherCore
 
 /// Generates the reconciliation benchmark's fixtures (ops/bench-reconcile runs it): a table of
 /// batches with recorded transfers for PostgreSQL and the bank statement that pays them, with a
@@ -107,7 +108,7 @@ struct Plan {
     }
     static func totalFen(_ index: Int) -> Int64 { 100_000 + Int64(index) }
     static func transferDay(_ index: Int) -> CalendarDay { CalendarDay(dayNumber: firstDay.dayNumber + index % 28)! }
-    static func yuan(_ fen: Int64) -> String { "\(fen / 100).\(fen % 100 < 10 ? "0" : "")\(fen % 100)" }
+    static func yuan(_ fen: Int64) -> String { Money(fen: fen).yuanText }
 
     /// id, reference, provider, total_fen, transfer_date, bank_serial — for psql `\copy`.
     func batchesCSV() -> String {

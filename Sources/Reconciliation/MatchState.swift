@@ -1,3 +1,5 @@
+import VoucherCore
+
 /// The working state of one `Matcher.match` run: indexes of the batches, what each still owes,
 /// and the decisions so far. Kept out of `Matcher` so each rule reads as one short function.
 struct MatchState {
@@ -78,7 +80,7 @@ struct MatchState {
 
     /// Rule 0: a payout in another currency is compared with nothing; it names its batch or none.
     mutating func decideForeign(_ receipt: Receipt) {
-        let amount = "\(receipt.currency) \(Self.yuan(receipt.amountFen).dropFirst())"
+        let amount = "\(receipt.currency) \(Money(fen: receipt.amountFen).yuanText)"
         if case .one(let id) = links(of: receipt), let batch = batchesByID[id] {
             decide(receipt, .amountMismatch, batch: id, rule: references[receipt.id]?.contains(batch.reference) == true ? .reference : .bankSerial,
                    note: "Names \(batch.reference) but pays \(amount); batches are paid in \(PaidBatch.currency).")
@@ -103,10 +105,6 @@ struct MatchState {
         abs(batch.transferDate.days(to: receipt.date)) <= policy.dateWindowDays
     }
 
-    static func yuan(_ fen: Int64) -> String {
-        let sign = fen < 0 ? "-" : ""
-        let magnitude = fen.magnitude
-        let cents = magnitude % 100
-        return "\(sign)¥\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
-    }
+    /// An amount in a note, as the platform's guide writes it (`¥50,000.00`).
+    static func yuan(_ fen: Int64) -> String { Money(fen: fen).formatted }
 }
