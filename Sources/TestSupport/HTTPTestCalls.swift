@@ -24,14 +24,19 @@ public final class TestClock: AccountsClock {
 /// One HTTP answer, decoded as a JSON object when it is one.
 public struct Answer: Sendable {
     public let status: HTTPResponse.Status
+    public let headers: HTTPFields
     public let body: [UInt8]
 
-    public init(status: HTTPResponse.Status, body: [UInt8]) {
+    public init(status: HTTPResponse.Status, headers: HTTPFields = [:], body: [UInt8]) {
         self.status = status
+        self.headers = headers
         self.body = body
     }
 
-    public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+    /// The body as any JSON value (an array, a string …), `[:]` when it is not JSON.
+    public var value: Any { (try? JSONSerialization.jsonObject(with: Data(body), options: .fragmentsAllowed)) ?? [String: Any]() }
+    /// The body as a JSON object, `[:]` when it is something else.
+    public var json: [String: Any] { value as? [String: Any] ?? [:] }
     public var code: String? { json["code"] as? String }
     public func string(_ key: String) -> String? { json[key] as? String }
     public func fen(_ key: String) -> Int64? { (json[key] as? NSNumber)?.int64Value }
@@ -55,7 +60,7 @@ extension TestClientProtocol {
             buffer = ByteBuffer(bytes: raw)
         }
         return try await execute(uri: path, method: method, headers: headers, body: buffer) { response in
-            Answer(status: response.status, body: Array(response.body.readableBytesView))
+            Answer(status: response.status, headers: response.headers, body: Array(response.body.readableBytesView))
         }
     }
 }

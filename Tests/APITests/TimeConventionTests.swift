@@ -63,13 +63,6 @@ private final class Walk {
 
     init(client: any TestClientProtocol) { self.client = client }
 
-    struct Answer {
-        let status: HTTPResponse.Status
-        let json: Any
-        var object: [String: Any] { json as? [String: Any] ?? [:] }
-        func string(_ key: String) -> String? { object[key] as? String }
-    }
-
     func run() async throws {
         let operatorToken = try await login("operator_tz", "Review#2026x")
         let financeToken = try await login("finance_tz", "Review#2026x")
@@ -95,7 +88,7 @@ private final class Walk {
         try await check(.accounts, .get, "/v1/subaccounts", token: enterprise.token)
         let createdFrom = "2000-01-01T00:00:00.5-03:00"
         let mine = try await check(.approvals, .get, "/v1/approvals/mine?createdFrom=\(createdFrom)&createdTo=2100-01-01T05:30:00%2B05:30", token: enterprise.token)
-        #expect(mine.object["total"] as? Int == 1, "the filter read both offsets: \(mine.object)")
+        #expect(mine.json["total"] as? Int == 1, "the filter read both offsets: \(mine.json)")
         try await check(.approvals, .get, "/v1/approvals/\(enterprise.applicationID)", token: enterprise.token)
         try await check(.approvals, .get, "/v1/approvals/history?createdFrom=2000-01-01T00:00:00Z", token: operatorToken)
 
@@ -111,7 +104,7 @@ private final class Walk {
         #expect(campaign.string("startsAt").flatMap(RFC3339.parse) == RFC3339.parse(startsText))
         #expect(campaign.string("endsAt").flatMap(RFC3339.parse) == RFC3339.parse(endsText))
         let campaignID = try #require(campaign.string("id"))
-        let lots = try #require(campaign.object["lots"] as? [[String: Any]])
+        let lots = try #require(campaign.json["lots"] as? [[String: Any]])
         let grabLot = try #require(lots.first?["id"] as? String)
         let applyLot = try #require(lots.last?["id"] as? String)
         try await check(.campaigns, .post, "/v1/campaigns/\(campaignID)/publish", token: operatorToken)
@@ -123,7 +116,7 @@ private final class Walk {
             "lots": [["kind": "diagnostic", "faceValueFen": 1_500_000, "stock": 10, "perEnterpriseLimit": 1, "mode": "grab", "validityDays": 180]],
         ], expect: .created)
         let laterID = try #require(later.string("id"))
-        let laterLot = try #require((later.object["lots"] as? [[String: Any]])?.first?["id"] as? String)
+        let laterLot = try #require((later.json["lots"] as? [[String: Any]])?.first?["id"] as? String)
         try await check(.campaigns, .post, "/v1/campaigns/\(laterID)/publish", token: operatorToken)
         let notOpen = try await check(.campaigns, .post, "/v1/campaigns/\(laterID)/lots/\(laterLot)/grab", token: enterprise.token, expect: .conflict)
         #expect(notOpen.string("code") == "not_open")
@@ -132,7 +125,7 @@ private final class Walk {
         var voucherID: String?
         for _ in 0..<100 where voucherID == nil {
             let vouchers = try await call(.get, "/v1/vouchers", token: enterprise.token)
-            voucherID = (vouchers.object["items"] as? [[String: Any]])?.first?["id"] as? String
+            voucherID = (vouchers.json["items"] as? [[String: Any]])?.first?["id"] as? String
             if voucherID == nil { try await Task.sleep(for: .milliseconds(100)) }
         }
         let voucher = try #require(voucherID, "the sink stored the granted voucher")
@@ -143,7 +136,7 @@ private final class Walk {
         ])
         #expect(product.status == .created, "\(product.json)")
         let productID = try #require(product.string("id"))
-        let specID = try #require((product.object["specs"] as? [[String: Any]])?.first?["id"] as? String)
+        let specID = try #require((product.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
         #expect(try await call(.post, "/v1/products/\(productID)/list", token: operatorToken).status == .ok)
         let order: [String: Any] = ["productId": productID, "specId": specID, "quantity": 1, "voucherIds": [voucher]]
         try await check(.orders, .post, "/v1/orders/quote", token: enterprise.token, json: order)
@@ -178,8 +171,8 @@ private final class Walk {
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Answer {
         let answer = try await call(method, path, token: token, json: json, headers: headers)
-        #expect(answer.status == status, "\(method) \(path): \(answer.json)", sourceLocation: sourceLocation)
-        let times = Self.times(in: answer.json)
+        #expect(answer.status == status, "\(method) \(path): \(answer.value)", sourceLocation: sourceLocation)
+        let times = Self.times(in: answer.value)
         for (where_, text) in times {
             #expect(text.hasSuffix("+08:00") && RFC3339.parse(text) != nil, "\(method) \(path) \(where_) = \(text)", sourceLocation: sourceLocation)
         }
@@ -189,19 +182,7 @@ private final class Walk {
 
     func call(_ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil,
               headers extra: HTTPFields = [:]) async throws -> Answer {
-        var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        var body: ByteBuffer?
-        if let json {
-            headers[.contentType] = "application/json"
-            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
-        } else if let raw {
-            body = ByteBuffer(bytes: raw)
-        }
-        return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
-            let data = Data(response.body.readableBytesView)
-            return Answer(status: response.status, json: (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) ?? [:])
-        }
+        try await client.call(method, path, token: token, json: json, raw: raw, headers: extra)
     }
 
     func login(_ username: String, _ password: String) async throws -> String {
@@ -218,7 +199,7 @@ private final class Walk {
         let registered = try await check(.accounts, .post, "/v1/registrations", token: nil, json: [
             "role": role, "username": username, "phone": phone, "password": password, "passwordConfirmation": password, "consent": true,
         ], expect: .created)
-        let token = try #require((registered.object["session"] as? [String: Any])?["accessToken"] as? String)
+        let token = try #require((registered.json["session"] as? [String: Any])?["accessToken"] as? String)
         try await check(.accounts, .put, "/v1/registrations/me/details", token: token, json: details)
         let licence = try await call(.put, "/v1/registrations/me/licence", token: token, raw: Self.png)
         #expect(licence.status == .ok, "licence: \(licence.json)")

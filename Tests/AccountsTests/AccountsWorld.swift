@@ -26,16 +26,6 @@ final class CapturingSMS: SMSSender {
     var count: Int { sent.withLock { $0.count } }
 }
 
-/// One HTTP answer, decoded as a JSON object when it is one.
-struct Answer {
-    let status: HTTPResponse.Status
-    let json: [String: Any]
-    let headers: HTTPFields
-
-    var code: String? { json["code"] as? String }
-    func string(_ key: String) -> String? { json[key] as? String }
-}
-
 /// The world of one test: a fresh migrated database, the accounts routes over it with a manual
 /// clock, a capturing SMS sender, a cheap bcrypt cost and files in a folder of its own.
 struct AccountsWorld {
@@ -71,20 +61,7 @@ struct AccountsWorld {
         _ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil, token: String? = nil,
         headers extra: HTTPFields = [:], body raw: [UInt8]? = nil
     ) async throws -> Answer {
-        var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        var buffer: ByteBuffer?
-        if let json {
-            headers[.contentType] = "application/json"
-            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
-        } else if let raw {
-            buffer = ByteBuffer(bytes: raw)
-        }
-        return try await client.execute(uri: path, method: method, headers: headers, body: buffer) { response in
-            let data = Data(response.body.readableBytesView)
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-            return Answer(status: response.status, json: object, headers: response.headers)
-        }
+        try await client.call(method, path, token: token, json: json, raw: raw, headers: extra)
     }
 
     /// Logs in by password and returns the answer (tokens inside on success).

@@ -2,6 +2,7 @@ import API
 import Foundation
 import Hummingbird
 import Testing
+import TestSupport
 
 @Suite struct LoginTests {
     /// Asks for an SMS code and returns the answer.

@@ -2,6 +2,7 @@ import API
 import Foundation
 import Hummingbird
 import Testing
+import TestSupport
 
 @Suite struct PasswordAndUsernameTests {
     /// Registers with the given username and password and returns the answer's code (nil on success).
