@@ -10,7 +10,7 @@ let swiftSettings: [SwiftSetting] = [
 
 /// What every test of the running server (over HTTP, against real PostgreSQL) builds on.
 let serverTestDependencies: [Target.Dependency] = [
-    "API", "Ledger", "VoucherCore", "TestSupport", "VoucherConfig",
+    "API", "PostgresStore", "VoucherServices", "VoucherCore", "TestSupport", "VoucherConfig",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "HummingbirdTesting", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -51,10 +51,12 @@ let package = Package(
             name: "RedisNIO",
             dependencies: [
                 "CHiredis",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -74,13 +76,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // PostgreSQL: migrations and repositories (the source of truth).
+        // PostgreSQL, the source of truth: migrations and one folder of repositories per feature;
+        // `VoucherLedger/` is the append-only voucher ledger. Maps VoucherCore's types to columns.
         .target(
-            name: "Ledger",
+            name: "PostgresStore",
             dependencies: [
-                "VoucherCore", "VoucherConfig", "Reconciliation",
+                "VoucherCore", "Reconciliation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Migrations")],
@@ -91,7 +93,7 @@ let package = Package(
         .target(
             name: "Rush",
             dependencies: [
-                "VoucherCore", "Ledger", "RedisNIO",
+                "VoucherCore", "PostgresStore", "RedisNIO",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -101,11 +103,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Use cases and composition: what the HTTP API and voucherctl both do (publish, import a
+        // statement, provision accounts, mint tokens), and the one place config becomes clients.
+        .target(
+            name: "VoucherServices",
+            dependencies: [
+                "VoucherCore", "VoucherConfig", "PostgresStore", "RedisNIO", "Rush", "Reconciliation",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // HTTP: Hummingbird application, health/readiness, metrics, error mapping.
         .target(
             name: "API",
             dependencies: [
-                "VoucherCore", "VoucherConfig", "Ledger", "RedisNIO", "Rush", "Reconciliation",
+                "VoucherCore", "VoucherConfig", "PostgresStore", "VoucherServices", "RedisNIO", "Rush", "Reconciliation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -135,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "voucherctl",
             dependencies: [
-                "API", "Ledger", "VoucherConfig", "Rush", "RedisNIO", "Reconciliation",
+                "API", "PostgresStore", "VoucherServices", "VoucherConfig", "Rush", "RedisNIO", "Reconciliation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -182,7 +197,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "VoucherConfig", "Ledger", "VoucherCore", "API",
+                "VoucherConfig", "PostgresStore", "VoucherServices", "VoucherCore", "API",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -209,12 +224,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisNIOTests",
-            dependencies: ["RedisNIO", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["RedisNIO", "TestSupport", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "LedgerTests",
-            dependencies: ["Ledger", "TestSupport", "VoucherConfig"],
+            name: "PostgresStoreTests",
+            dependencies: ["PostgresStore", "TestSupport", "VoucherConfig"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -224,7 +239,7 @@ let package = Package(
         ),
         .testTarget(
             name: "APITests",
-            dependencies: serverTestDependencies + [.product(name: "Prometheus", package: "swift-prometheus")],
+            dependencies: serverTestDependencies + ["RedisNIO", .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
         // Orders, vouchers and the ledger against real PostgreSQL: the worked example, concurrency, random workflows, bad input.

@@ -1,6 +1,7 @@
+import VoucherServices
 import Hummingbird
 import Logging
-import Ledger
+import PostgresStore
 import PostgresNIO
 import RedisNIO
 import Rush
@@ -46,7 +47,8 @@ public enum VoucherApp {
         let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
         let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger)
         let campaigns = CampaignsRepository(client: stores.postgres, logger: logger)
-        CampaignsController(campaigns: campaigns, rush: rush).addRoutes(to: v1)
+        let publisher = CampaignPublisher(campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate)
+        CampaignsController(campaigns: campaigns, rush: rush, publisher: publisher).addRoutes(to: v1)
         VoucherApplicationsController(
             applications: VoucherApplicationsRepository(client: stores.postgres, logger: logger), campaigns: campaigns
         ).addRoutes(to: v1)

@@ -1,6 +1,7 @@
 import Foundation
-import Ledger
+import PostgresStore
 import RedisNIO
+import VoucherCore
 
 /// Compares Redis (the gate) with PostgreSQL (the record) for one campaign, lot by lot. Run by
 /// `voucherctl campaign verify` and by the tests after every rush.
@@ -62,7 +63,7 @@ public struct CampaignVerifier: Sendable {
         if pending > 0 { problems.append("\(pending) claims are pending in \(keys.stream) (not yet stored or stuck with a consumer)") }
         if deadLetters > 0 { problems.append("\(deadLetters) claims are in the dead-letter stream \(keys.deadLetters)") }
         var lots: [LotReport] = []
-        for lot in campaign.lots where lot.mode == "grab" && campaign.status != "draft" {
+        for lot in campaign.lots where lot.mode == .grab && campaign.status.isVisible {
             let report = try await lotReport(campaignID: campaignID, lot: lot)
             lots.append(report)
             problems += Self.problems(report)

@@ -1,6 +1,7 @@
 import Foundation
-import Ledger
+import PostgresStore
 import RedisNIO
+import VoucherCore
 
 /// Frees an ended campaign's claim stream in Redis (`voucherctl campaign archive`). The stream is
 /// the only copy of a claim until the sink has stored it, so it goes only when the campaign has
@@ -62,7 +63,7 @@ public struct ClaimArchiver: Sendable {
     public func archive(campaignID: String) async throws -> Outcome {
         guard let campaign = try await campaigns.campaign(id: campaignID) else { throw Refusal.notFound(campaignID: campaignID) }
         if let archive = try await campaigns.claimsArchive(campaignID: campaignID) { return .alreadyArchived(archive) }
-        guard campaign.status == "ended" else { throw Refusal.notEnded(campaignID: campaignID, status: campaign.status) }
+        guard campaign.status == .ended else { throw Refusal.notEnded(campaignID: campaignID, status: campaign.status.rawValue) }
         guard let report = try await verifier.verify(campaignID: campaignID) else { throw Refusal.notFound(campaignID: campaignID) }
         guard report.isConsistent else { throw Refusal.inconsistent(campaignID: campaignID, problems: report.problems) }
         let redis = self.redis
@@ -78,7 +79,7 @@ public struct ClaimArchiver: Sendable {
         switch result {
         case .archived(let archive): return .archived(archive)
         case .already(let archive): return .alreadyArchived(archive)
-        case .notEnded(let status): throw Refusal.notEnded(campaignID: campaignID, status: status)
+        case .notEnded(let status): throw Refusal.notEnded(campaignID: campaignID, status: status.rawValue)
         }
     }
 }

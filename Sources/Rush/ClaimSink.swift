@@ -1,8 +1,9 @@
 import Foundation
-import Ledger
+import PostgresStore
 import Logging
 import Metrics
 import RedisNIO
+import VoucherCore
 import ServiceLifecycle
 
 /// Drains the campaigns' claim streams into PostgreSQL: reads with a consumer group in bounded
@@ -146,7 +147,7 @@ public struct ClaimSink: Service {
         var parsed: [Claim] = []
         var malformed: [RedisStreamEntry] = []
         for entry in entries {
-            if let claim = Self.claim(from: entry) { parsed.append(claim) } else { malformed.append(entry) }
+            if let claim = Claim(entryID: entry.id, fields: entry.fields) { parsed.append(claim) } else { malformed.append(entry) }
         }
         metrics.batchSize.record(entries.count)
         let started = ContinuousClock.now
@@ -184,16 +185,6 @@ public struct ClaimSink: Service {
         try await redis.xack(stream, group: Self.group, ids: [entry.id])
         metrics.deadLetters.increment()
         logger.error("sink.dead_lettered", metadata: ["sink.stream": "\(stream)", "sink.entry": "\(entry.id)", "sink.reason": "\(reason)"])
-    }
-
-    /// The claim an entry carries, or nil when a field is missing or malformed.
-    static func claim(from entry: RedisStreamEntry) -> Claim? {
-        guard let voucher = entry.fields["v"], !voucher.isEmpty,
-              let lot = entry.fields["lot"], !lot.isEmpty,
-              let org = entry.fields["ent"], !org.isEmpty,
-              let sequence = entry.fields["n"].flatMap(Int.init), sequence >= 1,
-              let at = entry.fields["at"].flatMap(Int64.init), at > 0 else { return nil }
-        return Claim(entryID: entry.id, voucherID: voucher, lotID: lot, orgID: org, sequence: sequence, grantedAtMs: at)
     }
 }
 

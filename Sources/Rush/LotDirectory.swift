@@ -1,5 +1,6 @@
 import Foundation
-import Ledger
+import PostgresStore
+import VoucherCore
 import Synchronization
 
 /// What a server needs to answer a grab without PostgreSQL: the lot and its campaign's window,
@@ -17,7 +18,7 @@ public final class LotDirectory: Sendable {
         public let campaignName: String
         public let startsAt: Date
         public let endsAt: Date
-        public let campaignStatus: String
+        public let campaignStatus: CampaignStatus
     }
 
     let campaigns: CampaignsRepository

@@ -1,7 +1,8 @@
 import Foundation
-import Ledger
+import PostgresStore
 import Logging
 import RedisNIO
+import VoucherCore
 
 /// Puts published lots into Redis, where the grab script finds them. Loading is idempotent: a
 /// lot Redis already knows only gets its window and limit refreshed (its stock and claims are
@@ -23,8 +24,8 @@ public struct LotLoader: Sendable {
 
     /// Loads every grab lot of `campaign` with the state the campaign is in.
     public func load(_ campaign: CampaignRecord) async throws {
-        let state = campaign.status == "published" ? "open" : "closed"
-        for lot in campaign.lots where lot.mode == "grab" {
+        let state = campaign.status == .published ? "open" : "closed"
+        for lot in campaign.lots where lot.mode == .grab {
             let keys = LotKeys(campaignID: campaign.id, lotID: lot.id)
             let known = try await redis.send(["EXISTS", keys.meta]).checked().int64 == 1
             var remaining = lot.stock

@@ -1,5 +1,6 @@
+import VoucherServices
 import Foundation
-import Ledger
+import PostgresStore
 import Logging
 import PostgresNIO
 import VoucherConfig

@@ -1,4 +1,5 @@
-import Ledger
+import VoucherServices
+import PostgresStore
 import ArgumentParser
 import Logging
 import PostgresNIO

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Ledger
+import PostgresStore
 import Logging
 import VoucherConfig
 

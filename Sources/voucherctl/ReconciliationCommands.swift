@@ -1,7 +1,7 @@
 import API
 import ArgumentParser
 import Foundation
-import Ledger
+import PostgresStore
 import Logging
 import Reconciliation
 import VoucherConfig

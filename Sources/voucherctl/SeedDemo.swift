@@ -1,6 +1,6 @@
 import API
 import ArgumentParser
-import Ledger
+import PostgresStore
 import Logging
 import VoucherConfig
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Ledger
+import PostgresStore
 import Logging
 import VoucherConfig
 

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Prometheus
 import Testing
 import TestSupport
+import RedisNIO
 
 /// Real answers against the document: a walk through registration, login, products, orders,
 /// payee accounts and campaigns on a fresh database, where every answer's status must be

@@ -6,6 +6,7 @@ import Prometheus
 import Testing
 import TestSupport
 import VoucherConfig
+import RedisNIO
 
 /// The OpenAPI document against the router the server really builds: `Router.routes` is
 /// Hummingbird's own list of registered routes (method and template, captures as `{name}`), so

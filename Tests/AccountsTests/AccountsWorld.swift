@@ -2,7 +2,7 @@ import API
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Ledger
+import PostgresStore
 import Logging
 import PostgresNIO
 import Synchronization

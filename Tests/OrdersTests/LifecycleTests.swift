@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+import PostgresStore
 import Testing
 import TestSupport
 

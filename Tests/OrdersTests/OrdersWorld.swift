@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Ledger
+import PostgresStore
 import Logging
 import PostgresNIO
 import Testing

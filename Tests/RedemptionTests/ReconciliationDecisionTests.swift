@@ -1,7 +1,7 @@
 import API
 import Foundation
 import HTTPTypes
-import Ledger
+import PostgresStore
 import PostgresNIO
 import Reconciliation
 import Testing

@@ -1,6 +1,6 @@
 @testable import API
 import Foundation
-import Ledger
+import PostgresStore
 import Testing
 
 /// The rules of redemption without I/O: payee-account validation, materials by content,

@@ -1,8 +1,9 @@
+import VoucherServices
 import API
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Ledger
+import PostgresStore
 import PostgresNIO
 import RedisNIO
 import Rush

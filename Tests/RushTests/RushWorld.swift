@@ -1,9 +1,10 @@
+import VoucherServices
 import API
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Ledger
+import PostgresStore
 import Logging
 import PostgresNIO
 import Prometheus

@@ -1,6 +1,6 @@
 import Hummingbird
 import Foundation
-import Ledger
+import PostgresStore
 import Logging
 import PostgresNIO
 import VoucherConfig

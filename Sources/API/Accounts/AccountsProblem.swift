@@ -1,5 +1,5 @@
 import Hummingbird
-import Ledger
+import PostgresStore
 import VoucherCore
 
 /// The problems of accounts, registration, sub-accounts and approvals, with their stable codes.
@@ -31,7 +31,7 @@ enum AccountsProblem {
         .badRequest, code: "current_password_wrong", detail: "The current password is wrong. Type your current password to change it.")
 }
 
-extension AccountsLedgerError: ProblemConvertible {
+extension AccountsStoreError: ProblemConvertible {
     var problem: Problem {
         switch self {
         case .usernameTaken:
@@ -56,7 +56,7 @@ extension AccountsLedgerError: ProblemConvertible {
     }
 }
 
-extension ApprovalsLedgerError: ProblemConvertible {
+extension ApprovalsStoreError: ProblemConvertible {
     var problem: Problem {
         switch self {
         case .notFound:

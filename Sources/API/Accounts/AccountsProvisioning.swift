@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+import PostgresStore
 import Logging
 import PostgresNIO
 import VoucherConfig
@@ -57,9 +57,9 @@ public struct AccountsProvisioning: Sendable {
         try await env.registration.ensurePlatform(platform, now: env.clock.now())
         do {
             try await env.subAccounts.create(user, now: env.clock.now())
-        } catch AccountsLedgerError.usernameTaken {
+        } catch AccountsStoreError.usernameTaken {
             return false
-        } catch let error as AccountsLedgerError {
+        } catch let error as AccountsStoreError {
             throw Refusal(description: error.problem.detail)
         }
         return true

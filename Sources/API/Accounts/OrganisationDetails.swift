@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+import PostgresStore
 import VoucherCore
 
 /// Step two of registration: the organisation's details (SPEC §7; the guide's §1.3.1 for

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Ledger
+import PostgresStore
 import NIOCore
 import VoucherCore
 
@@ -207,7 +207,7 @@ struct RegistrationController {
     func submit(_ identity: Identity) async throws -> SubmitResponse {
         let draft = try await draft(identity)
         guard draft.missing.isEmpty else {
-            if draft.missing == ["survey"] { throw AccountsLedgerError.surveyMissing }
+            if draft.missing == ["survey"] { throw AccountsStoreError.surveyMissing }
             throw Problem(.unprocessableContent, code: "registration_incomplete",
                           detail: "Some details are missing: \(draft.missing.joined(separator: ", ")). Save them, then submit again.")
         }

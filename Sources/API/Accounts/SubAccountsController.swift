@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Ledger
+import PostgresStore
 import VoucherCore
 
 /// Sub-accounts of a certified organisation, managed by its main account (用户管理, SPEC §7).

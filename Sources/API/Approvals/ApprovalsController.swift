@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Ledger
+import PostgresStore
 import VoucherCore
 
 /// The inbox (我的待办) over the generic approvals module.
@@ -145,10 +145,10 @@ struct ApprovalsController {
     /// one whose chain includes the caller's role. Otherwise 404, as for a missing one.
     func visible(_ context: AppRequestContext, _ identity: Identity) async throws -> (ApprovalRecord, [ApprovalDecisionRecord]) {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: ApprovalsRepository.idPrefix),
-              let (record, decisions) = try await env.approvals.application(id: id) else { throw ApprovalsLedgerError.notFound }
+              let (record, decisions) = try await env.approvals.application(id: id) else { throw ApprovalsStoreError.notFound }
         let ownOrganisation = record.orgID == identity.orgID
         let inChain = Self.deciderRoles.contains(identity.role) && record.stageRoles.contains(identity.role.rawValue)
-        guard ownOrganisation || inChain else { throw ApprovalsLedgerError.notFound }
+        guard ownOrganisation || inChain else { throw ApprovalsStoreError.notFound }
         return (record, decisions)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Ledger
+import PostgresStore
 import VoucherCore
 
 /// A campaign as the operator sends it (create, or replace a draft).
@@ -30,8 +30,7 @@ struct CampaignInput: Decodable {
         static let validityDaysMax = 3660
     }
 
-    static let kinds = ["diagnostic", "general"]
-    static let directions = ["cloud", "dt_standard", "integration_standard", "dcmm"]
+    static let directions = VoucherDirection.allCases.map(\.rawValue)
 
     /// The record to store, or a 400 problem naming the first broken rule.
     func record(id: String, lotIDs: (Int) -> String) throws -> CampaignRecord {
@@ -49,11 +48,17 @@ struct CampaignInput: Decodable {
         var records: [LotRecord] = []
         for (index, lot) in lots.enumerated() {
             let at = "lots[\(index)]"
-            guard Self.kinds.contains(lot.kind) else { throw invalid("lot_kind_invalid", "\(at).kind must be diagnostic or general.") }
-            if lot.kind == "general" {
-                guard let direction = lot.direction, Self.directions.contains(direction) else {
-                    throw invalid("lot_direction_invalid", "\(at).direction must be one of \(Self.directions.joined(separator: ", ")) for a general voucher.")
+            guard let kind = VoucherKind(rawValue: lot.kind) else {
+                throw invalid("lot_kind_invalid", "\(at).kind must be diagnostic or general.")
+            }
+            var direction: VoucherDirection?
+            if kind == .general {
+                guard let value = lot.direction.flatMap(VoucherDirection.init(rawValue:)) else {
+                    throw invalid(
+                        "lot_direction_invalid",
+                        "\(at).direction must be one of \(Self.directions.joined(separator: ", ")) for a general voucher.")
                 }
+                direction = value
             } else if lot.direction != nil {
                 throw invalid("lot_direction_invalid", "\(at).direction must be absent for a diagnostic voucher.")
             }
@@ -67,16 +72,17 @@ struct CampaignInput: Decodable {
             guard (1...Limits.perEnterpriseLimitMax).contains(limit) else {
                 throw invalid("lot_limit_invalid", "\(at).perEnterpriseLimit must be from 1 to \(Limits.perEnterpriseLimitMax).")
             }
-            let mode = lot.mode ?? "grab"
-            guard mode == "grab" || mode == "apply" else { throw invalid("lot_mode_invalid", "\(at).mode must be grab or apply.") }
+            guard let mode = LotMode(rawValue: lot.mode ?? LotMode.grab.rawValue) else {
+                throw invalid("lot_mode_invalid", "\(at).mode must be grab or apply.")
+            }
             guard (1...Limits.validityDaysMax).contains(lot.validityDays) else {
                 throw invalid("lot_validity_invalid", "\(at).validityDays must be from 1 to \(Limits.validityDaysMax).")
             }
             records.append(LotRecord(
-                id: lotIDs(index), campaignID: id, position: index, kind: lot.kind, direction: lot.direction,
+                id: lotIDs(index), campaignID: id, position: index, kind: kind, direction: direction,
                 faceValueFen: lot.faceValueFen, stock: lot.stock, perEnterpriseLimit: limit, mode: mode, validityDays: lot.validityDays))
         }
-        return CampaignRecord(id: id, name: name, startsAt: starts, endsAt: ends, status: "draft", lots: records)
+        return CampaignRecord(id: id, name: name, startsAt: starts, endsAt: ends, status: .draft, lots: records)
     }
 
     private func invalid(_ code: String, _ detail: String) -> Problem {
@@ -90,19 +96,19 @@ struct CampaignResponse: ResponseEncodable {
     let name: String
     let startsAt: String
     let endsAt: String
-    let status: String
+    let status: CampaignStatus
     let lots: [LotResponse]
 
     struct LotResponse: Encodable {
         let id: String
-        let kind: String
-        let direction: String?
+        let kind: VoucherKind
+        let direction: VoucherDirection?
         let faceValueFen: Int64
         let stock: Int
         /// Stock not yet issued; present on detail answers.
         let remaining: Int64?
         let perEnterpriseLimit: Int
-        let mode: String
+        let mode: LotMode
         let validityDays: Int
     }
 
@@ -124,8 +130,8 @@ struct GrabResponse: ResponseEncodable {
     let voucherId: String
     let campaignId: String
     let lotId: String
-    let kind: String
-    let direction: String?
+    let kind: VoucherKind
+    let direction: VoucherDirection?
     let faceValueFen: Int64
     let grantedAt: String
     let validUntil: String

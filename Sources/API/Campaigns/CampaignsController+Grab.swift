@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import RedisNIO
 import Rush
+import VoucherCore
 
 extension CampaignsController {
     /// Idempotency keys are short tokens chosen by the client.
@@ -19,10 +20,10 @@ extension CampaignsController {
         let key = try Self.idempotencyKey(request)
         try rush.admit(org: identity.orgID, address: context.clientAddress)
 
-        guard let entry = try await lookup(lotID), entry.lot.campaignID == campaignID, entry.campaignStatus != "draft" else {
-            throw Self.lotNotFound
+        guard let entry = try await lookup(lotID), entry.lot.campaignID == campaignID, entry.campaignStatus.isVisible else {
+            throw CampaignError.lotNotFound
         }
-        guard entry.lot.mode == "grab" else {
+        guard entry.lot.mode == .grab else {
             throw Problem(.conflict, code: "lot_not_grabbable", detail: "This lot is issued by application, not by grabbing. Apply for it instead.")
         }
         let outcome: GrabOutcome

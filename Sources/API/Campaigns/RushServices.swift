@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Ledger
+import PostgresStore
 import Logging
 import PostgresNIO
 import RedisNIO
@@ -34,26 +34,5 @@ public struct RushServices: Sendable {
             throw Problem(.tooManyRequests, code: "rate_limited", detail: "Too many requests. Retry after \(wait) seconds.",
                           headers: [.retryAfter: String(wait)], extensions: ["retryAfterSeconds": .int(Int64(wait))])
         }
-    }
-}
-
-/// Keeps the Redis pool alive for the service group's lifetime and closes it on shutdown.
-public struct RedisService: Service {
-    public let client: RedisClient
-    public init(client: RedisClient) { self.client = client }
-
-    public func run() async throws {
-        try? await gracefulShutdown()
-        await client.shutdown()
-    }
-}
-
-extension AppConfig.Redis {
-    /// RedisNIO settings from ours.
-    public var clientConfiguration: RedisConfiguration {
-        RedisConfiguration(
-            host: host, port: port, password: password, database: database,
-            tls: tls ? .init() : nil, poolSize: poolSize == 0 ? nil : poolSize,
-            commandTimeout: .milliseconds(commandTimeoutMs))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Ledger
+import PostgresStore
 import VoucherCore
 
 /// Apply-mode lots (申请): an enterprise applies, an operator approves (issuing the voucher, in
@@ -36,7 +36,7 @@ struct VoucherApplicationsController {
             campaignId = record.campaignID
             lotId = record.lotID
             organisationId = record.orgID
-            status = record.status
+            status = record.status.rawValue
             reason = record.reason
             voucherId = record.voucherID
             createdAt = RFC3339.format(record.createdAt)
@@ -53,13 +53,13 @@ struct VoucherApplicationsController {
         }
         let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
         let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
-        guard let campaign = try await campaigns.campaign(id: campaignID), campaign.status != "draft",
-              let lot = campaign.lots.first(where: { $0.id == lotID }) else { throw CampaignsController.lotNotFound }
-        guard lot.mode == "apply" else {
+        guard let campaign = try await campaigns.campaign(id: campaignID), campaign.status.isVisible,
+              let lot = campaign.lots.first(where: { $0.id == lotID }) else { throw CampaignError.lotNotFound }
+        guard lot.mode == .apply else {
             throw Problem(.conflict, code: "lot_not_applicable", detail: "This lot is issued by grabbing, not by application. Grab it instead.")
         }
         let now = Date()
-        guard campaign.status == "published", now >= campaign.startsAt else {
+        guard campaign.status == .published, now >= campaign.startsAt else {
             throw Problem(.conflict, code: now < campaign.startsAt ? "not_open" : "ended",
                           detail: now < campaign.startsAt ? "The campaign has not opened yet." : "The campaign has ended.",
                           extensions: ["opensAt": .string(RFC3339.format(campaign.startsAt)), "closesAt": .string(RFC3339.format(campaign.endsAt))])
@@ -80,11 +80,15 @@ struct VoucherApplicationsController {
         let identity = try context.requireIdentity(.enterprise, .operator)
         let query = PageRequest.query(request)
         let paging = try PageRequest(query)
-        if let status = query["status"], !["pending", "approved", "rejected"].contains(status) {
-            throw Problem(.badRequest, code: "status_invalid", detail: "status must be pending, approved or rejected.")
+        var status: ApprovalStatus?
+        if let text = query["status"] {
+            guard let value = ApprovalStatus(rawValue: text), value != .withdrawn else {
+                throw Problem(.badRequest, code: "status_invalid", detail: "status must be pending, approved or rejected.")
+            }
+            status = value
         }
         let org = identity.role == .operator ? nil : identity.orgID
-        let (items, total) = try await applications.list(orgID: org, status: query["status"], page: paging.page, pageSize: paging.pageSize)
+        let (items, total) = try await applications.list(orgID: org, status: status, page: paging.page, pageSize: paging.pageSize)
         return Page(items: items.map(ApplicationResponse.init), page: paging.page, pageSize: paging.pageSize, total: total)
     }
 
@@ -129,7 +133,7 @@ struct VoucherApplicationsController {
         case .alreadyPending:
             return Problem(.conflict, code: "application_pending", detail: "Your organisation already has a pending application for this lot; wait for the decision.")
         case .notPending(let status):
-            return Problem(.conflict, code: "application_decided", detail: "This application is \(status) already; a decision is final.")
+            return Problem(.conflict, code: "application_decided", detail: "This application is \(status.rawValue) already; a decision is final.")
         case .limitReached(let held):
             return Problem(.conflict, code: "limit_reached", detail: "The organisation holds \(held) vouchers of this lot, its limit.", extensions: ["held": .int(Int64(held))])
         case .soldOut:

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Ledger
+import PostgresStore
 
 struct MatchBody: Decodable {
     let batchId: String

@@ -1,4 +1,4 @@
-import Ledger
+import PostgresStore
 import VoucherCore
 
 /// The report of a statement as CSV for finance staff: UTF-8 with a byte-order mark (Excel reads

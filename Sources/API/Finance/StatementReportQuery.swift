@@ -1,4 +1,4 @@
-import Ledger
+import PostgresStore
 import Reconciliation
 
 /// The query of `GET /v1/finance/statements/{id}/report`: the format, and for JSON which lines

@@ -1,7 +1,7 @@
 /// Every stable problem `code` the API answers, with its status: the document groups an
 /// operation's codes by status from here, so a code has one status everywhere it appears.
 /// Collected from the `Problem(…)`s of the controllers and the domain errors they map
-/// (`OrdersError`, `RedemptionError`, `AccountsLedgerError`, the core's validation errors).
+/// (`OrdersError`, `RedemptionError`, `AccountsStoreError`, the core's validation errors).
 enum OpenAPIErrors {
     /// Status by code; a code listed under two statuses stops the process at first use.
     static let statusByCode: [String: Int] = {

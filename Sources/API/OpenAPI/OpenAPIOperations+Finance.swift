@@ -1,4 +1,4 @@
-import Ledger
+import PostgresStore
 import Reconciliation
 
 private typealias Op = OpenAPIOperation

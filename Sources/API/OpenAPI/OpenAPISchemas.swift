@@ -1,4 +1,5 @@
-import Ledger
+import PostgresStore
+import VoucherCore
 
 /// The schemas of the DTOs, under `components/schemas`, named after the Swift types they describe
 /// (the type is in each `description`, so a change to one is easy to carry to the other).
@@ -224,7 +225,7 @@ extension OpenAPIDocument {
     static let roleSchema = Schema.oneOf(Role.allCases.map(\.rawValue))
     static let menuSchema = Schema.oneOf(MenuPermission.allCases.map(\.rawValue))
     static let certificationSchema = Schema.oneOf(["draft", "under_review", "certified", "rejected"])
-    static let kindSchema = Schema.oneOf(CampaignInput.kinds)
+    static let kindSchema = Schema.oneOf(VoucherKind.allCases.map(\.rawValue))
     static let directionSchema = Schema.oneOf(CampaignInput.directions, "General vouchers only.")
     static let usernameSchema: OpenAPIJSON = ["type": "string", "minLength": 6, "maxLength": 30, "pattern": "^[A-Za-z0-9_]+$"]
     static let passwordSchema: OpenAPIJSON = [

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Ledger
+import PostgresStore
 import VoucherCore
 
 /// `POST /v1/orders/quote` and `POST /v1/orders` bodies.

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Ledger
+import PostgresStore
 import Logging
 import PostgresNIO
 

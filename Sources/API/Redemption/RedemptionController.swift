@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Ledger
+import PostgresStore
 import VoucherCore
 
 /// Redemption (兑付, SPEC §5):
