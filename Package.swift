@@ -111,7 +111,12 @@ let package = Package(
                 "VoucherCore", "VoucherConfig", "PostgresStore", "RedisNIO", "Rush", "Reconciliation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -150,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "voucherctl",
             dependencies: [
-                "API", "PostgresStore", "VoucherServices", "VoucherConfig", "Rush", "RedisNIO", "Reconciliation",
+                "PostgresStore", "VoucherServices", "VoucherConfig", "Rush", "RedisNIO", "Reconciliation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -54,11 +54,11 @@ public enum VoucherApp {
         ).addRoutes(to: v1)
         AccountsRoutes.add(to: v1, environment: .live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger))
         OrdersRoutes.add(to: v1, environment: OrdersEnvironment(
-            postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemAccountsClock(), logger: logger))
+            postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
         RedemptionRoutes.add(to: v1, environment: RedemptionEnvironment(
-            postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemAccountsClock(), logger: logger))
+            postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
         ReconciliationRoutes.add(to: v1, environment: ReconciliationEnvironment(
-            postgres: stores.postgres, policy: MatchPolicy(dateWindowDays: config.reconciliation.dateWindowDays), clock: SystemAccountsClock(),
+            postgres: stores.postgres, policy: MatchPolicy(dateWindowDays: config.reconciliation.dateWindowDays), clock: SystemWallClock(),
             logger: logger, parse: { try StatementParser.parse($0) }))
         return router
     }

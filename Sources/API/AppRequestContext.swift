@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import VoucherServices
 
 /// The request context of every route. Authentication fills `identity` later in the chain.
 public struct AppRequestContext: RequestContext {

@@ -1,4 +1,5 @@
 import Hummingbird
+import VoucherServices
 
 /// Gives every request the configured bound of a JSON body (`http.bodyBytesMax`), which
 /// Hummingbird's `request.decode` reads from the context's `maxUploadSize`.

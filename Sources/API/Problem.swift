@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Synchronization
+import VoucherServices
 
 /// An RFC 9457 problem response. Every error a client can see is one of these, with a stable
 /// snake_case `code` that programs branch on and a `detail` sentence that says what to fix.

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import VoucherCore
+import VoucherServices
 
 /// Turns every error that escapes a route into a problem response, on purpose: Hummingbird's
 /// default would answer a bare 500 for domain errors and a non-problem body for its own.
@@ -84,6 +85,7 @@ extension Problem {
         case .forbidden: status = .forbidden
         case .notFound: status = .notFound
         case .conflict: status = .conflict
+        case .unprocessable: status = .unprocessableContent
         case .tooLarge: status = .contentTooLarge
         case .unsupportedFormat: status = .unsupportedMediaType
         case .rateLimited: status = .tooManyRequests

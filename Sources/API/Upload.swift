@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import VoucherServices
 
 /// A file sent as a raw request body, read once with its bound and recognised by its content.
 /// Licences, payment proofs, redemption archives and materials all arrive this way; each caller

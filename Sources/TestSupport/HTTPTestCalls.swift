@@ -4,9 +4,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
+import VoucherServices
 
 /// A clock the tests can move; starts at the wall clock because tokens are checked against it.
-public final class TestClock: AccountsClock {
+public final class TestClock: WallClock {
     private let current = Mutex(Date())
 
     public init() {}

@@ -16,6 +16,9 @@ public struct DomainError: Error, Sendable, Hashable, Codable {
         case notFound
         /// The request clashes with the current state, such as a duplicate or a sold-out lot (409).
         case conflict
+        /// The request is well formed but its content cannot be acted on yet, such as an
+        /// incomplete registration or an unreadable statement (422).
+        case unprocessable
         /// A file or body is larger than its bound (413).
         case tooLarge
         /// A file's content is not one of the formats the rule accepts (415).

@@ -1,4 +1,4 @@
-import API
+import VoucherServices
 import ArgumentParser
 import Foundation
 import PostgresStore

@@ -1,4 +1,4 @@
-import API
+import VoucherServices
 import ArgumentParser
 import PostgresStore
 import Logging

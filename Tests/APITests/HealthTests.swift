@@ -7,6 +7,7 @@ import Prometheus
 import Testing
 import TestSupport
 import VoucherConfig
+import VoucherServices
 
 /// Builds the application against the given configuration with the standard checks.
 func makeApp(_ config: AppConfig) async -> some ApplicationProtocol {

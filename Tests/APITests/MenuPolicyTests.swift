@@ -4,6 +4,7 @@ import Hummingbird
 import Prometheus
 import Testing
 import TestSupport
+import VoucherServices
 
 @Suite struct MenuPolicyTests {
     @Test func everyRouteUnderV1HasAMenuDecision() async throws {

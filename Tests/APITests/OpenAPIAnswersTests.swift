@@ -6,6 +6,7 @@ import Prometheus
 import Testing
 import TestSupport
 import RedisNIO
+import VoucherServices
 
 /// Real answers against the document: a walk through registration, login, products, orders,
 /// payee accounts and campaigns on a fresh database, where every answer's status must be

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VoucherServices
 
 /// The document's `security` and `x-roles` against what the handlers do: they are written by
 /// hand beside the routes, so each is checked by calling the route.

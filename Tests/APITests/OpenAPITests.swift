@@ -7,6 +7,7 @@ import Testing
 import TestSupport
 import VoucherConfig
 import RedisNIO
+import VoucherServices
 
 /// The OpenAPI document against the router the server really builds: `Router.routes` is
 /// Hummingbird's own list of registered routes (method and template, captures as `{name}`), so

@@ -7,6 +7,7 @@ import Prometheus
 import Testing
 import TestSupport
 import VoucherConfig
+import VoucherServices
 
 @Suite struct TimeConventionTests {
     @Test func everyAnsweredTimeIsChinaTimeAndAnyOffsetIsRead() async throws {

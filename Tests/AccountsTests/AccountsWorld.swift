@@ -10,6 +10,7 @@ import Testing
 import TestSupport
 import VoucherConfig
 import VoucherCore
+import VoucherServices
 
 /// An SMS sender that keeps the codes for the test to read.
 final class CapturingSMS: SMSSender {

@@ -2,6 +2,7 @@ import API
 import Foundation
 import Hummingbird
 import Testing
+import VoucherServices
 
 @Suite struct AuthorisationMatrixTests {
     /// One probe of the matrix: who calls, what they must get.

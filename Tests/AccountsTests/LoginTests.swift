@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Testing
 import TestSupport
+import VoucherServices
 
 @Suite struct LoginTests {
     /// Asks for an SMS code and returns the answer.

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Testing
 import TestSupport
+import VoucherServices
 
 @Suite struct PasswordAndUsernameTests {
     /// Registers with the given username and password and returns the answer's code (nil on success).

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Testing
 import VoucherCore
+import VoucherServices
 
 @Suite struct RegistrationTests {
     @Test func enterpriseRegistersAndIsCertifiedThroughTheInbox() async throws {

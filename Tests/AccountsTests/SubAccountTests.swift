@@ -2,6 +2,7 @@ import API
 import Foundation
 import Hummingbird
 import Testing
+import VoucherServices
 
 @Suite struct SubAccountTests {
     @Test func subAccountsAreManagedByTheMainAccountAndPermissionsAreEnforced() async throws {

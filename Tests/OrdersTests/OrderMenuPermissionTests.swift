@@ -3,6 +3,7 @@ import Foundation
 import PostgresNIO
 import Testing
 import TestSupport
+import VoucherServices
 
 @Suite struct OrderMenuPermissionTests {
     @Test func aSubAccountNeedsTheOrdersMenuForOrders() async throws {

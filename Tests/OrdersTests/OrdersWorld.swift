@@ -10,6 +10,7 @@ import Testing
 import TestSupport
 import VoucherConfig
 import VoucherCore
+import VoucherServices
 
 /// The world of one orders test: a fresh migrated database; accounts, approvals and orders routes
 /// over it; a platform operator, one provider, enterprises, tokens; vouchers inserted by SQL

@@ -4,6 +4,7 @@ import HTTPTypes
 import PostgresStore
 import Testing
 import TestSupport
+import VoucherServices
 
 /// Requests that break a redemption rule get a 4xx with a stable code and change nothing.
 @Suite("Redemption bad input")

@@ -4,6 +4,7 @@ import HTTPTypes
 import PostgresStore
 import Testing
 import TestSupport
+import VoucherServices
 
 /// Diagnostic-voucher redemption batches over HTTP against real PostgreSQL.
 @Suite("Redemption batches")

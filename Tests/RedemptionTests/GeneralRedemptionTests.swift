@@ -4,6 +4,7 @@ import HTTPTypes
 import PostgresStore
 import Testing
 import TestSupport
+import VoucherServices
 
 /// General-voucher redemption (通用服务券-兑付申请) over HTTP against real PostgreSQL.
 @Suite("General-voucher redemption")

@@ -6,6 +6,7 @@ import PostgresNIO
 import Reconciliation
 import Testing
 import TestSupport
+import VoucherServices
 
 /// Manual decisions, the database's guard against over-matching, who may do what, and the
 /// provider's confirmation through the same comparison as reconciliation.

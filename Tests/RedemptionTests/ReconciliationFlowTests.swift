@@ -7,6 +7,7 @@ import Reconciliation
 import Testing
 import TestSupport
 import VoucherCore
+import VoucherServices
 
 /// Bank statements uploaded over HTTP and reconciled against batches whose transfers were
 /// recorded through the redemption chain, against real PostgreSQL.

@@ -4,6 +4,7 @@ import HTTPTypes
 import PostgresStore
 import Testing
 import TestSupport
+import VoucherServices
 
 /// The report as finance works through it — a page of the exceptions at a time, filtered by
 /// outcome in SQL — and the release of a line a person decided back to automatic matching, over

@@ -5,6 +5,7 @@ import PostgresNIO
 import Reconciliation
 import Testing
 import TestSupport
+import VoucherServices
 
 /// A batch whose transfer the operator recorded, as the reconciliation tests need it.
 struct PaidBatchInfo: Sendable {

@@ -2,6 +2,7 @@
 import Foundation
 import PostgresStore
 import Testing
+import VoucherServices
 
 /// The rules of redemption without I/O: payee-account validation, materials by content,
 /// reference codes and CSV fields.
@@ -41,9 +42,9 @@ struct RedemptionRulesTests {
 
     /// Proves CSV fields are quoted when needed and formulas are defused.
     @Test func csvFields() {
-        #expect(RedemptionController.csvField("数字服务商") == "数字服务商")
-        #expect(RedemptionController.csvField("a,b") == "\"a,b\"")
-        #expect(RedemptionController.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
-        #expect(RedemptionController.csvField("=SUM(A1)") == "'=SUM(A1)")
+        #expect(CSVField.escape("数字服务商") == "数字服务商")
+        #expect(CSVField.escape("a,b") == "\"a,b\"")
+        #expect(CSVField.escape("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSVField.escape("=SUM(A1)") == "'=SUM(A1)")
     }
 }

@@ -11,6 +11,7 @@ import Testing
 import TestSupport
 import VoucherConfig
 import VoucherCore
+import VoucherServices
 
 /// The world of one redemption test: a fresh migrated database; accounts, approvals, orders and
 /// redemption routes over it; an operator, an auditor, a finance user, two providers, enterprises.

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import PostgresNIO
 import Testing
 import TestSupport
+import VoucherServices
 
 @Suite struct ApplyTests {
     @Test func applicationsAreApprovedWithinStockOrRejectedWithAReason() async throws {

@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import PostgresNIO
 import Testing
+import VoucherServices
 
 @Suite struct GrabMenuPermissionTests {
     @Test func aSubAccountNeedsTheVouchersMenuToGrab() async throws {

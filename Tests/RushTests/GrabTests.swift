@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import TestSupport
+import VoucherServices
 
 @Suite struct GrabTests {
     @Test func hundredConcurrentGrabsByOneEnterpriseGiveOneVoucher() async throws {

@@ -4,6 +4,7 @@ import NIOCore
 import RedisNIO
 import Testing
 @testable import Rush
+import VoucherServices
 
 @Suite struct RushUnitTests {
     @Test func grabRepliesParseIntoOutcomes() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// The signed-in user's own account.
 ///
@@ -47,7 +48,7 @@ struct AccountController {
             let passwords = Passwords(env: env)
             guard body.currentPassword.count <= AccountsLimits.credentialLengthMax,
                   try await passwords.verify(body.currentPassword, hash: user.passwordHash) else {
-                throw AccountsProblem.wrongCurrentPassword
+                throw AccountsError.wrongCurrentPassword
             }
             try await passwords.checkNew(
                 body.newPassword, confirmation: body.newPasswordConfirmation, username: user.username,

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import VoucherServices
 
 /// A page asked for with `page` (from 1) and `pageSize` (default 10, at most 100), SPEC §9.
 struct PageRequest: Sendable {
@@ -21,7 +22,7 @@ struct PageRequest: Sendable {
     private static func number(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw AccountsProblem.invalid("invalid_page", "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+            throw AccountsError.invalid("invalid_page", "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
         }
         return number
     }

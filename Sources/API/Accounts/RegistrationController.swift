@@ -3,6 +3,7 @@ import Hummingbird
 import PostgresStore
 import NIOCore
 import VoucherCore
+import VoucherServices
 
 /// Self-registration of enterprises and providers in two resumable steps, the demand survey, and
 /// submission for certification (SPEC §7).
@@ -73,8 +74,8 @@ struct RegistrationController {
     }
 
     /// Id prefixes.
-    static let orgPrefix = "org"
-    static let userPrefix = "usr"
+    static let orgPrefix = Registration.orgPrefix
+    static let userPrefix = Registration.userPrefix
 
     /// The seven company types of the survey (企业类型).
     static let companyTypes = ["private", "foreign", "collective", "state_owned", "joint_stock", "hk_macao_taiwan", "joint_venture"]
@@ -95,7 +96,7 @@ struct RegistrationController {
             let details = try await request.decodeAccountsBody(as: OrganisationDetails.self, context: context)
             try details.validateFormats()
             let uscc = try details.unifiedSocialCreditCode.map { code in
-                do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible { throw AccountsProblem.from(error) }
+                do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible { throw AccountsError.from(error) }
             }
             var stored = details
             stored.unifiedSocialCreditCode = uscc
@@ -124,11 +125,11 @@ struct RegistrationController {
             try OrganisationDetails.text(body.companyName, "companyName", max: DetailLimits.nameMax)
             try OrganisationDetails.text(body.city, "city", max: 50)
             guard Self.companyTypes.contains(body.companyType) else {
-                throw AccountsProblem.invalid("company_type_invalid", "companyType must be one of: \(Self.companyTypes.joined(separator: ", ")).")
+                throw AccountsError.invalid("company_type_invalid", "companyType must be one of: \(Self.companyTypes.joined(separator: ", ")).")
             }
             let answers = try StoredJSON.encode(body.answers ?? [:])
             guard answers.utf8.count <= AccountsLimits.flexibleSectionBytesMax else {
-                throw AccountsProblem.invalid("field_invalid", "answers is larger than \(AccountsLimits.flexibleSectionBytesMax) bytes; shorten it.")
+                throw AccountsError.invalid("field_invalid", "answers is larger than \(AccountsLimits.flexibleSectionBytesMax) bytes; shorten it.")
             }
             try await env.registration.saveSurvey(orgID: identity.orgID, SurveyRecord(
                 companyName: body.companyName, city: body.city, companyType: body.companyType, answersJSON: answers, answeredAt: env.clock.now()))
@@ -136,14 +137,14 @@ struct RegistrationController {
         }
         group.get("organisations/me/survey") { _, context in
             let identity = try context.requireMenu(.organisation, roles: .enterprise)
-            guard let survey = try await env.registration.survey(orgID: identity.orgID) else { throw AccountsProblem.notFound }
+            guard let survey = try await env.registration.survey(orgID: identity.orgID) else { throw AccountsError.notFound }
             return SurveyBody(
                 companyName: survey.companyName, city: survey.city, companyType: survey.companyType,
                 answers: try StoredJSON.decode([String: JSONValue].self, from: survey.answersJSON))
         }
         group.get("organisations/me") { _, context in
             let identity = try context.requireMenu(.organisation, roles: .enterprise, .provider)
-            guard let organisation = try await env.accounts.organisation(id: identity.orgID) else { throw AccountsProblem.notFound }
+            guard let organisation = try await env.accounts.organisation(id: identity.orgID) else { throw AccountsError.notFound }
             return OrganisationResponse(
                 id: organisation.id, kind: organisation.kind.rawValue, name: organisation.name, unifiedSocialCreditCode: organisation.uscc,
                 certification: organisation.certification.rawValue, statusText: Self.statusText(organisation.certification))
@@ -164,59 +165,29 @@ struct RegistrationController {
         let identity = try context.requireIdentity()
         let allowed = roles.isEmpty ? [Role.enterprise, .provider] : roles
         guard allowed.contains(identity.role) else { throw AuthProblem.wrongRole(allowed) }
-        guard identity.isMainAccount else { throw AccountsProblem.mainAccountOnly }
+        guard identity.isMainAccount else { throw AccountsError.mainAccountOnly }
         return identity
     }
 
     func register(_ body: RegisterRequest) async throws -> RegisterResponse {
-        guard let role = Role(rawValue: body.role), role == .enterprise || role == .provider else {
-            throw AccountsProblem.invalid("role_invalid", "role must be enterprise or provider; operator-side accounts are created by the platform.")
-        }
-        let username: SubAccountUsername
-        let phone: PhoneNumber
-        do { username = try SubAccountUsername(validating: body.username) } catch { throw AccountsProblem.from(error) }
-        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsProblem.from(error) }
-        let passwords = Passwords(env: env)
-        try await passwords.checkNew(body.password, confirmation: body.passwordConfirmation, username: username.value, phone: phone, userID: nil)
-        guard body.consent else { throw AccountsProblem.consentRequired }
-        let orgID = OpaqueID.make(prefix: Self.orgPrefix)
-        let user = UserRecord(
-            id: OpaqueID.make(prefix: Self.userPrefix), orgID: orgID, username: username.value, phone: phone.digits,
-            passwordHash: try await passwords.hash(body.password), role: role.rawValue, isMain: true)
-        // The name is a placeholder until step two gives the real one.
-        let organisation = OrganisationRecord(
-            id: orgID, kind: role == .enterprise ? .enterprise : .provider, name: username.value, uscc: nil, certification: .draft)
-        try await env.registration.register(organisation, mainUser: user, now: env.clock.now())
+        let user = try await Registration(env: env).register(
+            role: body.role, username: body.username, phone: body.phone, password: body.password,
+            passwordConfirmation: body.passwordConfirmation, consent: body.consent)
         let session = try await Sessions(env: env).start(for: user)
-        return RegisterResponse(organisationId: orgID, userId: user.id, certification: "draft", session: session)
+        return RegisterResponse(organisationId: user.orgID, userId: user.id, certification: "draft", session: session)
     }
 
     func draft(_ identity: Identity) async throws -> DraftResponse {
-        guard let organisation = try await env.accounts.organisation(id: identity.orgID) else { throw AccountsProblem.notFound }
-        let profile = try await env.registration.profile(orgID: identity.orgID)
-        let details = try profile.map { try StoredJSON.decode(OrganisationDetails.self, from: $0.detailsJSON) } ?? OrganisationDetails()
-        let answered = organisation.kind == .enterprise ? try await env.registration.survey(orgID: identity.orgID) != nil : true
-        var missing = details.missingFields(kind: organisation.kind, hasLicence: profile?.licenceSHA256 != nil)
-        if !answered { missing.append("survey") }
+        let draft = try await Registration(env: env).draft(orgID: identity.orgID)
         return DraftResponse(
-            organisationId: organisation.id, kind: organisation.kind.rawValue, certification: organisation.certification.rawValue,
-            details: details, licence: profile?.licenceSHA256.map(LicenceInfo.init), surveyAnswered: answered, missing: missing,
-            submittedAt: profile?.submittedAt)
+            organisationId: draft.organisation.id, kind: draft.organisation.kind.rawValue,
+            certification: draft.organisation.certification.rawValue, details: draft.details,
+            licence: draft.profile?.licenceSHA256.map(LicenceInfo.init), surveyAnswered: draft.surveyAnswered, missing: draft.missing,
+            submittedAt: draft.profile?.submittedAt)
     }
 
     func submit(_ identity: Identity) async throws -> SubmitResponse {
-        let draft = try await draft(identity)
-        guard draft.missing.isEmpty else {
-            if draft.missing == ["survey"] { throw AccountsStoreError.surveyMissing }
-            throw Problem(.unprocessableContent, code: "registration_incomplete",
-                          detail: "Some details are missing: \(draft.missing.joined(separator: ", ")). Save them, then submit again.")
-        }
-        guard let user = try await env.accounts.user(id: identity.userID) else { throw AccountsProblem.notFound }
-        let title = "企业认证 " + (draft.details.name ?? user.username)
-        let application = NewApproval(
-            type: CertificationEffect.type, title: String(title.prefix(100)), applicantUserID: user.id, applicantName: user.username,
-            orgID: identity.orgID, subjectID: identity.orgID, stageRoles: CertificationEffect.stageRoles)
-        let id = try await env.registration.submit(orgID: identity.orgID, application: application, now: env.clock.now())
+        let id = try await Registration(env: env).submit(orgID: identity.orgID, userID: identity.userID)
         return SubmitResponse(applicationId: id, certification: "under_review")
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// Sub-accounts of a certified organisation, managed by its main account (用户管理, SPEC §7).
 ///
@@ -91,21 +92,21 @@ struct SubAccountsController {
             let body = try await request.decodeAccountsBody(as: UpdateRequest.self, context: context)
             let current = try await find(context, identity)
             if let username = body.username, username != current.username {
-                throw AccountsProblem.invalid("username_immutable", "A sub-account's username is fixed once created; leave it out.")
+                throw AccountsError.invalid("username_immutable", "A sub-account's username is fixed once created; leave it out.")
             }
             let phone = try body.phone.map { text in
-                do { return try PhoneNumber(validating: text).digits } catch let error as any DomainErrorConvertible { throw AccountsProblem.from(error) }
+                do { return try PhoneNumber(validating: text).digits } catch let error as any DomainErrorConvertible { throw AccountsError.from(error) }
             } ?? current.phone ?? ""
             let email = try normalisedEmail(body.email) ?? current.email
             guard let updated = try await env.subAccounts.update(
-                orgID: identity.orgID, id: current.id, phone: phone, email: email, now: env.clock.now()) else { throw AccountsProblem.notFound }
+                orgID: identity.orgID, id: current.id, phone: phone, email: email, now: env.clock.now()) else { throw AccountsError.notFound }
             return SubAccount(updated)
         }
         subs.delete(":id") { _, context in
             let identity = try manager(context)
             let current = try await find(context, identity)
             guard try await env.subAccounts.delete(orgID: identity.orgID, id: current.id, now: env.clock.now()) else {
-                throw AccountsProblem.notFound
+                throw AccountsError.notFound
             }
             return Response(status: .noContent)
         }
@@ -120,7 +121,7 @@ struct SubAccountsController {
                 phone: try? current.phone.map { try PhoneNumber(validating: $0) }, userID: current.id)
             guard try await env.credentials.setPassword(
                 userID: current.id, orgID: identity.orgID, hash: try await passwords.hash(body.password), now: env.clock.now()) else {
-                throw AccountsProblem.notFound
+                throw AccountsError.notFound
             }
             return Response(status: .noContent)
         }
@@ -131,7 +132,7 @@ struct SubAccountsController {
             let current = try await find(context, identity)
             let permissions = try Self.permissions(body.permissions)
             guard let updated = try await env.subAccounts.setPermissions(
-                orgID: identity.orgID, id: current.id, permissions: permissions, now: env.clock.now()) else { throw AccountsProblem.notFound }
+                orgID: identity.orgID, id: current.id, permissions: permissions, now: env.clock.now()) else { throw AccountsError.notFound }
             return SubAccount(updated)
         }
     }
@@ -139,22 +140,22 @@ struct SubAccountsController {
     /// The main account of a certified enterprise or provider.
     func manager(_ context: AppRequestContext) throws -> Identity {
         let identity = try context.requireIdentity(.enterprise, .provider)
-        guard identity.isMainAccount else { throw AccountsProblem.mainAccountOnly }
-        guard identity.certified else { throw AccountsProblem.certificationRequired }
+        guard identity.isMainAccount else { throw AccountsError.mainAccountOnly }
+        guard identity.certified else { throw AccountsError.certificationRequired }
         return identity
     }
 
     /// The sub-account named in the path, in the caller's organisation, or 404.
     func find(_ context: AppRequestContext, _ identity: Identity) async throws -> UserRecord {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: RegistrationController.userPrefix),
-              let user = try await env.subAccounts.find(orgID: identity.orgID, id: id) else { throw AccountsProblem.notFound }
+              let user = try await env.subAccounts.find(orgID: identity.orgID, id: id) else { throw AccountsError.notFound }
         return user
     }
 
     /// Known menu names, each once, sorted.
     static func permissions(_ names: [String]) throws -> [String] {
         guard names.allSatisfy({ MenuPermission(rawValue: $0) != nil }), names.count <= MenuPermission.allCases.count else {
-            throw AccountsProblem.invalid("permission_invalid",
+            throw AccountsError.invalid("permission_invalid",
                 "permissions must be some of: \(MenuPermission.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         return Array(Set(names)).sorted()
@@ -169,8 +170,8 @@ struct SubAccountsController {
     func create(_ body: CreateRequest, _ identity: Identity) async throws -> SubAccount {
         let username: SubAccountUsername
         let phone: PhoneNumber
-        do { username = try SubAccountUsername(validating: body.username) } catch { throw AccountsProblem.from(error) }
-        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsProblem.from(error) }
+        do { username = try SubAccountUsername(validating: body.username) } catch { throw AccountsError.from(error) }
+        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
         let email = try normalisedEmail(body.email)
         let permissions = try Self.permissions(body.permissions ?? [])
         let passwords = Passwords(env: env)
@@ -185,7 +186,7 @@ struct SubAccountsController {
             phone: phone.digits, passwordHash: try await passwords.hash(body.password), role: identity.role.rawValue, isMain: false,
             email: email, permissions: permissions)
         try await env.subAccounts.create(user, now: env.clock.now())
-        guard let stored = try await env.subAccounts.find(orgID: identity.orgID, id: user.id) else { throw AccountsProblem.notFound }
+        guard let stored = try await env.subAccounts.find(orgID: identity.orgID, id: user.id) else { throw AccountsError.notFound }
         return SubAccount(stored)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// The inbox (我的待办) over the generic approvals module.
 ///
@@ -129,10 +130,10 @@ struct ApprovalsController {
         let body = try await request.decodeAccountsBody(as: DecisionRequest.self, context: context)
         let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reason, reason.count > AccountsLimits.reasonLengthMax {
-            throw AccountsProblem.invalid("reason_too_long", "The reason is longer than \(AccountsLimits.reasonLengthMax) characters; shorten it.")
+            throw AccountsError.invalid("reason_too_long", "The reason is longer than \(AccountsLimits.reasonLengthMax) characters; shorten it.")
         }
         if !approve, reason?.isEmpty ?? true {
-            throw AccountsProblem.invalid("reason_required", "A rejection needs a reason the applicant can act on; send it in reason.")
+            throw AccountsError.invalid("reason_required", "A rejection needs a reason the applicant can act on; send it in reason.")
         }
         let (record, _) = try await visible(context, identity)
         let actor = try await actor(identity)
@@ -160,7 +161,7 @@ struct ApprovalsController {
     static func time(_ text: String?, _ field: String) throws -> Date? {
         guard let text else { return nil }
         guard let date = RFC3339.parse(text) else {
-            throw AccountsProblem.invalid("invalid_time", "\(field) must be an RFC 3339 time with an offset, such as 2026-12-01T10:00:00+08:00.")
+            throw AccountsError.invalid("invalid_time", "\(field) must be an RFC 3339 time with an offset, such as 2026-12-01T10:00:00+08:00.")
         }
         return date
     }
@@ -168,7 +169,7 @@ struct ApprovalsController {
     static func text(_ text: String?, _ field: String) throws -> String? {
         guard let text, !text.isEmpty else { return nil }
         guard text.count <= AccountsLimits.filterTextLengthMax else {
-            throw AccountsProblem.invalid("invalid_filter", "\(field) is longer than \(AccountsLimits.filterTextLengthMax) characters; shorten it.")
+            throw AccountsError.invalid("invalid_filter", "\(field) is longer than \(AccountsLimits.filterTextLengthMax) characters; shorten it.")
         }
         return text
     }

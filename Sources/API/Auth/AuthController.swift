@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// Login by password or SMS code, token refresh and logout (SPEC §7).
 ///
@@ -89,7 +90,7 @@ struct AuthController {
         var request = request
         let body = try await request.decodeAccountsBody(as: SMSSendRequest.self, context: context)
         let phone: PhoneNumber
-        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsProblem.from(error) }
+        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
         let now = env.clock.now()
         let window = now.addingTimeInterval(-TimeInterval(AccountsLimits.smsSendWindowSeconds))
         let sends = try await env.credentials.smsSends(phone: phone.digits, since: window)
@@ -122,9 +123,9 @@ struct AuthController {
         var request = request
         let body = try await request.decodeAccountsBody(as: SMSLoginRequest.self, context: context)
         let phone: PhoneNumber
-        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsProblem.from(error) }
+        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
         guard body.code.utf8.count == AccountsLimits.smsCodeDigits, body.code.utf8.allSatisfy({ (48...57).contains($0) }) else {
-            throw AccountsProblem.invalid("sms_code_malformed", "The SMS code has \(AccountsLimits.smsCodeDigits) digits; type it as received.")
+            throw AccountsError.invalid("sms_code_malformed", "The SMS code has \(AccountsLimits.smsCodeDigits) digits; type it as received.")
         }
         let users = try await env.accounts.users(phone: phone.digits)
         let chosen = body.username.map { name in users.filter { $0.username.lowercased() == name.lowercased() } } ?? users

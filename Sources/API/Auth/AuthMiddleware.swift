@@ -1,4 +1,5 @@
 import Hummingbird
+import VoucherServices
 
 /// Verifies a bearer token when one is sent and records the identity in the context. Routes
 /// decide whether they need one (`context.requireIdentity`), so public routes stay public.

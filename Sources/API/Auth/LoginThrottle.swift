@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PostgresStore
+import VoucherServices
 
 /// Slows password guessing: too many failed logins of one account, or from one client address,
 /// within a sliding window answer 429 until the oldest failure leaves the window.

@@ -1,3 +1,4 @@
+import VoucherServices
 /// Which workbench menu (应用内权限配置, SPEC §7) each `/v1` route belongs to: a sub-account calls
 /// only the menus its main account granted. One table for every controller, read by
 /// `AuthMiddleware` right after it verifies the token, so no handler can forget the check and a
@@ -73,6 +74,6 @@ public enum MenuPolicy {
     /// so the grab path of a main account pays one array lookup.
     static func enforce(_ identity: Identity, route: String?) throws {
         guard !identity.isMainAccount, let route, case .menu(let menu) = decision(route: route, role: identity.role) else { return }
-        guard identity.may(menu) else { throw AccountsProblem.menuForbidden(menu) }
+        guard identity.may(menu) else { throw AccountsError.menuForbidden(menu) }
     }
 }

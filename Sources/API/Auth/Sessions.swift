@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// What every successful login, refresh and registration answers: a short-lived access token and
 /// a rotating refresh token.

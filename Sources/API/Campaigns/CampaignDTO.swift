@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// A campaign as the operator sends it (create, or replace a draft).
 struct CampaignInput: Decodable {

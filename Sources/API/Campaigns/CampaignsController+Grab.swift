@@ -4,6 +4,7 @@ import Hummingbird
 import RedisNIO
 import Rush
 import VoucherCore
+import VoucherServices
 
 extension CampaignsController {
     /// Idempotency keys are short tokens chosen by the client.

@@ -7,6 +7,7 @@ import RedisNIO
 import Rush
 import ServiceLifecycle
 import VoucherConfig
+import VoucherServices
 
 /// The grab path's shared parts, made once per process.
 public struct RushServices: Sendable {

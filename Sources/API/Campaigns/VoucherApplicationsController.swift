@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// Apply-mode lots (申请): an enterprise applies, an operator approves (issuing the voucher, in
 /// PostgreSQL under the lot's lock) or rejects with a reason.

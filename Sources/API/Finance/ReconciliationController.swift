@@ -3,6 +3,7 @@ import Hummingbird
 import PostgresStore
 import Reconciliation
 import VoucherCore
+import VoucherServices
 
 /// Reconciliation (对账, SPEC §6), finance only unless said otherwise:
 ///

@@ -5,42 +5,17 @@ import Logging
 import PostgresNIO
 import Reconciliation
 import VoucherCore
-
-/// Reads a statement file and imports it: the one path of the upload route and of
-/// `voucherctl statement import`, so both hash, parse and refuse the same way.
-public struct StatementImporter: Sendable {
-    public let repository: ReconciliationRepository
-    public let policy: MatchPolicy
-    let parse: @Sendable ([UInt8]) throws -> ParsedStatement
-
-    /// `parse` is `StatementParser.parse` in production; tests may pass another reader.
-    public init(repository: ReconciliationRepository, policy: MatchPolicy, parse: @escaping @Sendable ([UInt8]) throws -> ParsedStatement) {
-        self.repository = repository
-        self.policy = policy
-        self.parse = parse
-    }
-
-    /// Parses `bytes` and imports them in one transaction (see `ReconciliationRepository.importStatement`).
-    /// Throws `StatementError` for a file that is not a statement, `ReconciliationError` for unreadable lines.
-    /// The same bytes again answer the first import without being parsed.
-    public func importFile(_ bytes: [UInt8], filename: String, actor: String?, source: StatementSource, now: Date) async throws -> ImportResult {
-        let sha256 = Secrets.sha256Hex(bytes)
-        if let previous = try await repository.previousImport(sha256: sha256) { return previous }
-        let parsed = try parse(bytes)
-        return try await repository.importStatement(
-            parsed: parsed, sha256: sha256, filename: filename, actor: actor, source: source, now: now, policy: policy)
-    }
-}
+import VoucherServices
 
 /// What the reconciliation routes need; tests build one with their own clock.
 public struct ReconciliationEnvironment: Sendable {
     public let importer: StatementImporter
     public let reconciliation: ReconciliationRepository
     public let redemption: RedemptionRepository
-    public let clock: any AccountsClock
+    public let clock: any WallClock
 
     public init(
-        postgres: PostgresClient, policy: MatchPolicy, clock: any AccountsClock, logger: Logger,
+        postgres: PostgresClient, policy: MatchPolicy, clock: any WallClock, logger: Logger,
         parse: @escaping @Sendable ([UInt8]) throws -> ParsedStatement
     ) {
         let repository = ReconciliationRepository(client: postgres, logger: logger)

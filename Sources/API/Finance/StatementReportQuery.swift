@@ -1,5 +1,6 @@
 import PostgresStore
 import Reconciliation
+import VoucherServices
 
 /// The query of `GET /v1/finance/statements/{id}/report`: the format, and for JSON which lines
 /// (`outcome=a,b`) and which page of them. Read before the database is, so a bad parameter is a
@@ -63,7 +64,7 @@ extension PageRequest {
             return
         }
         guard let size = Int(text), (1...pageSizeMax).contains(size) else {
-            throw AccountsProblem.invalid("invalid_page", "pageSize must be a whole number from 1 to \(pageSizeMax).")
+            throw AccountsError.invalid("invalid_page", "pageSize must be a whole number from 1 to \(pageSizeMax).")
         }
         pageSize = size
     }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import VoucherServices
 
 /// The OpenAPI 3.1 document of the whole API (SPEC §9), served at `GET /openapi.json`.
 ///

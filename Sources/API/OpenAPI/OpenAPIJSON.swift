@@ -1,4 +1,5 @@
 import Foundation
+import VoucherServices
 
 /// The JSON of the OpenAPI document, written as Swift literals (`["type": "string"]`) so the
 /// document reads like the JSON it becomes, while the compiler checks its shape and every value

@@ -1,4 +1,5 @@
 import Hummingbird
+import VoucherServices
 
 extension OpenAPIOperation {
     /// The Operation Object of OpenAPI 3.1, with the project's extensions: `x-roles` (who may

@@ -1,4 +1,5 @@
 import Hummingbird
+import VoucherServices
 
 /// One route as the document describes it. The routes' handlers stay as they are; this is the
 /// description beside them, and `OpenAPITests` fails when the two disagree on any method or path.

@@ -1,3 +1,4 @@
+import VoucherServices
 private typealias Op = OpenAPIOperation
 
 /// Codes of a new password (registration, sub-accounts, change), from `Passwords.checkNew`.

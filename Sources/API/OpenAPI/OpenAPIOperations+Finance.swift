@@ -1,5 +1,6 @@
 import PostgresStore
 import Reconciliation
+import VoucherServices
 
 private typealias Op = OpenAPIOperation
 

@@ -1,3 +1,4 @@
+import VoucherServices
 private typealias Op = OpenAPIOperation
 
 /// The provider, and the platform roles that see every batch.

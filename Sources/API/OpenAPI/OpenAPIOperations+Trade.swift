@@ -1,3 +1,4 @@
+import VoucherServices
 private typealias Op = OpenAPIOperation
 
 private let campaignInputCodes = [

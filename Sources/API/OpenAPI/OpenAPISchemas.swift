@@ -1,5 +1,6 @@
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// The schemas of the DTOs, under `components/schemas`, named after the Swift types they describe
 /// (the type is in each `description`, so a change to one is easy to carry to the other).

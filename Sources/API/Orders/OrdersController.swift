@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// The enterprise's side of buying (SPEC §4):
 ///

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// `POST /v1/orders/quote` and `POST /v1/orders` bodies.
 struct OrderBody: Decodable, Sendable {

@@ -3,15 +3,16 @@ import Hummingbird
 import PostgresStore
 import Logging
 import PostgresNIO
+import VoucherServices
 
 /// What the orders routes need; tests build one with their own clock and file folder.
 public struct OrdersEnvironment: Sendable {
     public let orders: OrdersRepository
     public let products: ProductsRepository
     public let files: any FileStore
-    public let clock: any AccountsClock
+    public let clock: any WallClock
 
-    public init(postgres: PostgresClient, files: any FileStore, clock: any AccountsClock, logger: Logger) {
+    public init(postgres: PostgresClient, files: any FileStore, clock: any WallClock, logger: Logger) {
         self.orders = OrdersRepository(client: postgres, logger: logger)
         self.products = ProductsRepository(client: postgres, logger: logger)
         self.files = files

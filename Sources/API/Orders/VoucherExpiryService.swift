@@ -3,6 +3,7 @@ import PostgresStore
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import VoucherServices
 
 /// The expiry job as a background service of every server: once a minute, what is left on
 /// vouchers past their validity moves to `expired` (`VoucherExpiry`). Several servers may run it

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// Redemption (兑付, SPEC §5):
 ///
@@ -166,20 +167,12 @@ struct RedemptionController {
             var csv = "provider_org_id,provider_name,campaign_id,campaign_name,month,redeemed_fen,usage_count\n"
             for row in rows {
                 csv += [row.providerOrgID, row.providerName, row.campaignID, row.campaignName, row.month, String(row.redeemedFen), String(row.usageCount)]
-                    .map(Self.csvField).joined(separator: ",") + "\n"
+                    .map(CSVField.escape).joined(separator: ",") + "\n"
             }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
         let body = PayoutsDTO(from: from, to: to, items: rows.map(PayoutDTO.init), totalFen: rows.reduce(0) { $0 + $1.redeemedFen })
         return try context.responseEncoder.encode(body, from: request, context: context)
-    }
-
-    /// RFC 4180 quoting; a leading `=+-@` is prefixed with `'` so spreadsheets do not run it.
-    static func csvField(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { ",\"\n\r".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func viewer(_ context: AppRequestContext) throws -> BatchViewer {

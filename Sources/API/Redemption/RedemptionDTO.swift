@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PostgresStore
+import VoucherServices
 
 struct PayeeBody: Decodable {
     let bank: String

@@ -3,15 +3,16 @@ import Hummingbird
 import PostgresStore
 import Logging
 import PostgresNIO
+import VoucherServices
 
 /// What the redemption routes need; tests build one with their own clock and file folder.
 public struct RedemptionEnvironment: Sendable {
     public let payees: PayeeAccountsRepository
     public let redemption: RedemptionRepository
     public let files: any FileStore
-    public let clock: any AccountsClock
+    public let clock: any WallClock
 
-    public init(postgres: PostgresClient, files: any FileStore, clock: any AccountsClock, logger: Logger) {
+    public init(postgres: PostgresClient, files: any FileStore, clock: any WallClock, logger: Logger) {
         self.payees = PayeeAccountsRepository(client: postgres, logger: logger)
         self.redemption = RedemptionRepository(client: postgres, logger: logger)
         self.files = files

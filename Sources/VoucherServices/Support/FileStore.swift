@@ -18,13 +18,13 @@ public protocol FileStore: Sendable {
 /// Files under a folder, as `<root>/<first two hex>/<sha256>`, written to a temporary name and
 /// renamed so a reader never sees half a file. File I/O runs on the thread pool, off the event loop.
 public struct LocalDiskFileStore: FileStore {
-    let root: URL
+    package let root: URL
 
     public init(root: String) {
         self.root = URL(fileURLWithPath: root, isDirectory: true)
     }
 
-    func url(for sha256: String) -> URL {
+    package func url(for sha256: String) -> URL {
         root.appendingPathComponent(String(sha256.prefix(2)), isDirectory: true).appendingPathComponent(sha256)
     }
 
@@ -60,9 +60,9 @@ public struct LocalDiskFileStore: FileStore {
 /// Recognises image formats by their first bytes (SPEC §8: content, not the file name).
 public enum ImageFormat {
     /// PNG's eight-byte signature.
-    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    package static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     /// JPEG's start-of-image marker followed by the next marker's 0xFF.
-    static let jpegSignature: [UInt8] = [0xFF, 0xD8, 0xFF]
+    package static let jpegSignature: [UInt8] = [0xFF, 0xD8, 0xFF]
 
     /// `image/png`, `image/jpeg`, or nil for anything else.
     public static func sniff(_ bytes: [UInt8]) -> String? {

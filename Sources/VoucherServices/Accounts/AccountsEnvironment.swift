@@ -1,4 +1,3 @@
-import Hummingbird
 import Foundation
 import PostgresStore
 import Logging
@@ -14,7 +13,7 @@ public struct AccountsEnvironment: Sendable {
     public let subAccounts: SubAccountsRepository
     public let approvals: ApprovalsRepository
     public let tokens: TokenService
-    public let clock: any AccountsClock
+    public let clock: any WallClock
     public let sms: any SMSSender
     public let files: any FileStore
     /// How long a refresh token lives, from configuration.
@@ -23,7 +22,7 @@ public struct AccountsEnvironment: Sendable {
     public let logger: Logger
 
     public init(
-        postgres: PostgresClient, tokens: TokenService, refreshTtlSeconds: Int, clock: any AccountsClock,
+        postgres: PostgresClient, tokens: TokenService, refreshTtlSeconds: Int, clock: any WallClock,
         sms: any SMSSender, files: any FileStore, bcryptCost: UInt8 = AccountsLimits.bcryptCost, logger: Logger
     ) {
         self.accounts = AccountsRepository(client: postgres, logger: logger)
@@ -48,30 +47,7 @@ public struct AccountsEnvironment: Sendable {
     /// configured yet), files under `dataDir`.
     public static func live(config: AppConfig, postgres: PostgresClient, tokens: TokenService, logger: Logger) -> AccountsEnvironment {
         AccountsEnvironment(
-            postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: SystemAccountsClock(),
+            postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: SystemWallClock(),
             sms: LoggingSMSSender(logger: logger), files: LocalDiskFileStore(root: config.dataDir), logger: logger)
-    }
-}
-
-/// Registers every route of accounts and access on the `v1` group.
-public enum AccountsRoutes {
-    public static func add(to v1: RouterGroup<AppRequestContext>, environment: AccountsEnvironment) {
-        AuthController(env: environment).addRoutes(to: v1)
-        RegistrationController(env: environment).addRoutes(to: v1)
-        AccountController(env: environment).addRoutes(to: v1)
-        SubAccountsController(env: environment).addRoutes(to: v1)
-        ApprovalsController(env: environment).addRoutes(to: v1)
-    }
-}
-
-extension AccountsRoutes {
-    /// A router serving only these routes behind the same problem and auth middleware as the
-    /// service, for tests and tools that need accounts without the stores of the grab path.
-    public static func standaloneRouter(environment: AccountsEnvironment) -> Router<AppRequestContext> {
-        let router = Router(context: AppRequestContext.self)
-        router.add(middleware: ProblemMiddleware())
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: environment.tokens))
-        add(to: v1, environment: environment)
-        return router
     }
 }

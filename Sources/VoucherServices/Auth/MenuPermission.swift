@@ -34,14 +34,3 @@ extension Identity {
     /// Main accounts (and operator-side accounts, which have no sub-accounts) hold the wildcard.
     public var isMainAccount: Bool { permissions.contains(Identity.allPermissions) }
 }
-
-extension AppRequestContext {
-    /// The caller's identity when it has one of `roles` (any when empty) and the `menu`
-    /// permission: 401 without a token, 403 for a wrong role or a missing permission.
-    public func requireMenu(_ menu: MenuPermission, roles: Role...) throws -> Identity {
-        guard let identity else { throw AuthProblem.missingToken }
-        guard roles.isEmpty || roles.contains(identity.role) else { throw AuthProblem.wrongRole(roles) }
-        guard identity.may(menu) else { throw AccountsProblem.menuForbidden(menu) }
-        return identity
-    }
-}

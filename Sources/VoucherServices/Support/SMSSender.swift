@@ -9,7 +9,7 @@ public protocol SMSSender: Sendable {
 
 /// The development sender: writes the code to the log, where a developer reads it.
 public struct LoggingSMSSender: SMSSender {
-    let logger: Logger
+    package let logger: Logger
 
     public init(logger: Logger) {
         self.logger = logger

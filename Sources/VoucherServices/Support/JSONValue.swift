@@ -11,7 +11,7 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
     case object([String: JSONValue])
 
     /// Deepest nesting accepted, so a hostile body cannot exhaust the stack.
-    static let depthMax = 8
+    package static let depthMax = 8
 
     public init(from decoder: any Decoder) throws {
         guard decoder.codingPath.count <= Self.depthMax + 4 else {
@@ -40,14 +40,14 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
 }
 
 /// Encodes values for storage as JSON text, with sorted keys so equal drafts store equally.
-enum StoredJSON {
-    static func encode(_ value: some Encodable) throws -> String {
+package enum StoredJSON {
+    package static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 }

@@ -37,9 +37,9 @@ public enum StatementReportCSV {
         return text
     }
 
-    static func yuan(_ fen: Int64) -> String { Money(fen: fen).yuanText }
+    package static func yuan(_ fen: Int64) -> String { Money(fen: fen).yuanText }
 
-    static func row(_ fields: [String]) -> String {
-        fields.map(RedemptionController.csvField).joined(separator: ",") + "\r\n"
+    package static func row(_ fields: [String]) -> String {
+        fields.map(CSVField.escape).joined(separator: ",") + "\r\n"
     }
 }

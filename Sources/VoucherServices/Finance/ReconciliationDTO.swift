@@ -1,40 +1,31 @@
 import Foundation
-import Hummingbird
 import PostgresStore
-
-struct MatchBody: Decodable {
-    let batchId: String
-    let note: String
-}
-
-struct NoteBody: Decodable {
-    let note: String
-}
+import VoucherCore
 
 /// Count and fen of one outcome.
-struct OutcomeTotalDTO: Codable, Sendable {
-    let count: Int
-    let amountFen: Int64
+package struct OutcomeTotalDTO: Codable, Sendable {
+    package let count: Int
+    package let amountFen: Int64
 }
 
 /// An imported statement; days are `YYYY-MM-DD`, `createdAt` RFC 3339.
-public struct StatementDTO: ResponseEncodable, Sendable {
-    let id: String
-    let format: String
-    let encoding: String
-    let sha256: String
-    let filename: String
-    let ownAccount: String?
-    let periodFrom: String?
-    let periodTo: String?
-    let entryCount: Int
-    let newCount: Int
-    let knownCount: Int
-    let importedBy: String?
-    let source: String
-    let createdAt: Date
+public struct StatementDTO: Encodable, Sendable {
+    package let id: String
+    package let format: String
+    package let encoding: String
+    package let sha256: String
+    package let filename: String
+    package let ownAccount: String?
+    package let periodFrom: String?
+    package let periodTo: String?
+    package let entryCount: Int
+    package let newCount: Int
+    package let knownCount: Int
+    package let importedBy: String?
+    package let source: String
+    package let createdAt: Date
 
-    init(_ record: StatementRecord) {
+    package init(_ record: StatementRecord) {
         id = record.id
         format = record.format
         encoding = record.encoding
@@ -53,26 +44,26 @@ public struct StatementDTO: ResponseEncodable, Sendable {
 }
 
 /// `{outcome: {count, amountFen}}` for every outcome (and `paid_no_receipt` in a report).
-func totalsObject(_ totals: [OutcomeTotal]) -> [String: OutcomeTotalDTO] {
+package func totalsObject(_ totals: [OutcomeTotal]) -> [String: OutcomeTotalDTO] {
     Dictionary(uniqueKeysWithValues: totals.map { ($0.outcome, OutcomeTotalDTO(count: $0.count, amountFen: $0.amountFen)) })
 }
 
 /// What an import did (201 when new, 200 with `created` false for the same file again).
-public struct ImportResultDTO: ResponseEncodable, Sendable {
-    struct Conflict: Codable, Sendable {
-        let lineNumber: Int
-        let serial: String
-        let reason: String
+public struct ImportResultDTO: Encodable, Sendable {
+    package struct Conflict: Codable, Sendable {
+        package let lineNumber: Int
+        package let serial: String
+        package let reason: String
     }
 
-    let statementId: String
-    let created: Bool
-    let entries: Int
-    let new: Int
-    let known: Int
-    let conflicts: [Conflict]
-    let totals: [String: OutcomeTotalDTO]
-    let statement: StatementDTO
+    package let statementId: String
+    package let created: Bool
+    package let entries: Int
+    package let new: Int
+    package let known: Int
+    package let conflicts: [Conflict]
+    package let totals: [String: OutcomeTotalDTO]
+    package let statement: StatementDTO
 
     public init(_ result: ImportResult) {
         statementId = result.statement.id
@@ -87,30 +78,30 @@ public struct ImportResultDTO: ResponseEncodable, Sendable {
 }
 
 /// One statement line with its outcome and batch.
-struct StatementLineDTO: ResponseEncodable, Sendable {
-    let id: String
-    let serial: String
-    let lineNumber: Int
-    let date: String
-    let time: String?
-    let direction: String
-    let amountFen: Int64
-    let currency: String
-    let counterpartyName: String
-    let counterpartyAccount: String
-    let memo: String
-    let outcome: String
-    let batchId: String?
-    let batchReference: String?
-    let providerName: String?
-    let candidateBatchIds: [String]
-    let rule: String?
-    let note: String
-    let decidedBy: String?
-    let matchedAt: Date?
-    let conflict: String?
+package struct StatementLineDTO: Encodable, Sendable {
+    package let id: String
+    package let serial: String
+    package let lineNumber: Int
+    package let date: String
+    package let time: String?
+    package let direction: String
+    package let amountFen: Int64
+    package let currency: String
+    package let counterpartyName: String
+    package let counterpartyAccount: String
+    package let memo: String
+    package let outcome: String
+    package let batchId: String?
+    package let batchReference: String?
+    package let providerName: String?
+    package let candidateBatchIds: [String]
+    package let rule: String?
+    package let note: String
+    package let decidedBy: String?
+    package let matchedAt: Date?
+    package let conflict: String?
 
-    init(_ line: StatementLineRecord) {
+    package init(_ line: StatementLineRecord) {
         id = line.id
         serial = line.serial
         lineNumber = line.lineNumber
@@ -136,19 +127,19 @@ struct StatementLineDTO: ResponseEncodable, Sendable {
 }
 
 /// A batch marked paid in the statement's period that receipts do not cover.
-struct UnpaidBatchDTO: Codable, Sendable {
-    let batchId: String
-    let reference: String
-    let providerOrgId: String
-    let providerName: String
-    let payeeName: String
-    let payeeNumber: String
-    let transferDate: String
-    let totalFen: Int64
-    let settledFen: Int64
-    let outcome: String
+package struct UnpaidBatchDTO: Codable, Sendable {
+    package let batchId: String
+    package let reference: String
+    package let providerOrgId: String
+    package let providerName: String
+    package let payeeName: String
+    package let payeeNumber: String
+    package let transferDate: String
+    package let totalFen: Int64
+    package let settledFen: Int64
+    package let outcome: String
 
-    init(_ batch: UnpaidBatchRecord) {
+    package init(_ batch: UnpaidBatchRecord) {
         batchId = batch.batchID
         reference = batch.reference
         providerOrgId = batch.providerOrgID
@@ -166,14 +157,14 @@ struct UnpaidBatchDTO: Codable, Sendable {
 /// `lines` is one page of the selected outcomes' lines, with the paging fields every list
 /// answers (`page`, `pageSize`, `total` — the lines selected across all pages). The whole
 /// report (`voucherctl reconcile`) lists every line and leaves `page` and `pageSize` out.
-public struct StatementReportDTO: ResponseEncodable, Sendable {
-    let statement: StatementDTO
-    let totals: [String: OutcomeTotalDTO]
-    let lines: [StatementLineDTO]
-    let page: Int?
-    let pageSize: Int?
-    let total: Int
-    let unpaidBatches: [UnpaidBatchDTO]
+public struct StatementReportDTO: Encodable, Sendable {
+    package let statement: StatementDTO
+    package let totals: [String: OutcomeTotalDTO]
+    package let lines: [StatementLineDTO]
+    package let page: Int?
+    package let pageSize: Int?
+    package let total: Int
+    package let unpaidBatches: [UnpaidBatchDTO]
 
     public init(_ report: StatementReport) {
         statement = StatementDTO(report.statement)
@@ -187,11 +178,11 @@ public struct StatementReportDTO: ResponseEncodable, Sendable {
 }
 
 /// What a rematch did.
-public struct RematchDTO: ResponseEncodable, Sendable {
-    let openLines: Int
-    let batches: Int
-    let changed: Int
-    let totals: [String: OutcomeTotalDTO]
+public struct RematchDTO: Encodable, Sendable {
+    package let openLines: Int
+    package let batches: Int
+    package let changed: Int
+    package let totals: [String: OutcomeTotalDTO]
 
     public init(_ result: RematchResult) {
         openLines = result.openLines
@@ -201,16 +192,16 @@ public struct RematchDTO: ResponseEncodable, Sendable {
     }
 }
 
-struct AuditDTO: Codable, Sendable {
-    let id: String
-    let lineId: String
-    let action: String
-    let batchId: String?
-    let actor: String
-    let note: String
-    let createdAt: Date
+package struct AuditDTO: Codable, Sendable {
+    package let id: String
+    package let lineId: String
+    package let action: String
+    package let batchId: String?
+    package let actor: String
+    package let note: String
+    package let createdAt: Date
 
-    init(_ record: AuditRecord) {
+    package init(_ record: AuditRecord) {
         id = record.id
         lineId = record.lineID
         action = record.action
@@ -222,14 +213,14 @@ struct AuditDTO: Codable, Sendable {
 }
 
 /// A receipt of the provider's own batch: nothing about other lines or counterparties.
-struct BatchReceiptDTO: Codable, Sendable {
-    let serial: String
-    let date: String
-    let amountFen: Int64
-    let outcome: String
-    let rule: String?
+package struct BatchReceiptDTO: Codable, Sendable {
+    package let serial: String
+    package let date: String
+    package let amountFen: Int64
+    package let outcome: String
+    package let rule: String?
 
-    init(_ record: BatchReceiptRecord) {
+    package init(_ record: BatchReceiptRecord) {
         serial = record.serial
         date = record.bookedOn
         amountFen = record.amountFen

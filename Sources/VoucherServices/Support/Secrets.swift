@@ -2,9 +2,9 @@ import Crypto
 import Foundation
 
 /// Digests and random secrets of the accounts module.
-enum Secrets {
+package enum Secrets {
     /// Lower-case hex SHA-256 of `bytes`: file names of stored files, stored form of refresh tokens.
-    static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
+    package static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
         SHA256.hash(data: Array(bytes)).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
@@ -12,10 +12,10 @@ enum Secrets {
     }
 
     /// SHA-256 of text.
-    static func sha256Hex(_ text: String) -> String { sha256Hex(Array(text.utf8)) }
+    package static func sha256Hex(_ text: String) -> String { sha256Hex(Array(text.utf8)) }
 
     /// A URL-safe random token of `byteCount` bytes from the system's secure generator.
-    static func randomToken(byteCount: Int) -> String {
+    package static func randomToken(byteCount: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return Data(bytes).base64EncodedString()
@@ -23,12 +23,12 @@ enum Secrets {
     }
 
     /// A numeric code of `digits` digits, uniformly distributed, leading zeros kept.
-    static func numericCode(digits: Int) -> String {
+    package static func numericCode(digits: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         return String((0..<digits).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
     }
 
     /// The stored form of an SMS code: bound to the phone so a table leak does not reveal
     /// which codes were sent where without per-phone brute force.
-    static func smsCodeHash(phone: String, code: String) -> String { sha256Hex("sms:\(phone):\(code)") }
+    package static func smsCodeHash(phone: String, code: String) -> String { sha256Hex("sms:\(phone):\(code)") }
 }

@@ -27,17 +27,17 @@ public struct Identity: Sendable, Equatable {
 }
 
 /// The access token's claims. Short names keep the token small: it crosses the wire on every grab.
-struct AccessClaims: JWTPayload {
-    var sub: SubjectClaim
-    var org: String
-    var role: String
-    var cert: Bool
-    var perms: [String]
-    var iss: IssuerClaim
-    var iat: IssuedAtClaim
-    var exp: ExpirationClaim
+package struct AccessClaims: JWTPayload {
+    package var sub: SubjectClaim
+    package var org: String
+    package var role: String
+    package var cert: Bool
+    package var perms: [String]
+    package var iss: IssuerClaim
+    package var iat: IssuedAtClaim
+    package var exp: ExpirationClaim
 
-    func verify(using algorithm: some JWTAlgorithm) async throws {
+    package func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
     }
 }

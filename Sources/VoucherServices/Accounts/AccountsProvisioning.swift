@@ -9,7 +9,7 @@ import VoucherCore
 /// self-registration) and the demo seed, which registers and certifies through the same code the
 /// routes run, so the demo cannot drift from the rules.
 public struct AccountsProvisioning: Sendable {
-    let env: AccountsEnvironment
+    package let env: AccountsEnvironment
 
     /// The organisation that operator-side accounts belong to.
     public static let platformOrgID = "org_platform"
@@ -52,7 +52,7 @@ public struct AccountsProvisioning: Sendable {
         }
         let platform = OrganisationRecord(id: Self.platformOrgID, kind: .platform, name: Self.platformName, uscc: nil, certification: .certified)
         let user = UserRecord(
-            id: OpaqueID.make(prefix: RegistrationController.userPrefix), orgID: platform.id, username: name.value, phone: number.digits,
+            id: OpaqueID.make(prefix: Registration.userPrefix), orgID: platform.id, username: name.value, phone: number.digits,
             passwordHash: try await Passwords(env: env).hash(password), role: role.rawValue, isMain: false, permissions: [Identity.allPermissions])
         try await env.registration.ensurePlatform(platform, now: env.clock.now())
         do {
@@ -60,7 +60,7 @@ public struct AccountsProvisioning: Sendable {
         } catch AccountsStoreError.usernameTaken {
             return false
         } catch let error as AccountsStoreError {
-            throw Refusal(description: error.problem.detail)
+            throw Refusal(description: "\(error)")
         }
         return true
     }
@@ -85,26 +85,26 @@ public struct AccountsProvisioning: Sendable {
     }
 
     /// Registers, fills in, answers the survey, submits and has `operatorUsername` approve, each
-    /// step through the routes' code. Idempotent: an existing account is carried on to
-    /// certification from wherever it stopped. Returns false when the account existed.
+    /// step through the rules the routes run (`Registration`, `OrganisationDetails`, the
+    /// approvals chain). Idempotent: an existing account is carried on to certification from
+    /// wherever it stopped. Returns false when the account existed.
     @discardableResult
     public func registerAndCertify(_ demo: DemoOrganisation, operatorUsername: String) async throws -> Bool {
-        let registration = RegistrationController(env: env)
+        let registration = Registration(env: env)
         var created = false
         if try await env.accounts.user(username: demo.username) == nil {
-            _ = try await registration.register(.init(
+            _ = try await registration.register(
                 role: demo.role.rawValue, username: demo.username, phone: demo.phone, password: demo.password,
-                passwordConfirmation: demo.password, consent: true))
+                passwordConfirmation: demo.password, consent: true)
             created = true
         }
         guard let user = try await env.accounts.user(username: demo.username),
-              let identity = try await Sessions(env: env).identity(for: user),
               let organisation = try await env.accounts.organisation(id: user.orgID) else {
             throw Refusal(description: "the account \(demo.username) exists but cannot be read back")
         }
-        if organisation.certification == .draft || organisation.certification == .rejected {
-            try await fillIn(demo, identity: identity)
-            _ = try await registration.submit(identity)
+        if organisation.certification.isEditable {
+            try await fillIn(demo, orgID: user.orgID)
+            _ = try await registration.submit(orgID: user.orgID, userID: user.id)
         }
         if try await env.accounts.organisation(id: user.orgID)?.certification == .underReview {
             try await approveCertification(of: user.orgID, operatorUsername: operatorUsername)
@@ -112,7 +112,7 @@ public struct AccountsProvisioning: Sendable {
         return created
     }
 
-    private func fillIn(_ demo: DemoOrganisation, identity: Identity) async throws {
+    private func fillIn(_ demo: DemoOrganisation, orgID: String) async throws {
         var details = OrganisationDetails(
             name: demo.name, unifiedSocialCreditCode: demo.uscc, contactName: "张三", contactPhone: demo.phone, industry: "制造业")
         if demo.role == .enterprise {
@@ -122,7 +122,7 @@ public struct AccountsProvisioning: Sendable {
             details.email = "\(demo.username)@example.com"
             details.postCode = "100000"
             details.foundedOn = "2015-06-01"
-            try await env.registration.saveSurvey(orgID: identity.orgID, SurveyRecord(
+            try await env.registration.saveSurvey(orgID: orgID, SurveyRecord(
                 companyName: demo.name, city: "北京市", companyType: "private", answersJSON: "{}", answeredAt: env.clock.now()))
         } else {
             details.serviceScopes = [ServiceScope.diagnosticConsulting.rawValue, ServiceScope.cloudAdoption.rawValue]
@@ -137,12 +137,12 @@ public struct AccountsProvisioning: Sendable {
             details.solutionSalesSharePercent = 60
         }
         try details.validateFormats()
-        try await env.registration.saveProfile(orgID: identity.orgID, ProfileRecord(
+        try await env.registration.saveProfile(orgID: orgID, ProfileRecord(
             name: details.name, uscc: details.unifiedSocialCreditCode, contactName: details.contactName,
             contactPhone: details.contactPhone, licenceSHA256: nil, detailsJSON: try StoredJSON.encode(details)), now: env.clock.now())
         let stored = try await env.files.store(Self.demoLicencePNG, mediaType: "image/png")
         try await env.registration.recordFile(sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes)
-        try await env.registration.setLicence(orgID: identity.orgID, sha256: stored.sha256, now: env.clock.now())
+        try await env.registration.setLicence(orgID: orgID, sha256: stored.sha256, now: env.clock.now())
     }
 
     private func approveCertification(of orgID: String, operatorUsername: String) async throws {
@@ -158,7 +158,7 @@ public struct AccountsProvisioning: Sendable {
     }
 
     /// A 1×1 PNG standing in for a business licence in the demo.
-    static let demoLicencePNG: [UInt8] = [
+    package static let demoLicencePNG: [UInt8] = [
         0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
         0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
         0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,

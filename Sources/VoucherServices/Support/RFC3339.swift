@@ -92,7 +92,7 @@ public enum RFC3339 {
         return Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1_000_000_000)
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    package static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -101,7 +101,7 @@ public enum RFC3339 {
     }
 
     /// Howard Hinnant's days-from-civil algorithm, the inverse of `civil(fromDays:)`: days since 1970-01-01.
-    static func days(year: Int, month: Int, day: Int) -> Int {
+    package static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -111,7 +111,7 @@ public enum RFC3339 {
     }
 
     /// Howard Hinnant's days-to-civil algorithm: proleptic Gregorian date of a day number.
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+    package static func civil(fromDays days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -127,13 +127,13 @@ public enum RFC3339 {
 
 extension RFC3339 {
     /// `JSONEncoder.DateEncodingStrategy.custom`: every `Date` in an answer through `format`.
-    static func encode(_ date: Date, to encoder: any Encoder) throws {
+    package static func encode(_ date: Date, to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(format(date))
     }
 
     /// `JSONDecoder.DateDecodingStrategy.custom`: every `Date` in a request body through `parse`.
-    static func decode(from decoder: any Decoder) throws -> Date {
+    package static func decode(from decoder: any Decoder) throws -> Date {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let date = parse(text) else {
