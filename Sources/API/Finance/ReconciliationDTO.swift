@@ -104,6 +104,8 @@ struct StatementLineDTO: ResponseEncodable, Sendable {
     let batchReference: String?
     let providerName: String?
     let candidateBatchIds: [String]
+    /// The candidates' `RB…` references, in the order of `candidateBatchIds`.
+    let candidateReferences: [String]
     let rule: String?
     let note: String
     let decidedBy: String?
@@ -127,6 +129,7 @@ struct StatementLineDTO: ResponseEncodable, Sendable {
         batchReference = line.batchReference
         providerName = line.providerName
         candidateBatchIds = line.candidateBatchIDs
+        candidateReferences = line.candidateBatchReferences
         rule = line.rule
         note = line.note
         decidedBy = line.decidedBy
@@ -146,6 +149,10 @@ struct UnpaidBatchDTO: Codable, Sendable {
     let transferDate: String
     let totalFen: Int64
     let settledFen: Int64
+    /// What receipts naming the batch without settling it show (reported under their outcomes).
+    let exceptionFen: Int64
+    /// What no receipt shows: what `paid_no_receipt` counts for this batch.
+    let uncoveredFen: Int64
     let outcome: String
 
     init(_ batch: UnpaidBatchRecord) {
@@ -158,6 +165,8 @@ struct UnpaidBatchDTO: Codable, Sendable {
         transferDate = batch.transferDate
         totalFen = batch.totalFen
         settledFen = batch.settledFen
+        exceptionFen = batch.exceptionFen
+        uncoveredFen = batch.uncoveredFen
         outcome = StatementReport.paidNoReceipt
     }
 }
