@@ -169,8 +169,9 @@ struct Plan {
             "no_batch": unknownPayouts,
             "ambiguous": 0,
             "not_payout": lines - (accountEnd + (splitEnd - exactEnd) + (shortEnd - accountEnd) + (strangerEnd - shortEnd) + duplicates + unknownPayouts),
-            // Not paid at all, paid short, paid to another name: everything after the account-and-amount share.
-            "paid_no_receipt": batches - accountEnd,
+            // Not paid at all, and paid short (for the fen no receipt shows); a batch paid to another name is not counted
+            // again, its receipt shows the money (issue 20).
+            "paid_no_receipt": batches - strangerEnd + (shortEnd - accountEnd),
             "providers": providers,
         ]
     }

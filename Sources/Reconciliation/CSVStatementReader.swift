@@ -59,8 +59,12 @@ enum CSVStatementReader {
         statement.entries = unique.entries
         guard !statement.entries.isEmpty || !problems.isEmpty else { throw .empty }
         statement.problems = problems.problems
-        statement.periodFrom = statement.entries.map(\.date).min()
-        statement.periodTo = statement.entries.map(\.date).max()
+        // The bank's period when the preamble states one (widened only to an entry outside it),
+        // else the first and last entry's days.
+        let stated = PreamblePeriod.find(in: records[..<headerIndex])
+        let days = statement.entries.map(\.date)
+        statement.periodFrom = ([stated?.from].compactMap { $0 } + days).min()
+        statement.periodTo = ([stated?.to].compactMap { $0 } + days).max()
         if statement.ownAccount == nil, let first = statement.entries.first?.ownAccount,
            statement.entries.allSatisfy({ $0.ownAccount == first }) {
             statement.ownAccount = first
@@ -70,7 +74,8 @@ enum CSVStatementReader {
 
     /// The sentence for a file whose rows never name the columns a receipt needs.
     static let noHeaderReason =
-        "no line in the first \(StatementLimits.headerSearchRowsMax) names the columns of a receipt: a serial (流水号, 回单号 or 交易流水号), a day (交易日期 or 记账日期) and an amount (金额, or 借方发生额 and 贷方发生额), separated by commas."
+        "no line in the first \(StatementLimits.headerSearchRowsMax) names the columns of a receipt: a serial (流水号, 回单号 or 交易流水号), "
+            + "a day (交易日期 or 记账日期) and an amount (金额, or 借方发生额 and 贷方发生额, or 支出金额 and 收入金额), separated by commas."
 
     /// The sentence for a summary or footer line that holds a day or an amount where a receipt's
     /// are: which of the two it is, is for a person to say.

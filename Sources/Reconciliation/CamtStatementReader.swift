@@ -14,9 +14,8 @@ enum CamtStatementReader {
     /// are refused; a DTD is refused too (camt.053 has none, and entity expansion is an attack).
     static func read(_ bytes: [UInt8]) throws(StatementError) -> ParsedStatement {
         let hasBOM = bytes.starts(with: StatementText.utf8BOM)
-        guard String(validating: bytes.dropFirst(hasBOM ? StatementText.utf8BOM.count : 0), as: UTF8.self) != nil else {
-            throw .undecodable
-        }
+        let body = bytes.dropFirst(hasBOM ? StatementText.utf8BOM.count : 0)
+        if let offset = StatementText.utf8Break(body) { throw StatementText.undecodable(bytes, at: offset) }
         guard !StatementSniffer.contains(bytes[...], Array("<!DOCTYPE".utf8)) else {
             throw .notAStatement(reason: "it declares a DTD, which camt.053 statements never do.")
         }

@@ -31,7 +31,19 @@ final class IconvConverter {
     /// encoding (`EILSEQ`) or ends in the middle of a character (`EINVAL`). Nothing is skipped or
     /// replaced: a statement that does not decode exactly is not read.
     func convert(_ input: [UInt8]) -> [UInt8]? {
-        guard !input.isEmpty else { return [] }
+        try? converted(input).get()
+    }
+
+    /// Where a conversion stopped: the offset of the first input byte that is not (the start of)
+    /// a character of the source encoding.
+    struct Failure: Error, Hashable {
+        let byteOffset: Int
+    }
+
+    /// The whole input converted, or where it stopped (see `convert`).
+    func converted(_ input: [UInt8]) -> Result<[UInt8], Failure> {
+        guard !input.isEmpty else { return .success([]) }
+        var failedAt = 0
         _ = iconv(descriptor, nil, nil, nil, nil)  // back to the initial state
         var source = input
         var output = [UInt8](repeating: 0, count: max(Self.outputBytesMin, input.count * Self.outputBytesPerInputByte))
@@ -51,12 +63,15 @@ final class IconvConverter {
                     return (result, error)
                 }
                 if result != -1 { return true }
-                guard error == E2BIG else { return false }
+                guard error == E2BIG else {
+                    failedAt = sourceBytes.count - sourceLeft
+                    return false
+                }
                 output.append(contentsOf: repeatElement(0, count: output.count))
             }
         }
-        guard succeeded else { return nil }
+        guard succeeded else { return .failure(Failure(byteOffset: failedAt)) }
         output.removeLast(output.count - produced)
-        return output
+        return .success(output)
     }
 }

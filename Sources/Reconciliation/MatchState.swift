@@ -25,6 +25,8 @@ struct MatchState {
     var normalisedNames: [String: String] = [:]
     var normalisedAccounts: [String: String] = [:]
     var decisions: [String: LineDecision] = [:]
+    /// References of batches whose transfer is not recorded (rule 4).
+    var unrecordedReferences: Set<String> = []
 
     init(batches: [PaidBatch], policy: MatchPolicy) {
         self.policy = policy
@@ -78,14 +80,24 @@ struct MatchState {
         }
     }
 
+    /// The first reference in the receipt's memo that names a batch without a recorded transfer.
+    func unrecordedReference(of receipt: Receipt) -> String? {
+        (references[receipt.id] ?? []).first { unrecordedReferences.contains($0) && byReference[$0] == nil }
+    }
+
+    /// Batches by their `RB…` references, for notes: `RBAAAAAAAAAA、RBBBBBBBBBBB`.
+    func referenceList(_ ids: [String]) -> String {
+        ids.map { batchesByID[$0]?.reference ?? $0 }.joined(separator: "、")
+    }
+
     /// Rule 0: a payout in another currency is compared with nothing; it names its batch or none.
     mutating func decideForeign(_ receipt: Receipt) {
         let amount = "\(receipt.currency) \(Money(fen: receipt.amountFen).yuanText)"
         if case .one(let id) = links(of: receipt), let batch = batchesByID[id] {
             decide(receipt, .amountMismatch, batch: id, rule: references[receipt.id]?.contains(batch.reference) == true ? .reference : .bankSerial,
-                   note: "Names \(batch.reference) but pays \(amount); batches are paid in \(PaidBatch.currency).")
+                   note: "写明 \(batch.reference)，但付款为 \(amount)；批次以人民币（\(PaidBatch.currency)）支付。")
         } else {
-            decide(receipt, .noBatch, batch: nil, rule: nil, note: "A payout of \(amount); batches are paid in \(PaidBatch.currency), so none is compared.")
+            decide(receipt, .noBatch, batch: nil, rule: nil, note: "一笔 \(amount) 的付款；批次以人民币（\(PaidBatch.currency)）支付，不与任何批次比对。")
         }
     }
 

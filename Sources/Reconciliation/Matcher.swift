@@ -6,6 +6,8 @@
 /// person, and where several answers fit equally the outcome is `ambiguous`, never a guess.
 ///
 /// The rules, in order:
+/// Notes are written for the finance person, in Chinese, and name batches by their `RB…` reference.
+///
 /// 0. A receipt in another currency than the batches' (CNY) settles nothing: it is an amount
 ///    mismatch against the one batch it names, or no batch.
 /// 1. A receipt is *linked* to a batch when its memo carries the batch reference (`RB` + 10) or
@@ -21,11 +23,19 @@
 ///    one batch → ambiguous. Unlinked receipts of one account that together pay the only open
 ///    batch of that account exactly are a split payment. A receipt that fits only a batch already
 ///    settled is a duplicate payment; one to an account with a single open batch but another
-///    amount is an amount mismatch against it; nothing at all → no batch.
+///    amount is an amount mismatch against it; nothing at all → no batch. A receipt of the amount of
+///    a settled batch is a duplicate payment of it even when the account has other open batches
+///    (they do not owe that amount); ambiguous candidates are only batches that could take it.
+/// 4. A receipt whose memo names a batch with no recorded transfer is no batch, with a note saying so.
 public enum Matcher {
-    /// One decision per receipt, in the order of `receipts`.
-    public static func match(receipts: [Receipt], batches: [PaidBatch], policy: MatchPolicy) -> [LineDecision] {
+    /// One decision per receipt, in the order of `receipts`. `unrecordedReferences` are the
+    /// references of batches that exist but whose transfer is not recorded (yet): a receipt naming
+    /// one is `no_batch` with a note saying so, never matched to another batch by account and amount.
+    public static func match(
+        receipts: [Receipt], batches: [PaidBatch], policy: MatchPolicy, unrecordedReferences: Set<String> = []
+    ) -> [LineDecision] {
         var state = MatchState(batches: batches, policy: policy)
+        state.unrecordedReferences = unrecordedReferences
         // Sort positions, not the receipts: moving a struct of five strings costs retains and releases.
         let ordered = receipts.indices.sorted { MatchState.chronological(receipts[$0], receipts[$1]) }.lazy.map { receipts[$0] }
         var unlinked: [Receipt] = []
@@ -37,11 +47,17 @@ public enum Matcher {
                 continue
             }
             switch state.links(of: receipt) {
-            case .none: unlinked.append(receipt)
+            case .none:
+                if let unrecorded = state.unrecordedReference(of: receipt) {
+                    state.decide(receipt, .noBatch, batch: nil, rule: nil,
+                                 note: "备注写明批次 \(unrecorded)，但该批次的转账尚未登记；登记转账后重新对账，即可与它核对。")
+                } else {
+                    unlinked.append(receipt)
+                }
             case .one(let batchID): linked[batchID, default: []].append(receipt)
             case .several(let ids):
                 state.decide(receipt, .ambiguous, batch: nil, candidates: ids, rule: .reference,
-                             note: "The memo or serial names several batches (\(ids.joined(separator: ", "))); decide which one it pays.")
+                             note: "备注或流水号同时指向多个批次（\(state.referenceList(ids))）；请人工确定它支付的是哪一个。")
             }
         }
         for batchID in linked.keys.sorted() {

@@ -14,7 +14,7 @@ struct StatementColumns: Sendable, Hashable {
     enum Amounts: Sendable, Hashable {
         /// One amount column; the direction column says which way, or else the sign does.
         case signed(amount: Int, direction: Int?)
-        /// 借方发生额 (money out) and 贷方发生额 (money in), exactly one of them filled; a direction
+        /// 借方发生额 or 支出金额 (money out) and 贷方发生额 or 收入金额 (money in), exactly one of them filled; a direction
         /// column, if there is one too, must agree.
         case split(debit: Int, credit: Int, direction: Int?)
     }
@@ -26,9 +26,9 @@ struct StatementColumns: Sendable, Hashable {
         .date: ["交易日期", "记账日期"],
         .time: ["交易时间"],
         .amount: ["金额", "发生额", "交易金额"],
-        .debitAmount: ["借方发生额", "借方金额"],
-        .creditAmount: ["贷方发生额", "贷方金额"],
-        .direction: ["借贷方向", "收支方向"],
+        .debitAmount: ["借方发生额", "借方金额", "支出金额", "支出", "付出金额", "转出金额"],
+        .creditAmount: ["贷方发生额", "贷方金额", "收入金额", "收入", "存入金额", "转入金额"],
+        .direction: ["借贷方向", "收支方向", "借贷标志", "借/贷", "借贷", "收支标志", "收/支", "收支", "借贷标识", "收付标志", "交易方向"],
         .counterpartyName: ["对方户名", "收款人名称", "对方名称", "对方账户名称"],
         .counterpartyAccount: ["对方账号", "收款人账号", "对方账户"],
         .memo: ["摘要", "用途", "附言", "备注"],
@@ -70,6 +70,9 @@ struct StatementColumns: Sendable, Hashable {
         func best(_ role: Role) -> Int? {
             found[role]?.min { ($0.preference, $0.column) < ($1.preference, $1.column) }?.column
         }
+        if found[.direction] == nil, let column = cells.indices.first(where: { Self.namesADirection(Self.normalisedName(cells[$0])) }) {
+            found[.direction] = [(column, 0)]
+        }
         guard let serial = best(.serial), best(.date) != nil || best(.time) != nil else { return nil }
         if let debit = best(.debitAmount), let credit = best(.creditAmount) {
             amounts = .split(debit: debit, credit: credit, direction: best(.direction))
@@ -87,6 +90,14 @@ struct StatementColumns: Sendable, Hashable {
         self.memos = (found[.memo] ?? []).map(\.column).sorted()
         self.ownAccount = best(.ownAccount)
         self.currency = best(.currency)
+    }
+
+    /// A header no alias lists that still names a direction the way banks do (`借/贷标志`,
+    /// `收支类型`, `收/付`): it pairs 借 with 贷, or 收 with 支 or 付, and is not an amount column.
+    /// Reading such a column beats reading its unsigned amounts as money in (issue 20).
+    static func namesADirection(_ name: String) -> Bool {
+        let pairs = name.contains("借") && name.contains("贷") || name.contains("收") && (name.contains("支") || name.contains("付"))
+        return pairs && !name.contains("金额") && !name.contains("发生额") && !name.contains("余额")
     }
 
     /// Whether two headers put every role in the same column (their printed names may differ

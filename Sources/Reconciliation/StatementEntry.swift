@@ -85,7 +85,8 @@ public struct ParsedStatement: Sendable {
     public var skippedLineCount: Int
     /// 本方账号 when the file names one account for all its lines (a preamble line or camt `Acct`).
     public var ownAccount: String?
-    /// The period the statement covers: camt `FrToDt`, or a CSV's first and last entry day.
+    /// The period the statement covers: camt `FrToDt`; a CSV's preamble (起止日期, 查询期间…), else
+    /// its first and last entry day.
     public var periodFrom: CalendarDay?
     public var periodTo: CalendarDay?
 

@@ -11,8 +11,9 @@ public enum StatementError: DomainErrorConvertible, Hashable {
     case notAStatement(reason: String)
     /// A statement with a header but not one entry.
     case empty
-    /// The text is neither UTF-8 nor GB18030 (which covers GBK and GB2312).
-    case undecodable
+    /// The text is neither UTF-8 nor GB18030 (which covers GBK and GB2312); it broke on `line`
+    /// (1-based) at `byteOffset` (0-based, from the start of the file).
+    case undecodable(line: Int, byteOffset: Int)
     /// A camt.053 document that is not well-formed XML; `reason` names the line and column.
     case malformed(reason: String)
     /// Larger than `StatementLimits.bytesMax`.
@@ -46,7 +47,9 @@ public enum StatementError: DomainErrorConvertible, Hashable {
         case .notAStatement(let reason):
             "The file is not a bank statement we can read: \(reason) Upload the bank's receipt export as CSV or camt.053 XML."
         case .empty: "The statement has a header but no entries; export a period in which the account had transactions."
-        case .undecodable: "The file is neither UTF-8 nor GBK/GB18030 text; save it again as a UTF-8 or GBK CSV."
+        case .undecodable(let line, let offset):
+            "The file is neither UTF-8 nor GBK/GB18030 text: it stops decoding on line \(line), at byte offset \(offset) (counted from 0); "
+                + "check that line or save the file again as a UTF-8 or GBK CSV."
         case .malformed(let reason): "The camt.053 file is not well-formed XML (\(reason)); download it from the bank again."
         case .tooLarge:
             "The statement is larger than \(StatementLimits.bytesMax / StatementLimits.bytesPerMebibyte) MiB; export a shorter period."

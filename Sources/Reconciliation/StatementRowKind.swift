@@ -54,7 +54,7 @@ enum StatementRowKind: Sendable, Hashable {
     }
 
     /// How summary lines begin (after removing white space); 共…笔 is checked apart.
-    static let summaryWords = ["合计", "总计", "本页合计", "本页小计", "小计", "累计", "借方合计", "贷方合计", "期初余额", "期末余额"]
+    static let summaryWords = ["合计", "总计", "本页合计", "本页小计", "小计", "累计", "借方合计", "贷方合计", "收入合计", "支出合计", "期初余额", "期末余额"]
     /// How footer labels begin (after removing white space): who made, printed, handled or
     /// checked the statement, and notes. 备注 needs its colon: without one it is a memo header.
     static let footerLabels = ["制表", "打印", "经办", "复核", "备注:", "备注：", "说明:", "说明：", "注:", "注："]

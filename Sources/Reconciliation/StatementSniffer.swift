@@ -19,7 +19,7 @@ enum StatementSniffer {
         for signature in signatures where bytes.starts(with: signature.bytes) {
             throw .notAStatement(reason: "it is \(signature.name).")
         }
-        if utf16Marks.contains(where: { bytes.starts(with: $0) }) { throw .undecodable }
+        if utf16Marks.contains(where: { bytes.starts(with: $0) }) { throw .undecodable(line: 1, byteOffset: 0) }
         if bytes.contains(0) { throw .notAStatement(reason: "it is a binary file, not text.") }
     }
 

@@ -21,16 +21,47 @@ public enum StatementText {
     /// iconv. A leading byte order mark is removed from the text.
     public static func decode(_ bytes: [UInt8]) throws(StatementError) -> (text: String, encoding: StatementEncoding) {
         if bytes.starts(with: utf8BOM) {
-            guard let text = String(validating: bytes.dropFirst(utf8BOM.count), as: UTF8.self) else { throw .undecodable }
+            guard let text = String(validating: bytes.dropFirst(utf8BOM.count), as: UTF8.self) else {
+                throw undecodable(bytes, at: utf8Break(bytes.dropFirst(utf8BOM.count)) ?? utf8BOM.count)
+            }
             return (text, .utf8WithBOM)
         }
         if let text = String(validating: bytes, as: UTF8.self) {
             return (text, .utf8)
         }
-        guard let converter = IconvConverter(from: "GB18030", to: "UTF-8"),
-              let utf8 = converter.convert(bytes),
-              let text = String(validating: utf8, as: UTF8.self) else { throw .undecodable }
-        return (withoutByteOrderMark(text), .gb18030)
+        guard let converter = IconvConverter(from: "GB18030", to: "UTF-8") else { throw undecodable(bytes, at: 0) }
+        switch converter.converted(bytes) {
+        case .success(let utf8):
+            guard let text = String(validating: utf8, as: UTF8.self) else { throw undecodable(bytes, at: 0) }
+            return (withoutByteOrderMark(text), .gb18030)
+        case .failure(let failure):
+            // Neither encoding reads the file; the one that read further is the one it was meant
+            // to be in, so its break is where the person looks.
+            throw undecodable(bytes, at: max(failure.byteOffset, utf8Break(bytes[...]) ?? 0))
+        }
+    }
+
+    /// The offset (in the whole file) of the first byte that is not part of valid UTF-8 in
+    /// `bytes`, or nil when all of it is valid.
+    static func utf8Break(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = bytes.startIndex
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded): offset += encoded.count
+            case .error: return offset
+            case .emptyInput: return nil
+            }
+        }
+    }
+
+    /// The refusal naming where the encoding broke: the 1-based line (line feeds before the
+    /// byte, plus one) and the byte's 0-based offset in the file.
+    static func undecodable(_ bytes: [UInt8], at offset: Int) -> StatementError {
+        let offset = min(max(offset, 0), bytes.count)
+        let feeds = bytes[..<offset].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        return .undecodable(line: feeds + 1, byteOffset: offset)
     }
 
     /// `text` in GB18030 (the bytes a GBK export of the same characters has, for every character

@@ -45,11 +45,12 @@ enum StatementValues {
         return [hour, minute, second].map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(separator: ":")
     }
 
-    /// 借/支/出 (and 借方, 支出) are money out; 贷/收/入 (and 贷方, 收入) money in.
+    /// 借/支/出/付 (and 借方, 支出, 支取, 转出) are money out; 贷/收/入 (and 贷方, 收入, 存入, 转入)
+    /// money in. Anything else (0/1, D/C, a typo) is nil: the line is reported, never guessed.
     static func direction(_ text: String) -> EntryDirection? {
-        switch text {
-        case "借", "支", "出", "借方", "支出": .debit
-        case "贷", "收", "入", "贷方", "收入": .credit
+        switch text.filter({ !$0.isWhitespace }) {
+        case "借", "支", "出", "付", "借方", "支出", "支取", "转出": .debit
+        case "贷", "收", "入", "贷方", "收入", "存入", "转入": .credit
         default: nil
         }
     }

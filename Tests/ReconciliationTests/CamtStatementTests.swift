@@ -176,6 +176,6 @@ import Testing
             """.utf8)
         #expect((try? StatementParser.parse(noNamespace))?.entries.count == 1)
         let gbk = StatementText.gb18030("<Document><BkToCstmrStmt><Stmt><Ntry><AddtlNtryInf>中文</AddtlNtryInf></Ntry></Stmt></BkToCstmrStmt></Document>") ?? []
-        #expect(StatementFixture.error(gbk) == .undecodable)
+        #expect(StatementFixture.error(gbk) == .undecodable(line: 1, byteOffset: 51))  // 中 in GBK, after 51 ASCII bytes
     }
 }

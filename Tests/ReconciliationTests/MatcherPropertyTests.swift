@@ -81,7 +81,8 @@ import Testing
 
     @Test func everyDecisionIsJustified() async {
         // Proves each outcome carries what it claims: matched → CNY, the right payee and the rule's evidence;
-        // ambiguous → candidates; no_batch → no batch; nothing is `not_payout` (debits only reach the matcher).
+        // ambiguous → candidates that could take the amount; no_batch → no batch; nothing is `not_payout` (debits only
+        // reach the matcher); every note is Chinese and names no internal batch id.
         await propertyCheck(count: 2_000, input: Self.seeds) { seed in
             let world = World(seed: UInt64(seed))
             let decisions = Matcher.match(receipts: world.receipts, batches: world.batches, policy: Self.policy)
@@ -100,11 +101,22 @@ import Testing
                     case .accountAndAmount: #expect(abs(batch.transferDate.days(to: receipt.date)) <= Self.policy.dateWindowDays, "\(world)")
                     default: Issue.record("matched by \(String(describing: decision.rule)) \(world)")
                     }
-                case .ambiguous: #expect(!decision.candidateBatchIDs.isEmpty, "\(world)")
+                case .ambiguous:
+                    #expect(!decision.candidateBatchIDs.isEmpty, "\(world)")
+                    // Candidates by account are only batches that could take the amount: owing at least it, or paid in full
+                    // with exactly it (a duplicate of which) — never an open batch that owes less (issue 20).
+                    if decision.rule == .accountAndAmount {
+                        for batch in decision.candidateBatchIDs.compactMap({ batches[$0] }) {
+                            #expect(batch.totalFen - batch.settledFen >= receipt.amountFen || batch.totalFen == receipt.amountFen, "\(world)")
+                        }
+                    }
                 case .noBatch: #expect(decision.batchID == nil, "\(world)")
                 case .notPayout: Issue.record("a debit was called not a payout \(world)")
                 case .amountMismatch, .nameOrAccountMismatch, .duplicatePayment: #expect(decision.batchID != nil, "\(world)")
                 }
+                // Notes are for people: Chinese, naming batches by reference, never by internal id (issue 20).
+                #expect(decision.note.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(decision.note) \(world)")
+                #expect(!world.batches.contains { decision.note.contains($0.id) }, "\(decision.note) \(world)")
             }
         }
     }

@@ -109,7 +109,10 @@ import Testing
 
     @Test func everyErrorHasAStableCodeAndASentence() {
         // Proves each case maps to a snake_case code and a detail (DomainError's preconditions would trap otherwise).
-        let all: [StatementError] = [.notAStatement(reason: "it is a PNG image."), .empty, .undecodable, .malformed(reason: "line 1"), .tooLarge, .tooManyLines]
+        let all: [StatementError] = [
+            .notAStatement(reason: "it is a PNG image."), .empty, .undecodable(line: 1, byteOffset: 0), .malformed(reason: "line 1"), .tooLarge,
+            .tooManyLines,
+        ]
         #expect(Set(all.map(\.domainError.code)).count == all.count)
         #expect(all.allSatisfy { !$0.detail.isEmpty })
     }

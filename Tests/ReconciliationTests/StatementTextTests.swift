@@ -28,14 +28,17 @@ import Testing
     }
 
     @Test func bytesInNoKnownEncodingAreRefused() {
-        // Proves invalid GB18030 (a lone 0xFF, a truncated pair) and non-UTF-8 after a UTF-8 BOM are statement_encoding_unknown.
+        // Proves invalid GB18030 (a lone 0xFF, a truncated pair) and non-UTF-8 after a UTF-8 BOM are statement_encoding_unknown,
+        // each naming the line and the byte offset where decoding stopped (issue 20: the header is 30 bytes, line 1).
         let header = Array("流水号,交易日期,金额\n".utf8)
-        #expect(StatementFixture.error(header + [0x53, 0x31, 0x2C, 0xFF, 0x0A]) == .undecodable)
-        #expect(StatementFixture.error(header + [0x53, 0x31, 0x2C, 0x81]) == .undecodable)
+        #expect(StatementFixture.error(header + [0x53, 0x31, 0x2C, 0xFF, 0x0A]) == .undecodable(line: 2, byteOffset: 33))
+        #expect(StatementFixture.error(header + [0x53, 0x31, 0x2C, 0x81]) == .undecodable(line: 2, byteOffset: 33))
         let gbk = StatementText.gb18030("流水号,交易日期,金额\n") ?? []
-        #expect(StatementFixture.error([0xEF, 0xBB, 0xBF] + gbk) == .undecodable)
-        #expect(StatementFixture.error([0xFF, 0xFE, 0x41, 0x00]) == .undecodable)
-        #expect(StatementError.undecodable.code == "statement_encoding_unknown")
+        #expect(StatementFixture.error([0xEF, 0xBB, 0xBF] + gbk) == .undecodable(line: 1, byteOffset: 3))
+        #expect(StatementFixture.error([0xFF, 0xFE, 0x41, 0x00]) == .undecodable(line: 1, byteOffset: 0))
+        let refusal = StatementError.undecodable(line: 2, byteOffset: 33)
+        #expect(refusal.code == "statement_encoding_unknown")
+        #expect(refusal.detail.contains("line 2") && refusal.detail.contains("byte offset 33"))
     }
 
     @Test func aByteOrderMarkInsideGB18030IsDropped() throws {

@@ -73,12 +73,15 @@ struct ReconciliationFlowTests {
 
             let unpaidIDs = Set((report.json["unpaidBatches"] as? [[String: Any]] ?? []).compactMap { $0["batchId"] as? String })
             #expect(unpaidIDs.contains(unpaid.id))
-            #expect(unpaidIDs == [short.id, otherName.id, twinA.id, twinB.id, unpaid.id], "\(unpaidIDs)")
+            // The wrong-name batch is not paid_no_receipt too: its receipt shows the money, under name_or_account_mismatch
+            // (issue 20); the short one is, for the one fen no receipt shows.
+            #expect(unpaidIDs == [short.id, twinA.id, twinB.id, unpaid.id], "\(unpaidIDs)")
             let totals = world.totals(report)
             #expect(totals["matched"]?.count == 3)
             #expect(totals["matched"]?.fen == byReference.totalFen + byAccount.totalFen + paidTwice.totalFen)
             #expect(totals["not_payout"]?.fen == 50_000)
-            #expect(totals["paid_no_receipt"]?.count == 5)
+            #expect(totals["paid_no_receipt"]?.count == 4)
+            #expect(totals["paid_no_receipt"]?.fen == 1 + twinA.totalFen + twinB.totalFen + unpaid.totalFen)
             #expect(world.totals(imported)["ambiguous"]?.count == 1)
 
             // The provider sees the receipts of its own batch (matched and duplicate), nothing else.

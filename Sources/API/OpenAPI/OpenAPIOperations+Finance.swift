@@ -86,15 +86,19 @@ extension OpenAPIDocument {
             "time": Schema.string, "direction": Schema.oneOf(["debit", "credit"]), "amountFen": Schema.fen, "currency": Schema.string,
             "counterpartyName": Schema.string, "counterpartyAccount": Schema.string, "memo": Schema.string, "outcome": outcomeSchema,
             "batchId": Schema.id, "batchReference": Schema.string, "providerName": Schema.string,
-            "candidateBatchIds": Schema.array(Schema.id), "rule": ruleSchema, "note": Schema.string, "decidedBy": Schema.id,
+            "candidateBatchIds": Schema.array(Schema.id),
+            "candidateReferences": Schema.array(Schema.string("The candidates' RB… references, in the order of candidateBatchIds.")),
+            "rule": ruleSchema, "note": Schema.string, "decidedBy": Schema.id,
             "matchedAt": Schema.time, "conflict": Schema.string,
         ], optional: ["time", "batchId", "batchReference", "providerName", "rule", "decidedBy", "matchedAt", "conflict"],
            description: "StatementLineDTO"),
         "UnpaidBatch": Schema.object([
             "batchId": Schema.id, "reference": Schema.string, "providerOrgId": Schema.id, "providerName": Schema.string,
             "payeeName": Schema.string, "payeeNumber": Schema.string, "transferDate": Schema.date, "totalFen": Schema.fen,
-            "settledFen": Schema.fen, "outcome": Schema.string,
-        ], description: "UnpaidBatchDTO: a batch marked paid in the statement's period that receipts do not cover."),
+            "settledFen": Schema.fen, "exceptionFen": Schema.fen, "uncoveredFen": Schema.fen, "outcome": Schema.string,
+        ], description: "UnpaidBatchDTO: a batch marked paid in the statement's period that receipts do not cover; "
+            + "exceptionFen is what receipts naming it without settling it show (reported under their outcomes), "
+            + "uncoveredFen what no receipt shows (what paid_no_receipt counts)."),
         "StatementReport": Schema.object([
             "statement": Schema.ref("Statement"), "totals": Schema.ref("OutcomeTotals"),
             "lines": Schema.array(Schema.ref("StatementLine"), max: Int64(ReconciliationLimits.reportPageSizeMax)),

@@ -82,6 +82,8 @@ public struct StatementLineRecord: Sendable, Equatable {
     public let batchReference: String?
     public let providerName: String?
     public let candidateBatchIDs: [String]
+    /// The `RB…` references of `candidateBatchIDs`, in the same order: what people read.
+    public let candidateBatchReferences: [String]
     public let rule: String?
     public let note: String
     public let decidedBy: String?
@@ -90,7 +92,8 @@ public struct StatementLineRecord: Sendable, Equatable {
     public let conflict: String?
 }
 
-/// A batch whose transfer was recorded in the statement's period but whose receipts do not cover it.
+/// A batch whose transfer was recorded in the statement's period but whose receipts do not cover it
+/// (neither matched receipts nor receipts naming it that a person must look at).
 public struct UnpaidBatchRecord: Sendable, Equatable {
     public let batchID: String
     public let reference: String
@@ -103,6 +106,12 @@ public struct UnpaidBatchRecord: Sendable, Equatable {
     public let totalFen: Int64
     /// What matched receipts paid so far.
     public let settledFen: Int64
+    /// What receipts naming the batch without settling it show (wrong amount or party, a second
+    /// payment, awaiting a person): their lines report that money under their own outcomes.
+    public let exceptionFen: Int64
+
+    /// What no receipt shows: the amount `paid_no_receipt` counts for this batch (above zero).
+    public var uncoveredFen: Int64 { totalFen - settledFen - exceptionFen }
 }
 
 /// Which lines of a statement a report lists: those with one of `outcomes` (every line when

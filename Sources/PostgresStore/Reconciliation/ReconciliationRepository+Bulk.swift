@@ -103,7 +103,8 @@ extension ReconciliationRepository {
         let open = try await openLines(on: tx, logger: logger)
         let batches = try await paidBatches(on: tx, logger: logger)
         let receipts = open.map(\.receipt) + fresh
-        let decisions = Matcher.match(receipts: receipts, batches: batches, policy: policy)
+        let unrecorded = try await unrecordedReferences(in: receipts, on: tx, logger: logger)
+        let decisions = Matcher.match(receipts: receipts, batches: batches, policy: policy, unrecordedReferences: unrecorded)
         precondition(decisions.count == receipts.count, "one decision per receipt")
         var matching = Matching(result: RematchResult(openLines: receipts.count, batches: batches.count, changed: 0, totals: []))
         var totals: [Outcome: OutcomeTotal] = [:]
@@ -146,6 +147,21 @@ extension ReconciliationRepository {
                     rule: rule.flatMap(MatchRule.init(rawValue:)), note: note)))
         }
         return lines
+    }
+
+    /// The references memos name of batches that exist but have no recorded transfer (in a paid
+    /// state), so the matcher says so instead of ignoring them.
+    static func unrecordedReferences(in receipts: [Receipt], on tx: PostgresConnection, logger: Logger) async throws -> Set<String> {
+        let named = Set(receipts.flatMap { Matcher.references(in: $0.memo) })
+        guard !named.isEmpty else { return [] }
+        var result: Set<String> = []
+        for try await reference in try await tx.query("""
+            SELECT reference FROM redemption_batches WHERE reference = ANY(\(Array(named).sorted())::text[])
+                AND NOT (transfer_amount_fen IS NOT NULL AND transfer_date IS NOT NULL AND state IN (\(unescaped: paidStates)))
+            """, logger: logger).decode(String.self) {
+            result.insert(reference)
+        }
+        return result
     }
 
     /// Batches whose transfer was recorded and not rejected, with what matched lines already paid.

@@ -91,21 +91,25 @@ extension ReconciliationRepository {
     static let lineColumns = """
         l.id, l.serial, to_char(l.booked_on, 'YYYY-MM-DD'), l.booked_time, l.direction, l.amount_fen, l.currency, l.counterparty_name,
         l.counterparty_account, l.memo, l.outcome, l.batch_id, b.reference, o.name, array_to_string(l.candidate_batch_ids, ','), l.rule,
-        l.note, l.decided_by, l.matched_at
+        l.note, l.decided_by, l.matched_at,
+        array_to_string(ARRAY(SELECT c.reference FROM unnest(l.candidate_batch_ids) WITH ORDINALITY AS u (id, n)
+            JOIN redemption_batches c ON c.id = u.id ORDER BY u.n), ',')
         """
 
     static func decodeLines(_ rows: PostgresRowSequence) async throws -> [StatementLineRecord] {
         var result: [StatementLineRecord] = []
         for try await row in rows.decode(
             (String, String, String, String?, String, Int64, String, String, String, String, String, String?, String?, String?, String,
-             String?, String, String?, Date?, Int, String?).self) {
+             String?, String, String?, Date?, String, Int, String?).self) {
             let (id, serial, day, time, direction, amount, currency, name, account, memo, outcome, batch, reference, provider, candidates,
-                 rule, note, decidedBy, matchedAt, lineNumber, conflict) = row
+                 rule, note, decidedBy, matchedAt, candidateReferences, lineNumber, conflict) = row
             result.append(StatementLineRecord(
                 id: id, serial: serial, lineNumber: lineNumber, bookedOn: day, bookedTime: time, direction: direction, amountFen: amount,
                 currency: currency, counterpartyName: name, counterpartyAccount: account, memo: memo, outcome: outcome, batchID: batch,
                 batchReference: reference, providerName: provider,
-                candidateBatchIDs: candidates.isEmpty ? [] : candidates.split(separator: ",").map(String.init), rule: rule, note: note,
+                candidateBatchIDs: candidates.isEmpty ? [] : candidates.split(separator: ",").map(String.init),
+                candidateBatchReferences: candidateReferences.isEmpty ? [] : candidateReferences.split(separator: ",").map(String.init),
+                rule: rule, note: note,
                 decidedBy: decidedBy, matchedAt: matchedAt, conflict: conflict))
         }
         return result
@@ -148,29 +152,38 @@ extension ReconciliationRepository {
             // A statement's entries are written once, by its import's transaction.
             precondition(selection != nil || lines.count == selected, "the whole report lists every line its totals count")
             totals.append(OutcomeTotal(
-                outcome: StatementReport.paidNoReceipt, count: unpaid.count, amountFen: unpaid.reduce(0) { $0 + ($1.totalFen - $1.settledFen) }))
+                outcome: StatementReport.paidNoReceipt, count: unpaid.count, amountFen: unpaid.reduce(0) { $0 + $1.uncoveredFen }))
             return StatementReport(
                 statement: statement, totals: totals, lines: lines, selection: selection, linesTotal: selected, unpaidBatches: unpaid)
         }
     }
 
+    /// Outcomes of a line that names a batch without settling it (wrong amount, wrong party, a
+    /// second payment, or one a person must assign): its money is reported under that outcome, so
+    /// `paid_no_receipt` counts only what no receipt shows, never the same money twice.
+    static let exceptionOutcomes = "'amount_mismatch', 'name_or_account_mismatch', 'duplicate_payment', 'ambiguous'"
+
     static func unpaidBatches(from: String?, to: String?, on connection: PostgresConnection, logger: Logger) async throws -> [UnpaidBatchRecord] {
         guard let from, let to else { return [] }
         let rows = try await connection.query("""
             SELECT b.id, b.reference, b.org_id, o.name, b.payee_name, b.payee_number, to_char(b.transfer_date, 'YYYY-MM-DD'), b.total_fen,
-                coalesce(m.settled_fen, 0)::bigint
+                coalesce(m.settled_fen, 0)::bigint, coalesce(m.exception_fen, 0)::bigint
             FROM redemption_batches b JOIN organisations o ON o.id = b.org_id
-            LEFT JOIN LATERAL (SELECT sum(amount_fen) AS settled_fen FROM statement_lines WHERE batch_id = b.id AND outcome = 'matched') m ON true
+            LEFT JOIN LATERAL (
+                SELECT sum(amount_fen) FILTER (WHERE outcome = 'matched') AS settled_fen,
+                    sum(amount_fen) FILTER (WHERE outcome IN (\(unescaped: exceptionOutcomes))) AS exception_fen
+                FROM statement_lines WHERE batch_id = b.id) m ON true
             WHERE b.transfer_amount_fen IS NOT NULL AND b.state IN (\(unescaped: paidStates))
-                AND b.transfer_date BETWEEN \(from)::date AND \(to)::date AND coalesce(m.settled_fen, 0) < b.total_fen
+                AND b.transfer_date BETWEEN \(from)::date AND \(to)::date
+                AND coalesce(m.settled_fen, 0) + coalesce(m.exception_fen, 0) < b.total_fen
             ORDER BY b.transfer_date, b.reference
             """, logger: logger)
         var result: [UnpaidBatchRecord] = []
-        for try await (id, reference, org, provider, payee, number, day, total, settled) in rows.decode(
-            (String, String, String, String, String, String, String, Int64, Int64).self) {
+        for try await (id, reference, org, provider, payee, number, day, total, settled, exception) in rows.decode(
+            (String, String, String, String, String, String, String, Int64, Int64, Int64).self) {
             result.append(UnpaidBatchRecord(
                 batchID: id, reference: reference, providerOrgID: org, providerName: provider, payeeName: payee, payeeNumber: number,
-                transferDate: day, totalFen: total, settledFen: settled))
+                transferDate: day, totalFen: total, settledFen: settled, exceptionFen: exception))
         }
         return result
     }

@@ -134,17 +134,21 @@ public struct ReconciliationRepository: Sendable {
         return plan
     }
 
-    /// A sentence naming what differs between a file's entry and the stored line, or nil.
+    /// A sentence (in Chinese, for the finance person) naming what differs between a file's entry
+    /// and the stored line, or nil.
     static func differences(_ entry: StatementEntry, _ stored: StoredLine) -> String? {
+        func direction(_ raw: String) -> String { raw == EntryDirection.debit.rawValue ? "借（付出）" : "贷（收入）" }
         var parts: [String] = []
         if entry.amountFen != stored.amountFen {
-            parts.append("amount \(Money(fen: entry.amountFen).yuanText) here, \(Money(fen: stored.amountFen).yuanText) stored")
+            parts.append("本文件金额 \(Money(fen: entry.amountFen).yuanText)，已存 \(Money(fen: stored.amountFen).yuanText)")
         }
-        if entry.direction.rawValue != stored.direction { parts.append("direction \(entry.direction.rawValue) here, \(stored.direction) stored") }
-        if entry.date.description != stored.bookedOn { parts.append("date \(entry.date) here, \(stored.bookedOn) stored") }
+        if entry.direction.rawValue != stored.direction {
+            parts.append("本文件方向 \(direction(entry.direction.rawValue))，已存 \(direction(stored.direction))")
+        }
+        if entry.date.description != stored.bookedOn { parts.append("本文件日期 \(entry.date)，已存 \(stored.bookedOn)") }
         if entry.counterpartyAccount != stored.counterpartyAccount {
-            parts.append("account \(entry.counterpartyAccount) here, \(stored.counterpartyAccount) stored")
+            parts.append("本文件对方账号 \(entry.counterpartyAccount)，已存 \(stored.counterpartyAccount)")
         }
-        return parts.isEmpty ? nil : "The serial is known with other details (" + parts.joined(separator: "; ") + "); the stored line is kept."
+        return parts.isEmpty ? nil : "该流水号已导入过，但明细不同（" + parts.joined(separator: "；") + "）；保留已存的记录。"
     }
 }

@@ -95,6 +95,8 @@ package struct StatementLineDTO: Encodable, Sendable {
     package let batchReference: String?
     package let providerName: String?
     package let candidateBatchIds: [String]
+    /// The candidates' `RB…` references, in the order of `candidateBatchIds`.
+    package let candidateReferences: [String]
     package let rule: String?
     package let note: String
     package let decidedBy: String?
@@ -118,6 +120,7 @@ package struct StatementLineDTO: Encodable, Sendable {
         batchReference = line.batchReference
         providerName = line.providerName
         candidateBatchIds = line.candidateBatchIDs
+        candidateReferences = line.candidateBatchReferences
         rule = line.rule
         note = line.note
         decidedBy = line.decidedBy
@@ -137,6 +140,10 @@ package struct UnpaidBatchDTO: Codable, Sendable {
     package let transferDate: String
     package let totalFen: Int64
     package let settledFen: Int64
+    /// What receipts naming the batch without settling it show (reported under their outcomes).
+    package let exceptionFen: Int64
+    /// What no receipt shows: what `paid_no_receipt` counts for this batch.
+    package let uncoveredFen: Int64
     package let outcome: String
 
     package init(_ batch: UnpaidBatchRecord) {
@@ -149,6 +156,8 @@ package struct UnpaidBatchDTO: Codable, Sendable {
         transferDate = batch.transferDate
         totalFen = batch.totalFen
         settledFen = batch.settledFen
+        exceptionFen = batch.exceptionFen
+        uncoveredFen = batch.uncoveredFen
         outcome = StatementReport.paidNoReceipt
     }
 }
