@@ -14,7 +14,7 @@ extension CampaignsController {
     func grab(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<GrabResponse> {
         let identity = try context.requireIdentity(.enterprise)
         guard identity.certified else {
-            throw Problem(.forbidden, code: "not_certified", detail: "Only certified enterprises may grab vouchers. Finish certification first; its status is on your organisation.")
+            throw GrabRefusal.notCertified
         }
         let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
         let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
@@ -25,13 +25,13 @@ extension CampaignsController {
             throw CampaignError.lotNotFound
         }
         guard entry.lot.mode == .grab else {
-            throw Problem(.conflict, code: "lot_not_grabbable", detail: "This lot is issued by application, not by grabbing. Apply for it instead.")
+            throw GrabRefusal.notGrabbable
         }
         let outcome: GrabOutcome
         do {
             outcome = try await rush.gate.grab(campaignID: campaignID, lotID: lotID, orgID: identity.orgID, idempotencyKey: key)
         } catch let error as RedisClientError {
-            throw Self.problem(error)
+            throw Problem.grabUnavailable(error)
         }
         return try Self.response(outcome, entry: entry)
     }
@@ -65,35 +65,14 @@ extension CampaignsController {
                 voucherId: id, campaignId: entry.lot.campaignID, lotId: entry.lot.id, kind: entry.lot.kind, direction: entry.lot.direction,
                 faceValueFen: entry.lot.faceValueFen, grantedAt: RFC3339.format(granted), validUntil: RFC3339.format(validUntil), result: result)
         }
-        func time(_ ms: Int64) -> ProblemValue { .string(RFC3339.format(Date(timeIntervalSince1970: Double(ms) / 1000))) }
+        if let refusal = GrabRefusal(outcome) { throw refusal }
         switch outcome {
         case .won(let id, let at, _):
             return EditedResponse(status: .created, response: voucher(id, at, "issued"))
         case .again(let id, let at):
             return EditedResponse(status: .ok, response: voucher(id, at, "already_issued"))
-        case .soldOut:
-            throw Problem(.conflict, code: "sold_out", detail: "This lot is sold out. Vouchers you already hold are listed among your vouchers.")
-        case .notOpen(let start, let end):
-            throw Problem(.conflict, code: "not_open", detail: "The campaign has not opened yet. Grab again from opensAt.",
-                          extensions: ["opensAt": time(start), "closesAt": time(end)])
-        case .ended(let start, let end):
-            throw Problem(.conflict, code: "ended", detail: "The campaign has ended; no more vouchers are issued.",
-                          extensions: ["opensAt": time(start), "closesAt": time(end)])
-        case .limitReached(let held):
-            throw Problem(.conflict, code: "limit_reached", detail: "Your organisation holds \(held) vouchers of this lot, its limit.",
-                          extensions: ["held": .int(held)])
-        case .unknownLot:
-            throw Problem(.serviceUnavailable, code: "lot_not_loaded", detail: "The lot is not ready for grabbing yet. Retry in a moment.", headers: [.retryAfter: "1"])
-        }
-    }
-
-    /// Redis failures on the hot path: overload is a fast 503 with Retry-After, never a hang.
-    static func problem(_ error: RedisClientError) -> Problem {
-        switch error {
-        case .backpressure:
-            return Problem(.serviceUnavailable, code: "busy", detail: "The server is at capacity. Retry after the given seconds.", headers: [.retryAfter: "1"])
-        default:
-            return Problem(.serviceUnavailable, code: "unavailable", detail: "Grabbing is unavailable for a moment. Retry after the given seconds; a voucher you were granted stays yours.", headers: [.retryAfter: "1"])
+        case .soldOut, .notOpen, .ended, .limitReached, .unknownLot:
+            preconditionFailure("every other outcome is a GrabRefusal")
         }
     }
 }

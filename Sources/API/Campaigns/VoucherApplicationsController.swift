@@ -45,8 +45,6 @@ struct VoucherApplicationsController {
         }
     }
 
-    static let notFound = Problem(.notFound, code: "application_not_found", detail: "No voucher application has this id. List yours with GET /v1/voucher-applications.")
-
     func apply(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<ApplicationResponse> {
         let identity = try context.requireIdentity(.enterprise)
         guard identity.certified else {
@@ -69,12 +67,8 @@ struct VoucherApplicationsController {
             throw Problem(.conflict, code: "ended", detail: "The campaign has ended.",
                           extensions: ["opensAt": .string(RFC3339.format(campaign.startsAt)), "closesAt": .string(RFC3339.format(campaign.endsAt))])
         }
-        do {
-            let record = try await applications.apply(id: OpaqueID.make(prefix: "vap"), lot: lot, orgID: identity.orgID, applicantID: identity.userID)
-            return EditedResponse(status: .created, response: ApplicationResponse(record))
-        } catch let error as VoucherApplicationError {
-            throw Self.problem(error)
-        }
+        let record = try await applications.apply(id: OpaqueID.make(prefix: "vap"), lot: lot, orgID: identity.orgID, applicantID: identity.userID)
+        return EditedResponse(status: .created, response: ApplicationResponse(record))
     }
 
     func list(_ request: Request, _ context: AppRequestContext) async throws -> Page<ApplicationResponse> {
@@ -97,18 +91,14 @@ struct VoucherApplicationsController {
         let identity = try context.requireIdentity(.enterprise, .operator)
         let id = try PathID.check(context.parameters.require("applicationID"), "applicationID")
         guard let record = try await applications.application(id: id),
-              identity.role == .operator || record.orgID == identity.orgID else { throw Self.notFound }
+              identity.role == .operator || record.orgID == identity.orgID else { throw VoucherApplicationError.notFound }
         return ApplicationResponse(record)
     }
 
     func approve(_ request: Request, _ context: AppRequestContext) async throws -> ApplicationResponse {
         let identity = try context.requireIdentity(.operator)
         let id = try PathID.check(context.parameters.require("applicationID"), "applicationID")
-        do {
-            return ApplicationResponse(try await applications.approve(id: id, voucherID: OpaqueID.make(prefix: "vch"), decidedBy: identity.userID))
-        } catch let error as VoucherApplicationError {
-            throw Self.problem(error)
-        }
+        return ApplicationResponse(try await applications.approve(id: id, voucherID: OpaqueID.make(prefix: "vch"), decidedBy: identity.userID))
     }
 
     struct RejectInput: Decodable { let reason: String }
@@ -121,24 +111,6 @@ struct VoucherApplicationsController {
         guard !reason.isEmpty, reason.count <= Self.reasonLengthMax else {
             throw Problem(.badRequest, code: "reason_required", detail: "A rejection needs a reason of 1 to \(Self.reasonLengthMax) characters; the enterprise sees it.")
         }
-        do {
-            return ApplicationResponse(try await applications.reject(id: id, reason: reason, decidedBy: identity.userID))
-        } catch let error as VoucherApplicationError {
-            throw Self.problem(error)
-        }
-    }
-
-    static func problem(_ error: VoucherApplicationError) -> Problem {
-        switch error {
-        case .notFound: return notFound
-        case .alreadyPending:
-            return Problem(.conflict, code: "application_pending", detail: "Your organisation already has a pending application for this lot; wait for the decision.")
-        case .notPending(let status):
-            return Problem(.conflict, code: "application_decided", detail: "This application is \(status.rawValue) already; a decision is final.")
-        case .limitReached(let held):
-            return Problem(.conflict, code: "limit_reached", detail: "The organisation holds \(held) vouchers of this lot, its limit.", extensions: ["held": .int(Int64(held))])
-        case .soldOut:
-            return Problem(.conflict, code: "sold_out", detail: "This lot has no stock left; reject the application with a reason.")
-        }
+        return ApplicationResponse(try await applications.reject(id: id, reason: reason, decidedBy: identity.userID))
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import RedisNIO
+import PostgresStore
+import Rush
+import VoucherCore
+import VoucherServices
+
+// The one place where a domain refusal gets more than its status, code and sentence: the extra
+// members and headers a client acts on. Everything else goes through `Problem(domain:)`.
+
+extension GrabRefusal: ProblemConvertible {
+    var problem: Problem {
+        var problem = Problem(domain: domainError)
+        func time(_ ms: Int64) -> ProblemValue { .string(RFC3339.format(Date(timeIntervalSince1970: Double(ms) / 1000))) }
+        switch self {
+        case .notOpen(let start, let end), .ended(let start, let end):
+            problem.extensions = ["opensAt": time(start), "closesAt": time(end)]
+        case .limitReached(let held):
+            problem.extensions = ["held": .int(held)]
+        case .lotNotLoaded:
+            problem.headers[.retryAfter] = "1"
+        case .notCertified, .notGrabbable, .soldOut:
+            break
+        }
+        return problem
+    }
+}
+
+extension VoucherApplicationError: ProblemConvertible {
+    var problem: Problem {
+        var problem = Problem(domain: domainError)
+        if case .limitReached(let held) = self { problem.extensions = ["held": .int(Int64(held))] }
+        return problem
+    }
+}
+
+extension Problem {
+    /// Redis failures on the hot path: overload is a fast 503 with Retry-After, never a hang.
+    static func grabUnavailable(_ error: RedisClientError) -> Problem {
+        switch error {
+        case .backpressure:
+            Problem(.serviceUnavailable, code: "busy", detail: "The server is at capacity. Retry after the given seconds.", headers: [.retryAfter: "1"])
+        default:
+            Problem(
+                .serviceUnavailable, code: "unavailable",
+                detail: "Grabbing is unavailable for a moment. Retry after the given seconds; a voucher you were granted stays yours.",
+                headers: [.retryAfter: "1"])
+        }
+    }
+}
