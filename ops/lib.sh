@@ -68,8 +68,13 @@ load_secrets() {
             umask 077
             echo "VOUCHER_DB_PASSWORD=$(random_hex 16)"
             echo "VOUCHER_JWT_SECRET=$(random_hex 32)"
+            echo "VOUCHER_METRICS_TOKEN=$(random_hex 24)"
         ) > "$file"
         chmod 600 "$file"
+    fi
+    # Profiles made before /metrics needed a token get one added.
+    if ! grep -q '^VOUCHER_METRICS_TOKEN=' "$file"; then
+        echo "VOUCHER_METRICS_TOKEN=$(random_hex 24)" >> "$file"
     fi
     set -a; . "$file"; set +a
 }

@@ -38,11 +38,14 @@ public enum VoucherApp {
         registry: PrometheusCollectorRegistry, logger: Logger
     ) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ClientAddressMiddleware(proxies: TrustedProxies(config.http.trustedProxies)))
         router.add(middleware: BodyLimitMiddleware(jsonBodyBytesMax: config.http.bodyBytesMax))
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
-        HealthController(checks: checks, registry: registry).addRoutes(to: router)
+        router.add(middleware: TextInputMiddleware())
+        HealthController(checks: checks, registry: registry, metricsToken: config.metricsToken).addRoutes(to: router)
         OpenAPIController().addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
         let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger)
@@ -101,6 +104,8 @@ public enum VoucherApp {
         }
         return Application(
             router: router,
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [ConnectGuard.Installer()], idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: "VoucherRush"),
             services: services + extraServices,
             logger: logger)

@@ -28,18 +28,21 @@ public struct AppRequestContext: RequestContext {
     public var maxUploadSize: Int { jsonBodyBytesMax }
 
     /// Every `Date` in a JSON answer is RFC 3339 in China Standard Time (`…+08:00`), the one
-    /// convention of SPEC §9, whichever controller encodes it.
+    /// convention of SPEC §9, whichever controller encodes it; keys are sorted, so answers,
+    /// logs and diffs are stable.
     public var responseEncoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom(RFC3339.encode)
+        encoder.outputFormatting = [.sortedKeys]
         return encoder
     }
 
     /// Every `Date` in a JSON body is read as RFC 3339 with any offset (SPEC §9), whichever
     /// controller decodes it (Hummingbird's default, `.iso8601`, refuses fractional seconds).
-    public var requestDecoder: JSONDecoder {
+    /// Text the stores cannot hold is refused first (`TextInputGuard`).
+    public var requestDecoder: GuardedJSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom(RFC3339.decode)
-        return decoder
+        return GuardedJSONDecoder(json: decoder)
     }
 }

@@ -22,6 +22,8 @@ struct HealthController {
 
     let checks: [ReadinessCheck]
     let registry: PrometheusCollectorRegistry
+    /// `VOUCHER_METRICS_TOKEN`: `/metrics` answers only to it (`MetricsAccess`).
+    var metricsToken: String?
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/health") { _, _ in
@@ -30,8 +32,9 @@ struct HealthController {
         router.get("/ready") { _, context in
             try await ready(logger: context.logger)
         }
-        router.get("/metrics") { _, _ in
-            Response(
+        router.get("/metrics") { request, _ in
+            try MetricsAccess(token: metricsToken).check(request)
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))

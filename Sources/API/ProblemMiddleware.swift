@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import VoucherCore
 import VoucherServices
 
@@ -22,6 +23,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             // A JSON body past `http.bodyBytesMax` (or a route's own bound) while being collected.
             throw Problem(.contentTooLarge, code: Self.code(for: .contentTooLarge), detail: Self.detail(for: .contentTooLarge))
+        } catch let error as HTTPParserError {
+            // Malformed framing met while a route read the body (`Transfer-Encoding: xchunked`, a
+            // chunk size that does not parse): the client's fault, and the connection cannot go on.
+            throw Problem.requestMalformed(error)
         } catch let error as DecodingError {
             throw Problem.invalidBody("The request body is not valid: \(Self.describe(error)). Send a JSON object with the documented fields.")
         } catch {

@@ -25,6 +25,9 @@ public struct AppConfig: Sendable, Equatable {
     /// consumer group shares the work).
     public var sinkEnabled: Bool
     public var reconciliation: ReconciliationSettings
+    /// The bearer token `/metrics` requires; only ever from `VOUCHER_METRICS_TOKEN`. Without
+    /// one, `/metrics` answers 401 to everybody.
+    public var metricsToken: String?
 
     /// How statement lines are matched to redemption batches.
     public struct ReconciliationSettings: Sendable, Equatable {
@@ -49,6 +52,12 @@ public struct AppConfig: Sendable, Equatable {
         public var port: Int
         /// Largest request body accepted, in bytes (uploads have their own limits).
         public var bodyBytesMax: Int
+        /// Reverse proxies whose `X-Forwarded-For` / `X-Real-IP` name the client (IP addresses,
+        /// comma-separated in the file); empty by default: nobody's headers are believed.
+        public var trustedProxies: [String]
+        /// A connection that sends or receives no complete request part for this long is closed:
+        /// a request head must arrive within it, a body must not stall longer, an idle keep-alive ends.
+        public var idleTimeoutSeconds: Int
     }
 
     /// PostgreSQL, the source of truth.

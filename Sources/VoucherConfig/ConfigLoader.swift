@@ -33,6 +33,7 @@ public enum ConfigLoader {
         "VOUCHER_DB_PASSWORD": "postgres.password",
         "VOUCHER_REDIS_PASSWORD": "redis.password",
         "VOUCHER_JWT_SECRET": "jwt.secret",
+        "VOUCHER_METRICS_TOKEN": "metrics.token",
     ]
     /// The prefix that marks an environment variable as ours.
     public static let environmentPrefix = "VOUCHER_"
@@ -131,7 +132,9 @@ public enum ConfigLoader {
             http: .init(
                 host: try values.string("http.host"),
                 port: try values.int("http.port", in: 1...65535),
-                bodyBytesMax: try values.int("http.bodyBytesMax", in: 1024...(64 << 20))
+                bodyBytesMax: try values.int("http.bodyBytesMax", in: 1024...(64 << 20)),
+                trustedProxies: values.list("http.trustedProxies"),
+                idleTimeoutSeconds: try values.int("http.idleTimeoutSeconds", in: 1...3_600)
             ),
             postgres: .init(
                 host: try values.string("postgres.host"),
@@ -163,7 +166,8 @@ public enum ConfigLoader {
             reconciliation: .init(
                 dateWindowDays: try values.int(
                     "reconciliation.dateWindowDays", in: 0...AppConfig.ReconciliationSettings.dateWindowDaysMax)
-            )
+            ),
+            metricsToken: environment["VOUCHER_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         )
     }
 
@@ -227,6 +231,11 @@ private struct Values {
             throw ConfigError.invalidValue(key: key, value: value, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
+    }
+
+    /// A comma-separated list; empty (or absent) is an empty list.
+    func list(_ key: String) -> [String] {
+        (raw[key] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func bool(_ key: String) throws -> Bool {

@@ -42,10 +42,11 @@ func makeApp(_ config: AppConfig) async -> some ApplicationProtocol {
     }
 
     @Test func metricsAreServedAsPrometheusText() async throws {
-        // Proves /metrics answers in the Prometheus text format.
-        let config = try TestEnvironment.config()
+        // Proves /metrics answers in the Prometheus text format (to the metrics token).
+        var config = try TestEnvironment.config()
+        config.metricsToken = "health-test-metrics-token"
         try await (await makeApp(config)).test(.router) { client in
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer health-test-metrics-token"]) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
             }

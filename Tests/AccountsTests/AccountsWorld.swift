@@ -1,5 +1,6 @@
 import API
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresStore
@@ -48,7 +49,14 @@ struct AccountsWorld {
             let environment = AccountsEnvironment(
                 postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: clock, sms: sms,
                 files: LocalDiskFileStore(root: folder), bcryptCost: testBcryptCost, logger: TestEnvironment.logger)
-            let app = Application(router: AccountsRoutes.standaloneRouter(environment: environment), logger: TestEnvironment.logger)
+            // In-process requests have no socket: the test names the peer's address in a header
+            // of its own (a client's X-Forwarded-For is not believed; see ClientAddressMiddleware).
+            let router = AccountsRoutes.standaloneRouter(environment: environment).buildResponder()
+            let app = Application(responder: CallbackResponder<AppRequestContext> { request, context in
+                var context = context
+                context.clientAddress = request.headers[peerAddress]
+                return try await router.respond(to: request, context: context)
+            }, logger: TestEnvironment.logger)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             try await app.test(.router) { client in
                 try await body(AccountsWorld(client: client, postgres: postgres, clock: clock, sms: sms, environment: environment))
@@ -65,10 +73,13 @@ struct AccountsWorld {
         try await client.call(method, path, token: token, json: json, raw: raw, headers: extra)
     }
 
-    /// Logs in by password and returns the answer (tokens inside on success).
+    /// The test-only header that stands for the socket's peer address.
+    static let peerAddress = HTTPField.Name("X-Test-Peer-Address")!
+
+    /// Logs in by password, from the socket address `address` when given, and returns the answer.
     func login(_ username: String, _ password: String, address: String? = nil) async throws -> Answer {
         var headers: HTTPFields = [:]
-        if let address { headers[.init("X-Forwarded-For")!] = address }
+        if let address { headers[Self.peerAddress] = address }
         return try await call(.post, "/v1/auth/login", json: ["username": username, "password": password], headers: headers)
     }
 

@@ -7,7 +7,7 @@ private let defaultsJSON = """
 {
   "mode": "dev",
   "log": { "level": "info" },
-  "http": { "host": "127.0.0.1", "port": 8080, "bodyBytesMax": 1048576 },
+  "http": { "host": "127.0.0.1", "port": 8080, "bodyBytesMax": 1048576, "trustedProxies": "", "idleTimeoutSeconds": 60 },
   "postgres": { "host": "127.0.0.1", "port": 15432, "user": "voucher", "database": "voucherrush", "connectionsMax": 16, "tls": false },
   "redis": { "host": "127.0.0.1", "port": 16379, "database": 0, "poolSize": 0, "commandTimeoutMs": 2000, "tls": false },
   "jwt": { "accessTtlSeconds": 900, "refreshTtlSeconds": 2592000, "issuer": "voucherrush" },

@@ -11,18 +11,12 @@ struct LoginThrottle: Sendable {
     static func accountKey(_ username: String) -> String { "account:" + username.lowercased() }
     static func addressKey(_ address: String) -> String { "address:" + address }
 
-    /// The client's address: the first `X-Forwarded-For` hop (or `X-Real-IP`) when the trusted
-    /// reverse proxy sets one, else the socket's peer. Nil when unknown, and then only the account
-    /// is throttled, because one shared "unknown" bucket would let anyone lock everyone out.
-    /// A forged header only escapes the per-address count; the per-account count still holds.
+    /// The client's address as `ClientAddressMiddleware` resolved it: the socket's peer, or behind
+    /// a configured trusted proxy the address it forwarded — never a header a client sent itself.
+    /// Nil when unknown, and then only the account is throttled, because one shared "unknown"
+    /// bucket would let anyone lock everyone out.
     static func clientAddress(_ request: Request, _ context: AppRequestContext) -> String? {
-        var address: String? = context.clientAddress
-        let forwarded = request.headers.first { $0.name.canonicalName == "x-forwarded-for" }?.value
-        let real = request.headers.first { $0.name.canonicalName == "x-real-ip" }?.value
-        if let hop = (forwarded?.split(separator: ",").first).map(String.init) ?? real {
-            address = hop.trimmingCharacters(in: .whitespaces)
-        }
-        guard let address, !address.isEmpty, address.utf8.count <= 64 else { return nil }
+        guard let address = context.clientAddress, !address.isEmpty, address.utf8.count <= 64 else { return nil }
         return address
     }
 

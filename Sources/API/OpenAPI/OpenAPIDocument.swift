@@ -76,7 +76,10 @@ enum OpenAPIDocument {
         answer {items, page, pageSize, total}. Every error is application/problem+json with a stable snake_case code. \
         Extensions: x-roles lists the roles that may call an operation (empty with security [] for a public one; a \
         bearer token sent to a public /v1 route is still verified); x-menu-permission names, by role, the menu a \
-        sub-account needs (MenuPolicy); x-error-codes lists every code an operation can answer, and each error response lists its own.
+        sub-account needs (MenuPolicy); x-error-codes lists every code an operation can answer, and each error response lists its own. \
+        Every answer carries X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Content-Security-Policy: frame-ancestors 'none' \
+        and Referrer-Policy: no-referrer, and Cache-Control: no-store unless the operation says otherwise (only this document is \
+        cacheable); JSON object keys are sorted. CONNECT is answered 405 (no body) and the connection closed.
         """
 
     /// The rendered bytes, made once: the document does not change while the process runs.

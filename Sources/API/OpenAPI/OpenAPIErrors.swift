@@ -19,7 +19,7 @@ enum OpenAPIErrors {
     /// The codes by status, as written by the controllers and the domain mappings.
     static let byStatus: [Int: [String]] = [
         400: [
-            "invalid_body", "id_malformed", "invalid_page", "invalid_time", "invalid_filter", "status_invalid",
+            "invalid_body", "text_invalid", "request_malformed", "id_malformed", "invalid_page", "invalid_time", "invalid_filter", "status_invalid",
             "idempotency_key_missing", "idempotency_key_invalid", "file_empty",
             // accounts
             "role_invalid", "consent_required", "password_mismatch", "current_password_wrong",
@@ -43,7 +43,7 @@ enum OpenAPIErrors {
         ],
         401: [
             "unauthenticated", "invalid_token", "token_expired", "invalid_credentials", "invalid_sms_code",
-            "invalid_refresh_token", "refresh_token_reused",
+            "invalid_refresh_token", "refresh_token_reused", "metrics_token_required",
         ],
         403: [
             "forbidden_role", "main_account_only", "certification_required", "permission_denied", "not_certified",
@@ -80,9 +80,12 @@ enum OpenAPIErrors {
     /// The codes an operation shares with every route of its kind, so each operation lists only
     /// its own: any failure can be a 500; a token sent to a `/v1` route is verified even where
     /// none is needed; a signed-in route refuses anonymous callers, other roles and sub-accounts
-    /// without the menu; a JSON body can fail to decode or pass `http.bodyBytesMax`.
+    /// without the menu; a JSON body can fail to decode or pass `http.bodyBytesMax`; text holding
+    /// a NUL or a lone surrogate (in the URI, a header or a JSON body) is `text_invalid`, and a
+    /// body whose HTTP framing breaks is `request_malformed`.
     static func shared(for operation: OpenAPIOperation) -> [String] {
-        var codes = ["internal_error"]
+        var codes = ["internal_error", "text_invalid"]
+        if operation.body != nil { codes.append("request_malformed") }
         if operation.path.hasPrefix("/v1/") { codes += ["invalid_token", "token_expired"] }
         if case .signedIn(let roles) = operation.access {
             codes.append("unauthenticated")

@@ -19,8 +19,8 @@ extension OpenAPIDocument {
            answer: .json(Schema.ref("Health"))),
         Op(.get, "/ready", id: "ready", summary: "PostgreSQL and Redis answer (for the load balancer); 503 names the failed stores.",
            access: .anyone, answer: .json(Schema.ref("Ready")), errors: ["not_ready"]),
-        Op(.get, "/metrics", id: "metrics", summary: "Prometheus scrape.", access: .anyone,
-           answer: .media(["text/plain; version=0.0.4; charset=utf-8": Schema.string])),
+        Op(.get, "/metrics", id: "metrics", summary: "Prometheus scrape; send the metrics token (VOUCHER_METRICS_TOKEN) as a bearer token.",
+           access: .anyone, answer: .media(["text/plain; version=0.0.4; charset=utf-8": Schema.string]), errors: ["metrics_token_required"]),
         Op(.get, "/openapi.json", id: "openAPIDocument", summary: "This document (cached; answers 304 to a matching If-None-Match).",
            access: .anyone, answer: .json(["type": "object"])),
     ]
