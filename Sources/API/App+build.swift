@@ -8,6 +8,7 @@ import Prometheus
 import Reconciliation
 import ServiceLifecycle
 import VoucherConfig
+import VoucherCore
 
 /// The stores the application talks to, created from configuration. They are `Service`s and must
 /// run in the application's service group (postgres-nio's pool does nothing until it runs).
@@ -31,10 +32,11 @@ public struct AppStores: Sendable {
 
 /// Everything `main` and the tests need to run one VoucherRush server.
 public enum VoucherApp {
-    /// The router with every controller and the middleware chain.
+    /// The router with every controller and the middleware chain; `rushClock` is the time of the
+    /// grab path's in-memory limits (tests move it instead of waiting).
     public static func buildRouter(
         config: AppConfig, stores: AppStores, tokens: TokenService, checks: [ReadinessCheck],
-        registry: PrometheusCollectorRegistry, logger: Logger
+        registry: PrometheusCollectorRegistry, logger: Logger, rushClock: any MonotonicClock = SystemMonotonicClock()
     ) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: BodyLimitMiddleware(jsonBodyBytesMax: config.http.bodyBytesMax))
@@ -44,7 +46,7 @@ public enum VoucherApp {
         HealthController(checks: checks, registry: registry).addRoutes(to: router)
         OpenAPIController().addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
-        let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger)
+        let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger, clock: rushClock)
         let campaigns = CampaignsRepository(client: stores.postgres, logger: logger)
         CampaignsController(campaigns: campaigns, rush: rush).addRoutes(to: v1)
         VoucherApplicationsController(
@@ -85,11 +87,13 @@ public enum VoucherApp {
         checks: [ReadinessCheck]? = nil,
         extraServices: [any Service] = [],
         registry: PrometheusCollectorRegistry,
-        logger: Logger
+        logger: Logger,
+        rushClock: any MonotonicClock = SystemMonotonicClock()
     ) async -> some ApplicationProtocol {
         let tokens = await TokenService(config: config.jwt)
         let router = buildRouter(
-            config: config, stores: stores, tokens: tokens, checks: checks ?? standardChecks(stores, logger: logger), registry: registry, logger: logger)
+            config: config, stores: stores, tokens: tokens, checks: checks ?? standardChecks(stores, logger: logger), registry: registry,
+            logger: logger, rushClock: rushClock)
         var services: [any Service] = [stores.postgres, RedisService(client: stores.redis)]
         services.append(VoucherExpiryService(postgres: stores.postgres, logger: logger))
         if config.sinkEnabled {

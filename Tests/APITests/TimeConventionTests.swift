@@ -123,7 +123,8 @@ private final class Walk {
 
         // Orders: the granted voucher (once the sink has stored it), a quote and an order.
         var voucherID: String?
-        for _ in 0..<100 where voucherID == nil {
+        let deadline = ContinuousClock.now + .seconds(120)  // a bound on waiting for the sink, not an expected time
+        while voucherID == nil, ContinuousClock.now < deadline {
             let vouchers = try await call(.get, "/v1/vouchers", token: enterprise.token)
             voucherID = (vouchers.json["items"] as? [[String: Any]])?.first?["id"] as? String
             if voucherID == nil { try await Task.sleep(for: .milliseconds(100)) }
