@@ -45,14 +45,15 @@ public enum VoucherApp {
         router.add(middleware: ProblemMiddleware())
         HealthController(checks: checks, registry: registry).addRoutes(to: router)
         OpenAPIController().addRoutes(to: router)
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
+        let accounts = AccountsEnvironment.live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger)
+        let v1 = router.group("v1").add(middleware: accounts.authMiddleware)
         let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger, clock: rushClock)
         let campaigns = CampaignsRepository(client: stores.postgres, logger: logger)
         CampaignsController(campaigns: campaigns, rush: rush).addRoutes(to: v1)
         VoucherApplicationsController(
             applications: VoucherApplicationsRepository(client: stores.postgres, logger: logger), campaigns: campaigns
         ).addRoutes(to: v1)
-        AccountsRoutes.add(to: v1, environment: .live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger))
+        AccountsRoutes.add(to: v1, environment: accounts)
         OrdersRoutes.add(to: v1, environment: OrdersEnvironment(
             postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemAccountsClock(), logger: logger))
         RedemptionRoutes.add(to: v1, environment: RedemptionEnvironment(

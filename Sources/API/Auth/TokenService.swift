@@ -23,7 +23,7 @@ public struct TokenService: Sendable {
     public func issueAccessToken(for identity: Identity, now: Date = Date()) async throws -> String {
         let claims = AccessClaims(
             sub: .init(value: identity.userID), org: identity.orgID, role: identity.role.rawValue,
-            cert: identity.certified, perms: identity.permissions, iss: .init(value: issuer),
+            cert: identity.certified, perms: identity.permissions, sid: identity.sessionID, iss: .init(value: issuer),
             iat: .init(value: now), exp: .init(value: now.addingTimeInterval(TimeInterval(accessTtlSeconds))))
         return try await keys.sign(claims)
     }
@@ -40,7 +40,8 @@ public struct TokenService: Sendable {
             throw AuthProblem.invalidToken
         }
         guard claims.iss.value == issuer, let role = Role(rawValue: claims.role) else { throw AuthProblem.invalidToken }
-        let identity = Identity(userID: claims.sub.value, orgID: claims.org, role: role, certified: claims.cert, permissions: claims.perms)
+        let identity = Identity(
+            userID: claims.sub.value, orgID: claims.org, role: role, certified: claims.cert, permissions: claims.perms, sessionID: claims.sid)
         verified.remember(token, identity: identity, expiresAt: claims.exp.value)
         return identity
     }
@@ -66,6 +67,11 @@ enum AuthProblem {
     static let invalidRefreshToken = Problem(
         .unauthorized, code: "invalid_refresh_token",
         detail: "The refresh token is unknown, expired or revoked. Log in again.")
+    static let sessionEnded = Problem(
+        .unauthorized, code: "session_revoked",
+        detail: "This login has ended: it was logged out or revoked, the password was changed, or the account was deleted or disabled. "
+            + "Log in again.",
+        headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
     static let refreshTokenReused = Problem(
         .unauthorized, code: "refresh_token_reused",
         detail: "This refresh token was used already, so every session of its login is now revoked. Log in again.")

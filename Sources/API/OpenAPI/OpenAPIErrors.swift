@@ -42,7 +42,7 @@ enum OpenAPIErrors {
         ],
         401: [
             "unauthenticated", "invalid_token", "token_expired", "invalid_credentials", "invalid_sms_code",
-            "invalid_refresh_token", "refresh_token_reused",
+            "invalid_refresh_token", "refresh_token_reused", "session_revoked",
         ],
         403: [
             "forbidden_role", "main_account_only", "certification_required", "permission_denied", "not_certified",
@@ -82,7 +82,7 @@ enum OpenAPIErrors {
     /// without the menu; a JSON body can fail to decode or pass `http.bodyBytesMax`.
     static func shared(for operation: OpenAPIOperation) -> [String] {
         var codes = ["internal_error"]
-        if operation.path.hasPrefix("/v1/") { codes += ["invalid_token", "token_expired"] }
+        if operation.path.hasPrefix("/v1/") { codes += ["invalid_token", "token_expired", "session_revoked", "unavailable"] }
         if case .signedIn(let roles) = operation.access {
             codes.append("unauthenticated")
             if !roles.isEmpty, Set(roles) != Set(Role.allCases) { codes.append("forbidden_role") }

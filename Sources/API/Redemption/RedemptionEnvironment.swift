@@ -34,7 +34,7 @@ public enum RedemptionRoutes {
     ) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: accounts.tokens))
+        let v1 = router.group("v1").add(middleware: accounts.authMiddleware)
         AccountsRoutes.add(to: v1, environment: accounts)
         OrdersRoutes.add(to: v1, environment: orders)
         add(to: v1, environment: redemption)

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import Ledger
+import Logging
+import Synchronization
+import VoucherCore
+
+/// Holds every access token to the current state of its login and its user, so that revocation
+/// takes effect on the next request: a logout, a replayed refresh token, a password change, a
+/// deleted or disabled user (401 `session_revoked`) and removed menu permissions (the menu check
+/// reads the permissions held now). It costs one PostgreSQL query by primary key (and the
+/// refresh-token family index) per request that carries a token.
+///
+/// When the query fails or passes `lookupDeadline`, other routes answer 503 `unavailable` (they
+/// need PostgreSQL anyway), but the grab path needs only Redis and must go on while PostgreSQL is
+/// down: there the token's own claims decide for `outagePause` (so a rush does not wait on a dead
+/// database request after request), except for logins this process saw ended.
+final class LiveSessions: Sendable {
+    /// How long one check may wait for PostgreSQL.
+    static let lookupDeadline: Duration = .seconds(2)
+    /// After a failed check, how long the claims decide before PostgreSQL is asked again.
+    static let outagePause: Duration = .seconds(5)
+    /// Bound on remembered ended logins (used only during an outage).
+    static let endedMax = 100_000
+
+    let credentials: CredentialsRepository
+    let logger: Logger
+    let clock: any MonotonicClock
+    /// Until when the claims decide (PostgreSQL failed a check). Guarded by the mutex.
+    private let outageUntil = Mutex<ContinuousClock.Instant?>(nil)
+    /// "user|session" of logins found ended. Guarded by the mutex.
+    private let ended = Mutex<Set<String>>([])
+
+    init(credentials: CredentialsRepository, logger: Logger, clock: any MonotonicClock = SystemMonotonicClock()) {
+        self.credentials = credentials
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// The identity with the permissions its user holds now, or 401 `session_revoked`. With
+    /// `outageTolerant` (the grab route) a PostgreSQL failure lets the claims decide; otherwise it
+    /// is 503 `unavailable`.
+    func current(_ identity: Identity, outageTolerant: Bool) async throws -> Identity {
+        let key = identity.userID + "|" + (identity.sessionID ?? "")
+        if outageTolerant, let until = outageUntil.withLock({ $0 }), clock.instant() < until { return try claimsOnly(identity, key: key) }
+        let state: SessionState?
+        do {
+            let credentials = self.credentials
+            state = try await withDeadline(Self.lookupDeadline) {
+                try await credentials.sessionState(userID: identity.userID, orgID: identity.orgID, familyID: identity.sessionID)
+            }
+        } catch {
+            try Task.checkCancellation()
+            guard outageTolerant else {
+                logger.warning("auth.session_check_failed", metadata: ["error": "\(String(reflecting: error))"])
+                throw Problem(.serviceUnavailable, code: "unavailable", detail: "Your login could not be checked right now. Retry in a moment.",
+                              headers: [.retryAfter: "1"])
+            }
+            let until = clock.instant() + Self.outagePause
+            outageUntil.withLock { $0 = until }
+            logger.warning("auth.session_check_failed", metadata: ["error": "\(String(reflecting: error))"])
+            return try claimsOnly(identity, key: key)
+        }
+        guard let state, state.sessionLive else {
+            ended.withLock { ended in
+                if ended.count >= Self.endedMax { ended.removeAll() }
+                ended.insert(key)
+            }
+            throw AuthProblem.sessionEnded
+        }
+        return identity.with(permissions: state.holdsEveryMenu ? [Identity.allPermissions] : state.permissions)
+    }
+
+    private func claimsOnly(_ identity: Identity, key: String) throws -> Identity {
+        if ended.withLock({ $0.contains(key) }) { throw AuthProblem.sessionEnded }
+        return identity
+    }
+}
+
+extension AccountsEnvironment {
+    /// The auth middleware over this environment's tokens and credentials.
+    var authMiddleware: AuthMiddleware {
+        AuthMiddleware(tokens: tokens, sessions: LiveSessions(credentials: credentials, logger: logger))
+    }
+}
