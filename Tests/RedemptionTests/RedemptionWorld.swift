@@ -59,6 +59,7 @@ struct RedemptionWorld: Sendable {
         try await postgres.query("""
             INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES
                 ('usr_op', 'org_platform', 'operator', 'x', 'operator', true),
+                ('usr_op2', 'org_platform', 'operator_two', 'x', 'operator', false),
                 ('usr_aud', 'org_platform', 'auditor', 'x', 'auditor', false),
                 ('usr_fin', 'org_platform', 'finance', 'x', 'finance', false),
                 ('usr_org_prov', \(provider), 'provider', 'x', 'provider', true),
@@ -70,12 +71,18 @@ struct RedemptionWorld: Sendable {
             """)
     }
 
-    func platformToken(_ role: Role) async throws -> String {
-        let user = switch role {
+    /// The batch chain's deciders, one person a stage (four-eyes): the auditor, an operator for
+    /// settlement and a second operator for payment.
+    static let batchDeciders: [(role: Role, user: String)] = [(.auditor, "usr_aud"), (.operator, "usr_op"), (.operator, "usr_op2")]
+
+    /// A token of the platform's `role` (`user` picks one of the two operators, `usr_op` by default).
+    func platformToken(_ role: Role, user chosen: String? = nil) async throws -> String {
+        let standard = switch role {
         case .auditor: "usr_aud"
         case .finance: "usr_fin"
         default: "usr_op"
         }
+        let user = chosen ?? standard
         return try await tokens.issueAccessToken(for: Identity(userID: user, orgID: "org_platform", role: role, certified: true, permissions: ["*"]))
     }
 
@@ -155,8 +162,8 @@ struct RedemptionWorld: Sendable {
                               token: try await providerToken(org), raw: archive, headers: headers)
     }
 
-    func decide(_ approvalID: String, role: Role, approve: Bool) async throws -> Answer {
-        try await call(.post, "/v1/approvals/\(approvalID)/\(approve ? "approve" : "reject")", token: try await platformToken(role),
+    func decide(_ approvalID: String, role: Role, approve: Bool, user: String? = nil) async throws -> Answer {
+        try await call(.post, "/v1/approvals/\(approvalID)/\(approve ? "approve" : "reject")", token: try await platformToken(role, user: user),
                        json: approve ? [:] : ["reason": "材料不全：缺少发票"])
     }
 

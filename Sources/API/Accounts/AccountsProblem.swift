@@ -69,6 +69,10 @@ extension ApprovalsLedgerError: ProblemConvertible {
             Problem(.forbidden, code: "not_applicant", detail: "Only the applicant may withdraw an application. Log in as the applicant.")
         case .alreadyPending:
             Problem(.conflict, code: "application_pending", detail: "An application for this is already pending. Wait for its decision or withdraw it.")
+        case .sameApprover(let stage):
+            Problem(.conflict, code: "four_eyes_required",
+                    detail: "You approved stage \(stage + 1) of this application; another person must approve this stage (four-eyes rule).",
+                    extensions: ["approvedStage": .int(Int64(stage + 1))])
         }
     }
 }

@@ -60,7 +60,7 @@ enum OpenAPIErrors {
             "lot_not_applicable", "sold_out", "not_open", "ended", "limit_reached", "application_decided",
             "order_state_conflict", "proofs_too_many", "proofs_missing",
             "payee_account_exists", "usage_in_batch", "batch_state_conflict", "transfer_mismatch",
-            "line_not_payout", "batch_not_paid", "match_exceeds_batch", "line_not_decided",
+            "line_not_payout", "batch_not_paid", "match_exceeds_batch", "line_not_decided", "four_eyes_required",
         ],
         413: [
             "payload_too_large", "file_too_large", "proof_too_large", "materials_too_large", "statement_too_large",
