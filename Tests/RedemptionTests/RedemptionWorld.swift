@@ -54,7 +54,7 @@ struct RedemptionWorld: Sendable {
         try await postgres.query("""
             INSERT INTO organisations (id, kind, name, certification) VALUES
                 ('org_platform', 'platform', 'Platform', 'certified'), (\(provider), 'provider', \(providerName), 'certified'),
-                (\(otherProvider), 'provider', '另一家服务商', 'certified')
+                (\(otherProvider), 'provider', '另一家服务商', 'certified'), ('ent_x', 'enterprise', '某企业', 'certified')
             """)
         try await postgres.query("""
             INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES
@@ -63,7 +63,8 @@ struct RedemptionWorld: Sendable {
                 ('usr_aud', 'org_platform', 'auditor', 'x', 'auditor', false),
                 ('usr_fin', 'org_platform', 'finance', 'x', 'finance', false),
                 ('usr_org_prov', \(provider), 'provider', 'x', 'provider', true),
-                ('usr_org_prov2', \(otherProvider), 'provider2', 'x', 'provider', true)
+                ('usr_org_prov2', \(otherProvider), 'provider2', 'x', 'provider', true),
+                ('usr_ent_x', 'ent_x', 'enterprise_x', 'x', 'enterprise', true)
             """)
         try await postgres.query("""
             INSERT INTO campaigns (id, name, starts_at, ends_at, status, created_by)

@@ -40,6 +40,12 @@ struct RushWorld: Sendable {
 
     private func seedOperator() async throws {
         try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES ('org_platform', 'platform', 'Platform', 'certified')")
+        // A provider, whose (existing, live) account a grab refuses by role.
+        try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES ('org_provider', 'provider', 'Provider', 'certified')")
+        try await postgres.query("""
+            INSERT INTO users (id, org_id, username, password_hash, role, is_main)
+            VALUES ('usr_org_provider', 'org_provider', 'provider', 'x', 'provider', true)
+            """)
         try await postgres.query("""
             INSERT INTO users (id, org_id, username, password_hash, role, is_main)
             VALUES (\(Self.operatorID), 'org_platform', 'operator', 'x', 'operator', true)

@@ -16,7 +16,7 @@ import VoucherCore
 /// down: there the token's own claims decide for `outagePause` (so a rush does not wait on a dead
 /// database request after request), except for logins this process saw ended.
 final class LiveSessions: Sendable {
-    /// How long one check may wait for PostgreSQL.
+    /// How long one check of a grab may wait for PostgreSQL.
     static let lookupDeadline: Duration = .seconds(2)
     /// After a failed check, how long the claims decide before PostgreSQL is asked again.
     static let outagePause: Duration = .seconds(5)
@@ -46,9 +46,11 @@ final class LiveSessions: Sendable {
         let state: SessionState?
         do {
             let credentials = self.credentials
-            state = try await withDeadline(Self.lookupDeadline) {
+            let lookup: @Sendable () async throws -> SessionState? = {
                 try await credentials.sessionState(userID: identity.userID, orgID: identity.orgID, familyID: identity.sessionID)
             }
+            // Only the grab route bounds the wait: other routes wait for PostgreSQL as their own queries do.
+            state = outageTolerant ? try await withDeadline(Self.lookupDeadline, lookup) : try await lookup()
         } catch {
             try Task.checkCancellation()
             guard outageTolerant else {
