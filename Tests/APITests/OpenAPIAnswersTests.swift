@@ -257,6 +257,7 @@ extension OpenAPIAnswersTests {
             let provisioning = await AccountsProvisioning(config: config, postgres: postgres, logger: TestEnvironment.logger)
             try await provisioning.createPlatformUser(role: .operator, username: "openapi_op2", phone: "13800138018", password: Self.password)
             try await provisioning.createPlatformUser(role: .auditor, username: "openapi_aud2", phone: "13800138019", password: Self.password)
+            try await provisioning.createPlatformUser(role: .operator, username: "openapi_op3", phone: "13800138021", password: Self.password)
             try await provisioning.createPlatformUser(role: .finance, username: "openapi_fin2", phone: "13800138020", password: Self.password)
             for (role, username, phone, name, uscc) in [
                 (Role.enterprise, "openapi_ent2", "13800138011", "开放接口制造有限公司", "91350100M000100Y43"),
@@ -277,6 +278,7 @@ extension OpenAPIAnswersTests {
     static func moneyPath(_ api: Caller) async throws {
         let op = try await login(api, "openapi_op2")
         let auditor = try await login(api, "openapi_aud2")
+        let payments = try await login(api, "openapi_op3")  // four-eyes: another operator approves the payment stage
         let ent = try await login(api, "openapi_ent2")
         let prv = try await login(api, "openapi_prv2")
         let now = Date()
@@ -337,7 +339,7 @@ extension OpenAPIAnswersTests {
         try await api.call(.get, "/v1/redemption/batches/{id}", batchID, token: auditor, expect: .ok)
         try await api.call(.get, "/v1/redemption/batches/{id}/materials", batchID, token: prv, expect: .ok)
         try await api.call(.get, "/v1/redemption/batches/{id}/receipts", batchID, token: prv, expect: .ok)
-        try await decide(api, try #require(batch["approvalId"] as? String), tokens: [auditor, op, op])
+        try await decide(api, try #require(batch["approvalId"] as? String), tokens: [auditor, op, payments])
         let total = try #require(batch["totalFen"] as? Int)
         try await api.call(.post, "/v1/redemption/batches/{id}/transfer", batchID, token: op, json: [
             "amountFen": total, "payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "date": "2026-11-27", "bankSerial": "SN1",

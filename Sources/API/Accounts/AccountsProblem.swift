@@ -71,8 +71,7 @@ extension ApprovalsLedgerError: ProblemConvertible {
             Problem(.conflict, code: "application_pending", detail: "An application for this is already pending. Wait for its decision or withdraw it.")
         case .sameApprover(let stage):
             Problem(.conflict, code: "four_eyes_required",
-                    detail: "You approved stage \(stage + 1) of this application; another person must approve this stage (four-eyes rule).",
-                    extensions: ["approvedStage": .int(Int64(stage + 1))])
+                    detail: "You approved stage \(stage + 1) of this application; another person must approve this stage (four-eyes rule).")
         }
     }
 }
