@@ -33,10 +33,11 @@ public struct AppStores: Sendable {
 /// Everything `main` and the tests need to run one VoucherRush server.
 public enum VoucherApp {
     /// The router with every controller and the middleware chain; `rushClock` is the time of the
-    /// grab path's in-memory limits (tests move it instead of waiting).
+    /// grab path's in-memory limits and `sms` the code sender (tests move the one, read the other).
     public static func buildRouter(
         config: AppConfig, stores: AppStores, tokens: TokenService, checks: [ReadinessCheck],
-        registry: PrometheusCollectorRegistry, logger: Logger, rushClock: any MonotonicClock = SystemMonotonicClock()
+        registry: PrometheusCollectorRegistry, logger: Logger, rushClock: any MonotonicClock = SystemMonotonicClock(),
+        sms: (any SMSSender)? = nil
     ) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: BodyLimitMiddleware(jsonBodyBytesMax: config.http.bodyBytesMax))
@@ -45,7 +46,7 @@ public enum VoucherApp {
         router.add(middleware: ProblemMiddleware())
         HealthController(checks: checks, registry: registry).addRoutes(to: router)
         OpenAPIController().addRoutes(to: router)
-        let accounts = AccountsEnvironment.live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger)
+        let accounts = AccountsEnvironment.live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger, sms: sms)
         let v1 = router.group("v1").add(middleware: accounts.authMiddleware)
         let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger, clock: rushClock)
         let campaigns = CampaignsRepository(client: stores.postgres, logger: logger)
@@ -89,12 +90,13 @@ public enum VoucherApp {
         extraServices: [any Service] = [],
         registry: PrometheusCollectorRegistry,
         logger: Logger,
-        rushClock: any MonotonicClock = SystemMonotonicClock()
+        rushClock: any MonotonicClock = SystemMonotonicClock(),
+        sms: (any SMSSender)? = nil
     ) async -> some ApplicationProtocol {
         let tokens = await TokenService(config: config.jwt)
         let router = buildRouter(
             config: config, stores: stores, tokens: tokens, checks: checks ?? standardChecks(stores, logger: logger), registry: registry,
-            logger: logger, rushClock: rushClock)
+            logger: logger, rushClock: rushClock, sms: sms)
         var services: [any Service] = [stores.postgres, RedisService(client: stores.redis)]
         services.append(VoucherExpiryService(postgres: stores.postgres, logger: logger))
         if config.sinkEnabled {

@@ -15,6 +15,14 @@ import TestSupport
     struct Caller: Sendable {
         let client: any TestClientProtocol
         let document: DocumentBox
+        /// The server's SMS sender, so a registration can read the code its phone received.
+        var sms = CapturingSMS()
+
+        /// Asks for a registration code for `phone` (a documented call) and answers it.
+        func registrationCode(_ phone: String) async throws -> String {
+            try await call(.post, "/v1/registrations/sms", json: ["phone": phone], expect: .accepted)
+            return try #require(sms.lastCode(for: phone))
+        }
 
         @discardableResult
         func call(
@@ -74,9 +82,10 @@ import TestSupport
         try await TestDatabase.with { postgres, config in
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
             let tokens = await TokenService(config: config.jwt)
+            let sms = CapturingSMS()
             let router = VoucherApp.buildRouter(
                 config: config, stores: stores, tokens: tokens, checks: VoucherApp.standardChecks(stores, logger: TestEnvironment.logger),
-                registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+                registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger, sms: sms)
             let app = Application(router: router, services: [stores.postgres, RedisService(client: stores.redis)], logger: TestEnvironment.logger)
             let provisioning = await AccountsProvisioning(config: config, postgres: postgres, logger: TestEnvironment.logger)
             try await provisioning.createPlatformUser(role: .operator, username: "openapi_op1", phone: "13800138008", password: Self.password)
@@ -84,7 +93,7 @@ import TestSupport
             try await app.test(.router) { client in
                 let bytes = try await client.execute(uri: "/openapi.json", method: .get) { Data(buffer: $0.body) }
                 let document = DocumentBox(value: try JSONSerialization.jsonObject(with: bytes) as? [String: Any] ?? [:])
-                let caller = Caller(client: client, document: document)
+                let caller = Caller(client: client, document: document, sms: sms)
                 try await Self.walk(caller)
             }
         }
@@ -106,7 +115,7 @@ import TestSupport
         try await api.call(.get, "/v1/account/me", expect: .unauthorized)
         let enterprise = try await api.call(.post, "/v1/registrations", json: [
             "role": "enterprise", "username": "openapi_ent1", "phone": "13800138001", "password": password,
-            "passwordConfirmation": password, "consent": true,
+            "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138001"),
         ], expect: .created)
         let ent = try #require((enterprise["session"] as? [String: Any])?["accessToken"] as? String)
         try await api.call(.get, "/v1/registrations/me", token: ent, expect: .ok)
@@ -127,13 +136,13 @@ import TestSupport
         try await api.call(.post, "/v1/auth/login", raw: (huge, "application/json"), expect: .contentTooLarge)
         try await api.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh], expect: .ok)
         try await api.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh], expect: .unauthorized)
-        try await api.call(.post, "/v1/auth/sms/send", json: ["phone": "13800138001"], expect: .accepted)
+        try await api.call(.post, "/v1/auth/sms/send", json: ["phone": "13800138008"], expect: .accepted)
         try await api.call(.post, "/v1/auth/sms/login", json: ["phone": "13800138001", "code": "000000"], expect: .unauthorized)
         try await api.call(.post, "/v1/auth/logout", json: ["refreshToken": "unknown"], expect: .noContent)
 
         let provider = try await api.call(.post, "/v1/registrations", json: [
             "role": "provider", "username": "openapi_prv1", "phone": "13800138002", "password": password,
-            "passwordConfirmation": password, "consent": true,
+            "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138002"),
         ], expect: .created)
         let prv = try #require((provider["session"] as? [String: Any])?["accessToken"] as? String)
         let product = try await api.call(.post, "/v1/provider/products", token: prv, json: [

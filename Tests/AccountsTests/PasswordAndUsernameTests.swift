@@ -9,7 +9,7 @@ import TestSupport
     static func attempt(_ world: AccountsWorld, username: String, password: String, confirmation: String? = nil, phone: String) async throws -> String? {
         let answer = try await world.call(.post, "/v1/registrations", json: [
             "role": "provider", "username": username, "phone": phone, "password": password,
-            "passwordConfirmation": confirmation ?? password, "consent": true,
+            "passwordConfirmation": confirmation ?? password, "consent": true, "smsCode": try await world.registrationCode(phone),
         ])
         return answer.status == .created ? nil : (answer.code ?? "status \(answer.status.code)")
     }
@@ -47,7 +47,7 @@ import TestSupport
             #expect(try await Self.attempt(world, username: "noconsent", password: "Secret#2026", phone: "139") == "phone_invalid")
             let taken = try await world.call(.post, "/v1/registrations", json: [
                 "role": "provider", "username": "other_one", "phone": acceptedPhone, "password": "Secret#2026",
-                "passwordConfirmation": "Secret#2026", "consent": true,
+                "passwordConfirmation": "Secret#2026", "consent": true, "smsCode": try await world.registrationCode(acceptedPhone),
             ])
             #expect(taken.code == "phone_taken")
             let consent = try await world.call(.post, "/v1/registrations", json: [

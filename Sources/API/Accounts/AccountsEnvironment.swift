@@ -44,12 +44,14 @@ public struct AccountsEnvironment: Sendable {
     public static let effects: [String: any ApprovalEffect] = [CertificationEffect.type: CertificationEffect()].merging(OrderEffects.all) { $1 }
         .merging(RedemptionEffects.all) { $1 }
 
-    /// The running service's environment: wall clock, the logging SMS sender (no gateway is
-    /// configured yet), files under `dataDir`.
-    public static func live(config: AppConfig, postgres: PostgresClient, tokens: TokenService, logger: Logger) -> AccountsEnvironment {
+    /// The running service's environment: wall clock, the logging SMS sender unless one is given
+    /// (no gateway is configured yet; tests read the codes), files under `dataDir`.
+    public static func live(
+        config: AppConfig, postgres: PostgresClient, tokens: TokenService, logger: Logger, sms: (any SMSSender)? = nil
+    ) -> AccountsEnvironment {
         AccountsEnvironment(
             postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: SystemAccountsClock(),
-            sms: LoggingSMSSender(logger: logger), files: LocalDiskFileStore(root: config.dataDir), logger: logger)
+            sms: sms ?? LoggingSMSSender(logger: logger), files: LocalDiskFileStore(root: config.dataDir), logger: logger)
     }
 }
 

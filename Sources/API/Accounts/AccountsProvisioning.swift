@@ -92,9 +92,10 @@ public struct AccountsProvisioning: Sendable {
         let registration = RegistrationController(env: env)
         var created = false
         if try await env.accounts.user(username: demo.username) == nil {
+            // The admin CLI vouches for the demo phone, so no SMS code is asked for (seed only).
             _ = try await registration.register(.init(
                 role: demo.role.rawValue, username: demo.username, phone: demo.phone, password: demo.password,
-                passwordConfirmation: demo.password, consent: true))
+                passwordConfirmation: demo.password, consent: true, smsCode: nil), address: nil, phoneProven: true)
             created = true
         }
         guard let user = try await env.accounts.user(username: demo.username),

@@ -27,7 +27,7 @@ enum OpenAPIErrors {
             "password_contains_username", "password_contains_phone", "password_reused",
             "credit_code_invalid_length", "credit_code_invalid_character", "credit_code_check_mismatch",
             "field_invalid", "email_invalid", "service_scope_invalid", "company_type_invalid", "permission_invalid",
-            "sms_code_malformed", "reason_required", "reason_too_long",
+            "sms_code_malformed", "sms_code_required", "reason_required", "reason_too_long",
             // campaigns
             "campaign_name_invalid", "time_invalid", "window_invalid", "lots_invalid", "lot_kind_invalid",
             "lot_direction_invalid", "lot_face_value_invalid", "lot_stock_invalid", "lot_limit_invalid", "lot_mode_invalid",
@@ -71,7 +71,7 @@ enum OpenAPIErrors {
             "registration_incomplete", "idempotency_key_reused", "statement_unreadable", "statement_empty", "statement_not_recognised",
             "statement_encoding_unknown", "statement_malformed",
         ],
-        429: ["too_many_failed_logins", "sms_rate_limited", "rate_limited"],
+        429: ["too_many_failed_logins", "sms_rate_limited", "rate_limited", "registration_rate_limited"],
         500: ["internal_error"],
         503: ["not_ready", "lot_not_loaded", "busy", "unavailable"],
     ]

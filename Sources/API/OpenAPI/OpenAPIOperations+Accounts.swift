@@ -44,9 +44,15 @@ extension OpenAPIDocument {
 
     /// `RegistrationController`: two resumable steps, the survey, submission for certification.
     static let registrationOperations: [OpenAPIOperation] = [
-        Op(.post, "/v1/registrations", id: "register", summary: "Step one: an enterprise or provider main account and its draft organisation, signed in.",
+        Op(.post, "/v1/registrations/sms", id: "sendRegistrationCode",
+           summary: "Send a 6-digit code by SMS to the phone to be registered (a code a minute and five an hour per phone; limited per address).",
+           access: .anyone, body: .json(Schema.ref("SMSSendRequest")), status: 202, answer: .json(Schema.ref("SMSSendResponse")),
+           errors: ["phone_invalid", "sms_rate_limited", "registration_rate_limited"]),
+        Op(.post, "/v1/registrations", id: "register",
+           summary: "Step one, with the phone's SMS code: an enterprise or provider main account and its draft organisation, signed in.",
            access: .anyone, body: .json(Schema.ref("RegisterRequest")), status: 201, answer: .json(Schema.ref("RegisterResponse")),
-           errors: ["role_invalid", "phone_invalid", "consent_required", "username_taken", "phone_taken"] + usernameCodes + newPasswordCodes),
+           errors: ["role_invalid", "phone_invalid", "consent_required", "username_taken", "phone_taken", "sms_code_required",
+                    "sms_code_malformed", "invalid_sms_code", "registration_rate_limited"] + usernameCodes + newPasswordCodes),
         Op(.get, "/v1/registrations/me", id: "registrationDraft", summary: "The draft, what is still missing, and the certification state.",
            access: .signedIn(owners), answer: .json(Schema.ref("RegistrationDraft")), errors: ["main_account_only", "not_found"]),
         Op(.put, "/v1/registrations/me/details", id: "saveRegistrationDetails", summary: "Save step two (partial saves allowed).",
