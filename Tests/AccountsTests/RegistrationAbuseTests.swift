@@ -92,4 +92,27 @@ import TestSupport
             #expect(later.status == .created, "\(later.json)")
         }
     }
+
+    @Test func aReplacedLicenceLeavesTheDisk() async throws {
+        // Proves a re-uploaded licence deletes the one it replaced from disk, and keeps bytes that
+        // another organisation's licence still uses.
+        try await AccountsWorld.run { world in
+            let first = try await world.register("enterprise", "licence_co", phone: "13800000901")
+            let second = try await world.register("provider", "licence_p2", phone: "13800000902")
+            func upload(_ token: String, _ tail: String) async throws -> String {
+                let answer = try await world.call(.put, "/v1/registrations/me/licence", token: token, body: AccountsWorld.png + Array(tail.utf8))
+                #expect(answer.status == .ok, "\(answer.json)")
+                return answer.string("sha256") ?? ""
+            }
+            let old = try await upload(first, "one")
+            #expect(try await world.environment.files.read(sha256: old) != nil)
+            let new = try await upload(first, "two")
+            #expect(try await world.environment.files.read(sha256: old) == nil, "the replaced licence is gone from disk")
+            #expect(try await world.environment.files.read(sha256: new) != nil)
+
+            #expect(try await upload(second, "two") == new)
+            _ = try await upload(first, "three")
+            #expect(try await world.environment.files.read(sha256: new) != nil, "the other organisation's licence stays")
+        }
+    }
 }

@@ -20,6 +20,8 @@ struct RedemptionWorld: Sendable {
     let postgres: PostgresClient
     let tokens: TokenService
     let clock: TestClock
+    /// The uploads' folder, to see what is on disk.
+    let files: LocalDiskFileStore
 
     static let provider = "org_prov"
     static let providerName = "数字服务商"
@@ -45,7 +47,7 @@ struct RedemptionWorld: Sendable {
             let app = Application(router: router, logger: TestEnvironment.logger)
             try await seedPlatform(postgres)
             try await app.test(.router) { client in
-                try await body(RedemptionWorld(client: client, postgres: postgres, tokens: tokens, clock: clock))
+                try await body(RedemptionWorld(client: client, postgres: postgres, tokens: tokens, clock: clock, files: files))
             }
         }
     }

@@ -17,6 +17,8 @@ public struct AccountsEnvironment: Sendable {
     public let clock: any AccountsClock
     public let sms: any SMSSender
     public let files: any FileStore
+    /// Deletes replaced and refused uploads once nothing refers to them.
+    let cleanup: FileCleanup
     /// How long a refresh token lives, from configuration.
     public let refreshTtlSeconds: Int
     public let bcryptCost: UInt8
@@ -36,6 +38,7 @@ public struct AccountsEnvironment: Sendable {
         self.clock = clock
         self.sms = sms
         self.files = files
+        self.cleanup = FileCleanup(files: files, references: StoredFileReferences(client: postgres, logger: logger), logger: logger)
         self.bcryptCost = bcryptCost
         self.logger = logger
     }

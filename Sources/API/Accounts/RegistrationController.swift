@@ -112,8 +112,10 @@ struct RegistrationController {
             let identity = try mainAccount(context)
             var request = request
             let stored = try await storeImage(&request)
+            let replaced = try await env.cleanup.references.licence(orgID: identity.orgID)
             try await env.registration.recordFile(sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes)
             try await env.registration.setLicence(orgID: identity.orgID, sha256: stored.sha256, now: env.clock.now())
+            if replaced != stored.sha256 { await env.cleanup.deleteIfUnreferenced(replaced) }
             return stored
         }
         group.post("registrations/me/submit") { request, context in

@@ -9,12 +9,15 @@ public struct RedemptionEnvironment: Sendable {
     public let payees: PayeeAccountsRepository
     public let redemption: RedemptionRepository
     public let files: any FileStore
+    /// Deletes refused batches' archives once nothing refers to them.
+    let cleanup: FileCleanup
     public let clock: any AccountsClock
 
     public init(postgres: PostgresClient, files: any FileStore, clock: any AccountsClock, logger: Logger) {
         self.payees = PayeeAccountsRepository(client: postgres, logger: logger)
         self.redemption = RedemptionRepository(client: postgres, logger: logger)
         self.files = files
+        self.cleanup = FileCleanup(files: files, references: StoredFileReferences(client: postgres, logger: logger), logger: logger)
         self.clock = clock
     }
 }
