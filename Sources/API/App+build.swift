@@ -9,6 +9,7 @@ import Prometheus
 import Reconciliation
 import ServiceLifecycle
 import VoucherConfig
+import VoucherCore
 
 /// The stores the application talks to, created from configuration. They are `Service`s and must
 /// run in the application's service group (postgres-nio's pool does nothing until it runs).
@@ -32,10 +33,12 @@ public struct AppStores: Sendable {
 
 /// Everything `main` and the tests need to run one VoucherRush server.
 public enum VoucherApp {
-    /// The router with every controller and the middleware chain.
+    /// The router with every controller and the middleware chain; `rushClock` is the time of the
+    /// grab path's in-memory limits and `sms` the code sender (tests move the one, read the other).
     public static func buildRouter(
         config: AppConfig, stores: AppStores, tokens: TokenService, checks: [ReadinessCheck],
-        registry: PrometheusCollectorRegistry, logger: Logger
+        registry: PrometheusCollectorRegistry, logger: Logger, rushClock: any MonotonicClock = SystemMonotonicClock(),
+        sms: (any SMSSender)? = nil
     ) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
@@ -47,15 +50,16 @@ public enum VoucherApp {
         router.add(middleware: TextInputMiddleware())
         HealthController(checks: checks, registry: registry, metricsToken: config.metricsToken).addRoutes(to: router)
         OpenAPIController().addRoutes(to: router)
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens))
-        let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger)
+        let accounts = AccountsEnvironment.live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger, sms: sms)
+        let v1 = router.group("v1").add(middleware: accounts.authMiddleware)
+        let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger, clock: rushClock)
         let campaigns = CampaignsRepository(client: stores.postgres, logger: logger)
         let publisher = CampaignPublisher(campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate)
         CampaignsController(campaigns: campaigns, rush: rush, publisher: publisher).addRoutes(to: v1)
         VoucherApplicationsController(
             applications: VoucherApplicationsRepository(client: stores.postgres, logger: logger), campaigns: campaigns
         ).addRoutes(to: v1)
-        AccountsRoutes.add(to: v1, environment: .live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger))
+        AccountsRoutes.add(to: v1, environment: accounts)
         OrdersRoutes.add(to: v1, environment: OrdersEnvironment(
             postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
         RedemptionRoutes.add(to: v1, environment: RedemptionEnvironment(
@@ -90,11 +94,14 @@ public enum VoucherApp {
         checks: [ReadinessCheck]? = nil,
         extraServices: [any Service] = [],
         registry: PrometheusCollectorRegistry,
-        logger: Logger
+        logger: Logger,
+        rushClock: any MonotonicClock = SystemMonotonicClock(),
+        sms: (any SMSSender)? = nil
     ) async -> some ApplicationProtocol {
         let tokens = await TokenService(config: config.jwt)
         let router = buildRouter(
-            config: config, stores: stores, tokens: tokens, checks: checks ?? standardChecks(stores, logger: logger), registry: registry, logger: logger)
+            config: config, stores: stores, tokens: tokens, checks: checks ?? standardChecks(stores, logger: logger), registry: registry,
+            logger: logger, rushClock: rushClock, sms: sms)
         var services: [any Service] = [stores.postgres, RedisService(client: stores.redis)]
         services.append(VoucherExpiryService(postgres: stores.postgres, logger: logger))
         if config.sinkEnabled {

@@ -81,6 +81,12 @@ public final class RedisClient: Sendable {
         logger.info("redis.client.shutdown")
     }
 
+    /// Commands accepted and not yet answered or failed, across the pool's live connections (what
+    /// `pendingCommandsMax` bounds per connection); lets a test wait for a state instead of a time.
+    public var pendingCommandCount: Int {
+        slots.reduce(0) { $0 + ($1.connection?.pendingCount ?? 0) }
+    }
+
     /// How many pool connections are up right now (for readiness checks).
     public var connectedCount: Int {
         slots.reduce(0) { $0 + ($1.connection == nil ? 0 : 1) }

@@ -2,6 +2,7 @@ import Foundation
 import PostgresStore
 import VoucherCore
 import Synchronization
+import VoucherCore
 
 /// What a server needs to answer a grab without PostgreSQL: the lot and its campaign's window,
 /// cached in memory. Entries refresh from PostgreSQL after `freshness`; when PostgreSQL is down
@@ -25,14 +26,18 @@ public final class LotDirectory: Sendable {
     /// Lot id → entry and when it was read. Guarded by the mutex.
     private let entries = Mutex<[String: (entry: Entry, read: ContinuousClock.Instant)]>([:])
 
-    public init(campaigns: CampaignsRepository) {
+    /// Where freshness is measured.
+    private let clock: any MonotonicClock
+
+    public init(campaigns: CampaignsRepository, clock: any MonotonicClock = SystemMonotonicClock()) {
         self.campaigns = campaigns
+        self.clock = clock
     }
 
     /// The lot, or nil when no campaign has it. Throws only when PostgreSQL is needed and down.
     public func lot(_ lotID: String) async throws -> Entry? {
         let cached = entries.withLock { $0[lotID] }
-        if let cached, ContinuousClock.now - cached.read < Self.freshness { return cached.entry }
+        if let cached, clock.instant() - cached.read < Self.freshness { return cached.entry }
         do {
             guard let found = try await campaigns.lot(id: lotID) else {
                 entries.withLock { _ = $0.removeValue(forKey: lotID) }
@@ -55,9 +60,10 @@ public final class LotDirectory: Sendable {
     }
 
     private func remember(_ entry: Entry) {
+        let now = clock.instant()
         entries.withLock { entries in
             if entries.count >= Self.lotsMax { entries.removeAll() }
-            entries[entry.lot.id] = (entry, .now)
+            entries[entry.lot.id] = (entry, now)
         }
     }
 }

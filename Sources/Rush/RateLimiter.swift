@@ -1,4 +1,5 @@
 import Synchronization
+import VoucherCore
 
 /// Token buckets per key (an enterprise, a client address), in memory. With several servers
 /// behind a load balancer each has its own buckets, so the effective limit is per server; the
@@ -18,16 +19,20 @@ public final class RateLimiter: Sendable {
 
     /// Key → bucket. Guarded by the mutex.
     private let buckets = Mutex<[String: Bucket]>([:])
+    /// Where `acquire` reads the time when it is not given one.
+    private let clock: any MonotonicClock
 
-    public init(capacity: Double, refillPerSecond: Double) {
+    public init(capacity: Double, refillPerSecond: Double, clock: any MonotonicClock = SystemMonotonicClock()) {
         precondition(capacity >= 1 && refillPerSecond > 0)
         self.capacity = capacity
         self.refillPerSecond = refillPerSecond
+        self.clock = clock
     }
 
     /// Takes a token for `key`: nil when allowed, else the seconds until one is available.
-    public func acquire(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
-        buckets.withLock { buckets in
+    public func acquire(_ key: String, now: ContinuousClock.Instant? = nil) -> Int? {
+        let now = now ?? clock.instant()
+        return buckets.withLock { buckets in
             if buckets.count >= RateLimiter.keysMax { prune(&buckets) }
             var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: now)
             let elapsed = now - bucket.updated

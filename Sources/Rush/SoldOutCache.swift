@@ -1,4 +1,5 @@
 import Synchronization
+import VoucherCore
 
 /// Remembers lots that answered `sold_out`, so that the rush after the last voucher is answered
 /// by each server from memory instead of by Redis. A restock on this server clears the entry at
@@ -19,14 +20,19 @@ public final class SoldOutCache: Sendable {
     /// "lot|org" → the first voucher this server handed that enterprise. Guarded by the mutex.
     private let winners = Mutex<[String: (voucherID: String, grantedAtMs: Int64)]>([:])
 
-    public init(recheckInterval: Duration = SoldOutCache.recheckIntervalDefault) {
+    /// Where the cache reads the time when it is not given one.
+    private let clock: any MonotonicClock
+
+    public init(recheckInterval: Duration = SoldOutCache.recheckIntervalDefault, clock: any MonotonicClock = SystemMonotonicClock()) {
         self.recheckInterval = recheckInterval
+        self.clock = clock
     }
 
     /// True when the lot is known sold out and it is not yet time to ask Redis again. When it
     /// is time, exactly one caller gets `false` (and asks); the others keep getting `true`.
-    public func isSoldOut(_ lot: String, now: ContinuousClock.Instant = .now) -> Bool {
-        marks.withLock { marks in
+    public func isSoldOut(_ lot: String, now: ContinuousClock.Instant? = nil) -> Bool {
+        let now = now ?? clock.instant()
+        return marks.withLock { marks in
             guard let marked = marks[lot] else { return false }
             if now - marked < recheckInterval { return true }
             marks[lot] = now
@@ -34,7 +40,8 @@ public final class SoldOutCache: Sendable {
         }
     }
 
-    public func markSoldOut(_ lot: String, now: ContinuousClock.Instant = .now) {
+    public func markSoldOut(_ lot: String, now: ContinuousClock.Instant? = nil) {
+        let now = now ?? clock.instant()
         marks.withLock { marks in
             if marks.count >= SoldOutCache.lotsMax { marks.removeAll() }
             marks[lot] = now

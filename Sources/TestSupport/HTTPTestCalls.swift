@@ -4,19 +4,26 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
+import VoucherCore
 import VoucherServices
 
 /// A clock the tests can move; starts at the wall clock because tokens are checked against it.
-public final class TestClock: WallClock {
-    private let current = Mutex(Date())
+/// It is both the accounts' calendar clock and the grab path's monotonic clock, and stands still
+/// until the test advances it (so no step of a test depends on how long the machine took).
+public final class TestClock: WallClock, MonotonicClock {
+    private let current = Mutex((date: Date(), instant: ContinuousClock.now))
 
     public init() {}
 
-    public func now() -> Date { current.withLock { $0 } }
+    public func now() -> Date { current.withLock { $0.date } }
+
+    public func instant() -> ContinuousClock.Instant { current.withLock { $0.instant } }
 
     /// Moves the clock on (expiry and windows tested without waiting; records written one after
     /// the other get distinct times).
-    public func advance(seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    public func advance(seconds: TimeInterval) {
+        current.withLock { $0 = ($0.date.addingTimeInterval(seconds), $0.instant.advanced(by: .seconds(seconds))) }
+    }
 
     /// `advance(seconds:)` for the whole-second limits the accounts rules are written in.
     public func advance(seconds: Int) { advance(seconds: TimeInterval(seconds)) }

@@ -24,7 +24,7 @@ public final class RedisServerProcess: Sendable {
     /// Bounds of the helper, named in one place.
     public enum Limits {
         /// How long to wait for the server to accept connections after starting it.
-        public static let startTimeout: Duration = .seconds(10)
+        public static let startTimeout: Duration = .seconds(60)
         /// How long `stop()` waits for SIGTERM before it sends SIGKILL.
         public static let stopTimeout: Duration = .seconds(5)
         /// Attempts to find a free port that redis-server can bind.

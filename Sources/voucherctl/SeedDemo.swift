@@ -4,7 +4,7 @@ import PostgresStore
 import Logging
 import VoucherConfig
 
-/// `voucherctl seed-demo`: an operator, an auditor, a finance person, a certified enterprise and a certified provider with
+/// `voucherctl seed-demo`: two operators, an auditor, a finance person, a certified enterprise and a certified provider with
 /// known credentials, so that a fresh `ops/run` has someone to log in as. The operator is made as
 /// `voucherctl user create` makes one; the enterprise and provider register, fill in their
 /// details, answer the survey, submit, and are certified by the operator, through the same code
@@ -20,9 +20,11 @@ struct SeedDemo: AsyncParsableCommand {
     static let operatorAccount = (username: "operator", password: "Platform#2026", phone: "13800000001")
 
     /// The other platform roles the README's flows need: the auditor who starts a redemption
-    /// batch's approvals chain and the finance person who reconciles bank statements.
+    /// batch's approvals chain, a second operator who approves its payment stage (four-eyes: not
+    /// the operator who approved settlement) and the finance person who reconciles bank statements.
     static let platformAccounts: [(role: Role, username: String, password: String, phone: String)] = [
         (.auditor, "demo_auditor", "Auditor#2026", "13800000004"),
+        (.operator, "demo_payments", "Payments#2026", "13800000006"),
         (.finance, "demo_finance", "Finance#2026", "13800000005"),
     ]
 

@@ -217,9 +217,11 @@ import VoucherServices
             tokens[role.rawValue] = token
         }
         for (index, role) in [Role.enterprise, .provider].enumerated() {
+            let code = try await EdgeHardeningTests.registrationCode(client, "1380013851\(index)")
             let registered = try await client.call(.post, "/v1/registrations", token: nil, json: [
                 "role": role.rawValue, "username": "fuzz_\(role.rawValue)", "phone": "1380013851\(index)",
                 "password": EdgeHardeningTests.password, "passwordConfirmation": EdgeHardeningTests.password, "consent": true,
+                "smsCode": code,
             ])
             let session = try #require(registered.json["session"] as? [String: Any], "\(registered.json)")
             let identity = Identity(

@@ -30,11 +30,21 @@ import VoucherServices
             let settings = config
             let stores = try AppStores.make(config: settings, logger: TestEnvironment.logger)
             let app = await VoucherApp.buildApplication(
-                config: settings, stores: stores, registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+                config: settings, stores: stores, registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger, sms: sms)
             try await app.test(.live) { client in
                 try await body(client, try #require(client.port), postgres, settings)
             }
         }
+    }
+
+    /// The SMS sender of every app these tests start; phones differ per test, so codes never mix.
+    static let sms = CapturingSMS()
+
+    /// The code a registration of `phone` needs (SPEC §7: the phone is proven by SMS).
+    static func registrationCode(_ client: any TestClientProtocol, _ phone: String) async throws -> String {
+        let sent = try await client.call(.post, "/v1/registrations/sms", token: nil, json: ["phone": phone])
+        #expect(sent.status == .accepted, "\(sent.json)")
+        return try #require(sms.lastCode(for: phone))
     }
 
     /// One request with a body given as JSON text, so it can hold escapes (`\ud800`) that no
@@ -81,9 +91,10 @@ import VoucherServices
                 #expect(answer.status == .unauthorized, "\(body) is valid text: \(answer.json)")
             }
 
+            let code = try await Self.registrationCode(client, "13800138101")
             let registered = try await Self.send(client, .post, "/v1/registrations", jsonText: """
                 {"role":"enterprise","username":"edge_ent1","phone":"13800138101","password":"\(Self.password)",
-                 "passwordConfirmation":"\(Self.password)","consent":true}
+                 "passwordConfirmation":"\(Self.password)","consent":true,"smsCode":"\(code)"}
                 """)
             #expect(registered.status == .created, "\(registered.json)")
             let token = try #require((registered.json["session"] as? [String: Any])?["accessToken"] as? String)
@@ -221,7 +232,7 @@ import VoucherServices
             let router = Router(context: AppRequestContext.self)
             router.add(middleware: ClientAddressMiddleware(proxies: TrustedProxies(proxies)))
             router.add(middleware: ProblemMiddleware())
-            AccountsRoutes.add(to: router.group("v1").add(middleware: AuthMiddleware(tokens: tokens)), environment: environment)
+            AccountsRoutes.add(to: router.group("v1").add(middleware: environment.authMiddleware), environment: environment)
             try await Application(router: router, logger: TestEnvironment.logger).test(.live) { client in try await body(client) }
         }
     }
@@ -283,9 +294,10 @@ import VoucherServices
         // successes, problems and the router's 404; `Cache-Control: no-store` on token answers,
         // signed-in answers and problems; and the public document keeps its own caching.
         try await Self.live { client, _, _, _ in
+            let code = try await Self.registrationCode(client, "13800138301")
             let registered = try await client.call(.post, "/v1/registrations", token: nil, json: [
                 "role": "provider", "username": "edge_prv1", "phone": "13800138301", "password": Self.password,
-                "passwordConfirmation": Self.password, "consent": true,
+                "passwordConfirmation": Self.password, "consent": true, "smsCode": code,
             ])
             let token = try #require((registered.json["session"] as? [String: Any])?["accessToken"] as? String)
             let answers: [(String, Answer)] = [

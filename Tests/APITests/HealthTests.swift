@@ -73,8 +73,10 @@ func makeApp(_ config: AppConfig) async -> some ApplicationProtocol {
                     #expect((body?["postgres"] as? String)?.hasPrefix("failed") == true)
                 }
                 try await server.start()
+                // Waits for the condition, bounded generously: a restart on a loaded machine is slow.
                 var status: HTTPResponse.Status = .serviceUnavailable
-                for _ in 0..<50 where status != .ok {
+                let deadline = ContinuousClock.now + .seconds(120)
+                while status != .ok, ContinuousClock.now < deadline {
                     status = try await client.execute(uri: "/ready", method: .get) { $0.status }
                     if status != .ok { try await Task.sleep(for: .milliseconds(200)) }
                 }

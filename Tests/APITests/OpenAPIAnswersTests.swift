@@ -17,6 +17,14 @@ import VoucherServices
     struct Caller: Sendable {
         let client: any TestClientProtocol
         let document: DocumentBox
+        /// The server's SMS sender, so a registration can read the code its phone received.
+        var sms = CapturingSMS()
+
+        /// Asks for a registration code for `phone` (a documented call) and answers it.
+        func registrationCode(_ phone: String) async throws -> String {
+            try await call(.post, "/v1/registrations/sms", json: ["phone": phone], expect: .accepted)
+            return try #require(sms.lastCode(for: phone))
+        }
 
         @discardableResult
         func call(
@@ -76,9 +84,10 @@ import VoucherServices
         try await TestDatabase.with { postgres, config in
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
             let tokens = await TokenService(config: config.jwt)
+            let sms = CapturingSMS()
             let router = VoucherApp.buildRouter(
                 config: config, stores: stores, tokens: tokens, checks: VoucherApp.standardChecks(stores, logger: TestEnvironment.logger),
-                registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+                registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger, sms: sms)
             let app = Application(router: router, services: [stores.postgres, RedisService(client: stores.redis)], logger: TestEnvironment.logger)
             let provisioning = await AccountsProvisioning(config: config, postgres: postgres, logger: TestEnvironment.logger)
             try await provisioning.createPlatformUser(role: .operator, username: "openapi_op1", phone: "13800138008", password: Self.password)
@@ -86,7 +95,7 @@ import VoucherServices
             try await app.test(.router) { client in
                 let bytes = try await client.execute(uri: "/openapi.json", method: .get) { Data(buffer: $0.body) }
                 let document = DocumentBox(value: try JSONSerialization.jsonObject(with: bytes) as? [String: Any] ?? [:])
-                let caller = Caller(client: client, document: document)
+                let caller = Caller(client: client, document: document, sms: sms)
                 try await Self.walk(caller)
             }
         }
@@ -108,7 +117,7 @@ import VoucherServices
         try await api.call(.get, "/v1/account/me", expect: .unauthorized)
         let enterprise = try await api.call(.post, "/v1/registrations", json: [
             "role": "enterprise", "username": "openapi_ent1", "phone": "13800138001", "password": password,
-            "passwordConfirmation": password, "consent": true,
+            "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138001"),
         ], expect: .created)
         let ent = try #require((enterprise["session"] as? [String: Any])?["accessToken"] as? String)
         try await api.call(.get, "/v1/registrations/me", token: ent, expect: .ok)
@@ -129,13 +138,13 @@ import VoucherServices
         try await api.call(.post, "/v1/auth/login", raw: (huge, "application/json"), expect: .contentTooLarge)
         try await api.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh], expect: .ok)
         try await api.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh], expect: .unauthorized)
-        try await api.call(.post, "/v1/auth/sms/send", json: ["phone": "13800138001"], expect: .accepted)
+        try await api.call(.post, "/v1/auth/sms/send", json: ["phone": "13800138008"], expect: .accepted)
         try await api.call(.post, "/v1/auth/sms/login", json: ["phone": "13800138001", "code": "000000"], expect: .unauthorized)
         try await api.call(.post, "/v1/auth/logout", json: ["refreshToken": "unknown"], expect: .noContent)
 
         let provider = try await api.call(.post, "/v1/registrations", json: [
             "role": "provider", "username": "openapi_prv1", "phone": "13800138002", "password": password,
-            "passwordConfirmation": password, "consent": true,
+            "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138002"),
         ], expect: .created)
         let prv = try #require((provider["session"] as? [String: Any])?["accessToken"] as? String)
         let product = try await api.call(.post, "/v1/provider/products", token: prv, json: [
@@ -259,6 +268,7 @@ extension OpenAPIAnswersTests {
             let provisioning = await AccountsProvisioning(config: config, postgres: postgres, logger: TestEnvironment.logger)
             try await provisioning.createPlatformUser(role: .operator, username: "openapi_op2", phone: "13800138018", password: Self.password)
             try await provisioning.createPlatformUser(role: .auditor, username: "openapi_aud2", phone: "13800138019", password: Self.password)
+            try await provisioning.createPlatformUser(role: .operator, username: "openapi_op3", phone: "13800138021", password: Self.password)
             try await provisioning.createPlatformUser(role: .finance, username: "openapi_fin2", phone: "13800138020", password: Self.password)
             for (role, username, phone, name, uscc) in [
                 (Role.enterprise, "openapi_ent2", "13800138011", "开放接口制造有限公司", "91350100M000100Y43"),
@@ -279,6 +289,7 @@ extension OpenAPIAnswersTests {
     static func moneyPath(_ api: Caller) async throws {
         let op = try await login(api, "openapi_op2")
         let auditor = try await login(api, "openapi_aud2")
+        let payments = try await login(api, "openapi_op3")  // four-eyes: another operator approves the payment stage
         let ent = try await login(api, "openapi_ent2")
         let prv = try await login(api, "openapi_prv2")
         let now = Date()
@@ -339,7 +350,7 @@ extension OpenAPIAnswersTests {
         try await api.call(.get, "/v1/redemption/batches/{id}", batchID, token: auditor, expect: .ok)
         try await api.call(.get, "/v1/redemption/batches/{id}/materials", batchID, token: prv, expect: .ok)
         try await api.call(.get, "/v1/redemption/batches/{id}/receipts", batchID, token: prv, expect: .ok)
-        try await decide(api, try #require(batch["approvalId"] as? String), tokens: [auditor, op, op])
+        try await decide(api, try #require(batch["approvalId"] as? String), tokens: [auditor, op, payments])
         let total = try #require(batch["totalFen"] as? Int)
         try await api.call(.post, "/v1/redemption/batches/{id}/transfer", batchID, token: op, json: [
             "amountFen": total, "payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "date": "2026-11-27", "bankSerial": "SN1",

@@ -2,7 +2,9 @@ import API
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostgresNIO
 import Testing
+import TestSupport
 import VoucherServices
 
 /// The document's `security` and `x-roles` against what the handlers do: they are written by
@@ -57,22 +59,33 @@ import VoucherServices
         // answered 403 forbidden_role (before the handler reads the body or the store).
         let (_, document, _) = try await OpenAPITests.routesAndDocument()
         let calls = try Self.calls(document).filter { !$0.isPublic }
-        let wrong = try await OpenAPITests.withServer { client, _, tokens in
-            var wrong: [String] = []
-            var checked = 0
-            for role in Role.allCases {
-                let identity = Identity(userID: "usr_openapi", orgID: "org_openapi", role: role, certified: true, permissions: [Identity.allPermissions])
-                let token = try await tokens.issueAccessToken(for: identity)
-                for call in calls where !call.roles.contains(role.rawValue) {
-                    let (status, code) = try await client.execute(
-                        uri: call.uri, method: call.method, headers: [.authorization: "Bearer \(token)"]
-                    ) { ($0.status, Self.code($0)) }
-                    checked += 1
-                    if status != .forbidden || code != "forbidden_role" { wrong.append("\(call.key) as \(role): \(status.code) \(code ?? "-")") }
+        // Every request's login is checked against the store, so the caller exists there.
+        let wrong = try await TestDatabase.with { postgres, config in
+            try await postgres.query("""
+                INSERT INTO organisations (id, kind, name, certification) VALUES ('org_openapi', 'enterprise', 'OpenAPI', 'certified')
+                """)
+            try await postgres.query("""
+                INSERT INTO users (id, org_id, username, password_hash, role, is_main)
+                VALUES ('usr_openapi', 'org_openapi', 'openapi', 'x', 'enterprise', true)
+                """)
+            return try await OpenAPITests.withServer(config: config) { client, _, tokens in
+                var wrong: [String] = []
+                var checked = 0
+                for role in Role.allCases {
+                    let identity = Identity(
+                        userID: "usr_openapi", orgID: "org_openapi", role: role, certified: true, permissions: [Identity.allPermissions])
+                    let token = try await tokens.issueAccessToken(for: identity)
+                    for call in calls where !call.roles.contains(role.rawValue) {
+                        let (status, code) = try await client.execute(
+                            uri: call.uri, method: call.method, headers: [.authorization: "Bearer \(token)"]
+                        ) { ($0.status, Self.code($0)) }
+                        checked += 1
+                        if status != .forbidden || code != "forbidden_role" { wrong.append("\(call.key) as \(role): \(status.code) \(code ?? "-")") }
+                    }
                 }
+                #expect(checked > 200, "each operation is called with the roles it leaves out")
+                return wrong
             }
-            #expect(checked > 200, "each operation is called with the roles it leaves out")
-            return wrong
         }
         #expect(wrong.isEmpty, "x-roles disagrees with the handler: \(wrong)")
     }

@@ -20,9 +20,10 @@ import VoucherServices
     /// Runs `body` against the router the server builds (in process), with the routes it
     /// registered and the token service it trusts; stops the stores it started.
     static func withServer<T: Sendable>(
+        config given: AppConfig? = nil,
         _ body: @Sendable (any TestClientProtocol, Set<String>, TokenService) async throws -> T
     ) async throws -> T {
-        let config = try TestEnvironment.config()
+        let config = try given ?? TestEnvironment.config()
         let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
         let tokens = await TokenService(config: config.jwt)
         let router = VoucherApp.buildRouter(

@@ -9,10 +9,10 @@ import VoucherServices
 /// Diagnostic-voucher redemption batches over HTTP against real PostgreSQL.
 @Suite("Redemption batches")
 struct BatchFlowTests {
-    /// Walks the approvals chain to the auditor, operator and operator stages; returns the last answer.
+    /// Walks the approvals chain: the auditor, an operator (settlement), a second operator (payment).
     static func approveChain(_ world: RedemptionWorld, approval: String) async throws {
-        for role in [Role.auditor, .operator, .operator] {
-            let answer = try await world.decide(approval, role: role, approve: true)
+        for (role, user) in RedemptionWorld.batchDeciders {
+            let answer = try await world.decide(approval, role: role, approve: true, user: user)
             #expect(answer.status == .ok, "\(role): \(answer.json)")
         }
     }
@@ -128,12 +128,12 @@ struct BatchFlowTests {
             let first = try await world.submit(usages, payee: payee)
             let id = try #require(first.string("id"))
             let approval = try #require(first.string("approvalId"))
-            let roles: [Role] = [.auditor, .operator, .operator]
-            for role in roles.prefix(stage) {
-                #expect(try await world.decide(approval, role: role, approve: true).status == .ok)
+            let deciders = RedemptionWorld.batchDeciders
+            for (role, user) in deciders.prefix(stage) {
+                #expect(try await world.decide(approval, role: role, approve: true, user: user).status == .ok)
             }
-            if stage < roles.count {
-                let rejected = try await world.decide(approval, role: roles[stage], approve: false)
+            if stage < deciders.count {
+                let rejected = try await world.decide(approval, role: deciders[stage].role, approve: false, user: deciders[stage].user)
                 #expect(rejected.status == .ok, "\(rejected.json)")
             } else {
                 let rejected = try await world.call(.post, "/v1/redemption/batches/\(id)/reject", token: try await world.platformToken(.operator),

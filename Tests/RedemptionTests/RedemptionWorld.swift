@@ -21,6 +21,8 @@ struct RedemptionWorld: Sendable {
     let postgres: PostgresClient
     let tokens: TokenService
     let clock: TestClock
+    /// The uploads' folder, to see what is on disk.
+    let files: LocalDiskFileStore
 
     static let provider = "org_prov"
     static let providerName = "数字服务商"
@@ -46,7 +48,7 @@ struct RedemptionWorld: Sendable {
             let app = Application(router: router, logger: TestEnvironment.logger)
             try await seedPlatform(postgres)
             try await app.test(.router) { client in
-                try await body(RedemptionWorld(client: client, postgres: postgres, tokens: tokens, clock: clock))
+                try await body(RedemptionWorld(client: client, postgres: postgres, tokens: tokens, clock: clock, files: files))
             }
         }
     }
@@ -55,15 +57,17 @@ struct RedemptionWorld: Sendable {
         try await postgres.query("""
             INSERT INTO organisations (id, kind, name, certification) VALUES
                 ('org_platform', 'platform', 'Platform', 'certified'), (\(provider), 'provider', \(providerName), 'certified'),
-                (\(otherProvider), 'provider', '另一家服务商', 'certified')
+                (\(otherProvider), 'provider', '另一家服务商', 'certified'), ('ent_x', 'enterprise', '某企业', 'certified')
             """)
         try await postgres.query("""
             INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES
                 ('usr_op', 'org_platform', 'operator', 'x', 'operator', true),
+                ('usr_op2', 'org_platform', 'operator_two', 'x', 'operator', false),
                 ('usr_aud', 'org_platform', 'auditor', 'x', 'auditor', false),
                 ('usr_fin', 'org_platform', 'finance', 'x', 'finance', false),
                 ('usr_org_prov', \(provider), 'provider', 'x', 'provider', true),
-                ('usr_org_prov2', \(otherProvider), 'provider2', 'x', 'provider', true)
+                ('usr_org_prov2', \(otherProvider), 'provider2', 'x', 'provider', true),
+                ('usr_ent_x', 'ent_x', 'enterprise_x', 'x', 'enterprise', true)
             """)
         try await postgres.query("""
             INSERT INTO campaigns (id, name, starts_at, ends_at, status, created_by)
@@ -71,12 +75,18 @@ struct RedemptionWorld: Sendable {
             """)
     }
 
-    func platformToken(_ role: Role) async throws -> String {
-        let user = switch role {
+    /// The batch chain's deciders, one person a stage (four-eyes): the auditor, an operator for
+    /// settlement and a second operator for payment.
+    static let batchDeciders: [(role: Role, user: String)] = [(.auditor, "usr_aud"), (.operator, "usr_op"), (.operator, "usr_op2")]
+
+    /// A token of the platform's `role` (`user` picks one of the two operators, `usr_op` by default).
+    func platformToken(_ role: Role, user chosen: String? = nil) async throws -> String {
+        let standard = switch role {
         case .auditor: "usr_aud"
         case .finance: "usr_fin"
         default: "usr_op"
         }
+        let user = chosen ?? standard
         return try await tokens.issueAccessToken(for: Identity(userID: user, orgID: "org_platform", role: role, certified: true, permissions: ["*"]))
     }
 
@@ -156,8 +166,8 @@ struct RedemptionWorld: Sendable {
                               token: try await providerToken(org), raw: archive, headers: headers)
     }
 
-    func decide(_ approvalID: String, role: Role, approve: Bool) async throws -> Answer {
-        try await call(.post, "/v1/approvals/\(approvalID)/\(approve ? "approve" : "reject")", token: try await platformToken(role),
+    func decide(_ approvalID: String, role: Role, approve: Bool, user: String? = nil) async throws -> Answer {
+        try await call(.post, "/v1/approvals/\(approvalID)/\(approve ? "approve" : "reject")", token: try await platformToken(role, user: user),
                        json: approve ? [:] : ["reason": "材料不全：缺少发票"])
     }
 

@@ -7,6 +7,7 @@ import Reconciliation
 import Testing
 import TestSupport
 import VoucherCore
+import VoucherServices
 
 /// Statements as banks write them (issue 20), uploaded over HTTP as GBK bytes and reconciled
 /// against real PostgreSQL: a 借贷标志 column with unsigned amounts and the period in the

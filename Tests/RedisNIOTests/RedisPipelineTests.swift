@@ -56,23 +56,25 @@ struct RedisPipelineTests {
     @Test func timedOutCommandKeepsTheConnectionInStep() async throws {
         // Proves that a command failing on its deadline does not shift later replies: a BLPOP that
         // outlives its 200 ms deadline fails with .timeout, and calls sent after it on the same
-        // connection still get their own replies.
+        // connection still get their own replies, not the BLPOP's late one.
         try await withSharedRedis { configuration in
             var configuration = configuration
             configuration.poolSize = 1
             try await withClient(configuration) { client in
                 let prefix = uniquePrefix("deadline")
-                // The BLPOP's own answer (nil, after 1 s) would be a value, not an error: getting
-                // .timeout proves the deadline fired first. No wall-clock bound here: on a loaded
-                // 2-core CI machine scheduling alone has taken over 900 ms.
+                // The BLPOP blocks until this test pushes, which it does only after the deadline
+                // fired, so .timeout is the only possible outcome however slow the machine is.
                 await #expect(throws: RedisClientError.timeout) {
-                    _ = try await client.send(["BLPOP", prefix + "empty", "1"], timeout: .milliseconds(200))
+                    _ = try await client.send(["BLPOP", prefix + "empty", "0"], timeout: .milliseconds(200))
+                }
+                try await withClient(configuration) { pusher in
+                    _ = try await pusher.send(["LPUSH", prefix + "empty", "late"])
                 }
                 try await client.set(prefix + "a", to: "A")
                 try await client.set(prefix + "b", to: "B")
                 #expect(try await client.getString(prefix + "a") == "A")
                 #expect(try await client.getString(prefix + "b") == "B")
-                try await client.del([prefix + "a", prefix + "b"])
+                try await client.del([prefix + "a", prefix + "b", prefix + "empty"])
             }
         }
     }

@@ -161,8 +161,13 @@ import TestSupport
                     let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
                         for (index, token) in allTokens.enumerated() {
                             group.addTask {
-                                // Each enterprise retries until it gets a definitive answer (bounded).
-                                for attempt in 0..<200 {
+                                // Each enterprise retries until it gets a definitive answer, bounded by a
+                                // generous deadline rather than a count of short pauses (a restart of
+                                // Redis on a loaded machine can take seconds).
+                                let deadline = ContinuousClock.now + .seconds(120)
+                                var attempt = 0
+                                while ContinuousClock.now < deadline {
+                                    defer { attempt += 1 }
                                     if attempt > 0 || index % 4 == 0 { try await Task.sleep(for: .milliseconds(20)) }
                                     let answer = try await client.grab(campaign, lot, token: token, key: "k")
                                     answered.add(1)

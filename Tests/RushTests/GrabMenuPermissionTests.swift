@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import PostgresNIO
+import RedisNIO
+import Rush
 import Testing
 import VoucherServices
 
@@ -34,7 +36,12 @@ import VoucherServices
                     (try json(response.body)["lots"] as? [[String: Any]])?.first?["remaining"] as? Int
                 }
                 #expect(remaining == 1, "the refused grab took no stock")
-                try await Task.sleep(for: .milliseconds(300))
+                // Every voucher row comes from a claim in the campaign's stream: none there means
+                // none will ever be stored (checked as a state, not after a pause).
+                let redis = try await RedisClient.connect(configuration: world.config.redis.clientConfiguration)
+                let claims = try await redis.xlen(CampaignKeys(campaignID: campaign).stream)
+                await redis.shutdown()
+                #expect(claims == 0, "the refused grab appended no claim")
                 #expect(try await world.voucherRows(campaign: campaign).isEmpty)
 
                 let granted = try await client.grab(campaign, lot, token: with, key: "clerk-grab-1")

@@ -228,24 +228,31 @@ import VoucherServices
     }
 
     @Test func rateLimitedGrabsGet429WithRetryAfter() async throws {
-        // Proves the per-enterprise token bucket: past the burst, 429 with Retry-After.
+        // Proves the per-enterprise token bucket: past the burst, 429 with Retry-After, and a token
+        // again once a second has passed. The limiter runs on a test clock that stands still
+        // between requests, so the answer does not depend on how fast the machine sends them.
         try await RushWorld.with(overrides: ["grab.enterpriseBurst": "3", "grab.enterprisePerSecond": "1"]) { world in
             let orgs = try await world.enterprises(1)
             let token = try await world.token(org: orgs[0])
-            try await (try await world.app()).test(.router) { client in
+            let clock = TestClock()
+            try await (try await world.app(clock: clock)).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 3))
                 var limited = 0
                 for _ in 0..<6 {
                     try await client.execute(uri: "/v1/campaigns/\(campaign)/lots/\(lot)/grab", method: .post, headers: bearer(token)) { response in
                         if response.status == .tooManyRequests {
                             limited += 1
-                            #expect(response.headers[.retryAfter] != nil)
+                            #expect(response.headers[.retryAfter] == "1")
                             let problemCode = try json(response.body)["code"] as? String
                             #expect(problemCode == "rate_limited")
                         }
                     }
                 }
                 #expect(limited == 3)
+                clock.advance(seconds: 1)
+                let again = try await client.grab(campaign, lot, token: token)
+                #expect(again.status != .tooManyRequests, "a second later the bucket holds a token: \(again)")
+                #expect(try await client.grab(campaign, lot, token: token).code == "rate_limited")
             }
         }
     }

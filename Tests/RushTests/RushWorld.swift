@@ -13,6 +13,7 @@ import Rush
 import TestSupport
 import Testing
 import VoucherConfig
+import VoucherCore
 
 /// One test's world for the grab path: a fresh database, the shared test Redis (keys are per
 /// campaign, so tests do not meet), an operator, enterprises, and tokens minted with the
@@ -40,6 +41,12 @@ struct RushWorld: Sendable {
 
     private func seedOperator() async throws {
         try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES ('org_platform', 'platform', 'Platform', 'certified')")
+        // A provider, whose (existing, live) account a grab refuses by role.
+        try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES ('org_provider', 'provider', 'Provider', 'certified')")
+        try await postgres.query("""
+            INSERT INTO users (id, org_id, username, password_hash, role, is_main)
+            VALUES ('usr_org_provider', 'org_provider', 'provider', 'x', 'provider', true)
+            """)
         try await postgres.query("""
             INSERT INTO users (id, org_id, username, password_hash, role, is_main)
             VALUES (\(Self.operatorID), 'org_platform', 'operator', 'x', 'operator', true)
@@ -76,11 +83,15 @@ struct RushWorld: Sendable {
         try await tokens.issueAccessToken(for: Identity(userID: Self.operatorID, orgID: "org_platform", role: .operator, certified: true, permissions: ["*"]))
     }
 
-    /// The application against this world's stores.
-    func app(config: AppConfig? = nil) async throws -> some ApplicationProtocol {
+    /// The application against this world's stores; with `clock`, the grab path's in-memory
+    /// limits (rate buckets, sold-out recheck, lot freshness) run on it instead of the machine's.
+    func app(config: AppConfig? = nil, clock: TestClock? = nil) async throws -> some ApplicationProtocol {
         let config = config ?? self.config
         let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
-        return await VoucherApp.buildApplication(config: config, stores: stores, registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+        let rushClock: any MonotonicClock
+        if let clock { rushClock = clock } else { rushClock = SystemMonotonicClock() }
+        return await VoucherApp.buildApplication(
+            config: config, stores: stores, registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger, rushClock: rushClock)
     }
 
     /// Vouchers of a campaign in PostgreSQL.
@@ -92,8 +103,9 @@ struct RushWorld: Sendable {
         return rows.map { (id: $0.0, org: $0.1) }
     }
 
-    /// Waits until PostgreSQL holds `count` vouchers of the campaign (the sink drained), or fails.
-    func waitForRows(campaign: String, count: Int, timeout: Duration = .seconds(30)) async throws -> [(id: String, org: String)] {
+    /// Waits until PostgreSQL holds `count` vouchers of the campaign (the sink drained), or fails;
+    /// the bound is generous because it only ends a wait for a condition (a loaded CI machine is slow).
+    func waitForRows(campaign: String, count: Int, timeout: Duration = .seconds(90)) async throws -> [(id: String, org: String)] {
         let deadline = ContinuousClock.now + timeout
         var rows = try await voucherRows(campaign: campaign)
         while rows.count < count, ContinuousClock.now < deadline {
@@ -104,7 +116,7 @@ struct RushWorld: Sendable {
     }
 
     /// Consistency of Redis and PostgreSQL for the campaign, waiting for pending claims to clear.
-    func verify(campaign: String, redisPort: Int? = nil, timeout: Duration = .seconds(30)) async throws -> CampaignVerifier.Report {
+    func verify(campaign: String, redisPort: Int? = nil, timeout: Duration = .seconds(90)) async throws -> CampaignVerifier.Report {
         var redisConfig = config.redis.clientConfiguration
         if let redisPort { redisConfig.port = redisPort }
         let redis = try await RedisClient.connect(configuration: redisConfig)

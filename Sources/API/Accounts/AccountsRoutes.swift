@@ -18,7 +18,7 @@ extension AccountsRoutes {
     public static func standaloneRouter(environment: AccountsEnvironment) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: environment.tokens))
+        let v1 = router.group("v1").add(middleware: environment.authMiddleware)
         add(to: v1, environment: environment)
         return router
     }

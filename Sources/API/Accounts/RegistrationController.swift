@@ -8,7 +8,8 @@ import VoucherServices
 /// Self-registration of enterprises and providers in two resumable steps, the demand survey, and
 /// submission for certification (SPEC §7).
 ///
-/// - `POST /v1/registrations` (anyone) step one: account → organisation in `draft` + tokens
+/// - `POST /v1/registrations/sms` (anyone) a code to the phone being registered (limited per phone and address)
+/// - `POST /v1/registrations` (anyone) step one, with that code: account → organisation in `draft` + tokens
 /// - `GET /v1/registrations/me` (main account) the draft, what is missing, the certification state
 /// - `PUT /v1/registrations/me/details` (main account) save step two (partial saves allowed)
 /// - `PUT /v1/registrations/me/licence` (main account) the licence image, raw JPG/PNG ≤ 10 MB
@@ -26,6 +27,8 @@ struct RegistrationController {
         let password: String
         let passwordConfirmation: String
         let consent: Bool
+        /// The code `POST /v1/registrations/sms` sent to `phone` (proves the phone).
+        let smsCode: String?
     }
 
     struct RegisterResponse: ResponseEncodable {
@@ -81,10 +84,11 @@ struct RegistrationController {
     static let companyTypes = ["private", "foreign", "collective", "state_owned", "joint_stock", "hk_macao_taiwan", "joint_venture"]
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("registrations/sms") { request, context in try await sendCode(request, context) }
         group.post("registrations") { request, context in
             var request = request
             let body = try await request.decodeAccountsBody(as: RegisterRequest.self, context: context)
-            let response = try await register(body)
+            let response = try await register(body, address: LoginThrottle.clientAddress(request, context))
             return try response.response(from: request, context: context).with(status: .created)
         }
         group.get("registrations/me") { _, context in
@@ -109,8 +113,10 @@ struct RegistrationController {
             let identity = try mainAccount(context)
             var request = request
             let stored = try await storeImage(&request)
+            let replaced = try await env.cleanup.references.licence(orgID: identity.orgID)
             try await env.registration.recordFile(sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes)
             try await env.registration.setLicence(orgID: identity.orgID, sha256: stored.sha256, now: env.clock.now())
+            if replaced != stored.sha256 { await env.cleanup.deleteIfUnreferenced(replaced) }
             return stored
         }
         group.post("registrations/me/submit") { request, context in
@@ -169,10 +175,34 @@ struct RegistrationController {
         return identity
     }
 
-    func register(_ body: RegisterRequest) async throws -> RegisterResponse {
+    /// A registration code to the phone, within the per-phone and per-address limits.
+    func sendCode(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.decodeAccountsBody(as: AuthController.SMSSendRequest.self, context: context)
+        let phone: PhoneNumber
+        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
+        let guardian = RegistrationGuard(env: env)
+        let address = LoginThrottle.clientAddress(request, context)
+        try await guardian.check(address: address)
+        try await AuthController.issueCode(env, to: phone, deliver: true)
+        try await guardian.record(address: address)
+        return try AuthController.SMSSendResponse(sent: true, expiresIn: AccountsLimits.smsCodeLifetimeSeconds)
+            .response(from: request, context: context).with(status: .accepted)
+    }
+
+    /// Step one. `phoneProven` is for the admin CLI's seed only, which vouches for the phone; the
+    /// route always asks for the SMS code.
+    func register(_ body: RegisterRequest, address: String?, phoneProven: Bool = false) async throws -> RegisterResponse {
+        let guardian = RegistrationGuard(env: env)
         let user = try await Registration(env: env).register(
             role: body.role, username: body.username, phone: body.phone, password: body.password,
-            passwordConfirmation: body.passwordConfirmation, consent: body.consent)
+            passwordConfirmation: body.passwordConfirmation, consent: body.consent
+        ) { phone in
+            guard !phoneProven else { return }
+            try await guardian.check(address: address)
+            try await guardian.provePhone(phone, code: body.smsCode)
+        }
+        try await guardian.record(address: address)
         let session = try await Sessions(env: env).start(for: user)
         return RegisterResponse(organisationId: user.orgID, userId: user.id, certification: "draft", session: session)
     }

@@ -108,7 +108,7 @@ struct ApprovalsController {
             let identity = try context.requireMenu(.inbox)
             let (record, _) = try await visible(context, identity)
             let actor = try await actor(identity)
-            return Item(try await env.approvals.withdraw(id: record.id, by: actor, now: env.clock.now()))
+            return Item(await ended(try await env.approvals.withdraw(id: record.id, by: actor, now: env.clock.now())))
         }
     }
 
@@ -139,7 +139,16 @@ struct ApprovalsController {
         let actor = try await actor(identity)
         let decided = try await env.approvals.decide(
             id: record.id, by: actor, approve: approve, reason: (reason?.isEmpty ?? true) ? nil : reason, now: env.clock.now())
-        return Item(decided)
+        return Item(await ended(decided))
+    }
+
+    /// A redemption batch refused in its chain (rejected or withdrawn) leaves no archive on disk.
+    func ended(_ record: ApprovalRecord) async -> ApprovalRecord {
+        let batchTypes = [RedemptionBatchEffect.type, RedemptionBatchEffect.generalType]
+        if batchTypes.contains(record.type), record.status == .rejected || record.status == .withdrawn {
+            await env.cleanup.batchEnded(record.subjectID)
+        }
+        return record
     }
 
     /// The application named in the path if the caller may see it: its own organisation's, or

@@ -91,25 +91,9 @@ struct AuthController {
         let body = try await request.decodeAccountsBody(as: SMSSendRequest.self, context: context)
         let phone: PhoneNumber
         do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
-        let now = env.clock.now()
-        let window = now.addingTimeInterval(-TimeInterval(AccountsLimits.smsSendWindowSeconds))
-        let sends = try await env.credentials.smsSends(phone: phone.digits, since: window)
-        if let last = sends.last, now.timeIntervalSince(last) < TimeInterval(AccountsLimits.smsSendIntervalSeconds) {
-            let retry = max(1, Int((TimeInterval(AccountsLimits.smsSendIntervalSeconds) - now.timeIntervalSince(last)).rounded(.up)))
-            throw Self.tooManySends(retry, "A code was sent to this phone moments ago")
-        }
-        if sends.count >= AccountsLimits.smsSendsPerWindowMax {
-            throw Self.tooManySends(AccountsLimits.smsSendWindowSeconds, "This phone has received the most codes allowed per hour")
-        }
         // The answer is the same whether or not the phone has an account, so it reveals none;
         // only phones with an account are sent (and charged) a code.
-        if try await !env.accounts.users(phone: phone.digits).isEmpty {
-            let code = Secrets.numericCode(digits: AccountsLimits.smsCodeDigits)
-            try await env.credentials.insertSMSCode(
-                id: OpaqueID.make(prefix: "sms"), phone: phone.digits, codeHash: Secrets.smsCodeHash(phone: phone.digits, code: code),
-                sentAt: now, expiresAt: now.addingTimeInterval(TimeInterval(AccountsLimits.smsCodeLifetimeSeconds)))
-            try await env.sms.sendLoginCode(code, to: phone)
-        }
+        try await Self.issueCode(env, to: phone, deliver: try await !env.accounts.users(phone: phone.digits).isEmpty)
         return try SMSSendResponse(sent: true, expiresIn: AccountsLimits.smsCodeLifetimeSeconds)
             .response(from: request, context: context).with(status: .accepted)
     }

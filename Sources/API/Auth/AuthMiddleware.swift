@@ -4,17 +4,21 @@ import VoucherServices
 /// Verifies a bearer token when one is sent and records the identity in the context. Routes
 /// decide whether they need one (`context.requireIdentity`), so public routes stay public.
 /// A sub-account's token is then held to the menu of the route (`MenuPolicy`), here, because
-/// every router that reads a token passes through this middleware.
+/// every router that reads a token passes through this middleware. Before that, the token's
+/// login and user are checked as they are now (`LiveSessions`), so revocation is immediate.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokens: TokenService
+    let sessions: LiveSessions
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else { throw AuthProblem.invalidToken }
         var context = context
-        let identity = try await tokens.verify(String(header.dropFirst(7)))
-        try MenuPolicy.enforce(identity, route: context.endpointPath)
+        let route = context.endpointPath
+        let isGrab = route.map { $0.contains("campaigns/") && $0.hasSuffix("/grab") } ?? false
+        let identity = try await sessions.current(try await tokens.verify(String(header.dropFirst(7))), outageTolerant: isGrab)
+        try MenuPolicy.enforce(identity, route: route)
         context.identity = identity
         return try await next(request, context)
     }

@@ -21,6 +21,11 @@ enum AuthProblem {
     static let refreshTokenReused = Problem(
         .unauthorized, code: "refresh_token_reused",
         detail: "This refresh token was used already, so every session of its login is now revoked. Log in again.")
+    static let sessionEnded = Problem(
+        .unauthorized, code: "session_revoked",
+        detail: "This login has ended: it was logged out or revoked, the password was changed, or the account was deleted or disabled. "
+            + "Log in again.",
+        headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
     static func wrongRole(_ allowed: [Role]) -> Problem {
         Problem(.forbidden, code: "forbidden_role",
                 detail: "This route is for \(allowed.map(\.rawValue).joined(separator: " or ")) accounts. Log in with such an account.")

@@ -41,10 +41,11 @@ struct Sessions: Sendable {
         guard let identity = try await identity(for: user) else { throw AuthController.badCredentials }
         let now = env.clock.now()
         let refresh = Secrets.randomToken(byteCount: AccountsLimits.refreshTokenBytes)
+        let family = OpaqueID.make(prefix: Self.refreshPrefix)
         try await env.credentials.insertRefreshToken(
-            id: OpaqueID.make(prefix: Self.refreshPrefix), familyID: OpaqueID.make(prefix: Self.refreshPrefix), userID: user.id,
+            id: OpaqueID.make(prefix: Self.refreshPrefix), familyID: family, userID: user.id,
             tokenHash: Secrets.sha256Hex(refresh), issuedAt: now, expiresAt: now.addingTimeInterval(TimeInterval(env.refreshTtlSeconds)))
-        return try await response(identity, refresh: refresh, now: now)
+        return try await response(identity.inSession(family), refresh: refresh, now: now)
     }
 
     /// Uses a refresh token and answers the next pair, or 401 saying why not.
@@ -56,11 +57,11 @@ struct Sessions: Sendable {
             successorHash: Secrets.sha256Hex(successor), now: now,
             successorExpiresAt: now.addingTimeInterval(TimeInterval(env.refreshTtlSeconds)))
         switch outcome {
-        case .rotated(let userID):
+        case .rotated(let userID, let family):
             guard let user = try await env.accounts.user(id: userID), let identity = try await identity(for: user) else {
                 throw AuthProblem.invalidRefreshToken
             }
-            return try await response(identity, refresh: successor, now: now)
+            return try await response(identity.inSession(family), refresh: successor, now: now)
         case .reused:
             env.logger.warning("auth.refresh_token_reused")
             throw AuthProblem.refreshTokenReused

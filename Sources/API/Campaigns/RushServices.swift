@@ -7,6 +7,7 @@ import RedisNIO
 import Rush
 import ServiceLifecycle
 import VoucherConfig
+import VoucherCore
 import VoucherServices
 
 /// The grab path's shared parts, made once per process.
@@ -20,13 +21,17 @@ public struct RushServices: Sendable {
 
     /// Token buckets from `grab.*` of the configuration: an enterprise may retry a few times a
     /// second; an address (many users behind one NAT) gets more.
-    public init(redis: RedisClient, postgres: PostgresClient, limits: AppConfig.Grab, logger: Logger) {
+    /// `clock` is the time of the in-memory limits (buckets, sold-out recheck, lot freshness).
+    public init(
+        redis: RedisClient, postgres: PostgresClient, limits: AppConfig.Grab, logger: Logger, clock: any MonotonicClock = SystemMonotonicClock()
+    ) {
         self.redis = redis
-        self.gate = GrabGate(redis: redis, soldOut: SoldOutCache())
+        self.gate = GrabGate(redis: redis, soldOut: SoldOutCache(clock: clock))
         self.loader = LotLoader(redis: redis, claims: ClaimsRepository(client: postgres, logger: logger), logger: logger)
-        self.directory = LotDirectory(campaigns: CampaignsRepository(client: postgres, logger: logger))
-        self.perEnterprise = RateLimiter(capacity: Double(limits.enterpriseBurst), refillPerSecond: Double(limits.enterprisePerSecond))
-        self.perAddress = RateLimiter(capacity: Double(limits.addressBurst), refillPerSecond: Double(limits.addressPerSecond))
+        self.directory = LotDirectory(campaigns: CampaignsRepository(client: postgres, logger: logger), clock: clock)
+        self.perEnterprise = RateLimiter(
+            capacity: Double(limits.enterpriseBurst), refillPerSecond: Double(limits.enterprisePerSecond), clock: clock)
+        self.perAddress = RateLimiter(capacity: Double(limits.addressBurst), refillPerSecond: Double(limits.addressPerSecond), clock: clock)
     }
 
     /// Throws a 429 with Retry-After when the enterprise or the address is over its rate.

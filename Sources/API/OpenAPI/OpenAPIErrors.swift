@@ -28,7 +28,7 @@ enum OpenAPIErrors {
             "password_contains_username", "password_contains_phone", "password_reused",
             "credit_code_invalid_length", "credit_code_invalid_character", "credit_code_check_mismatch",
             "field_invalid", "email_invalid", "service_scope_invalid", "company_type_invalid", "permission_invalid",
-            "sms_code_malformed", "reason_required", "reason_too_long",
+            "sms_code_malformed", "sms_code_required", "reason_required", "reason_too_long",
             // campaigns
             "campaign_name_invalid", "time_invalid", "window_invalid", "lots_invalid", "lot_kind_invalid",
             "lot_direction_invalid", "lot_face_value_invalid", "lot_stock_invalid", "lot_limit_invalid", "lot_mode_invalid",
@@ -43,7 +43,7 @@ enum OpenAPIErrors {
         ],
         401: [
             "unauthenticated", "invalid_token", "token_expired", "invalid_credentials", "invalid_sms_code",
-            "invalid_refresh_token", "refresh_token_reused", "metrics_token_required",
+            "invalid_refresh_token", "refresh_token_reused", "metrics_token_required", "session_revoked",
         ],
         403: [
             "forbidden_role", "main_account_only", "certification_required", "permission_denied", "not_certified",
@@ -61,7 +61,7 @@ enum OpenAPIErrors {
             "lot_not_applicable", "sold_out", "not_open", "ended", "limit_reached", "application_decided",
             "order_state_conflict", "proofs_too_many", "proofs_missing",
             "payee_account_exists", "usage_in_batch", "batch_state_conflict", "transfer_mismatch",
-            "line_not_payout", "batch_not_paid", "match_exceeds_batch", "line_not_decided",
+            "line_not_payout", "batch_not_paid", "match_exceeds_batch", "line_not_decided", "four_eyes_required",
         ],
         413: [
             "payload_too_large", "file_too_large", "proof_too_large", "materials_too_large", "statement_too_large",
@@ -72,7 +72,7 @@ enum OpenAPIErrors {
             "registration_incomplete", "idempotency_key_reused", "statement_unreadable", "statement_empty", "statement_not_recognised",
             "statement_encoding_unknown", "statement_malformed",
         ],
-        429: ["too_many_failed_logins", "sms_rate_limited", "rate_limited"],
+        429: ["too_many_failed_logins", "sms_rate_limited", "rate_limited", "registration_rate_limited"],
         500: ["internal_error"],
         503: ["not_ready", "lot_not_loaded", "busy", "unavailable"],
     ]
@@ -86,7 +86,7 @@ enum OpenAPIErrors {
     static func shared(for operation: OpenAPIOperation) -> [String] {
         var codes = ["internal_error", "text_invalid"]
         if operation.body != nil { codes.append("request_malformed") }
-        if operation.path.hasPrefix("/v1/") { codes += ["invalid_token", "token_expired"] }
+        if operation.path.hasPrefix("/v1/") { codes += ["invalid_token", "token_expired", "session_revoked", "unavailable"] }
         if case .signedIn(let roles) = operation.access {
             codes.append("unauthenticated")
             if !roles.isEmpty, Set(roles) != Set(Role.allCases) { codes.append("forbidden_role") }

@@ -27,7 +27,8 @@ extension OpenAPIDocument {
         "RegisterRequest": Schema.object([
             "role": Schema.oneOf(["enterprise", "provider"]), "username": usernameSchema, "phone": Schema.string,
             "password": passwordSchema, "passwordConfirmation": Schema.string, "consent": Schema.bool,
-        ]),
+            "smsCode": Schema.string("The 6-digit code POST /v1/registrations/sms sent to the phone; without it 400 sms_code_required."),
+        ], optional: ["smsCode"]),
         "RegisterResponse": Schema.object([
             "organisationId": Schema.id, "userId": Schema.id, "certification": certificationSchema, "session": Schema.ref("TokenResponse"),
         ]),

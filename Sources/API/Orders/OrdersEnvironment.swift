@@ -32,7 +32,7 @@ public enum OrdersRoutes {
     public static func standaloneRouter(accounts: AccountsEnvironment, orders: OrdersEnvironment) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: accounts.tokens))
+        let v1 = router.group("v1").add(middleware: accounts.authMiddleware)
         AccountsRoutes.add(to: v1, environment: accounts)
         add(to: v1, environment: orders)
         return router

@@ -105,7 +105,10 @@ struct RedemptionController {
             _ = try context.requireIdentity(.operator)
             var request = request
             let body = try await request.decodeAccountsBody(as: ReasonBody.self, context: context)
-            return BatchDTO(try await env.redemption.reject(id: try Self.batchID(context), reason: body.reason, now: env.clock.now()))
+            let id = try Self.batchID(context)
+            let rejected = try await env.redemption.reject(id: id, reason: body.reason, now: env.clock.now())
+            await env.cleanup.batchEnded(id)
+            return BatchDTO(rejected)
         }
         group.get("finance/payouts") { request, context in try await payouts(request, context) }
     }

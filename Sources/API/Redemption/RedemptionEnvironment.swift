@@ -10,12 +10,15 @@ public struct RedemptionEnvironment: Sendable {
     public let payees: PayeeAccountsRepository
     public let redemption: RedemptionRepository
     public let files: any FileStore
+    /// Deletes refused batches' archives once nothing refers to them.
+    let cleanup: FileCleanup
     public let clock: any WallClock
 
     public init(postgres: PostgresClient, files: any FileStore, clock: any WallClock, logger: Logger) {
         self.payees = PayeeAccountsRepository(client: postgres, logger: logger)
         self.redemption = RedemptionRepository(client: postgres, logger: logger)
         self.files = files
+        self.cleanup = FileCleanup(files: files, references: StoredFileReferences(client: postgres, logger: logger), logger: logger)
         self.clock = clock
     }
 }
@@ -35,7 +38,7 @@ public enum RedemptionRoutes {
     ) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: accounts.tokens))
+        let v1 = router.group("v1").add(middleware: accounts.authMiddleware)
         AccountsRoutes.add(to: v1, environment: accounts)
         OrdersRoutes.add(to: v1, environment: orders)
         add(to: v1, environment: redemption)

@@ -56,7 +56,7 @@ public struct CredentialsRepository: Sendable {
     /// What presenting a refresh token led to.
     public enum RotationOutcome: Sendable, Equatable {
         /// The token was live; it is now used and the new one (same family) is stored.
-        case rotated(userID: String)
+        case rotated(userID: String, familyID: String)
         /// The token had been used before: the family is revoked, everyone must log in again.
         case reused
         /// Unknown, expired or revoked.
@@ -89,7 +89,7 @@ public struct CredentialsRepository: Sendable {
                 INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, issued_at, expires_at)
                 VALUES (\(successorID), \(family), \(userID), \(successorHash), \(now), \(successorExpiresAt))
                 """, logger: logger)
-            return .rotated(userID: userID)
+            return .rotated(userID: userID, familyID: family)
         }
     }
 

@@ -111,4 +111,6 @@ public enum ApprovalsStoreError: Error, Sendable, Equatable {
     case notApplicant
     /// Another live application exists for the same subject and type.
     case alreadyPending
+    /// The decider approved an earlier stage of this application (four-eyes: another person must).
+    case sameApprover(approvedStage: Int)
 }

@@ -141,6 +141,9 @@ public struct ApprovalsRepository: Sendable {
             guard let waiting = record.waitingForRole, waiting == actor.role else {
                 throw ApprovalsStoreError.notYourStage(waitingFor: record.waitingForRole ?? "")
             }
+            if approve, let stage = try await self.approvedStage(of: id, by: actor.userID, tx) {
+                throw ApprovalsStoreError.sameApprover(approvedStage: stage)
+            }
             let decision: ApprovalDecisionKind = approve ? .approved : .rejected
             try await insertDecision(id: id, stage: record.currentStage, actor: actor, decision: decision, reason: reason, now: now, tx)
             let last = record.currentStage == record.stageRoles.count - 1
@@ -187,6 +190,17 @@ public struct ApprovalsRepository: Sendable {
         } catch {
             throw unwrap(error)
         }
+    }
+
+    /// The stage `userID` approved on this application, if any (four-eyes: one approval a person;
+    /// migration 0010's trigger holds every writer to it).
+    private func approvedStage(of id: String, by userID: String, _ tx: PostgresConnection) async throws -> Int? {
+        let rows = try await tx.query("""
+            SELECT stage FROM approval_decisions
+            WHERE application_id = \(id) AND decider_user_id = \(userID) AND decision = 'approved' ORDER BY stage LIMIT 1
+            """, logger: logger)
+        for try await stage in rows.decode(Int.self) { return stage }
+        return nil
     }
 
     private func insertDecision(

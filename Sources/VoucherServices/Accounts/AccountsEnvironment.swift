@@ -16,6 +16,8 @@ public struct AccountsEnvironment: Sendable {
     public let clock: any WallClock
     public let sms: any SMSSender
     public let files: any FileStore
+    /// Deletes replaced and refused uploads once nothing refers to them.
+    package let cleanup: FileCleanup
     /// How long a refresh token lives, from configuration.
     public let refreshTtlSeconds: Int
     public let bcryptCost: UInt8
@@ -35,6 +37,7 @@ public struct AccountsEnvironment: Sendable {
         self.clock = clock
         self.sms = sms
         self.files = files
+        self.cleanup = FileCleanup(files: files, references: StoredFileReferences(client: postgres, logger: logger), logger: logger)
         self.bcryptCost = bcryptCost
         self.logger = logger
     }
@@ -43,11 +46,13 @@ public struct AccountsEnvironment: Sendable {
     public static let effects: [String: any ApprovalEffect] = [CertificationEffect.type: CertificationEffect()].merging(OrderEffects.all) { $1 }
         .merging(RedemptionEffects.all) { $1 }
 
-    /// The running service's environment: wall clock, the logging SMS sender (no gateway is
-    /// configured yet), files under `dataDir`.
-    public static func live(config: AppConfig, postgres: PostgresClient, tokens: TokenService, logger: Logger) -> AccountsEnvironment {
+    /// The running service's environment: wall clock, the logging SMS sender unless one is given
+    /// (no gateway is configured yet; tests read the codes), files under `dataDir`.
+    public static func live(
+        config: AppConfig, postgres: PostgresClient, tokens: TokenService, logger: Logger, sms: (any SMSSender)? = nil
+    ) -> AccountsEnvironment {
         AccountsEnvironment(
             postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: SystemWallClock(),
-            sms: LoggingSMSSender(logger: logger), files: LocalDiskFileStore(root: config.dataDir), logger: logger)
+            sms: sms ?? LoggingSMSSender(logger: logger), files: LocalDiskFileStore(root: config.dataDir), logger: logger)
     }
 }

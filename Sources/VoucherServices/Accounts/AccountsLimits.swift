@@ -16,6 +16,11 @@ public enum AccountsLimits {
     /// The window of `smsSendsPerWindowMax`.
     public static let smsSendWindowSeconds = 3600
 
+    /// Registration code sends plus registrations from one client address per window.
+    public static let registrationEventsPerAddressMax = 10
+    /// The sliding window of `registrationEventsPerAddressMax`.
+    public static let registrationWindowSeconds = 3600
+
     /// The sliding window over which failed logins are counted.
     public static let loginFailureWindowSeconds = 900
     /// Failed logins of one account within the window before it is throttled.

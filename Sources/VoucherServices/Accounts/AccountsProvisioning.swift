@@ -93,6 +93,7 @@ public struct AccountsProvisioning: Sendable {
         let registration = Registration(env: env)
         var created = false
         if try await env.accounts.user(username: demo.username) == nil {
+            // The admin CLI vouches for the demo phone, so no SMS code is asked for (seed only).
             _ = try await registration.register(
                 role: demo.role.rawValue, username: demo.username, phone: demo.phone, password: demo.password,
                 passwordConfirmation: demo.password, consent: true)

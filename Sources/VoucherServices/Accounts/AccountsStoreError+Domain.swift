@@ -46,6 +46,10 @@ extension ApprovalsStoreError: DomainErrorConvertible {
             DomainError(code: "not_applicant", kind: .forbidden, detail: "Only the applicant may withdraw an application. Log in as the applicant.")
         case .alreadyPending:
             DomainError(code: "application_pending", kind: .conflict, detail: "An application for this is already pending. Wait for its decision or withdraw it.")
+        case .sameApprover(let stage):
+            DomainError(
+                code: "four_eyes_required", kind: .conflict,
+                detail: "You approved stage \(stage + 1) of this application; another person must approve this stage (four-eyes rule).")
         }
     }
 

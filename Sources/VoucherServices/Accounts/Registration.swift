@@ -17,10 +17,13 @@ package struct Registration: Sendable {
     package static let orgPrefix = "org"
     package static let userPrefix = "usr"
 
-    /// Step one: checks role, username, phone, both passwords and consent, then stores the
-    /// organisation (`draft`, named by the username until step two) and its main account.
+    /// Step one: checks role, username, phone, both passwords and consent, has `provePhone`
+    /// check that the person holds the phone (the route's SMS code; the demo seed vouches for
+    /// its own), then stores the organisation (`draft`, named by the username until step two)
+    /// and its main account.
     package func register(
-        role text: String, username: String, phone: String, password: String, passwordConfirmation: String, consent: Bool
+        role text: String, username: String, phone: String, password: String, passwordConfirmation: String, consent: Bool,
+        provePhone: (PhoneNumber) async throws -> Void = { _ in }
     ) async throws -> UserRecord {
         guard let role = Role(rawValue: text), role == .enterprise || role == .provider else {
             throw AccountsError.invalid("role_invalid", "role must be enterprise or provider; operator-side accounts are created by the platform.")
@@ -32,6 +35,7 @@ package struct Registration: Sendable {
         let passwords = Passwords(env: env)
         try await passwords.checkNew(password, confirmation: passwordConfirmation, username: name.value, phone: number, userID: nil)
         guard consent else { throw AccountsError.consentRequired }
+        try await provePhone(number)
         let orgID = OpaqueID.make(prefix: Self.orgPrefix)
         let user = UserRecord(
             id: OpaqueID.make(prefix: Self.userPrefix), orgID: orgID, username: name.value, phone: number.digits,

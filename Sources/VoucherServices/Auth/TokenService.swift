@@ -23,7 +23,7 @@ public struct TokenService: Sendable {
     public func issueAccessToken(for identity: Identity, now: Date = Date()) async throws -> String {
         let claims = AccessClaims(
             sub: .init(value: identity.userID), org: identity.orgID, role: identity.role.rawValue,
-            cert: identity.certified, perms: identity.permissions, iss: .init(value: issuer),
+            cert: identity.certified, perms: identity.permissions, sid: identity.sessionID, iss: .init(value: issuer),
             iat: .init(value: now), exp: .init(value: now.addingTimeInterval(TimeInterval(accessTtlSeconds))))
         return try await keys.sign(claims)
     }
@@ -40,7 +40,8 @@ public struct TokenService: Sendable {
             throw TokenRejection.invalid
         }
         guard claims.iss.value == issuer, let role = Role(rawValue: claims.role) else { throw TokenRejection.invalid }
-        let identity = Identity(userID: claims.sub.value, orgID: claims.org, role: role, certified: claims.cert, permissions: claims.perms)
+        let identity = Identity(
+            userID: claims.sub.value, orgID: claims.org, role: role, certified: claims.cert, permissions: claims.perms, sessionID: claims.sid)
         verified.remember(token, identity: identity, expiresAt: claims.exp.value)
         return identity
     }

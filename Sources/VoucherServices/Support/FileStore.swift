@@ -13,6 +13,8 @@ public struct StoredFile: Sendable, Equatable, Codable {
 public protocol FileStore: Sendable {
     func store(_ bytes: [UInt8], mediaType: String) async throws -> StoredFile
     func read(sha256: String) async throws -> [UInt8]?
+    /// Removes the bytes (nothing when they are not there).
+    func delete(sha256: String) async throws
 }
 
 /// Files under a folder, as `<root>/<first two hex>/<sha256>`, written to a temporary name and
@@ -45,6 +47,14 @@ public struct LocalDiskFileStore: FileStore {
             }
         }
         return StoredFile(sha256: sha, mediaType: mediaType, sizeBytes: bytes.count)
+    }
+
+    public func delete(sha256: String) async throws {
+        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return }
+        let target = url(for: sha256)
+        try await NIOThreadPool.singleton.runIfActive {
+            if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
+        }
     }
 
     public func read(sha256: String) async throws -> [UInt8]? {
