@@ -230,7 +230,9 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisNIOTests",
-            dependencies: ["RedisNIO", "TestSupport", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
+            dependencies: [
+                "RedisNIO", "TestSupport", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -15,7 +15,12 @@ struct ReconBench: ParsableCommand {
     @Option(help: "Redemption batches with a recorded transfer.") var batches = 50_000
     @Option(help: "Lines of the statement (at least 1.2 × batches).") var lines = 100_000
     @Option(help: "Folder to write into (or, with --profile, to read the fixtures from).") var out: String
-    @Flag(help: "Instead of writing fixtures: time parsing the folder's statement.csv and matching it against batches.csv, in process, without PostgreSQL.")
+    @Flag(
+        help:
+            ArgumentHelp(
+                "Instead of writing fixtures: time parsing the folder's statement.csv and matching it against batches.csv, "
+                    + "in process, without PostgreSQL.")
+    )
     var profile = false
 
     /// Batches per payee (one ABC account per provider organisation).
@@ -51,20 +56,25 @@ extension ReconBench {
         let parseTime = try clock.measure { parsed = try StatementParser.parse(bytes) }
         guard let parsed, parsed.problems.isEmpty else { throw ValidationError("the statement has problems") }
         let receipts = parsed.entries.filter { $0.direction == .debit }.map {
-            Receipt(id: $0.serial, serial: $0.serial, date: $0.date, amountFen: $0.amountFen, counterpartyName: $0.counterpartyName,
-                    counterpartyAccount: $0.counterpartyAccount, memo: $0.memo)
+            Receipt(
+                id: $0.serial, serial: $0.serial, date: $0.date, amountFen: $0.amountFen, counterpartyName: $0.counterpartyName,
+                counterpartyAccount: $0.counterpartyAccount, memo: $0.memo)
         }
         let batches = (1...plan.batches).map { index in
             let provider = Plan.provider(of: index, plan.providers)
-            return PaidBatch(id: "rb_bench_\(index)", reference: Plan.reference(index), payeeName: Plan.payeeName(provider),
-                             payeeNumber: Plan.payeeNumber(provider), totalFen: Plan.totalFen(index), transferDate: Plan.transferDay(index),
-                             bankSerial: "OP\(index)")
+            return PaidBatch(
+                id: "rb_bench_\(index)", reference: Plan.reference(index), payeeName: Plan.payeeName(provider),
+                payeeNumber: Plan.payeeNumber(provider), totalFen: Plan.totalFen(index), transferDate: Plan.transferDay(index),
+                bankSerial: "OP\(index)")
         }
         var decisions: [LineDecision] = []
         let matchTime = clock.measure { decisions = Matcher.match(receipts: receipts, batches: batches, policy: .standard) }
         let matched = decisions.filter { $0.outcome == .matched }.count
         func ms(_ duration: Duration) -> Int { Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000) }
-        print("{\"parse_ms\":\(ms(parseTime)),\"match_ms\":\(ms(matchTime)),\"entries\":\(parsed.entries.count),\"receipts\":\(receipts.count),\"matched\":\(matched)}")
+        print(
+            "{\"parse_ms\":\(ms(parseTime)),\"match_ms\":\(ms(matchTime)),"
+                + "\"entries\":\(parsed.entries.count),\"receipts\":\(receipts.count),\"matched\":\(matched)}"
+        )
     }
 }
 
@@ -115,7 +125,9 @@ struct Plan {
         var text = ""
         text.reserveCapacity(batches * 60)
         for index in 1...batches {
-            text += "rb_bench_\(index),\(Self.reference(index)),\(Self.provider(of: index, providers)),\(Self.totalFen(index)),\(Self.transferDay(index)),OP\(index)\n"
+            text +=
+                "rb_bench_\(index),\(Self.reference(index)),\(Self.provider(of: index, providers)),"
+                + "\(Self.totalFen(index)),\(Self.transferDay(index)),OP\(index)\n"
         }
         return text
     }
@@ -126,7 +138,9 @@ struct Plan {
         var serial = 0
         func debit(_ day: CalendarDay, _ fen: Int64, _ name: String, _ account: String, _ memo: String, _ note: String = "") {
             serial += 1
-            rows.append(["\(day)", "10:\(serial % 60 < 10 ? "0" : "")\(serial % 60):00", "BK\(serial)", Self.yuan(fen), "", "", name, account, memo, note])
+            rows.append([
+                "\(day)", "10:\(serial % 60 < 10 ? "0" : "")\(serial % 60):00", "BK\(serial)", Self.yuan(fen), "", "", name, account, memo, note,
+            ])
         }
         for index in 1...batches {
             let provider = Self.provider(of: index, providers)
@@ -145,16 +159,19 @@ struct Plan {
         }
         for index in 1...duplicates {
             let provider = Self.provider(of: index, providers)
-            debit(CalendarDay(dayNumber: Self.transferDay(index).dayNumber + 2)!, Self.totalFen(index), Self.payeeName(provider),
-                  Self.payeeNumber(provider), "服务券兑付", Self.reference(index))
+            debit(
+                CalendarDay(dayNumber: Self.transferDay(index).dayNumber + 2)!, Self.totalFen(index), Self.payeeName(provider),
+                Self.payeeNumber(provider), "服务券兑付", Self.reference(index))
         }
         for index in 1...unknownPayouts {
             debit(Self.transferDay(index), 50_000 + Int64(index % 977), "外部供应商\(index % 97)", "955880\(100_000_000 + index)", "货款")
         }
         while rows.count < lines {
             serial += 1
-            rows.append(["\(Self.transferDay(serial))", "09:00:00", "BK\(serial)", "", Self.yuan(1_000 + Int64(serial % 5_000)), "", "财政专户",
-                         "955880000000000001", "拨款", ""])
+            rows.append([
+                "\(Self.transferDay(serial))", "09:00:00", "BK\(serial)", "", Self.yuan(1_000 + Int64(serial % 5_000)), "", "财政专户",
+                "955880000000000001", "拨款", "",
+            ])
         }
         return rows
     }
@@ -168,7 +185,8 @@ struct Plan {
             "duplicate_payment": duplicates,
             "no_batch": unknownPayouts,
             "ambiguous": 0,
-            "not_payout": lines - (accountEnd + (splitEnd - exactEnd) + (shortEnd - accountEnd) + (strangerEnd - shortEnd) + duplicates + unknownPayouts),
+            "not_payout": lines
+                - (accountEnd + (splitEnd - exactEnd) + (shortEnd - accountEnd) + (strangerEnd - shortEnd) + duplicates + unknownPayouts),
             // Not paid at all, and paid short (for the fen no receipt shows); a batch paid to another name is not counted
             // again, its receipt shows the money (issue 20).
             "paid_no_receipt": batches - strangerEnd + (shortEnd - accountEnd),

@@ -41,7 +41,11 @@ struct RedisBench: AsyncParsableCommand {
     @Option(help: "Event-loop threads (the pool has one connection per thread unless --pool-size).")
     var threads = 1
 
-    @Flag(help: "Run Swift concurrency on NIO's event loops (NIOSingletons takeover), so a caller resumes on the loop that completed its reply instead of hopping to another thread.")
+    @Flag(
+        help: ArgumentHelp(
+            "Run Swift concurrency on NIO's event loops (NIOSingletons takeover), so a caller resumes on the loop "
+                + "that completed its reply instead of hopping to another thread.")
+    )
     var nioExecutor = false
 
     @Option(help: "Connections in the pool (default: one per event-loop thread).")

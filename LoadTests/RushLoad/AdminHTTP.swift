@@ -35,8 +35,9 @@ enum AdminHTTP {
         timeout.cancel()
         let text = answer.readString(length: answer.readableBytes) ?? ""
         guard text.hasPrefix("HTTP/1."), text.count >= 12,
-              let status = Int(text.dropFirst(9).prefix(3)),
-              let split = text.range(of: "\r\n\r\n") else {
+            let status = Int(text.dropFirst(9).prefix(3)),
+            let split = text.range(of: "\r\n\r\n")
+        else {
             throw Failure(description: "\(method) \(path): no HTTP answer (\(text.prefix(80)))")
         }
         return (status, String(text[split.upperBound...]))

@@ -164,7 +164,10 @@ final class Driver: @unchecked Sendable {
         let connection = connections[index]
         switch result {
         case .success(let channel):
-            guard !finished else { channel.close(promise: nil); return }
+            guard !finished else {
+                channel.close(promise: nil)
+                return
+            }
             connection.channel = channel
             fill(connection, now: Clock.nowNs())
             flushDirty()

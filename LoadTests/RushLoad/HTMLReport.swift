@@ -9,14 +9,14 @@ enum HTMLReport {
 
     static func page(_ reports: [RunReport]) -> String {
         var html = """
-        <!doctype html><html><head><meta charset="utf-8"><title>VoucherRush load test</title>
-        <style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}h2{margin-top:32px}
-        pre{background:#f6f6f6;padding:12px;overflow-x:auto}table{border-collapse:collapse}
-        td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}
-        svg{background:#fcfcfc;border:1px solid #ddd}</style></head><body>
-        <h1>VoucherRush load test</h1>
+            <!doctype html><html><head><meta charset="utf-8"><title>VoucherRush load test</title>
+            <style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}h2{margin-top:32px}
+            pre{background:#f6f6f6;padding:12px;overflow-x:auto}table{border-collapse:collapse}
+            td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}
+            svg{background:#fcfcfc;border:1px solid #ddd}</style></head><body>
+            <h1>VoucherRush load test</h1>
 
-        """
+            """
         for report in reports { html += section(report) }
         html += "</body></html>\n"
         return html
@@ -31,17 +31,19 @@ enum HTMLReport {
         series.append(("sold_out", "#ff7f0e", seconds.map { Double($0.outcomes[Outcome.soldOut.key] ?? 0) }))
         html += chart(series, unit: "/s")
         html += "<h3>Latency percentiles per second (ms)</h3>\n"
-        html += chart([
-            ("p50", "#1f77b4", seconds.map(\.p50Ms)),
-            ("p99", "#ff7f0e", seconds.map(\.p99Ms)),
-            ("p99.9", "#d62728", seconds.map(\.p999Ms)),
-        ], unit: "ms")
+        html += chart(
+            [
+                ("p50", "#1f77b4", seconds.map(\.p50Ms)),
+                ("p99", "#ff7f0e", seconds.map(\.p99Ms)),
+                ("p99.9", "#d62728", seconds.map(\.p999Ms)),
+            ], unit: "ms")
         if seconds.contains(where: { $0.serverCores != nil }) {
             html += "<h3>CPU (cores busy)</h3>\n"
-            html += chart([
-                ("server", "#9467bd", seconds.map { $0.serverCores ?? 0 }),
-                ("generator", "#8c564b", seconds.map { $0.generatorCores ?? 0 }),
-            ], unit: "cores")
+            html += chart(
+                [
+                    ("server", "#9467bd", seconds.map { $0.serverCores ?? 0 }),
+                    ("generator", "#8c564b", seconds.map { $0.generatorCores ?? 0 }),
+                ], unit: "cores")
         }
         html += "<h3>Outcomes</h3>\n<table><tr><th>outcome</th><th>count</th></tr>\n"
         for outcome in Outcome.allCases {

@@ -18,7 +18,8 @@ enum ProcessStats {
     /// Fields of /proc/PID/stat after the command name (which may contain spaces).
     private static func statFields(_ pid: Int32) -> [Substring]? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         return text[text.index(after: close)...].split(separator: " ")
     }
 
@@ -26,7 +27,8 @@ enum ProcessStats {
     /// its children that have exited and been waited for (cutime, cstime) if `withExited`.
     static func cpuSeconds(_ pid: Int32, withExited: Bool = false) -> Double? {
         guard let fields = statFields(pid), fields.count > 14,
-              let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+            let user = Double(fields[11]), let system = Double(fields[12])
+        else { return nil }
         var ticks = user + system
         if withExited, let childUser = Double(fields[13]), let childSystem = Double(fields[14]) {
             ticks += childUser + childSystem
@@ -40,7 +42,8 @@ enum ProcessStats {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         for entry in entries {
             guard let child = Int32(entry), child != pid, let fields = statFields(child), fields.count > 1,
-                  Int32(fields[1]) == pid, let seconds = cpuSeconds(child) else { continue }
+                Int32(fields[1]) == pid, let seconds = cpuSeconds(child)
+            else { continue }
             total += seconds
         }
         return total
@@ -50,7 +53,8 @@ enum ProcessStats {
     /// everything but idle and iowait), so a report can show what other processes took.
     static func machineBusySeconds() -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-              let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+            let line = text.split(separator: "\n").first, line.hasPrefix("cpu ")
+        else { return nil }
         let values = line.split(separator: " ").dropFirst().compactMap { Double($0) }
         guard values.count >= 5 else { return nil }
         let total = values.prefix(8).reduce(0, +)

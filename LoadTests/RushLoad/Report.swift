@@ -107,24 +107,35 @@ struct RunReport: Codable, Sendable {
         func ms(_ value: Double) -> String { String(format: "%.2f", value) }
         var lines = [
             "== \(label): \(target), \(model) model, \(connections) connections x \(pipelineDepth) deep, \(threads) thread(s)",
-            "   sent \(sent), answered \(answered) in \(String(format: "%.2f", elapsedSeconds)) s: \(rate(answersPerSecond)) answers/s, \(rate(wonPerSecond)) wins/s",
-            "   latency ms (\(latencyCorrection)): p50 \(ms(latencyMs.p50))  p90 \(ms(latencyMs.p90))  p99 \(ms(latencyMs.p99))  p99.9 \(ms(latencyMs.p999))  max \(ms(latencyMs.max))",
+            "   sent \(sent), answered \(answered) in \(String(format: "%.2f", elapsedSeconds)) s: \(rate(answersPerSecond)) answers/s, "
+                + "\(rate(wonPerSecond)) wins/s",
+            "   latency ms (\(latencyCorrection)): p50 \(ms(latencyMs.p50))  p90 \(ms(latencyMs.p90))  p99 \(ms(latencyMs.p99))  p99.9 "
+                + "\(ms(latencyMs.p999))  max \(ms(latencyMs.max))",
             "   uncorrected ms: p50 \(ms(latencyUncorrectedMs.p50))  p99 \(ms(latencyUncorrectedMs.p99))  p99.9 \(ms(latencyUncorrectedMs.p999))",
             "   outcomes: " + Outcome.allCases.map { "\($0.key) \(outcomes[$0.key] ?? 0)" }.joined(separator: ", "),
         ]
         if !problems.isEmpty {
             lines.append("   problems: " + problems.sorted { $0.value > $1.value }.map { "\($0.key) x\($0.value)" }.joined(separator: ", "))
         }
-        lines.append("   generator: \(String(format: "%.2f", generator.cpuSeconds)) CPU s = \(String(format: "%.2f", generator.cores)) cores, \(String(format: "%.1f", generator.cpuMicrosPerRequest ?? 0)) µs CPU per request")
+        lines.append(
+            "   generator: \(String(format: "%.2f", generator.cpuSeconds)) CPU s = \(String(format: "%.2f", generator.cores)) cores, "
+                + "\(String(format: "%.1f", generator.cpuMicrosPerRequest ?? 0)) µs CPU per request"
+        )
         if let server {
-            lines.append("   server pid \(server.cpu.pid): \(String(format: "%.2f", server.cpu.cores)) cores, RSS \(String(format: "%.1f", server.rssMb)) MB (peak \(String(format: "%.1f", server.rssPeakMb)) MB)")
+            lines.append(
+                "   server pid \(server.cpu.pid): \(String(format: "%.2f", server.cpu.cores)) cores, RSS "
+                    + "\(String(format: "%.1f", server.rssMb)) MB (peak \(String(format: "%.1f", server.rssPeakMb)) MB)"
+            )
         }
         for use in watched {
             lines.append("   \(use.name) pid \(use.pid): \(String(format: "%.2f", use.cores)) cores")
         }
         if let busy = machineBusyCores {
             let ours = generator.cores + (server?.cpu.cores ?? 0) + watched.reduce(0) { $0 + $1.cores }
-            lines.append("   machine: \(String(format: "%.2f", busy)) of \(machineCores) cores busy; \(String(format: "%.2f", max(0, busy - ours))) by other processes")
+            lines.append(
+                "   machine: \(String(format: "%.2f", busy)) of \(machineCores) cores busy; \(String(format: "%.2f", max(0, busy - ours))) by "
+                    + "other processes"
+            )
         }
         lines.append("   duplicate wins \(duplicateWins), retry mismatches \(retryMismatches), connect failures \(connectFailures)")
         if let verification { lines.append(contentsOf: verification.summaryLines) }

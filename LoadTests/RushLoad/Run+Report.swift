@@ -49,8 +49,9 @@ extension Run {
             wonPerSecond: elapsed > 0 ? Double(merged.counts[.won]) / elapsed : 0,
             latencyMs: .init(corrected), latencyUncorrectedMs: .init(merged.service), latencyCorrection: correction,
             duplicateWins: duplicates, retryMismatches: mismatches, connectFailures: 0,
-            generator: .init(name: "rush-load", pid: getpid(), cpuSeconds: selfCPU, cores: wall > 0 ? selfCPU / wall : 0,
-                             cpuMicrosPerRequest: merged.sent > 0 ? selfCPU * 1e6 / Double(merged.sent) : nil),
+            generator: .init(
+                name: "rush-load", pid: getpid(), cpuSeconds: selfCPU, cores: wall > 0 ? selfCPU / wall : 0,
+                cpuMicrosPerRequest: merged.sent > 0 ? selfCPU * 1e6 / Double(merged.sent) : nil),
             server: server, watched: watched,
             machineBusyCores: before.machineBusySeconds.flatMap { start in
                 after.machineBusySeconds.map { end in wall > 0 ? (end - start) / wall : 0 }

@@ -91,21 +91,33 @@ struct Run: AsyncParsableCommand {
     func validate() throws {
         guard (1...Limits.connectionsMax).contains(connections) else { throw ValidationError("--connections must be 1 to \(Limits.connectionsMax)") }
         guard (1...Limits.pipelineDepthMax).contains(pipeline) else { throw ValidationError("--pipeline must be 1 to \(Limits.pipelineDepthMax)") }
-        guard (1...Limits.threadsMax).contains(threads), threads <= connections else { throw ValidationError("--threads must be 1 to \(Limits.threadsMax) and at most --connections") }
-        guard (1...Limits.durationSecondsMax).contains(durationS) else { throw ValidationError("--duration-s must be 1 to \(Limits.durationSecondsMax)") }
+        guard (1...Limits.threadsMax).contains(threads), threads <= connections else {
+            throw ValidationError("--threads must be 1 to \(Limits.threadsMax) and at most --connections")
+        }
+        guard (1...Limits.durationSecondsMax).contains(durationS) else {
+            throw ValidationError("--duration-s must be 1 to \(Limits.durationSecondsMax)")
+        }
         guard (1...Limits.requestsMax).contains(requestsMax) else { throw ValidationError("--requests-max must be 1 to \(Limits.requestsMax)") }
         guard (1...60_000).contains(timeoutMs) else { throw ValidationError("--timeout-ms must be 1 to 60000") }
-        guard (1...Limits.drainWaitSecondsMax).contains(drainWaitS) else { throw ValidationError("--drain-wait-s must be 1 to \(Limits.drainWaitSecondsMax)") }
+        guard (1...Limits.drainWaitSecondsMax).contains(drainWaitS) else {
+            throw ValidationError("--drain-wait-s must be 1 to \(Limits.drainWaitSecondsMax)")
+        }
         if model == .open {
-            guard let rate, rate > 0, rate <= Double(Limits.rateMax) else { throw ValidationError("the open model needs --rate from 1 to \(Limits.rateMax)") }
-            if let spikeRate { guard spikeRate > 0, spikeRate <= Double(Limits.rateMax) else { throw ValidationError("--spike-rate must be 1 to \(Limits.rateMax)") } }
+            guard let rate, rate > 0, rate <= Double(Limits.rateMax) else {
+                throw ValidationError("the open model needs --rate from 1 to \(Limits.rateMax)")
+            }
+            if let spikeRate {
+                guard spikeRate > 0, spikeRate <= Double(Limits.rateMax) else { throw ValidationError("--spike-rate must be 1 to \(Limits.rateMax)") }
+            }
         }
         if target == .grab {
             guard let campaign, let lot, tokensFile != nil, Verifier.isSafeID(campaign), Verifier.isSafeID(lot) else {
                 throw ValidationError("grab needs --campaign, --lot (ids as the API returned them) and --tokens-file")
             }
         }
-        if verify { guard target == .grab, operatorTokenFile != nil else { throw ValidationError("--verify needs the grab target and --operator-token-file") } }
+        if verify {
+            guard target == .grab, operatorTokenFile != nil else { throw ValidationError("--verify needs the grab target and --operator-token-file") }
+        }
         for entry in watchPids { guard Self.parseWatch(entry) != nil else { throw ValidationError("--watch-pid takes name=PID, got \(entry)") } }
     }
 
@@ -182,9 +194,10 @@ struct Run: AsyncParsableCommand {
         case .closed:
             loadModel = .closed
         case .open:
-            loadModel = .open(ArrivalSchedule(
-                ratePerSecond: (rate ?? 1) / Double(threads), spikeRatePerSecond: spikeRate.map { $0 / Double(threads) },
-                spikeStartNs: UInt64(max(0, spikeAtS) * 1e9), spikeDurationNs: UInt64(max(0, spikeDurationS) * 1e9)))
+            loadModel = .open(
+                ArrivalSchedule(
+                    ratePerSecond: (rate ?? 1) / Double(threads), spikeRatePerSecond: spikeRate.map { $0 / Double(threads) },
+                    spikeStartNs: UInt64(max(0, spikeAtS) * 1e9), spikeDurationNs: UInt64(max(0, spikeDurationS) * 1e9)))
         }
         return DriverPlan(
             model: loadModel, port: server.port, connections: share(connections), pipelineDepth: pipeline,
@@ -199,7 +212,9 @@ struct Run: AsyncParsableCommand {
     }
 
     /// Runs every driver and a once-a-second CPU sampler; the sampler stops when the drivers do.
-    private static func drive(_ drivers: [Driver], startUptimeNs: UInt64, seconds: Int, serverPID: Int32?) async throws -> (Recorder, [Usage.PerSecond]) {
+    private static func drive(
+        _ drivers: [Driver], startUptimeNs: UInt64, seconds: Int, serverPID: Int32?
+    ) async throws -> (Recorder, [Usage.PerSecond]) {
         try await withThrowingTaskGroup(of: Piece.self) { group in
             group.addTask { .samples(await Usage.perSecond(startUptimeNs: startUptimeNs, seconds: seconds, serverPID: serverPID)) }
             for driver in drivers { group.addTask { .recorder(try await driver.run()) } }

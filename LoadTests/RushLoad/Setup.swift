@@ -38,8 +38,12 @@ struct Setup: AsyncParsableCommand {
     func validate() throws {
         guard (1...Bounds.stockMax).contains(stock) else { throw ValidationError("--stock must be 1 to \(Bounds.stockMax)") }
         guard (1...Bounds.limitMax).contains(limit) else { throw ValidationError("--limit must be 1 to \(Bounds.limitMax)") }
-        guard (0...Bounds.opensInSecondsMax).contains(opensInS) else { throw ValidationError("--opens-in-s must be 0 to \(Bounds.opensInSecondsMax)") }
-        guard (1...Bounds.windowMinutesMax).contains(windowMinutes) else { throw ValidationError("--window-minutes must be 1 to \(Bounds.windowMinutesMax)") }
+        guard (0...Bounds.opensInSecondsMax).contains(opensInS) else {
+            throw ValidationError("--opens-in-s must be 0 to \(Bounds.opensInSecondsMax)")
+        }
+        guard (1...Bounds.windowMinutesMax).contains(windowMinutes) else {
+            throw ValidationError("--window-minutes must be 1 to \(Bounds.windowMinutesMax)")
+        }
     }
 
     func run() async throws {
@@ -51,17 +55,21 @@ struct Setup: AsyncParsableCommand {
         let endsAt = Self.rfc3339(opensAtMs + Int64(windowMinutes) * 60_000)
         let body: [String: Any] = [
             "name": name, "startsAt": startsAt, "endsAt": endsAt,
-            "lots": [["kind": "diagnostic", "faceValueFen": 1_500_000, "stock": stock, "perEnterpriseLimit": limit, "mode": "grab", "validityDays": 180]],
+            "lots": [
+                ["kind": "diagnostic", "faceValueFen": 1_500_000, "stock": stock, "perEnterpriseLimit": limit, "mode": "grab", "validityDays": 180]
+            ],
         ]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         let created = try await AdminHTTP.request(port: server.port, method: "POST", path: "/v1/campaigns", bearer: token, json: json)
         guard created.status == 201,
-              let object = try JSONSerialization.jsonObject(with: Data(created.body.utf8)) as? [String: Any],
-              let campaignID = object["id"] as? String,
-              let lotID = ((object["lots"] as? [[String: Any]])?.first)?["id"] as? String else {
+            let object = try JSONSerialization.jsonObject(with: Data(created.body.utf8)) as? [String: Any],
+            let campaignID = object["id"] as? String,
+            let lotID = ((object["lots"] as? [[String: Any]])?.first)?["id"] as? String
+        else {
             throw ValidationError("creating the campaign answered \(created.status): \(created.body.prefix(300))")
         }
-        let published = try await AdminHTTP.request(port: server.port, method: "POST", path: "/v1/campaigns/\(campaignID)/publish", bearer: token, json: "{}")
+        let published = try await AdminHTTP.request(
+            port: server.port, method: "POST", path: "/v1/campaigns/\(campaignID)/publish", bearer: token, json: "{}")
         guard published.status == 200 else {
             throw ValidationError("publishing \(campaignID) answered \(published.status): \(published.body.prefix(300))")
         }

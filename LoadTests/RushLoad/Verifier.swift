@@ -33,8 +33,11 @@ struct Verification: Codable, Sendable {
 
     var summaryLines: [String] {
         [
-            "   verify \(campaignID): stock \(stock), issued \(issued), rows \(rows), grants \(grantEntries), acknowledged \(acknowledged), unacknowledged \(unacknowledged)",
-            "   verify: drained \(drained) in \(String(format: "%.2f", drainSeconds)) s; oversell \(oversell), lost \(lost), duplicates \(duplicates), over limit \(overLimit), misattributed \(misattributed), ledger mismatch \(ledgerMismatch); voucherctl exit \(voucherctlExitCode.map(String.init) ?? "not run") => \(passed ? "PASS" : "FAIL")",
+            "   verify \(campaignID): stock \(stock), issued \(issued), rows \(rows), grants \(grantEntries), acknowledged \(acknowledged), "
+                + "unacknowledged \(unacknowledged)",
+            "   verify: drained \(drained) in \(String(format: "%.2f", drainSeconds)) s; oversell \(oversell), lost \(lost), duplicates "
+                + "\(duplicates), over limit \(overLimit), misattributed \(misattributed), ledger mismatch \(ledgerMismatch); "
+                + "voucherctl exit \(voucherctlExitCode.map(String.init) ?? "not run") => \(passed ? "PASS" : "FAIL")",
         ] + voucherctlOutput.map { "   voucherctl: \($0)" }
     }
 }
@@ -89,7 +92,8 @@ struct Verifier: Sendable {
     private func stockAndRemaining() async throws -> (Int, Int) {
         let answer = try await AdminHTTP.request(port: port, method: "GET", path: "/v1/campaigns/\(campaignID)", bearer: operatorToken)
         guard answer.status == 200, let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any],
-              let lots = object["lots"] as? [[String: Any]] else {
+            let lots = object["lots"] as? [[String: Any]]
+        else {
             throw Failure(description: "GET campaign \(campaignID) answered \(answer.status): \(answer.body.prefix(200))")
         }
         var stock = 0
@@ -108,8 +112,10 @@ struct Verifier: Sendable {
     private func waitForDrain(issued: Int) async throws -> (Bool, Int64) {
         let deadline = Date().addingTimeInterval(TimeInterval(drainWaitSeconds))
         while true {
-            let rows = Int(try psql.query("SELECT count(*) FROM vouchers WHERE campaign_id = '\(campaignID)'")
-                .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            let rows =
+                Int(
+                    try psql.query("SELECT count(*) FROM vouchers WHERE campaign_id = '\(campaignID)'")
+                        .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
             let now = Date()
             if rows >= issued { return (rows == issued, Int64(now.timeIntervalSince1970 * 1_000)) }
             if now >= deadline { return (false, Int64(now.timeIntervalSince1970 * 1_000)) }
@@ -128,12 +134,25 @@ struct Verifier: Sendable {
         script += "\\.\n"
         let columns = [
             ("rows", "SELECT count(*) FROM vouchers WHERE campaign_id = \(campaign)"),
-            ("grants", "SELECT count(*) FROM voucher_ledger g JOIN vouchers v ON v.id = g.voucher_id WHERE v.campaign_id = \(campaign) AND g.entry = 'grant'"),
+            (
+                "grants",
+                "SELECT count(*) FROM voucher_ledger g JOIN vouchers v ON v.id = g.voucher_id WHERE v.campaign_id = \(campaign) AND g.entry = 'grant'"
+            ),
             ("acked", "SELECT count(DISTINCT voucher_id) FROM acked"),
-            ("lost", "SELECT count(*) FROM (SELECT DISTINCT voucher_id FROM acked) a WHERE NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.id = a.voucher_id)"),
-            ("unacked", "SELECT count(*) FROM vouchers v WHERE v.campaign_id = \(campaign) AND NOT EXISTS (SELECT 1 FROM acked a WHERE a.voucher_id = v.id)"),
+            (
+                "lost",
+                "SELECT count(*) FROM (SELECT DISTINCT voucher_id FROM acked) a WHERE NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.id = a.voucher_id)"
+            ),
+            (
+                "unacked",
+                "SELECT count(*) FROM vouchers v WHERE v.campaign_id = \(campaign) AND NOT EXISTS (SELECT 1 FROM acked a WHERE a.voucher_id = v.id)"
+            ),
             ("misattributed", "SELECT count(*) FROM acked a JOIN vouchers v ON v.id = a.voucher_id WHERE v.org_id <> a.org_id"),
-            ("overlimit", "SELECT coalesce(sum(g.n - l.per_enterprise_limit), 0) FROM (SELECT lot_id, org_id, count(*) AS n FROM vouchers WHERE campaign_id = \(campaign) GROUP BY lot_id, org_id) g JOIN lots l ON l.id = g.lot_id WHERE g.n > l.per_enterprise_limit"),
+            (
+                "overlimit",
+                "SELECT coalesce(sum(g.n - l.per_enterprise_limit), 0) FROM (SELECT lot_id, org_id, count(*) AS n FROM vouchers WHERE "
+                    + "campaign_id = \(campaign) GROUP BY lot_id, org_id) g JOIN lots l ON l.id = g.lot_id WHERE g.n > l.per_enterprise_limit"
+            ),
             ("dupseq", "SELECT count(*) - count(DISTINCT (lot_id, org_id, seq)) FROM vouchers WHERE campaign_id = \(campaign)"),
         ]
         script += "SELECT " + columns.map { "(\($0.1))" }.joined(separator: ", ") + ";\n"
@@ -150,9 +169,10 @@ struct Verifier: Sendable {
 
     /// Ids we inline into SQL: letters, digits, `_` and `-`, as the API's own path-id rule.
     static func isSafeID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= 128 && id.utf8.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x5f || $0 == 0x2d
-        }
+        !id.isEmpty && id.utf8.count <= 128
+            && id.utf8.allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x5f || $0 == 0x2d
+            }
     }
 }
 
@@ -192,7 +212,9 @@ struct PSQL: Sendable {
 
 /// A child process with its output captured (stdout and stderr together).
 enum Subprocess {
-    static func run(_ tool: String, _ arguments: [String], environment: [String: String], input: String? = nil) throws -> (status: Int32, output: String) {
+    static func run(
+        _ tool: String, _ arguments: [String], environment: [String: String], input: String? = nil
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments

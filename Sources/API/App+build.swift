@@ -1,15 +1,15 @@
-import VoucherServices
 import Hummingbird
 import Logging
-import PostgresStore
 import PostgresNIO
-import RedisNIO
-import Rush
+import PostgresStore
 import Prometheus
 import Reconciliation
+import RedisNIO
+import Rush
 import ServiceLifecycle
 import VoucherConfig
 import VoucherCore
+import VoucherServices
 
 /// The stores the application talks to, created from configuration. They are `Service`s and must
 /// run in the application's service group (postgres-nio's pool does nothing until it runs).
@@ -60,13 +60,19 @@ public enum VoucherApp {
             applications: VoucherApplicationsRepository(client: stores.postgres, logger: logger), campaigns: campaigns
         ).addRoutes(to: v1)
         AccountsRoutes.add(to: v1, environment: accounts)
-        OrdersRoutes.add(to: v1, environment: OrdersEnvironment(
-            postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
-        RedemptionRoutes.add(to: v1, environment: RedemptionEnvironment(
-            postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
-        ReconciliationRoutes.add(to: v1, environment: ReconciliationEnvironment(
-            postgres: stores.postgres, policy: MatchPolicy(dateWindowDays: config.reconciliation.dateWindowDays), clock: SystemWallClock(),
-            logger: logger, parse: { try StatementParser.parse($0) }))
+        OrdersRoutes.add(
+            to: v1,
+            environment: OrdersEnvironment(
+                postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
+        RedemptionRoutes.add(
+            to: v1,
+            environment: RedemptionEnvironment(
+                postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
+        ReconciliationRoutes.add(
+            to: v1,
+            environment: ReconciliationEnvironment(
+                postgres: stores.postgres, policy: MatchPolicy(dateWindowDays: config.reconciliation.dateWindowDays), clock: SystemWallClock(),
+                logger: logger, parse: { try StatementParser.parse($0) }))
         return router
     }
 
@@ -105,14 +111,16 @@ public enum VoucherApp {
         var services: [any Service] = [stores.postgres, RedisService(client: stores.redis)]
         services.append(VoucherExpiryService(postgres: stores.postgres, logger: logger))
         if config.sinkEnabled {
-            services.append(ClaimSink(
-                redis: stores.redis, claims: ClaimsRepository(client: stores.postgres, logger: logger),
-                campaigns: CampaignsRepository(client: stores.postgres, logger: logger), logger: logger))
+            services.append(
+                ClaimSink(
+                    redis: stores.redis, claims: ClaimsRepository(client: stores.postgres, logger: logger),
+                    campaigns: CampaignsRepository(client: stores.postgres, logger: logger), logger: logger))
         }
         return Application(
             router: router,
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [ConnectGuard.Installer()], idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ConnectGuard.Installer()], idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: "VoucherRush"),
             services: services + extraServices,
             logger: logger)

@@ -7,7 +7,8 @@ struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let jsonBodyBytesMax: Int
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         var context = context
         context.jsonBodyBytesMax = jsonBodyBytesMax
         return try await next(request, context)

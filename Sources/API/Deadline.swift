@@ -1,4 +1,5 @@
 import VoucherServices
+
 /// Thrown when an operation did not finish within its deadline.
 public struct DeadlineExceeded: Error, CustomStringConvertible {
     public let seconds: Double

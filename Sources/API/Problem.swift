@@ -94,5 +94,6 @@ extension Problem {
     }
 
     /// 500 that hides the cause from the client; the cause goes to the log.
-    static let internalError = Problem(.internalServerError, code: "internal_error", detail: "The server failed to handle the request; it has been logged. Try again later.")
+    static let internalError = Problem(
+        .internalServerError, code: "internal_error", detail: "The server failed to handle the request; it has been logged. Try again later.")
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import RedisNIO
 import PostgresStore
+import RedisNIO
 import Rush
 import VoucherCore
 import VoucherServices
@@ -40,7 +40,8 @@ extension Problem {
     static func grabUnavailable(_ error: RedisClientError) -> Problem {
         switch error {
         case .backpressure:
-            Problem(.serviceUnavailable, code: "busy", detail: "The server is at capacity. Retry after the given seconds.", headers: [.retryAfter: "1"])
+            Problem(
+                .serviceUnavailable, code: "busy", detail: "The server is at capacity. Retry after the given seconds.", headers: [.retryAfter: "1"])
         default:
             Problem(
                 .serviceUnavailable, code: "unavailable",

@@ -19,7 +19,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any DomainErrorConvertible {
             throw Problem(domain: error.domainError)
         } catch let error as HTTPError {
-            throw Problem(error.status, code: Self.code(for: error.status), detail: error.body ?? Self.detail(for: error.status), headers: error.headers)
+            throw Problem(
+                error.status, code: Self.code(for: error.status), detail: error.body ?? Self.detail(for: error.status), headers: error.headers)
         } catch is NIOTooManyBytesError {
             // A JSON body past `http.bodyBytesMax` (or a route's own bound) while being collected.
             throw Problem(.contentTooLarge, code: Self.code(for: .contentTooLarge), detail: Self.detail(for: .contentTooLarge))

@@ -1,4 +1,5 @@
 import VoucherServices
+
 /// The two forms a report route answers in (`?format=json|csv`, JSON when absent); anything else
 /// is a 400 `format_invalid`, never a silent JSON.
 enum ReportFormat: String, Sendable {

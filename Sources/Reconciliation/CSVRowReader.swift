@@ -69,7 +69,10 @@ struct CSVRowReader: Sendable {
             let stated = direction(cell(directionColumn), column: directionColumn, reasons: &reasons)
             guard let split, let stated else { return nil }
             guard stated == split.direction else {
-                reasons.append("\(columns.names[directionColumn]) says \(cell(directionColumn)) but the amount is in \(columns.names[split.direction == .debit ? debitColumn : creditColumn]).")
+                reasons.append(
+                    "\(columns.names[directionColumn]) says \(cell(directionColumn)) but the amount is in "
+                        + "\(columns.names[split.direction == .debit ? debitColumn : creditColumn])."
+                )
                 return nil
             }
             return split
@@ -78,7 +81,9 @@ struct CSVRowReader: Sendable {
 
     /// One amount column: the direction column decides, and a sign must agree with it (a minus
     /// on money in is a contradiction); without one, minus is money out and plus money in.
-    private func signed(cell: (Int?) -> String, amountColumn: Int, directionColumn: Int?, reasons: inout [String]) -> (amountFen: Int64, direction: EntryDirection)? {
+    private func signed(
+        cell: (Int?) -> String, amountColumn: Int, directionColumn: Int?, reasons: inout [String]
+    ) -> (amountFen: Int64, direction: EntryDirection)? {
         var stated: EntryDirection?
         if let directionColumn { stated = direction(cell(directionColumn), column: directionColumn, reasons: &reasons) }
         let amountName = columns.names[amountColumn]
@@ -97,7 +102,8 @@ struct CSVRowReader: Sendable {
         guard let stated else { return nil }  // the direction cell was unreadable, already reported
         guard fen > 0 || stated == .debit else {
             reasons.append(
-                "\(amountName) \"\(cell(amountColumn))\" is negative but \(columns.names[directionColumn]) says \(cell(directionColumn)) (money in); the sign and the direction disagree."
+                "\(amountName) \"\(cell(amountColumn))\" is negative but \(columns.names[directionColumn]) says \(cell(directionColumn)) (money "
+                    + "in); the sign and the direction disagree."
             )
             return nil
         }
@@ -106,7 +112,9 @@ struct CSVRowReader: Sendable {
 
     /// 借方 and 贷方 columns: exactly one holds a positive amount; an empty cell, `-` or zero is
     /// the other one.
-    private func split(cell: (Int?) -> String, debitColumn: Int, creditColumn: Int, reasons: inout [String]) -> (amountFen: Int64, direction: EntryDirection)? {
+    private func split(
+        cell: (Int?) -> String, debitColumn: Int, creditColumn: Int, reasons: inout [String]
+    ) -> (amountFen: Int64, direction: EntryDirection)? {
         func amount(_ column: Int) -> Int64? {
             let text = cell(column)
             if text.isEmpty || text.allSatisfy({ $0 == "-" }) { return 0 }
@@ -115,7 +123,10 @@ struct CSVRowReader: Sendable {
                 reasons.append(problem.reason)
                 return nil
             case .success(let fen) where fen < 0:
-                reasons.append("\(columns.names[column]) \"\(text)\" is negative; a reversal must be corrected with the bank, not read as the opposite direction.")
+                reasons.append(
+                    "\(columns.names[column]) \"\(text)\" is negative; a reversal must be corrected with the bank, not read as the opposite "
+                        + "direction."
+                )
                 return nil
             case .success(let fen):
                 return fen
@@ -128,7 +139,8 @@ struct CSVRowReader: Sendable {
         case (true, false): return (debitFen, .debit)
         case (false, true): return (creditFen, .credit)
         case (true, true):
-            reasons.append("\(columns.names[debitColumn]) and \(columns.names[creditColumn]) are both filled; a receipt is either money out or money in.")
+            reasons.append(
+                "\(columns.names[debitColumn]) and \(columns.names[creditColumn]) are both filled; a receipt is either money out or money in.")
         case (false, false):
             reasons.append("\(columns.names[debitColumn]) and \(columns.names[creditColumn]) are both empty or zero; a receipt moves money.")
         }

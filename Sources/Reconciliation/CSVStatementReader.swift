@@ -52,7 +52,8 @@ enum CSVStatementReader {
                 }
             case .success(let entry):
                 if let earlier = unique.add(entry, at: entry.lineNumber) {
-                    problems.add(lineNumber: record.lineNumber, reason: "Serial \(entry.serial) is already on line \(earlier); each receipt appears once.")
+                    problems.add(
+                        lineNumber: record.lineNumber, reason: "Serial \(entry.serial) is already on line \(earlier); each receipt appears once.")
                 }
             }
         }
@@ -66,7 +67,8 @@ enum CSVStatementReader {
         statement.periodFrom = ([stated?.from].compactMap { $0 } + days).min()
         statement.periodTo = ([stated?.to].compactMap { $0 } + days).max()
         if statement.ownAccount == nil, let first = statement.entries.first?.ownAccount,
-           statement.entries.allSatisfy({ $0.ownAccount == first }) {
+            statement.entries.allSatisfy({ $0.ownAccount == first })
+        {
             statement.ownAccount = first
         }
         return statement
@@ -75,13 +77,15 @@ enum CSVStatementReader {
     /// The sentence for a file whose rows never name the columns a receipt needs.
     static let noHeaderReason =
         "no line in the first \(StatementLimits.headerSearchRowsMax) names the columns of a receipt: a serial (流水号, 回单号 or 交易流水号), "
-            + "a day (交易日期 or 记账日期) and an amount (金额, or 借方发生额 and 贷方发生额, or 支出金额 and 收入金额), separated by commas."
+        + "a day (交易日期 or 记账日期) and an amount (金额, or 借方发生额 and 贷方发生额, or 支出金额 and 收入金额), separated by commas."
 
     /// The sentence for a summary or footer line that holds a day or an amount where a receipt's
     /// are: which of the two it is, is for a person to say.
     private static func unclearReason(_ cells: [String], column: Int, columns: StatementColumns) -> String {
         let held = column == (columns.date ?? columns.time) ? "a day" : "an amount"
-        return "\(columns.names[columns.serial]) \"\(cells[columns.serial])\" reads as a summary or footer, yet \(columns.names[column]) holds \(held) \"\(cells[column])\"; delete the line if it is not a receipt, or give the receipt its serial."
+        return
+            "\(columns.names[columns.serial]) \"\(cells[columns.serial])\" reads as a summary or footer, yet \(columns.names[column]) holds "
+            + "\(held) \"\(cells[column])\"; delete the line if it is not a receipt, or give the receipt its serial."
     }
 
     /// The sentence for a second header that differs from the first.

@@ -16,7 +16,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     /// A real day, or nil (2026-02-30 is nil).
     public init?(year: Int, month: Int, day: Int) {
         guard Self.yearRange.contains(year), (1...12).contains(month), day >= 1,
-              day <= Self.daysIn(month: month, year: year) else { return nil }
+            day <= Self.daysIn(month: month, year: year)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -40,7 +41,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     public init?(iso text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              let y = Self.number(bytes[0..<4]), let m = Self.number(bytes[5..<7]), let d = Self.number(bytes[8..<10]) else { return nil }
+            let y = Self.number(bytes[0..<4]), let m = Self.number(bytes[5..<7]), let d = Self.number(bytes[8..<10])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

@@ -12,21 +12,25 @@ extension MatchState {
         for receipt in receipts {
             let ids = candidates[receipt.id] ?? []
             if ids.count > 1 {
-                decide(receipt, .ambiguous, batch: nil, candidates: ids, rule: .accountAndAmount,
-                       note: "该账户有 \(ids.count) 个批次（\(referenceList(ids))）在 \(policy.dateWindowDays) 天内都欠 \(Self.yuan(receipt.amountFen))；"
-                           + "请人工确定它支付的是哪一个。")
+                decide(
+                    receipt, .ambiguous, batch: nil, candidates: ids, rule: .accountAndAmount,
+                    note: "该账户有 \(ids.count) 个批次（\(referenceList(ids))）在 \(policy.dateWindowDays) 天内都欠 \(Self.yuan(receipt.amountFen))；"
+                        + "请人工确定它支付的是哪一个。")
             } else if let id = ids.first, let batch = batchesByID[id] {
                 let rivals = claimants[id] ?? []
                 if rivals.count > 1 {
-                    decide(receipt, .ambiguous, batch: id, candidates: [id], rule: .accountAndAmount,
-                           note: "\(rivals.count) 张回单的账户和金额都符合 \(batch.reference)；请人工确定哪一张支付了它。")
+                    decide(
+                        receipt, .ambiguous, batch: id, candidates: [id], rule: .accountAndAmount,
+                        note: "\(rivals.count) 张回单的账户和金额都符合 \(batch.reference)；请人工确定哪一张支付了它。")
                 } else if rightParty(receipt, batch) {
-                    decide(receipt, .matched, batch: id, rule: .accountAndAmount,
-                           note: "按账户和金额支付 \(batch.reference)（备注中没有批次参考号）。")
+                    decide(
+                        receipt, .matched, batch: id, rule: .accountAndAmount,
+                        note: "按账户和金额支付 \(batch.reference)（备注中没有批次参考号）。")
                     owedFen[id] = 0
                 } else {
-                    decide(receipt, .nameOrAccountMismatch, batch: id, rule: .accountAndAmount,
-                           note: "账户和金额符合 \(batch.reference)，但户名 \(receipt.counterpartyName) 不是收款人 \(batch.payeeName)。")
+                    decide(
+                        receipt, .nameOrAccountMismatch, batch: id, rule: .accountAndAmount,
+                        note: "账户和金额符合 \(batch.reference)，但户名 \(receipt.counterpartyName) 不是收款人 \(batch.payeeName)。")
                 }
             } else {
                 rest.append(receipt)
@@ -44,11 +48,13 @@ extension MatchState {
             let group = byAccount[account] ?? []
             let open = Set(group.flatMap { openBatches(for: $0) })
             if open.count == 1, let id = open.first, let batch = batchesByID[id], let owed = owedFen[id],
-               group.allSatisfy({ withinWindow($0, batch) && rightParty($0, batch) }),
-               group.count > 1, group.reduce(Int64(0), { $0 &+ $1.amountFen }) == owed {
+                group.allSatisfy({ withinWindow($0, batch) && rightParty($0, batch) }),
+                group.count > 1, group.reduce(Int64(0), { $0 &+ $1.amountFen }) == owed
+            {
                 for receipt in group {
-                    decide(receipt, .matched, batch: id, rule: .accountAndAmount,
-                           note: "分笔付款之一：付给该账户的 \(group.count) 张回单合计正好支付 \(batch.reference)。")
+                    decide(
+                        receipt, .matched, batch: id, rule: .accountAndAmount,
+                        note: "分笔付款之一：付给该账户的 \(group.count) 张回单合计正好支付 \(batch.reference)。")
                 }
                 owedFen[id] = 0
                 continue
@@ -66,27 +72,33 @@ extension MatchState {
         let settled = batches(for: receipt).filter { owedFen[$0] == 0 && batchesByID[$0]?.totalFen == receipt.amountFen }
         let amount = Self.yuan(receipt.amountFen)
         if settled.count == 1, let id = settled.first, let batch = batchesByID[id] {
-            decide(receipt, .duplicatePayment, batch: id, rule: .accountAndAmount,
-                   note: "与已全额支付的 \(batch.reference) 账户和金额相同；这笔是重复付款。")
+            decide(
+                receipt, .duplicatePayment, batch: id, rule: .accountAndAmount,
+                note: "与已全额支付的 \(batch.reference) 账户和金额相同；这笔是重复付款。")
         } else if settled.count > 1 {
-            decide(receipt, .ambiguous, batch: nil, candidates: settled, rule: .accountAndAmount,
-                   note: "与 \(settled.count) 个已全额支付的批次（\(referenceList(settled))）账户和金额相同；请人工确定它重复支付的是哪一个。")
+            decide(
+                receipt, .ambiguous, batch: nil, candidates: settled, rule: .accountAndAmount,
+                note: "与 \(settled.count) 个已全额支付的批次（\(referenceList(settled))）账户和金额相同；请人工确定它重复支付的是哪一个。")
         } else if open.count == 1, let id = open.first, let batch = batchesByID[id], let owed = owedFen[id] {
-            decide(receipt, .amountMismatch, batch: id, rule: .accountAndAmount,
-                   note: "付到 \(batch.reference) 的收款账户，但金额为 \(amount)；该批次尚欠 \(Self.yuan(owed))。")
+            decide(
+                receipt, .amountMismatch, batch: id, rule: .accountAndAmount,
+                note: "付到 \(batch.reference) 的收款账户，但金额为 \(amount)；该批次尚欠 \(Self.yuan(owed))。")
         } else if open.count > 1 {
             let able = open.filter { (owedFen[$0] ?? 0) >= receipt.amountFen }
             if able.count == 1, let id = able.first, let batch = batchesByID[id], let owed = owedFen[id] {
-                decide(receipt, .amountMismatch, batch: id, rule: .accountAndAmount,
-                       note: "付到 \(batch.reference) 的收款账户，但金额为 \(amount)；该批次尚欠 \(Self.yuan(owed))，"
-                           + "该账户其他未结批次所欠都少于这笔付款。")
+                decide(
+                    receipt, .amountMismatch, batch: id, rule: .accountAndAmount,
+                    note: "付到 \(batch.reference) 的收款账户，但金额为 \(amount)；该批次尚欠 \(Self.yuan(owed))，"
+                        + "该账户其他未结批次所欠都少于这笔付款。")
             } else if able.count > 1 {
-                decide(receipt, .ambiguous, batch: nil, candidates: able, rule: .accountAndAmount,
-                       note: "该账户有 \(able.count) 个未结批次（\(referenceList(able))）在 \(policy.dateWindowDays) 天内所欠都不少于 \(amount)，"
-                           + "但没有一个正好欠这个数；请人工确定。")
+                decide(
+                    receipt, .ambiguous, batch: nil, candidates: able, rule: .accountAndAmount,
+                    note: "该账户有 \(able.count) 个未结批次（\(referenceList(able))）在 \(policy.dateWindowDays) 天内所欠都不少于 \(amount)，"
+                        + "但没有一个正好欠这个数；请人工确定。")
             } else {
-                decide(receipt, .noBatch, batch: nil, rule: nil,
-                       note: "该账户在 \(policy.dateWindowDays) 天内的未结批次（\(referenceList(open))）所欠都少于 \(amount)；没有批次符合这笔付款。")
+                decide(
+                    receipt, .noBatch, batch: nil, rule: nil,
+                    note: "该账户在 \(policy.dateWindowDays) 天内的未结批次（\(referenceList(open))）所欠都少于 \(amount)；没有批次符合这笔付款。")
             }
         } else {
             decide(receipt, .noBatch, batch: nil, rule: nil, note: "没有已登记转账的批次符合这笔付款。" + unknownReferencesNote(receipt))

@@ -9,36 +9,44 @@ extension MatchState {
 
         if owed == 0 {
             for receipt in payers {
-                decide(receipt, .duplicatePayment, batch: batchID, rule: rule(receipt),
-                       note: "\(batch.reference) 已由之前的回单全额支付；这笔是重复付款。")
+                decide(
+                    receipt, .duplicatePayment, batch: batchID, rule: rule(receipt),
+                    note: "\(batch.reference) 已由之前的回单全额支付；这笔是重复付款。")
             }
         } else if let settling = Self.settlingSet(payers, owedFen: owed) {
             let split = settling.count > 1
             for receipt in payers {
                 if settling.contains(receipt.id) {
-                    decide(receipt, .matched, batch: batchID, rule: rule(receipt), note: split
-                        ? "分笔付款之一：\(settling.count) 张回单合计正好支付 \(batch.reference)。"
-                        : "正好支付 \(batch.reference)。")
+                    decide(
+                        receipt, .matched, batch: batchID, rule: rule(receipt),
+                        note: split
+                            ? "分笔付款之一：\(settling.count) 张回单合计正好支付 \(batch.reference)。"
+                            : "正好支付 \(batch.reference)。")
                 } else {
-                    decide(receipt, .duplicatePayment, batch: batchID, rule: rule(receipt),
-                           note: "\(batch.reference) 已由其他回单全额支付；这笔是重复付款。")
+                    decide(
+                        receipt, .duplicatePayment, batch: batchID, rule: rule(receipt),
+                        note: "\(batch.reference) 已由其他回单全额支付；这笔是重复付款。")
                 }
             }
             owedFen[batchID] = 0
         } else {
             let paidFen = payers.reduce(Int64(0)) { $0 &+ $1.amountFen }
             for receipt in payers {
-                decide(receipt, .amountMismatch, batch: batchID, rule: rule(receipt), note: payers.count > 1
-                    ? "写明 \(batch.reference) 的回单合计 \(Self.yuan(paidFen))；该批次尚欠 \(Self.yuan(owed))。"
-                    : "付款 \(Self.yuan(receipt.amountFen))；\(batch.reference) 尚欠 \(Self.yuan(owed))。")
+                decide(
+                    receipt, .amountMismatch, batch: batchID, rule: rule(receipt),
+                    note: payers.count > 1
+                        ? "写明 \(batch.reference) 的回单合计 \(Self.yuan(paidFen))；该批次尚欠 \(Self.yuan(owed))。"
+                        : "付款 \(Self.yuan(receipt.amountFen))；\(batch.reference) 尚欠 \(Self.yuan(owed))。")
             }
         }
         for receipt in strangers {
             let amountRight = receipt.amountFen == owed || receipt.amountFen == batch.totalFen
-            decide(receipt, amountRight ? .nameOrAccountMismatch : .amountMismatch, batch: batchID, rule: rule(receipt), note: amountRight
-                ? "写明 \(batch.reference)，但收款方是 \(receipt.counterpartyName) \(receipt.counterpartyAccount)，"
-                    + "不是批次的收款人 \(batch.payeeName) \(batch.payeeNumber)。"
-                : "写明 \(batch.reference)，但向批次收款人以外的一方付款 \(Self.yuan(receipt.amountFen))；该批次尚欠 \(Self.yuan(owed))。")
+            decide(
+                receipt, amountRight ? .nameOrAccountMismatch : .amountMismatch, batch: batchID, rule: rule(receipt),
+                note: amountRight
+                    ? "写明 \(batch.reference)，但收款方是 \(receipt.counterpartyName) \(receipt.counterpartyAccount)，"
+                        + "不是批次的收款人 \(batch.payeeName) \(batch.payeeNumber)。"
+                    : "写明 \(batch.reference)，但向批次收款人以外的一方付款 \(Self.yuan(receipt.amountFen))；该批次尚欠 \(Self.yuan(owed))。")
         }
     }
 

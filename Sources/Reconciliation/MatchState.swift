@@ -94,8 +94,9 @@ struct MatchState {
     mutating func decideForeign(_ receipt: Receipt) {
         let amount = "\(receipt.currency) \(Money(fen: receipt.amountFen).yuanText)"
         if case .one(let id) = links(of: receipt), let batch = batchesByID[id] {
-            decide(receipt, .amountMismatch, batch: id, rule: references[receipt.id]?.contains(batch.reference) == true ? .reference : .bankSerial,
-                   note: "写明 \(batch.reference)，但付款为 \(amount)；批次以人民币（\(PaidBatch.currency)）支付。")
+            decide(
+                receipt, .amountMismatch, batch: id, rule: references[receipt.id]?.contains(batch.reference) == true ? .reference : .bankSerial,
+                note: "写明 \(batch.reference)，但付款为 \(amount)；批次以人民币（\(PaidBatch.currency)）支付。")
         } else {
             decide(receipt, .noBatch, batch: nil, rule: nil, note: "一笔 \(amount) 的付款；批次以人民币（\(PaidBatch.currency)）支付，不与任何批次比对。")
         }

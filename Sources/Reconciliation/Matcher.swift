@@ -49,15 +49,17 @@ public enum Matcher {
             switch state.links(of: receipt) {
             case .none:
                 if let unrecorded = state.unrecordedReference(of: receipt) {
-                    state.decide(receipt, .noBatch, batch: nil, rule: nil,
-                                 note: "备注写明批次 \(unrecorded)，但该批次的转账尚未登记；登记转账后重新对账，即可与它核对。")
+                    state.decide(
+                        receipt, .noBatch, batch: nil, rule: nil,
+                        note: "备注写明批次 \(unrecorded)，但该批次的转账尚未登记；登记转账后重新对账，即可与它核对。")
                 } else {
                     unlinked.append(receipt)
                 }
             case .one(let batchID): linked[batchID, default: []].append(receipt)
             case .several(let ids):
-                state.decide(receipt, .ambiguous, batch: nil, candidates: ids, rule: .reference,
-                             note: "备注或流水号同时指向多个批次（\(state.referenceList(ids))）；请人工确定它支付的是哪一个。")
+                state.decide(
+                    receipt, .ambiguous, batch: nil, candidates: ids, rule: .reference,
+                    note: "备注或流水号同时指向多个批次（\(state.referenceList(ids))）；请人工确定它支付的是哪一个。")
             }
         }
         for batchID in linked.keys.sorted() {
@@ -88,9 +90,10 @@ public enum Matcher {
         var index = 0
         while index + referenceLength <= scalars.count {
             if scalars[index] == UInt8(ascii: "R"), scalars[index + 1] == UInt8(ascii: "B"),
-               index == 0 || !isAlnum(scalars[index - 1]),
-               index + referenceLength == scalars.count || !isAlnum(scalars[index + referenceLength]),
-               scalars[(index + 2)..<(index + referenceLength)].allSatisfy(isBase32) {
+                index == 0 || !isAlnum(scalars[index - 1]),
+                index + referenceLength == scalars.count || !isAlnum(scalars[index + referenceLength]),
+                scalars[(index + 2)..<(index + referenceLength)].allSatisfy(isBase32)
+            {
                 found.append(String(decoding: scalars[index..<(index + referenceLength)], as: UTF8.self))
                 index += referenceLength
             } else {

@@ -49,7 +49,8 @@ enum PreamblePeriod {
                 let left = StatementCell.trimmed(text[..<position])
                 let right = StatementCell.trimmed(text[text.index(after: position)...])
                 guard let from = StatementValues.dayAndTime(String(left))?.day,
-                      let to = StatementValues.dayAndTime(String(right))?.day else { continue }
+                    let to = StatementValues.dayAndTime(String(right))?.day
+                else { continue }
                 return from <= to ? (from, to) : nil
             }
         }

@@ -32,26 +32,30 @@ public enum ReceiptComparison {
 
     /// An account number as digits and letters only: banks print `6228 4800 …` or `6228-4800-…`.
     public static func normalisedAccount(_ account: String) -> String {
-        String(String.UnicodeScalarView(account.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
-            let folded = fullWidthFolded(scalar)
-            switch folded.value {
-            case 0x30...0x39, 0x41...0x5A: return folded
-            case 0x61...0x7A: return Unicode.Scalar(folded.value - 0x20)
-            default: return nil
-            }
-        }))
+        String(
+            String.UnicodeScalarView(
+                account.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+                    let folded = fullWidthFolded(scalar)
+                    switch folded.value {
+                    case 0x30...0x39, 0x41...0x5A: return folded
+                    case 0x61...0x7A: return Unicode.Scalar(folded.value - 0x20)
+                    default: return nil
+                    }
+                }))
     }
 
     /// A company name without the differences banks introduce: full-width ASCII (（）＆ and
     /// full-width digits) folded to half-width, all whitespace (incl. U+3000) removed, Latin letters
     /// upper-cased. Nothing else is changed: 有限公司 and 有限责任公司 stay different names.
     public static func normalisedName(_ name: String) -> String {
-        String(String.UnicodeScalarView(name.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
-            let folded = fullWidthFolded(scalar)
-            if folded.properties.isWhitespace { return nil }
-            if (0x61...0x7A).contains(folded.value) { return Unicode.Scalar(folded.value - 0x20) }
-            return folded
-        }))
+        String(
+            String.UnicodeScalarView(
+                name.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+                    let folded = fullWidthFolded(scalar)
+                    if folded.properties.isWhitespace { return nil }
+                    if (0x61...0x7A).contains(folded.value) { return Unicode.Scalar(folded.value - 0x20) }
+                    return folded
+                }))
     }
 
     /// U+FF01…U+FF5E → U+0021…U+007E, U+3000 → space; anything else unchanged.

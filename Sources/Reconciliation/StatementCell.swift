@@ -18,7 +18,8 @@ enum StatementCell {
     static func trimmed(_ text: Substring) -> Substring {
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isWhitespace($0) }),
-              let last = scalars.lastIndex(where: { !isWhitespace($0) }) else { return "" }
+            let last = scalars.lastIndex(where: { !isWhitespace($0) })
+        else { return "" }
         return Substring(scalars[first...last])
     }
 

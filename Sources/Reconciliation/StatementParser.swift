@@ -12,7 +12,10 @@ public enum StatementParser {
         if first == UInt8(ascii: "<") {
             guard StatementSniffer.isCamt053(body) else {
                 throw .notAStatement(
-                    reason: "it is an XML or HTML document, not an ISO 20022 camt.053 statement (some banks' .xls exports are HTML: save the sheet as CSV).")
+                    reason:
+                        "it is an XML or HTML document, not an ISO 20022 camt.053 statement (some "
+                        + "banks' .xls exports are HTML: save the sheet as CSV)."
+                )
             }
             return try CamtStatementReader.read(bytes)
         }

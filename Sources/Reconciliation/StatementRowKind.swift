@@ -44,7 +44,8 @@ enum StatementRowKind: Sendable, Hashable {
             self = .data
             return
         }
-        let held = Self.dayColumn(holdingADayIn: cells, columns: columns)
+        let held =
+            Self.dayColumn(holdingADayIn: cells, columns: columns)
             ?? (isSummary ? nil : Self.amountColumn(holdingAnAmountIn: cells, columns: columns))
         switch (held, serialIsLead) {
         case (let column?, true): self = .unclear(column: column)

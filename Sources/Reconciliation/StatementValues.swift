@@ -40,8 +40,9 @@ enum StatementValues {
             pieces = text.split(separator: ":", omittingEmptySubsequences: false)
         }
         guard pieces.count == 3, (1...2).contains(pieces[0].count), pieces[1].count == 2, pieces[2].count == 2,
-              let hour = number(pieces[0]), let minute = number(pieces[1]), let second = number(pieces[2]),
-              hour < 24, minute < 60, second < 60 else { return nil }
+            let hour = number(pieces[0]), let minute = number(pieces[1]), let second = number(pieces[2]),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
         return [hour, minute, second].map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(separator: ":")
     }
 
@@ -84,7 +85,8 @@ enum StatementValues {
     /// A day from a four-digit year and a one- or two-digit month and day.
     private static func makeDay(_ year: Substring, _ month: Substring, _ day: Substring) -> CalendarDay? {
         guard year.count == 4, (1...2).contains(month.count), (1...2).contains(day.count),
-              let y = number(year), let m = number(month), let d = number(day) else { return nil }
+            let y = number(year), let m = number(month), let d = number(day)
+        else { return nil }
         return CalendarDay(year: y, month: m, day: d)
     }
 

@@ -122,8 +122,12 @@ public struct CampaignVerifier: Sendable {
         }
         if lot.claimed != lot.issued { problems.append("\(name): enterprises hold \(lot.claimed) claims but \(lot.issued) were issued") }
         if Int64(lot.rows) != lot.issued { problems.append("\(name): \(lot.rows) vouchers in PostgreSQL but \(lot.issued) issued") }
-        if !lot.overLimitInRedis.isEmpty { problems.append("\(name): above the per-enterprise limit in Redis: \(lot.overLimitInRedis.joined(separator: ", "))") }
-        if !lot.overLimitInPostgres.isEmpty { problems.append("\(name): above the per-enterprise limit in PostgreSQL: \(lot.overLimitInPostgres.joined(separator: ", "))") }
+        if !lot.overLimitInRedis.isEmpty {
+            problems.append("\(name): above the per-enterprise limit in Redis: \(lot.overLimitInRedis.joined(separator: ", "))")
+        }
+        if !lot.overLimitInPostgres.isEmpty {
+            problems.append("\(name): above the per-enterprise limit in PostgreSQL: \(lot.overLimitInPostgres.joined(separator: ", "))")
+        }
         return problems
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
-import PostgresStore
 import Logging
 import Metrics
+import PostgresStore
 import RedisNIO
-import VoucherCore
 import ServiceLifecycle
+import VoucherCore
 
 /// Drains the campaigns' claim streams into PostgreSQL: reads with a consumer group in bounded
 /// batches, stores vouchers and their ledger grants in one transaction (idempotent), and XACKs
@@ -96,7 +96,12 @@ public struct ClaimSink: Service {
                 // the campaigns again after the pause, which leaves it out, rather than wait for
                 // the housekeeping interval.
                 if case RedisClientError.server(let message) = error, message.hasPrefix("NOGROUP") { lastHousekeeping = nil }
-                logger.warning("sink.pass_failed", metadata: ["error": "\(String(reflecting: error))", "sink.backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"])
+                logger.warning(
+                    "sink.pass_failed",
+                    metadata: [
+                        "error": "\(String(reflecting: error))",
+                        "sink.backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)",
+                    ])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, Self.backoffMax)
             }

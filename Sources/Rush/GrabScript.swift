@@ -17,7 +17,6 @@ public enum GrabScript {
     /// `Scripts/grab.lua`, also read by ops/loadtest and the benchmarks, so they run the same text.
     public static let script = ScriptResource.load("grab")
 
-    
 }
 
 /// Adjusts a published lot's stock. Atomic: the new total may not fall below what was issued.
@@ -26,7 +25,6 @@ public enum GrabScript {
 public enum RestockScript {
     public static let script = ScriptResource.load("restock")
 
-    
 }
 
 /// The Redis keys of one lot. All share `{c:<campaign>}`, the campaign's hash tag.
@@ -66,7 +64,8 @@ enum ScriptResource {
     /// A missing script is a broken build, not an operating error: stop at once.
     static func load(_ name: String) -> RedisScript {
         guard let url = Bundle.module.url(forResource: name, withExtension: "lua", subdirectory: "Scripts"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else {
             preconditionFailure("the Lua script \(name).lua is missing from the Rush resource bundle")
         }
         return RedisScript(text)

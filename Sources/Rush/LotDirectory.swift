@@ -1,6 +1,5 @@
 import Foundation
 import PostgresStore
-import VoucherCore
 import Synchronization
 import VoucherCore
 
@@ -43,7 +42,9 @@ public final class LotDirectory: Sendable {
                 entries.withLock { _ = $0.removeValue(forKey: lotID) }
                 return nil
             }
-            let entry = Entry(lot: found.lot, campaignName: found.campaign.name, startsAt: found.campaign.startsAt, endsAt: found.campaign.endsAt, campaignStatus: found.campaign.status)
+            let entry = Entry(
+                lot: found.lot, campaignName: found.campaign.name, startsAt: found.campaign.startsAt, endsAt: found.campaign.endsAt,
+                campaignStatus: found.campaign.status)
             remember(entry)
             return entry
         } catch {
@@ -55,7 +56,8 @@ public final class LotDirectory: Sendable {
     /// Caches every lot of a campaign (after publish, end, or edit on this server).
     public func remember(_ campaign: CampaignRecord) {
         for lot in campaign.lots {
-            remember(Entry(lot: lot, campaignName: campaign.name, startsAt: campaign.startsAt, endsAt: campaign.endsAt, campaignStatus: campaign.status))
+            remember(
+                Entry(lot: lot, campaignName: campaign.name, startsAt: campaign.startsAt, endsAt: campaign.endsAt, campaignStatus: campaign.status))
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import PostgresStore
 import Logging
+import PostgresStore
 import RedisNIO
 import VoucherCore
 
@@ -39,11 +39,13 @@ public struct LotLoader: Sendable {
                     logger.warning("lot.rebuilt_from_postgres", metadata: ["lot.id": "\(lot.id)", "lot.granted": "\(granted.count)"])
                 }
             }
-            _ = try await redis.evalsha(LoadLotScript.script, keys: [keys.meta, keys.stock, keys.sequence], arguments: [
-                String(Int64(campaign.startsAt.timeIntervalSince1970 * 1000)),
-                String(Int64(campaign.endsAt.timeIntervalSince1970 * 1000)),
-                String(lot.perEnterpriseLimit), state, String(lot.stock), String(remaining), String(sequence),
-            ])
+            _ = try await redis.evalsha(
+                LoadLotScript.script, keys: [keys.meta, keys.stock, keys.sequence],
+                arguments: [
+                    String(Int64(campaign.startsAt.timeIntervalSince1970 * 1000)),
+                    String(Int64(campaign.endsAt.timeIntervalSince1970 * 1000)),
+                    String(lot.perEnterpriseLimit), state, String(lot.stock), String(remaining), String(sequence),
+                ])
             _ = try await redis.xgroupCreate(keys.stream, group: ClaimSink.group, startID: "0")
         }
     }

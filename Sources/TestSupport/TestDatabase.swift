@@ -1,9 +1,9 @@
-import VoucherServices
 import Foundation
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import VoucherConfig
+import VoucherServices
 
 /// A fresh database per test, so tests run in parallel without seeing each other's rows.
 public enum TestDatabase {

@@ -175,12 +175,15 @@ public enum ConfigLoader {
         _ values: Values, _ environment: [String: String], mode: RunMode, randomSecret: () -> String
     ) throws -> AppConfig.JWT {
         let given = environment["VOUCHER_JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
-        let hint = "set it to a random string of at least \(AppConfig.JWT.secretBytesMin) bytes, for example: export VOUCHER_JWT_SECRET=$(openssl rand -hex 32)"
+        let hint =
+            "set it to a random string of at least \(AppConfig.JWT.secretBytesMin) bytes, for example: export VOUCHER_JWT_SECRET=$(openssl rand "
+            + "-hex 32)"
         let secret: String
         var generated = false
         if let given {
             guard given.utf8.count >= AppConfig.JWT.secretBytesMin else {
-                throw ConfigError.invalidValue(key: "VOUCHER_JWT_SECRET", value: "(\(given.utf8.count) bytes)", expected: "at least \(AppConfig.JWT.secretBytesMin) bytes")
+                throw ConfigError.invalidValue(
+                    key: "VOUCHER_JWT_SECRET", value: "(\(given.utf8.count) bytes)", expected: "at least \(AppConfig.JWT.secretBytesMin) bytes")
             }
             secret = given
         } else if mode == .dev {

@@ -113,11 +113,16 @@ public enum PasswordPolicyError: DomainErrorConvertible, Hashable, CaseIterable 
         switch self {
         case .tooShort: return "The password is too short; use \(range)."
         case .tooLong: return "The password is too long; use \(range)."
-        case .invalidCharacter: return "The password contains a space or a character outside ASCII; use only letters, digits and symbols such as ~!#$%&+,*;=>@_?^`./."
-        case .tooWeak: return "The password is too weak; mix at least \(PasswordPolicy.characterClassesMin) of digits, upper-case letters, lower-case letters and symbols."
+        case .invalidCharacter:
+            return "The password contains a space or a character outside ASCII; use only letters, digits and symbols such as ~!#$%&+,*;=>@_?^`./."
+        case .tooWeak:
+            return
+                "The password is too weak; mix at least \(PasswordPolicy.characterClassesMin) of digits, upper-case letters, lower-case letters "
+                + "and symbols."
         case .containsUsername: return "The password contains the username; choose one that does not."
         case .containsPhone: return "The password contains the phone number; choose one that does not."
-        case .reused: return "The password was used before; choose one different from the current and the last \(PasswordPolicy.earlierPasswordsCompared)."
+        case .reused:
+            return "The password was used before; choose one different from the current and the last \(PasswordPolicy.earlierPasswordsCompared)."
         }
     }
 }

@@ -19,8 +19,8 @@ public struct PhoneNumber: Sendable, Hashable, Codable, CustomStringConvertible 
         var bytes = Array(text.utf8)[...]
         if bytes.starts(with: PhoneNumber.countryPrefix.utf8) { bytes = bytes.dropFirst(PhoneNumber.countryPrefix.utf8.count) }
         guard bytes.count == PhoneNumber.digitCount,
-              bytes.allSatisfy(ASCII.isDigit),
-              bytes.first == PhoneNumber.leadingDigit
+            bytes.allSatisfy(ASCII.isDigit),
+            bytes.first == PhoneNumber.leadingDigit
         else { throw .invalid }
         self.digits = String(decoding: bytes, as: UTF8.self)
     }

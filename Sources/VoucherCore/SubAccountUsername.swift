@@ -65,7 +65,8 @@ public enum SubAccountUsernameError: DomainErrorConvertible, Hashable, CaseItera
         switch self {
         case .tooShort: return "The username is too short; use \(range) letters, digits or underscores."
         case .tooLong: return "The username is too long; use \(range) letters, digits or underscores."
-        case .invalidCharacter: return "The username may contain only letters A–Z and a–z, digits and underscores; remove other characters and spaces."
+        case .invalidCharacter:
+            return "The username may contain only letters A–Z and a–z, digits and underscores; remove other characters and spaces."
         }
     }
 }

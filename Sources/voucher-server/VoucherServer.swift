@@ -30,7 +30,8 @@ struct VoucherServer: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "voucher-server")
         if config.jwt.secretWasGenerated {
-            logger.warning("config.jwt_secret_generated", metadata: ["hint": "dev mode: tokens die with this process; set VOUCHER_JWT_SECRET to keep them"])
+            logger.warning(
+                "config.jwt_secret_generated", metadata: ["hint": "dev mode: tokens die with this process; set VOUCHER_JWT_SECRET to keep them"])
         }
         let stores = try AppStores.make(config: config, logger: logger)
         let app = await VoucherApp.buildApplication(config: config, stores: stores, registry: registry, logger: logger)

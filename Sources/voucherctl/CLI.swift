@@ -1,10 +1,10 @@
-import VoucherServices
-import PostgresStore
 import ArgumentParser
 import Logging
 import PostgresNIO
+import PostgresStore
 import RedisNIO
 import VoucherConfig
+import VoucherServices
 
 /// What every subcommand does the same way: load configuration, log, borrow a running pool.
 enum CLI {

@@ -1,11 +1,11 @@
-import VoucherServices
 import ArgumentParser
 import Foundation
-import PostgresStore
 import Logging
+import PostgresStore
 import RedisNIO
 import Rush
 import VoucherConfig
+import VoucherServices
 
 /// `voucherctl campaign verify ID`: Redis against PostgreSQL for one campaign;
 /// `voucherctl campaign archive ID`: free an ended, verified campaign's claim stream.
@@ -33,11 +33,15 @@ struct CampaignCommand: AsyncParsableCommand {
                 ).verify(campaignID: campaignID)
             }
             guard let report else { throw ValidationError("no campaign has the id \(campaignID)") }
-            let stream = report.claimsArchive.map { "stream archived \(Self.stamp($0.archivedAt)) with \($0.count) entries (\(report.streamLength) now)" }
+            let stream =
+                report.claimsArchive.map { "stream archived \(Self.stamp($0.archivedAt)) with \($0.count) entries (\(report.streamLength) now)" }
                 ?? "stream \(report.streamLength) entries"
             print("campaign \(report.campaignID): \(stream), \(report.unread) unread, \(report.pending) pending, \(report.deadLetters) dead letters")
             for lot in report.lots {
-                print("  lot \(lot.lotID): stock \(lot.stock) (redis \(lot.redisTotal)), remaining \(lot.remaining), issued \(lot.issued), claimed \(lot.claimed), rows \(lot.rows)")
+                print(
+                    "  lot \(lot.lotID): stock \(lot.stock) (redis \(lot.redisTotal)), remaining \(lot.remaining), issued \(lot.issued), "
+                        + "claimed \(lot.claimed), rows \(lot.rows)"
+                )
             }
             if report.isConsistent {
                 print("OK: Redis and PostgreSQL agree")
@@ -51,7 +55,10 @@ struct CampaignCommand: AsyncParsableCommand {
     /// `voucherctl campaign archive ID`: after a campaign is over, frees its claim stream in Redis.
     struct Archive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete an ended campaign's claim stream (and its consumer group) once verify passes, and record the archive in PostgreSQL; exit 1 when refused.")
+            abstract:
+                "Delete an ended campaign's claim stream (and its consumer group) once verify passes, "
+                + "and record the archive in PostgreSQL; exit 1 when refused."
+        )
 
         @OptionGroup var options: ConfigOptions
 
@@ -64,18 +71,22 @@ struct CampaignCommand: AsyncParsableCommand {
             let campaignID = self.campaignID
             let outcome: Result<ClaimArchiver.Outcome, any Error>
             do {
-                outcome = .success(try await CLI.withStores(config, logger: logger) { redis, client in
-                    try await ClaimArchiver(
-                        redis: redis, campaigns: CampaignsRepository(client: client, logger: logger),
-                        claims: ClaimsRepository(client: client, logger: logger)
-                    ).archive(campaignID: campaignID)
-                })
+                outcome = .success(
+                    try await CLI.withStores(config, logger: logger) { redis, client in
+                        try await ClaimArchiver(
+                            redis: redis, campaigns: CampaignsRepository(client: client, logger: logger),
+                            claims: ClaimsRepository(client: client, logger: logger)
+                        ).archive(campaignID: campaignID)
+                    })
             } catch {
                 outcome = .failure(error)
             }
             switch outcome {
             case .success(.archived(let archive)):
-                print("campaign \(campaignID): claim stream archived (\(archive.count) entries freed in Redis, recorded \(Verify.stamp(archive.archivedAt)))")
+                print(
+                    "campaign \(campaignID): claim stream archived (\(archive.count) entries freed in Redis, recorded "
+                        + "\(Verify.stamp(archive.archivedAt)))"
+                )
             case .success(.alreadyArchived(let archive)):
                 print("campaign \(campaignID): already archived \(Verify.stamp(archive.archivedAt)) with \(archive.count) entries; nothing changed")
             case .failure(let refusal as ClaimArchiver.Refusal):

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import PostgresStore
 import Logging
+import PostgresStore
 import VoucherConfig
 
 /// `voucherctl ledger verify`: the voucher ledger's invariants over the whole database.
@@ -11,7 +11,8 @@ struct LedgerCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check face = available + held + captured + expired, the ledger sums and the order holds of every voucher; exit 1 on any breach.")
+            abstract:
+                "Check face = available + held + captured + expired, the ledger sums and the order holds of every voucher; exit 1 on any breach.")
 
         @OptionGroup var options: ConfigOptions
 

@@ -1,9 +1,9 @@
-import VoucherServices
 import ArgumentParser
 import Foundation
 import Logging
 import PostgresNIO
 import VoucherConfig
+import VoucherServices
 
 /// `voucherctl loadtest-prepare`: the accounts a load test needs, made directly in PostgreSQL so
 /// that thousands of enterprises cost one statement instead of thousands of registrations, and
@@ -80,7 +80,10 @@ struct LoadTestPrepare: AsyncParsableCommand {
         let operatorToken = try await tokens.issueAccessToken(for: operatorIdentity)
         try Self.writePrivate(lines.joined(separator: "\n") + "\n", to: tokensFile)
         try Self.writePrivate(operatorToken + "\n", to: operatorTokenFile)
-        print("prepared \(count) certified enterprises and operator \(Self.operatorUsername); tokens valid \(tokenTtlSeconds) s in \(tokensFile) and \(operatorTokenFile)")
+        print(
+            "prepared \(count) certified enterprises and operator \(Self.operatorUsername); tokens valid \(tokenTtlSeconds) s in \(tokensFile) "
+                + "and \(operatorTokenFile)"
+        )
     }
 
     /// One statement per table: the platform organisation, the operator (campaigns reference their
@@ -88,18 +91,21 @@ struct LoadTestPrepare: AsyncParsableCommand {
     static func createAccounts(count: Int, client: PostgresClient, logger: Logger) async throws {
         let platformID = AccountsProvisioning.platformOrgID
         let platformName = AccountsProvisioning.platformName
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO organisations (id, kind, name, certification)
             VALUES (\(platformID), 'platform', \(platformName), 'certified') ON CONFLICT DO NOTHING
             """, logger: logger)
         let permissions = [Identity.allPermissions]
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO users (id, org_id, username, password_hash, role, is_main, permissions)
             VALUES (\(operatorUserID), \(platformID), \(operatorUsername), \(unusablePasswordHash), 'operator', false, \(permissions))
             ON CONFLICT DO NOTHING
             """, logger: logger)
         // USCC: '9L' and 16 digits of the index match GB 32100's alphabet and stay unique.
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO organisations (id, kind, name, uscc, certification)
             SELECT \(enterpriseIDPrefix) || i, 'enterprise', '压测企业 ' || i, '9L' || lpad(i::text, 16, '0'), 'certified'
             FROM generate_series(1, \(count)) AS i

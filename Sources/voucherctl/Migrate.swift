@@ -1,10 +1,10 @@
-import VoucherServices
 import ArgumentParser
 import Foundation
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import VoucherConfig
+import VoucherServices
 
 /// `voucherctl migrate` applies pending migrations (idempotent); `--status` lists them.
 struct Migrate: AsyncParsableCommand {

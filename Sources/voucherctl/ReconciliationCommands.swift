@@ -1,11 +1,11 @@
-import VoucherServices
 import ArgumentParser
 import Foundation
-import PostgresStore
 import Logging
+import PostgresStore
 import Reconciliation
 import VoucherConfig
 import VoucherCore
+import VoucherServices
 
 /// `voucherctl statement import FILE [--filename NAME]`: the same import as the upload route
 /// (hash, parse, refuse unreadable files whole, deduplicate on the serial, match), recorded with
@@ -34,7 +34,8 @@ struct StatementCommand: AsyncParsableCommand {
             let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
             guard let size = attributes?[.size] as? Int else { throw ValidationError("cannot read \(file)") }
             guard size <= ReconciliationCommands.statementBytesMax else {
-                throw ValidationError("\(file) is larger than \(ReconciliationCommands.statementBytesMax / (1024 * 1024)) MiB; export a shorter period")
+                throw ValidationError(
+                    "\(file) is larger than \(ReconciliationCommands.statementBytesMax / (1024 * 1024)) MiB; export a shorter period")
             }
             let bytes = Array(try Data(contentsOf: url))
             let name = filename ?? url.lastPathComponent

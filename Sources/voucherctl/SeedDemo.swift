@@ -1,8 +1,8 @@
-import VoucherServices
 import ArgumentParser
-import PostgresStore
 import Logging
+import PostgresStore
 import VoucherConfig
+import VoucherServices
 
 /// `voucherctl seed-demo`: two operators, an auditor, a finance person, a certified enterprise and a certified provider with
 /// known credentials, so that a fresh `ops/run` has someone to log in as. The operator is made as
@@ -10,7 +10,8 @@ import VoucherConfig
 /// details, answer the survey, submit, and are certified by the operator, through the same code
 /// the routes run. Idempotent: existing accounts are kept and carried on to certification.
 struct SeedDemo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "seed-demo", abstract: "Create demo accounts (idempotent) and print their credentials.")
+    static let configuration = CommandConfiguration(
+        commandName: "seed-demo", abstract: "Create demo accounts (idempotent) and print their credentials.")
 
     @OptionGroup var options: ConfigOptions
 
@@ -30,10 +31,12 @@ struct SeedDemo: AsyncParsableCommand {
 
     /// The demo organisations, registered through the self-registration flow.
     static let organisations: [AccountsProvisioning.DemoOrganisation] = [
-        .init(role: .enterprise, username: "demo_enterprise", password: "Enterprise#2026", phone: "13800000002",
-              name: "演示制造有限公司", uscc: "91110108MA01ABCD1E"),
-        .init(role: .provider, username: "demo_provider", password: "Provider#2026", phone: "13800000003",
-              name: "演示数字科技有限公司", uscc: "91310115MA1K3XY006"),
+        .init(
+            role: .enterprise, username: "demo_enterprise", password: "Enterprise#2026", phone: "13800000002",
+            name: "演示制造有限公司", uscc: "91110108MA01ABCD1E"),
+        .init(
+            role: .provider, username: "demo_provider", password: "Provider#2026", phone: "13800000003",
+            name: "演示数字科技有限公司", uscc: "91310115MA1K3XY006"),
     ]
 
     func run() async throws {
@@ -60,6 +63,9 @@ struct SeedDemo: AsyncParsableCommand {
     }
 
     static func line(_ role: String, _ username: String, _ password: String, _ organisation: String, created: Bool) {
-        print("  \(role.padding(toLength: 10, withPad: " ", startingAt: 0)) username \(username)  password \(password)  (\(organisation))\(created ? "" : " [existed]")")
+        print(
+            "  \(role.padding(toLength: 10, withPad: " ", startingAt: 0)) username \(username)  password \(password)  "
+                + "(\(organisation))\(created ? "" : " [existed]")"
+        )
     }
 }

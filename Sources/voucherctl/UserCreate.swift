@@ -1,8 +1,8 @@
-import VoucherServices
 import ArgumentParser
 import Foundation
 import Logging
 import VoucherConfig
+import VoucherServices
 
 /// `voucherctl user create`: operator-side accounts (operator, expert, authority, auditor,
 /// finance) exist only through this command, never through self-registration (SPEC §1).

@@ -1,6 +1,6 @@
 import ArgumentParser
-import PostgresStore
 import Logging
+import PostgresStore
 import VoucherConfig
 
 /// The admin command line: migrations now; seeding, verification and imports as they come.
@@ -9,6 +9,8 @@ struct Voucherctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voucherctl",
         abstract: "Administer a VoucherRush installation.",
-        subcommands: [Migrate.self, SeedDemo.self, CampaignCommand.self, UserCommand.self, LoadTestPrepare.self, LedgerCommand.self, LedgerVouchersCommand.self,
-                      StatementCommand.self, ReconcileCommand.self])
+        subcommands: [
+            Migrate.self, SeedDemo.self, CampaignCommand.self, UserCommand.self, LoadTestPrepare.self, LedgerCommand.self, LedgerVouchersCommand.self,
+            StatementCommand.self, ReconcileCommand.self,
+        ])
 }

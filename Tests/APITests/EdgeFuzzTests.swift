@@ -1,12 +1,13 @@
-@testable import API
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 import VoucherConfig
 import VoucherServices
+
+@testable import API
 
 /// Generated text sent to every text field of every operation of the OpenAPI document — JSON body
 /// strings (one field at a time, the others kept valid so later checks are reached), path
@@ -211,18 +212,21 @@ import VoucherServices
         for (index, role) in [Role.operator, .finance, .auditor, .expert, .authority].enumerated() {
             _ = try await provisioning.createPlatformUser(
                 role: role, username: "fuzz_\(role.rawValue)", phone: "1380013850\(index)", password: EdgeHardeningTests.password)
-            let login = try await client.call(.post, "/v1/auth/login", token: nil,
-                                              json: ["username": "fuzz_\(role.rawValue)", "password": EdgeHardeningTests.password])
+            let login = try await client.call(
+                .post, "/v1/auth/login", token: nil,
+                json: ["username": "fuzz_\(role.rawValue)", "password": EdgeHardeningTests.password])
             let token = try #require(login.string("accessToken"), "\(login.json)")
             tokens[role.rawValue] = token
         }
         for (index, role) in [Role.enterprise, .provider].enumerated() {
             let code = try await EdgeHardeningTests.registrationCode(client, "1380013851\(index)")
-            let registered = try await client.call(.post, "/v1/registrations", token: nil, json: [
-                "role": role.rawValue, "username": "fuzz_\(role.rawValue)", "phone": "1380013851\(index)",
-                "password": EdgeHardeningTests.password, "passwordConfirmation": EdgeHardeningTests.password, "consent": true,
-                "smsCode": code,
-            ])
+            let registered = try await client.call(
+                .post, "/v1/registrations", token: nil,
+                json: [
+                    "role": role.rawValue, "username": "fuzz_\(role.rawValue)", "phone": "1380013851\(index)",
+                    "password": EdgeHardeningTests.password, "passwordConfirmation": EdgeHardeningTests.password, "consent": true,
+                    "smsCode": code,
+                ])
             let session = try #require(registered.json["session"] as? [String: Any], "\(registered.json)")
             let identity = Identity(
                 userID: try #require(session["userId"] as? String), orgID: try #require(session["organisationId"] as? String),

@@ -1,13 +1,14 @@
-@testable import API
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
 import Prometheus
-import Testing
 import TestSupport
+import Testing
 import VoucherConfig
 import VoucherServices
+
+@testable import API
 
 /// The HTTP edge (issue 20, items 7, 8, 9, 12, 16) against the whole server on a real socket of
 /// 127.0.0.1 and real stores: text the stores cannot hold, broken framing, CONNECT, idle
@@ -92,19 +93,23 @@ import VoucherServices
             }
 
             let code = try await Self.registrationCode(client, "13800138101")
-            let registered = try await Self.send(client, .post, "/v1/registrations", jsonText: """
-                {"role":"enterprise","username":"edge_ent1","phone":"13800138101","password":"\(Self.password)",
-                 "passwordConfirmation":"\(Self.password)","consent":true,"smsCode":"\(code)"}
-                """)
+            let registered = try await Self.send(
+                client, .post, "/v1/registrations",
+                jsonText: """
+                    {"role":"enterprise","username":"edge_ent1","phone":"13800138101","password":"\(Self.password)",
+                     "passwordConfirmation":"\(Self.password)","consent":true,"smsCode":"\(code)"}
+                    """)
             #expect(registered.status == .created, "\(registered.json)")
             let token = try #require((registered.json["session"] as? [String: Any])?["accessToken"] as? String)
             let before = try await Self.fingerprint(postgres)
             let details = try await Self.send(client, .put, "/v1/registrations/me/details", jsonText: #"{"name":"示例\ud800企业"}"#, token: token)
             #expect(details.status == .badRequest && details.code == "text_invalid", "\(details.json)")
-            let register = try await Self.send(client, .post, "/v1/registrations", jsonText: """
-                {"role":"enterprise","username":"edge\\u0000x","phone":"13800138102","password":"\(Self.password)",
-                 "passwordConfirmation":"\(Self.password)","consent":true}
-                """)
+            let register = try await Self.send(
+                client, .post, "/v1/registrations",
+                jsonText: """
+                    {"role":"enterprise","username":"edge\\u0000x","phone":"13800138102","password":"\(Self.password)",
+                     "passwordConfirmation":"\(Self.password)","consent":true}
+                    """)
             #expect(register.status == .badRequest && register.code == "text_invalid", "\(register.json)")
             for uri in ["/v1/orders?status=%00", "/v1/orders/ord_%00", "/v1/finance/statements?filename=a%00.csv"] {
                 let answer = try await Self.send(client, uri.contains("statements") ? .post : .get, uri, token: token)
@@ -238,8 +243,9 @@ import VoucherServices
     }
 
     static func login(_ client: any TestClientProtocol, _ username: String, _ password: String, forwardedFor: String) async throws -> Answer {
-        try await client.call(.post, "/v1/auth/login", token: nil, json: ["username": username, "password": password],
-                              headers: [.xForwardedFor: forwardedFor])
+        try await client.call(
+            .post, "/v1/auth/login", token: nil, json: ["username": username, "password": password],
+            headers: [.xForwardedFor: forwardedFor])
     }
 
     @Test func forwardedForIsIgnoredFromAnUntrustedPeer() async throws {
@@ -295,10 +301,12 @@ import VoucherServices
         // signed-in answers and problems; and the public document keeps its own caching.
         try await Self.live { client, _, _, _ in
             let code = try await Self.registrationCode(client, "13800138301")
-            let registered = try await client.call(.post, "/v1/registrations", token: nil, json: [
-                "role": "provider", "username": "edge_prv1", "phone": "13800138301", "password": Self.password,
-                "passwordConfirmation": Self.password, "consent": true, "smsCode": code,
-            ])
+            let registered = try await client.call(
+                .post, "/v1/registrations", token: nil,
+                json: [
+                    "role": "provider", "username": "edge_prv1", "phone": "13800138301", "password": Self.password,
+                    "passwordConfirmation": Self.password, "consent": true, "smsCode": code,
+                ])
             let token = try #require((registered.json["session"] as? [String: Any])?["accessToken"] as? String)
             let answers: [(String, Answer)] = [
                 ("register", registered),
@@ -352,14 +360,18 @@ import VoucherServices
             _ = try await provisioning.createPlatformUser(role: .operator, username: "edge_op2", phone: "13800138401", password: Self.password)
             let login = try await client.call(.post, "/v1/auth/login", token: nil, json: ["username": "edge_op2", "password": Self.password])
             let operatorToken = try #require(login.string("accessToken"))
-            let registered = try await client.call(.post, "/v1/registrations", token: nil, json: [
-                "role": "enterprise", "username": "edge_ent4", "phone": "13800138402", "password": Self.password,
-                "passwordConfirmation": Self.password, "consent": true,
-            ])
-            let campaign = try await client.call(.post, "/v1/campaigns", token: operatorToken, json: [
-                "name": "上云券", "startsAt": "2026-12-01T10:00:00+08:00", "endsAt": "2026-12-31T10:00:00+08:00",
-                "lots": [["kind": "general", "direction": "cloud", "faceValueFen": 1_500_000, "stock": 10, "validityDays": 90]],
-            ])
+            let registered = try await client.call(
+                .post, "/v1/registrations", token: nil,
+                json: [
+                    "role": "enterprise", "username": "edge_ent4", "phone": "13800138402", "password": Self.password,
+                    "passwordConfirmation": Self.password, "consent": true,
+                ])
+            let campaign = try await client.call(
+                .post, "/v1/campaigns", token: operatorToken,
+                json: [
+                    "name": "上云券", "startsAt": "2026-12-01T10:00:00+08:00", "endsAt": "2026-12-31T10:00:00+08:00",
+                    "lots": [["kind": "general", "direction": "cloud", "faceValueFen": 1_500_000, "stock": 10, "validityDays": 90]],
+                ])
             #expect(campaign.status == .created, "\(campaign.json)")
             let problem = try await client.call(.post, "/v1/auth/login", token: nil, raw: Array("{".utf8))
             for (name, answer) in [("login", login), ("registration", registered), ("campaign", campaign), ("problem", problem)] {

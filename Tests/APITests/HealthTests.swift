@@ -4,8 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Prometheus
-import Testing
 import TestSupport
+import Testing
 import VoucherConfig
 import VoucherServices
 

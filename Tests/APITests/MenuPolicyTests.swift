@@ -2,8 +2,8 @@ import API
 import Foundation
 import Hummingbird
 import Prometheus
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 @Suite struct MenuPolicyTests {

@@ -3,9 +3,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Prometheus
-import Testing
-import TestSupport
 import RedisNIO
+import TestSupport
+import Testing
 import VoucherServices
 
 /// Real answers against the document: a walk through registration, login, products, orders,
@@ -58,7 +58,9 @@ import VoucherServices
             let mediaType = String(contentType.split(separator: ";").first ?? "")
             if mediaType == "application/problem+json" {
                 let code = (answer as? [String: Any])?["code"] as? String ?? "-"
-                #expect((response?["x-error-codes"] as? [String])?.contains(code) == true, "\(key) answered code \(code), not listed for \(answered.code)")
+                #expect(
+                    (response?["x-error-codes"] as? [String])?.contains(code) == true, "\(key) answered code \(code), not listed for \(answered.code)"
+                )
             }
             let content = response?["content"] as? [String: Any]
             if let schema = ((content?[contentType] ?? content?[mediaType]) as? [String: Any])?["schema"] as? [String: Any] {
@@ -115,16 +117,19 @@ import VoucherServices
         try await api.call(.get, "/health", expect: .ok)
         try await api.call(.get, "/ready", expect: .ok)
         try await api.call(.get, "/v1/account/me", expect: .unauthorized)
-        let enterprise = try await api.call(.post, "/v1/registrations", json: [
-            "role": "enterprise", "username": "openapi_ent1", "phone": "13800138001", "password": password,
-            "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138001"),
-        ], expect: .created)
+        let enterprise = try await api.call(
+            .post, "/v1/registrations",
+            json: [
+                "role": "enterprise", "username": "openapi_ent1", "phone": "13800138001", "password": password,
+                "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138001"),
+            ], expect: .created)
         let ent = try #require((enterprise["session"] as? [String: Any])?["accessToken"] as? String)
         try await api.call(.get, "/v1/registrations/me", token: ent, expect: .ok)
         try await api.call(.put, "/v1/registrations/me/licence", token: ent, raw: (png, "image/png"), expect: .ok)
         try await api.call(.put, "/v1/registrations/me/details", token: ent, json: ["name": "示例企业有限公司", "contactName": "张三"], expect: .ok)
-        try await api.call(.put, "/v1/organisations/me/survey", token: ent,
-                           json: ["companyName": "示例企业", "city": "杭州", "companyType": "private", "answers": ["q1": "yes"]], expect: .ok)
+        try await api.call(
+            .put, "/v1/organisations/me/survey", token: ent,
+            json: ["companyName": "示例企业", "city": "杭州", "companyType": "private", "answers": ["q1": "yes"]], expect: .ok)
         try await api.call(.get, "/v1/organisations/me/survey", token: ent, expect: .ok)
         try await api.call(.get, "/v1/organisations/me", token: ent, expect: .ok)
         try await api.call(.post, "/v1/registrations/me/submit", token: ent, expect: .unprocessableContent)
@@ -142,15 +147,19 @@ import VoucherServices
         try await api.call(.post, "/v1/auth/sms/login", json: ["phone": "13800138001", "code": "000000"], expect: .unauthorized)
         try await api.call(.post, "/v1/auth/logout", json: ["refreshToken": "unknown"], expect: .noContent)
 
-        let provider = try await api.call(.post, "/v1/registrations", json: [
-            "role": "provider", "username": "openapi_prv1", "phone": "13800138002", "password": password,
-            "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138002"),
-        ], expect: .created)
+        let provider = try await api.call(
+            .post, "/v1/registrations",
+            json: [
+                "role": "provider", "username": "openapi_prv1", "phone": "13800138002", "password": password,
+                "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138002"),
+            ], expect: .created)
         let prv = try #require((provider["session"] as? [String: Any])?["accessToken"] as? String)
-        let product = try await api.call(.post, "/v1/provider/products", token: prv, json: [
-            "name": "诊断咨询服务", "category": "diagnostic_consulting",
-            "specs": [["name": "基础版", "purchaseMode": "year", "pricing": "simple", "unitPriceFen": 5_000_000]],
-        ], expect: .created)
+        let product = try await api.call(
+            .post, "/v1/provider/products", token: prv,
+            json: [
+                "name": "诊断咨询服务", "category": "diagnostic_consulting",
+                "specs": [["name": "基础版", "purchaseMode": "year", "pricing": "simple", "unitPriceFen": 5_000_000]],
+            ], expect: .created)
         let productID = try #require(product["id"] as? String)
         let specID = try #require(((product["specs"] as? [[String: Any]])?.first)?["id"] as? String)
         try await api.call(.post, "/v1/products/{id}/list", ["id": productID], token: operatorToken, expect: .ok)
@@ -169,16 +178,19 @@ import VoucherServices
         try await api.call(.get, "/v1/vouchers", token: ent, expect: .ok)
         try await api.call(.get, "/v1/provider/usages", token: prv, expect: .ok)
 
-        let payee = try await api.call(.post, "/v1/provider/payee-accounts", token: prv,
-                                       json: ["bank": "ABC", "accountName": "openapi_prv1", "accountNumber": "622848001234567"], expect: .created)
+        let payee = try await api.call(
+            .post, "/v1/provider/payee-accounts", token: prv,
+            json: ["bank": "ABC", "accountName": "openapi_prv1", "accountNumber": "622848001234567"], expect: .created)
         try await api.call(.get, "/v1/provider/payee-accounts", token: prv, expect: .ok)
         try await api.call(.post, "/v1/provider/payee-accounts/{id}/disable", ["id": try #require(payee["id"] as? String)], token: prv, expect: .ok)
         try await api.call(.get, "/v1/redemption/batches", token: prv, expect: .ok)
 
-        let campaign = try await api.call(.post, "/v1/campaigns", token: operatorToken, json: [
-            "name": "上云券", "startsAt": "2026-12-01T10:00:00+08:00", "endsAt": "2026-12-31T10:00:00+08:00",
-            "lots": [["kind": "general", "direction": "cloud", "faceValueFen": 1_500_000, "stock": 10, "validityDays": 90]],
-        ], expect: .created)
+        let campaign = try await api.call(
+            .post, "/v1/campaigns", token: operatorToken,
+            json: [
+                "name": "上云券", "startsAt": "2026-12-01T10:00:00+08:00", "endsAt": "2026-12-31T10:00:00+08:00",
+                "lots": [["kind": "general", "direction": "cloud", "faceValueFen": 1_500_000, "stock": 10, "validityDays": 90]],
+            ], expect: .created)
         let campaignID = try #require(campaign["id"] as? String)
         try await api.call(.get, "/v1/campaigns/{campaignID}", ["campaignID": campaignID], token: operatorToken, expect: .ok)
         try await api.call(.get, "/v1/campaigns", token: ent, expect: .ok)
@@ -188,8 +200,9 @@ import VoucherServices
         try await api.call(.get, "/v1/finance/statements", token: finance, expect: .ok)
         try await api.call(.post, "/v1/finance/reconciliation/rematch", token: finance, expect: .ok)
         try await api.call(.get, "/v1/finance/payouts?from=2026-01-01T00:00:00%2B08:00&to=2027-01-01T00:00:00%2B08:00", token: finance, expect: .ok)
-        try await api.call(.get, "/v1/finance/payouts?from=2026-01-01T00:00:00%2B08:00&to=2027-01-01T00:00:00%2B08:00&format=csv",
-                           token: finance, expect: .ok)
+        try await api.call(
+            .get, "/v1/finance/payouts?from=2026-01-01T00:00:00%2B08:00&to=2027-01-01T00:00:00%2B08:00&format=csv",
+            token: finance, expect: .ok)
         try await api.call(.get, "/v1/finance/payouts", token: finance, expect: .badRequest)
         try await api.call(.get, "/v1/approvals/waiting", token: operatorToken, expect: .ok)
     }
@@ -295,8 +308,10 @@ extension OpenAPIAnswersTests {
         let now = Date()
         var input: [String: Any] = [
             "name": "诊断券活动", "startsAt": RFC3339.format(now.addingTimeInterval(-3600)), "endsAt": RFC3339.format(now.addingTimeInterval(86_400)),
-            "lots": [["kind": "diagnostic", "faceValueFen": 2_000_000, "stock": 5, "validityDays": 90],
-                     ["kind": "diagnostic", "faceValueFen": 1_000_000, "stock": 5, "mode": "apply", "validityDays": 90]],
+            "lots": [
+                ["kind": "diagnostic", "faceValueFen": 2_000_000, "stock": 5, "validityDays": 90],
+                ["kind": "diagnostic", "faceValueFen": 1_000_000, "stock": 5, "mode": "apply", "validityDays": 90],
+            ],
         ]
         let draft = try await api.call(.post, "/v1/campaigns", token: op, json: input, expect: .created)
         let campaignID = try #require(draft["id"] as? String)
@@ -318,16 +333,21 @@ extension OpenAPIAnswersTests {
         try await api.call(.post, "/v1/campaigns/{campaignID}/lots/{lotID}/applications", applyPath, token: ent, expect: .conflict)
         try await api.call(.get, "/v1/voucher-applications/{applicationID}", applicationID, token: ent, expect: .ok)
         try await api.call(.post, "/v1/voucher-applications/{applicationID}/approve", applicationID, token: op, expect: .ok)
-        try await api.call(.post, "/v1/voucher-applications/{applicationID}/reject", applicationID, token: op, json: ["reason": "迟了"], expect: .conflict)
+        try await api.call(
+            .post, "/v1/voucher-applications/{applicationID}/reject", applicationID, token: op, json: ["reason": "迟了"], expect: .conflict)
         try await api.call(.get, "/v1/vouchers", token: ent, expect: .ok)
 
-        let product = try await api.call(.post, "/v1/provider/products", token: prv, json: [
-            "name": "数字化诊断", "category": "diagnostic_consulting",
-            "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": 10_000_000]],
-        ], expect: .created)
+        let product = try await api.call(
+            .post, "/v1/provider/products", token: prv,
+            json: [
+                "name": "数字化诊断", "category": "diagnostic_consulting",
+                "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": 10_000_000]],
+            ], expect: .created)
         let productID = try #require(product["id"] as? String)
         try await api.call(.post, "/v1/products/{id}/list", ["id": productID], token: op, expect: .ok)
-        let body = ["productId": productID, "specId": try #require(((product["specs"] as? [[String: Any]])?.first)?["id"] as? String), "quantity": 1] as [String: Any]
+        let body =
+            ["productId": productID, "specId": try #require(((product["specs"] as? [[String: Any]])?.first)?["id"] as? String), "quantity": 1]
+            as [String: Any]
         try await api.call(.post, "/v1/orders/quote", token: ent, json: body, expect: .ok)
         let order = try await api.call(.post, "/v1/orders", token: ent, json: body, headers: [.idempotencyKey: "o1"], expect: .created)
         let orderID = ["id": try #require(order["id"] as? String)]
@@ -340,8 +360,9 @@ extension OpenAPIAnswersTests {
         let usages = try await api.call(.get, "/v1/provider/usages", token: prv, expect: .ok)
         let usageIDs = try #require(usages["items"] as? [[String: Any]]).compactMap { $0["id"] as? String }
 
-        let payee = try await api.call(.post, "/v1/provider/payee-accounts", token: prv,
-                                       json: ["bank": "ABC", "accountName": "开放接口科技有限公司", "accountNumber": "622848001234567"], expect: .created)
+        let payee = try await api.call(
+            .post, "/v1/provider/payee-accounts", token: prv,
+            json: ["bank": "ABC", "accountName": "开放接口科技有限公司", "accountNumber": "622848001234567"], expect: .created)
         let payeeID = try #require(payee["id"] as? String)
         let batch = try await api.call(
             .post, "/v1/redemption/batches?usageIds=\(usageIDs.joined(separator: ","))&payeeAccountId=\(payeeID)", token: prv,
@@ -352,30 +373,39 @@ extension OpenAPIAnswersTests {
         try await api.call(.get, "/v1/redemption/batches/{id}/receipts", batchID, token: prv, expect: .ok)
         try await decide(api, try #require(batch["approvalId"] as? String), tokens: [auditor, op, payments])
         let total = try #require(batch["totalFen"] as? Int)
-        try await api.call(.post, "/v1/redemption/batches/{id}/transfer", batchID, token: op, json: [
-            "amountFen": total, "payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "date": "2026-11-27", "bankSerial": "SN1",
-        ], expect: .ok)
-        try await api.call(.post, "/v1/redemption/batches/{id}/confirm", batchID, token: prv,
-                           json: ["payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "amountFen": total + 1], expect: .conflict)
-        try await api.call(.post, "/v1/redemption/batches/{id}/confirm", batchID, token: prv,
-                           json: ["payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "amountFen": total], expect: .ok)
+        try await api.call(
+            .post, "/v1/redemption/batches/{id}/transfer", batchID, token: op,
+            json: [
+                "amountFen": total, "payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "date": "2026-11-27", "bankSerial": "SN1",
+            ], expect: .ok)
+        try await api.call(
+            .post, "/v1/redemption/batches/{id}/confirm", batchID, token: prv,
+            json: ["payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "amountFen": total + 1], expect: .conflict)
+        try await api.call(
+            .post, "/v1/redemption/batches/{id}/confirm", batchID, token: prv,
+            json: ["payerName": "数字化转型公共服务平台", "payerAccount": "110000000000001", "amountFen": total], expect: .ok)
         try await api.call(.get, "/v1/approvals/history", token: op, expect: .ok)
         try await reconcile(api, batchID: batchID["id"] ?? "", reference: try #require(batch["reference"] as? String), totalFen: total, provider: prv)
         try await api.call(.post, "/v1/redemption/batches/{id}/dispute", batchID, token: prv, json: ["reason": "未到账"], expect: .conflict)
         try await api.call(.post, "/v1/redemption/batches/{id}/reject", batchID, token: op, json: ["reason": "材料不全"], expect: .conflict)
-        try await api.call(.get, "/v1/redemption/batches/{id}/files/{position}", ["id": batchID["id"] ?? "", "position": "0"], token: prv, expect: .notFound)
+        try await api.call(
+            .get, "/v1/redemption/batches/{id}/files/{position}", ["id": batchID["id"] ?? "", "position": "0"], token: prv, expect: .notFound)
         let material = try await api.call(.post, "/v1/redemption/materials", token: prv, raw: (png, "image/png"), expect: .created)
-        try await api.call(.post, "/v1/redemption/general", token: prv, json: [
-            "enterpriseName": "开放接口制造有限公司", "orderId": "ord_unknown", "direction": "cloud", "payeeAccountId": payeeID,
-            "materials": [try #require(material["sha256"] as? String)],
-        ], expect: .notFound)
+        try await api.call(
+            .post, "/v1/redemption/general", token: prv,
+            json: [
+                "enterpriseName": "开放接口制造有限公司", "orderId": "ord_unknown", "direction": "cloud", "payeeAccountId": payeeID,
+                "materials": [try #require(material["sha256"] as? String)],
+            ], expect: .notFound)
         try await api.call(.post, "/v1/orders/{id}/refund", orderID, token: ent, expect: .conflict)
         try await rejectAndWithdraw(api, body: body, enterprise: ent, operatorToken: op)
         try await subAccounts(api, enterprise: ent)
         try await api.call(.post, "/v1/campaigns/{campaignID}/end", ["campaignID": campaignID], token: op, expect: .ok)
-        try await api.call(.put, "/v1/account/password", token: prv, json: [
-            "currentPassword": password, "newPassword": "Voucher#2027y", "newPasswordConfirmation": "Voucher#2027y",
-        ], expect: .noContent)
+        try await api.call(
+            .put, "/v1/account/password", token: prv,
+            json: [
+                "currentPassword": password, "newPassword": "Voucher#2027y", "newPasswordConfirmation": "Voucher#2027y",
+            ], expect: .noContent)
     }
 
     /// A second order's payment rejected with a reason, then paid again and withdrawn by the applicant.
@@ -398,18 +428,21 @@ extension OpenAPIAnswersTests {
 
     /// The certified enterprise's main account manages a sub-account from creation to deletion.
     static func subAccounts(_ api: Caller, enterprise ent: String) async throws {
-        let created = try await api.call(.post, "/v1/subaccounts", token: ent, json: [
-            "username": "openapi_sub1", "phone": "13800138031", "email": "sub@example.com", "password": password,
-            "passwordConfirmation": password, "permissions": ["orders"],
-        ], expect: .created)
+        let created = try await api.call(
+            .post, "/v1/subaccounts", token: ent,
+            json: [
+                "username": "openapi_sub1", "phone": "13800138031", "email": "sub@example.com", "password": password,
+                "passwordConfirmation": password, "permissions": ["orders"],
+            ], expect: .created)
         let sub = ["id": try #require(created["id"] as? String)]
         try await api.call(.get, "/v1/subaccounts", token: ent, expect: .ok)
         try await api.call(.get, "/v1/subaccounts/{id}", sub, token: ent, expect: .ok)
         try await api.call(.patch, "/v1/subaccounts/{id}", sub, token: ent, json: ["email": "sub2@example.com"], expect: .ok)
         try await api.call(.patch, "/v1/subaccounts/{id}", sub, token: ent, json: ["username": "renamed_sub"], expect: .badRequest)
         try await api.call(.put, "/v1/subaccounts/{id}/permissions", sub, token: ent, json: ["permissions": ["orders", "vouchers"]], expect: .ok)
-        try await api.call(.put, "/v1/subaccounts/{id}/password", sub, token: ent,
-                           json: ["password": "Voucher#2027z", "passwordConfirmation": "Voucher#2027z"], expect: .noContent)
+        try await api.call(
+            .put, "/v1/subaccounts/{id}/password", sub, token: ent,
+            json: ["password": "Voucher#2027z", "passwordConfirmation": "Voucher#2027z"], expect: .noContent)
         let subToken = try await api.call(.post, "/v1/auth/login", json: ["username": "openapi_sub1", "password": "Voucher#2027z"], expect: .ok)
         try await api.call(.get, "/v1/organisations/me", token: try #require(subToken["accessToken"] as? String), expect: .forbidden)
         try await api.call(.delete, "/v1/subaccounts/{id}", sub, token: ent, expect: .noContent)
@@ -421,12 +454,13 @@ extension OpenAPIAnswersTests {
     static func reconcile(_ api: Caller, batchID: String, reference: String, totalFen: Int, provider: String) async throws {
         let finance = try await login(api, "openapi_fin2")
         let yuan = "\(totalFen / 100).\(String(format: "%02d", totalFen % 100))"
-        let csv = [
-            "中国农业银行电子回单导出", "本方账号：11010101040012345", "交易日期,交易时间,流水号,借贷方向,金额,对方户名,对方账号,摘要",
-            "2026-11-27,10:00:00,S001,借,\(yuan),开放接口科技有限公司,622848001234567,服务券兑付 \(reference)",
-            "2026-11-27,11:00:00,S002,借,123.45,某某公司,622848009999999,货款",
-            "合计,,,,,,,",
-        ].joined(separator: "\r\n") + "\r\n"
+        let csv =
+            [
+                "中国农业银行电子回单导出", "本方账号：11010101040012345", "交易日期,交易时间,流水号,借贷方向,金额,对方户名,对方账号,摘要",
+                "2026-11-27,10:00:00,S001,借,\(yuan),开放接口科技有限公司,622848001234567,服务券兑付 \(reference)",
+                "2026-11-27,11:00:00,S002,借,123.45,某某公司,622848009999999,货款",
+                "合计,,,,,,,",
+            ].joined(separator: "\r\n") + "\r\n"
         let upload = "/v1/finance/statements?filename=statement.csv"
         let imported = try await api.call(.post, upload, token: finance, raw: (Array(csv.utf8), "text/csv"), expect: .created)
         try await api.call(.post, upload, token: finance, raw: (Array(csv.utf8), "text/csv"), expect: .ok)
@@ -440,11 +474,13 @@ extension OpenAPIAnswersTests {
         let lines = try #require(report["lines"] as? [[String: Any]])
         let matched = ["id": try #require(lines.first { $0["outcome"] as? String == "matched" }?["id"] as? String)]
         let stray = ["id": try #require(lines.first { $0["outcome"] as? String == "no_batch" }?["id"] as? String)]
-        try await api.call(.post, "/v1/finance/statement-lines/{id}/match", stray, token: finance,
-                           json: ["batchId": batchID, "note": "试试"], expect: .conflict)
+        try await api.call(
+            .post, "/v1/finance/statement-lines/{id}/match", stray, token: finance,
+            json: ["batchId": batchID, "note": "试试"], expect: .conflict)
         try await api.call(.post, "/v1/finance/statement-lines/{id}/unmatch", matched, token: finance, json: ["note": "核对"], expect: .ok)
-        try await api.call(.post, "/v1/finance/statement-lines/{id}/match", matched, token: finance,
-                           json: ["batchId": batchID, "note": "核对无误"], expect: .ok)
+        try await api.call(
+            .post, "/v1/finance/statement-lines/{id}/match", matched, token: finance,
+            json: ["batchId": batchID, "note": "核对无误"], expect: .ok)
         try await api.call(.get, "/v1/finance/statement-lines/{id}/audit", matched, token: finance, expect: .ok)
         try await api.call(.post, "/v1/finance/reconciliation/rematch", token: finance, expect: .ok)
         try await api.call(.get, "/v1/redemption/batches/{id}/receipts", ["id": batchID], token: provider, expect: .ok)

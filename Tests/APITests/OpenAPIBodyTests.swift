@@ -1,7 +1,8 @@
-@testable import API
 import Foundation
 import Testing
 import VoucherServices
+
+@testable import API
 
 /// The document's JSON request bodies against the `Decodable` types the handlers decode them
 /// into: a body built from the schema decodes, one with only the required fields decodes, and

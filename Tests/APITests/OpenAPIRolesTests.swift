@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 /// The document's `security` and `x-roles` against what the handlers do: they are written by
@@ -61,10 +61,12 @@ import VoucherServices
         let calls = try Self.calls(document).filter { !$0.isPublic }
         // Every request's login is checked against the store, so the caller exists there.
         let wrong = try await TestDatabase.with { postgres, config in
-            try await postgres.query("""
+            try await postgres.query(
+                """
                 INSERT INTO organisations (id, kind, name, certification) VALUES ('org_openapi', 'enterprise', 'OpenAPI', 'certified')
                 """)
-            try await postgres.query("""
+            try await postgres.query(
+                """
                 INSERT INTO users (id, org_id, username, password_hash, role, is_main)
                 VALUES ('usr_openapi', 'org_openapi', 'openapi', 'x', 'enterprise', true)
                 """)

@@ -3,10 +3,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Prometheus
-import Testing
-import TestSupport
-import VoucherConfig
 import RedisNIO
+import TestSupport
+import Testing
+import VoucherConfig
 import VoucherServices
 
 /// The OpenAPI document against the router the server really builds: `Router.routes` is
@@ -99,8 +99,9 @@ import VoucherServices
             var perResponse: Set<String> = []
             for (status, response) in responses where Int(status).map({ $0 >= 400 }) == true {
                 let content = response["content"] as? [String: [String: Any]]
-                #expect(content?["application/problem+json"]?["schema"] as? [String: String] == ["$ref": "#/components/schemas/Problem"],
-                        "\(key) \(status) is not a Problem")
+                #expect(
+                    content?["application/problem+json"]?["schema"] as? [String: String] == ["$ref": "#/components/schemas/Problem"],
+                    "\(key) \(status) is not a Problem")
                 let codes = response["x-error-codes"] as? [String] ?? []
                 #expect(!codes.isEmpty, "\(key) \(status) lists no codes")
                 perResponse.formUnion(codes)

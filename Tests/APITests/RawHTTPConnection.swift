@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -91,7 +92,8 @@ final class RawHTTPConnection: @unchecked Sendable {
                 let text = String(decoding: received, as: UTF8.self)
                 if let end = text.range(of: "\r\n\r\n") {
                     let head = text[..<end.lowerBound].lowercased()
-                    let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                    let length =
+                        head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                         .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                     if received.count - text[..<end.upperBound].utf8.count >= length { return text }
                 }

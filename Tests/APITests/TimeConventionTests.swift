@@ -4,8 +4,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Prometheus
-import Testing
 import TestSupport
+import Testing
 import VoucherConfig
 import VoucherServices
 
@@ -22,7 +22,8 @@ import VoucherServices
             let environment = AccountsEnvironment.live(
                 config: config, postgres: postgres, tokens: await TokenService(config: config.jwt), logger: TestEnvironment.logger)
             let provisioning = AccountsProvisioning(environment: environment)
-            #expect(try await provisioning.createPlatformUser(role: .operator, username: "operator_tz", phone: "13700000031", password: "Review#2026x"))
+            #expect(
+                try await provisioning.createPlatformUser(role: .operator, username: "operator_tz", phone: "13700000031", password: "Review#2026x"))
             #expect(try await provisioning.createPlatformUser(role: .finance, username: "finance_tz", phone: "13700000032", password: "Review#2026x"))
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
             let sms = CapturingSMS()
@@ -37,19 +38,23 @@ import VoucherServices
     @Test func theParserReadsEveryOffsetAndRefusesTheRest() {
         // Proves RFC3339.parse reads RFC 3339 §5.6 with any offset and fraction as the same instant,
         // and refuses impossible dates, missing offsets and other shapes.
-        let instant = Date(timeIntervalSince1970: 1_764_554_400) // 2025-12-01T02:00:00Z
-        for text in ["2025-12-01T10:00:00+08:00", "2025-12-01T02:00:00Z", "2025-12-01t02:00:00z", "2025-11-30T21:00:00-05:00",
-                     "2025-12-01T07:30:00+05:30", "2025-12-01T02:00:00-00:00", "2025-12-01T02:00:00.000Z", "2025-12-01T10:00:00.000000000+08:00"] {
+        let instant = Date(timeIntervalSince1970: 1_764_554_400)  // 2025-12-01T02:00:00Z
+        for text in [
+            "2025-12-01T10:00:00+08:00", "2025-12-01T02:00:00Z", "2025-12-01t02:00:00z", "2025-11-30T21:00:00-05:00",
+            "2025-12-01T07:30:00+05:30", "2025-12-01T02:00:00-00:00", "2025-12-01T02:00:00.000Z", "2025-12-01T10:00:00.000000000+08:00",
+        ] {
             #expect(RFC3339.parse(text) == instant, "\(text)")
         }
         let fraction = RFC3339.parse("2025-12-01T10:00:00.123456+08:00").map { $0.timeIntervalSince(instant) }
         #expect(fraction.map { abs($0 - 0.123456) < 0.000_001 } == true)
         #expect(RFC3339.format(instant.addingTimeInterval(0.123)) == "2025-12-01T10:00:00.123+08:00")
         #expect(RFC3339.parse("2024-02-29T00:00:00Z") != nil)
-        for text in ["2025-12-01T10:00:00", "2025-12-01 10:00:00+08:00", "2025-02-29T00:00:00Z", "2025-13-01T00:00:00Z",
-                     "2025-12-01T24:00:00Z", "2025-12-01T10:60:00Z", "2025-12-01T10:00:60Z", "2025-12-01T10:00:00+24:00",
-                     "2025-12-01T10:00:00.Z", "2025-12-01T10:00:00+0800", "2025-12-01", "", "x2025-12-01T10:00:00Z",
-                     "2025-12-01T10:00:00Z ", "２０２５-12-01T10:00:00Z"] {
+        for text in [
+            "2025-12-01T10:00:00", "2025-12-01 10:00:00+08:00", "2025-02-29T00:00:00Z", "2025-13-01T00:00:00Z",
+            "2025-12-01T24:00:00Z", "2025-12-01T10:60:00Z", "2025-12-01T10:00:60Z", "2025-12-01T10:00:00+24:00",
+            "2025-12-01T10:00:00.Z", "2025-12-01T10:00:00+0800", "2025-12-01", "", "x2025-12-01T10:00:00Z",
+            "2025-12-01T10:00:00Z ", "２０２５-12-01T10:00:00Z",
+        ] {
             #expect(RFC3339.parse(text) == nil, "\(text)")
         }
         for ms: Int64 in [0, 1, 123, 999, 1_764_554_400_123, 1_764_554_400_999] {
@@ -75,26 +80,36 @@ private final class Walk {
         let financeToken = try await login("finance_tz", "Review#2026x")
 
         // Accounts and approvals: registration, certification, a sub-account.
-        let enterprise = try await certified("enterprise", "tz_enterprise", phone: "13800000701", details: [
-            "name": "测试制造有限公司", "unifiedSocialCreditCode": "91350100M000100Y43", "contactName": "王五", "contactPhone": "0591-8888888",
-            "industry": "制造业", "legalRepresentative": "赵六", "legalRepresentativePhone": "13900000009", "contactTitle": "总经理",
-            "email": "boss@example.com", "postCode": "350000", "foundedOn": "2012-05-20", "registrationType": "有限责任公司",
-            "listed": false, "employeeCount": 120,
-        ], operatorToken: operatorToken)
-        let provider = try await certified("provider", "tz_provider", phone: "13800000702", details: [
-            "name": "测试数字科技有限公司", "unifiedSocialCreditCode": "91110108MA01ABCD1E", "contactName": "孙七",
-            "contactPhone": "010-66666666", "industry": "软件和信息技术服务业", "serviceScopes": ["diagnostic_consulting"],
-            "coreProducts": "诊断咨询", "servedIndustries": ["制造业"], "industrialCustomerCount": 35, "operatingSince": "2016-01-01",
-            "annualRevenues": [["year": 2020, "amountFen": 100_000_000], ["year": 2021, "amountFen": 150_000_000], ["year": 2022, "amountFen": 200_000_000]],
-            "industrialSalesAverageFen": 90_000_000, "salesAverageFen": 150_000_000, "solutionSalesSharePercent": 40,
-        ], operatorToken: operatorToken)
+        let enterprise = try await certified(
+            "enterprise", "tz_enterprise", phone: "13800000701",
+            details: [
+                "name": "测试制造有限公司", "unifiedSocialCreditCode": "91350100M000100Y43", "contactName": "王五", "contactPhone": "0591-8888888",
+                "industry": "制造业", "legalRepresentative": "赵六", "legalRepresentativePhone": "13900000009", "contactTitle": "总经理",
+                "email": "boss@example.com", "postCode": "350000", "foundedOn": "2012-05-20", "registrationType": "有限责任公司",
+                "listed": false, "employeeCount": 120,
+            ], operatorToken: operatorToken)
+        let provider = try await certified(
+            "provider", "tz_provider", phone: "13800000702",
+            details: [
+                "name": "测试数字科技有限公司", "unifiedSocialCreditCode": "91110108MA01ABCD1E", "contactName": "孙七",
+                "contactPhone": "010-66666666", "industry": "软件和信息技术服务业", "serviceScopes": ["diagnostic_consulting"],
+                "coreProducts": "诊断咨询", "servedIndustries": ["制造业"], "industrialCustomerCount": 35, "operatingSince": "2016-01-01",
+                "annualRevenues": [
+                    ["year": 2020, "amountFen": 100_000_000], ["year": 2021, "amountFen": 150_000_000], ["year": 2022, "amountFen": 200_000_000],
+                ],
+                "industrialSalesAverageFen": 90_000_000, "salesAverageFen": 150_000_000, "solutionSalesSharePercent": 40,
+            ], operatorToken: operatorToken)
         try await check(.accounts, .get, "/v1/registrations/me", token: enterprise.token)
-        try await check(.accounts, .post, "/v1/subaccounts", token: enterprise.token, json: [
-            "username": "tz_clerk_01", "phone": "13800000703", "password": "Clerk#2026", "passwordConfirmation": "Clerk#2026", "permissions": ["orders"],
-        ], expect: .created)
+        try await check(
+            .accounts, .post, "/v1/subaccounts", token: enterprise.token,
+            json: [
+                "username": "tz_clerk_01", "phone": "13800000703", "password": "Clerk#2026", "passwordConfirmation": "Clerk#2026",
+                "permissions": ["orders"],
+            ], expect: .created)
         try await check(.accounts, .get, "/v1/subaccounts", token: enterprise.token)
         let createdFrom = "2000-01-01T00:00:00.5-03:00"
-        let mine = try await check(.approvals, .get, "/v1/approvals/mine?createdFrom=\(createdFrom)&createdTo=2100-01-01T05:30:00%2B05:30", token: enterprise.token)
+        let mine = try await check(
+            .approvals, .get, "/v1/approvals/mine?createdFrom=\(createdFrom)&createdTo=2100-01-01T05:30:00%2B05:30", token: enterprise.token)
         #expect(mine.json["total"] as? Int == 1, "the filter read both offsets: \(mine.json)")
         try await check(.approvals, .get, "/v1/approvals/\(enterprise.applicationID)", token: enterprise.token)
         try await check(.approvals, .get, "/v1/approvals/history?createdFrom=2000-01-01T00:00:00Z", token: operatorToken)
@@ -103,11 +118,15 @@ private final class Walk {
         let startsAt = Date().addingTimeInterval(-60).timeIntervalSince1970.rounded(.down)
         let startsText = Self.utc(startsAt, fraction: ".250")
         let endsText = Self.offset(startsAt + 7200, hours: -5)
-        let campaign = try await check(.campaigns, .post, "/v1/campaigns", token: operatorToken, json: [
-            "name": "双十二数字化转型服务券", "startsAt": startsText, "endsAt": endsText,
-            "lots": [["kind": "diagnostic", "faceValueFen": 1_500_000, "stock": 10, "perEnterpriseLimit": 1, "mode": "grab", "validityDays": 180],
-                     ["kind": "diagnostic", "faceValueFen": 500_000, "stock": 10, "perEnterpriseLimit": 1, "mode": "apply", "validityDays": 180]],
-        ], expect: .created)
+        let campaign = try await check(
+            .campaigns, .post, "/v1/campaigns", token: operatorToken,
+            json: [
+                "name": "双十二数字化转型服务券", "startsAt": startsText, "endsAt": endsText,
+                "lots": [
+                    ["kind": "diagnostic", "faceValueFen": 1_500_000, "stock": 10, "perEnterpriseLimit": 1, "mode": "grab", "validityDays": 180],
+                    ["kind": "diagnostic", "faceValueFen": 500_000, "stock": 10, "perEnterpriseLimit": 1, "mode": "apply", "validityDays": 180],
+                ],
+            ], expect: .created)
         #expect(campaign.string("startsAt").flatMap(RFC3339.parse) == RFC3339.parse(startsText))
         #expect(campaign.string("endsAt").flatMap(RFC3339.parse) == RFC3339.parse(endsText))
         let campaignID = try #require(campaign.string("id"))
@@ -118,10 +137,14 @@ private final class Walk {
         try await check(.campaigns, .get, "/v1/campaigns", token: enterprise.token)
         try await check(.campaigns, .post, "/v1/campaigns/\(campaignID)/lots/\(grabLot)/grab", token: enterprise.token, expect: .created)
         try await check(.campaigns, .post, "/v1/campaigns/\(campaignID)/lots/\(applyLot)/applications", token: enterprise.token, expect: .created)
-        let later = try await check(.campaigns, .post, "/v1/campaigns", token: operatorToken, json: [
-            "name": "明年的服务券", "startsAt": Self.offset(startsAt + 86_400, hours: 9), "endsAt": Self.utc(startsAt + 2 * 86_400, fraction: ""),
-            "lots": [["kind": "diagnostic", "faceValueFen": 1_500_000, "stock": 10, "perEnterpriseLimit": 1, "mode": "grab", "validityDays": 180]],
-        ], expect: .created)
+        let later = try await check(
+            .campaigns, .post, "/v1/campaigns", token: operatorToken,
+            json: [
+                "name": "明年的服务券", "startsAt": Self.offset(startsAt + 86_400, hours: 9), "endsAt": Self.utc(startsAt + 2 * 86_400, fraction: ""),
+                "lots": [
+                    ["kind": "diagnostic", "faceValueFen": 1_500_000, "stock": 10, "perEnterpriseLimit": 1, "mode": "grab", "validityDays": 180]
+                ],
+            ], expect: .created)
         let laterID = try #require(later.string("id"))
         let laterLot = try #require((later.json["lots"] as? [[String: Any]])?.first?["id"] as? String)
         try await check(.campaigns, .post, "/v1/campaigns/\(laterID)/publish", token: operatorToken)
@@ -138,26 +161,32 @@ private final class Walk {
         }
         let voucher = try #require(voucherID, "the sink stored the granted voucher")
         try await check(.orders, .get, "/v1/vouchers", token: enterprise.token)
-        let product = try await call(.post, "/v1/provider/products", token: provider.token, json: [
-            "name": "企业数字化诊断", "category": "diagnostic_consulting",
-            "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": 5_000_000]],
-        ])
+        let product = try await call(
+            .post, "/v1/provider/products", token: provider.token,
+            json: [
+                "name": "企业数字化诊断", "category": "diagnostic_consulting",
+                "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": 5_000_000]],
+            ])
         #expect(product.status == .created, "\(product.json)")
         let productID = try #require(product.string("id"))
         let specID = try #require((product.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
         #expect(try await call(.post, "/v1/products/\(productID)/list", token: operatorToken).status == .ok)
         let order: [String: Any] = ["productId": productID, "specId": specID, "quantity": 1, "voucherIds": [voucher]]
         try await check(.orders, .post, "/v1/orders/quote", token: enterprise.token, json: order)
-        try await check(.orders, .post, "/v1/orders", token: enterprise.token, json: order, headers: [.idempotencyKey: "tz-order-1"], expect: .created)
+        try await check(
+            .orders, .post, "/v1/orders", token: enterprise.token, json: order, headers: [.idempotencyKey: "tz-order-1"], expect: .created)
         try await check(.orders, .get, "/v1/orders", token: enterprise.token)
         try await check(.orders, .get, "/v1/provider/orders", token: provider.token)
 
         // Redemption: a payee account and finance's payouts for a period sent in two offsets.
-        try await check(.redemption, .post, "/v1/provider/payee-accounts", token: provider.token, json: [
-            "bank": "ABC", "accountName": "测试数字科技有限公司", "accountNumber": "6228480012345678901",
-        ], expect: .created)
+        try await check(
+            .redemption, .post, "/v1/provider/payee-accounts", token: provider.token,
+            json: [
+                "bank": "ABC", "accountName": "测试数字科技有限公司", "accountNumber": "6228480012345678901",
+            ], expect: .created)
         try await check(.redemption, .get, "/v1/provider/payee-accounts", token: provider.token)
-        let payouts = try await check(.redemption, .get, "/v1/finance/payouts?from=2026-01-01T00:00:00.000Z&to=2026-12-31T20:00:00-04:00", token: financeToken)
+        let payouts = try await check(
+            .redemption, .get, "/v1/finance/payouts?from=2026-01-01T00:00:00.000Z&to=2026-12-31T20:00:00-04:00", token: financeToken)
         #expect(payouts.string("from") == "2026-01-01T08:00:00+08:00")
         #expect(payouts.string("to") == "2027-01-01T08:00:00+08:00")
 
@@ -188,8 +217,10 @@ private final class Walk {
         return answer
     }
 
-    func call(_ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil,
-              headers extra: HTTPFields = [:]) async throws -> Answer {
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> Answer {
         try await client.call(method, path, token: token, json: json, raw: raw, headers: extra)
     }
 
@@ -205,18 +236,22 @@ private final class Walk {
         _ role: String, _ username: String, phone: String, details: [String: Any], operatorToken: String
     ) async throws -> (token: String, applicationID: String) {
         try await check(.accounts, .post, "/v1/registrations/sms", token: nil, json: ["phone": phone], expect: .accepted)
-        let registered = try await check(.accounts, .post, "/v1/registrations", token: nil, json: [
-            "role": role, "username": username, "phone": phone, "password": password, "passwordConfirmation": password, "consent": true,
-            "smsCode": sms.lastCode(for: phone) ?? "",
-        ], expect: .created)
+        let registered = try await check(
+            .accounts, .post, "/v1/registrations", token: nil,
+            json: [
+                "role": role, "username": username, "phone": phone, "password": password, "passwordConfirmation": password, "consent": true,
+                "smsCode": sms.lastCode(for: phone) ?? "",
+            ], expect: .created)
         let token = try #require((registered.json["session"] as? [String: Any])?["accessToken"] as? String)
         try await check(.accounts, .put, "/v1/registrations/me/details", token: token, json: details)
         let licence = try await call(.put, "/v1/registrations/me/licence", token: token, raw: Self.png)
         #expect(licence.status == .ok, "licence: \(licence.json)")
         if role == "enterprise" {
-            try await check(.accounts, .put, "/v1/organisations/me/survey", token: token, json: [
-                "companyName": details["name"] ?? "", "city": "福州市", "companyType": "private", "answers": ["needs": ["上云用云"]],
-            ])
+            try await check(
+                .accounts, .put, "/v1/organisations/me/survey", token: token,
+                json: [
+                    "companyName": details["name"] ?? "", "city": "福州市", "companyType": "private", "answers": ["needs": ["上云用云"]],
+                ])
         }
         let submitted = try await check(.accounts, .post, "/v1/registrations/me/submit", token: token, expect: .accepted)
         let applicationID = try #require(submitted.string("applicationId"))
@@ -235,8 +270,9 @@ private final class Walk {
             let bytes = Array(text.utf8)
             func digit(_ i: Int) -> Bool { bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9") }
             guard bytes.count >= 16, [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15].allSatisfy(digit),
-                  bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), "Tt ".utf8.contains(bytes[10]),
-                  bytes[13] == UInt8(ascii: ":") else { return [] }
+                bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), "Tt ".utf8.contains(bytes[10]),
+                bytes[13] == UInt8(ascii: ":")
+            else { return [] }
             return [(path, text)]
         default:
             return []

@@ -3,12 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 import VoucherConfig
 import VoucherCore
 import VoucherServices
@@ -37,11 +37,12 @@ struct AccountsWorld {
             // In-process requests have no socket: the test names the peer's address in a header
             // of its own (a client's X-Forwarded-For is not believed; see ClientAddressMiddleware).
             let router = AccountsRoutes.standaloneRouter(environment: environment).buildResponder()
-            let app = Application(responder: CallbackResponder<AppRequestContext> { request, context in
-                var context = context
-                context.clientAddress = request.headers[peerAddress]
-                return try await router.respond(to: request, context: context)
-            }, logger: TestEnvironment.logger)
+            let app = Application(
+                responder: CallbackResponder<AppRequestContext> { request, context in
+                    var context = context
+                    context.clientAddress = request.headers[peerAddress]
+                    return try await router.respond(to: request, context: context)
+                }, logger: TestEnvironment.logger)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             try await app.test(.router) { client in
                 try await body(AccountsWorld(client: client, postgres: postgres, clock: clock, sms: sms, environment: environment))
@@ -97,10 +98,12 @@ struct AccountsWorld {
 
     /// Step one of registration (with the phone's code); returns the main account's access token.
     func register(_ role: String, _ username: String, phone: String, password: String = "Secret#2026") async throws -> String {
-        let answer = try await call(.post, "/v1/registrations", json: [
-            "role": role, "username": username, "phone": phone, "password": password, "passwordConfirmation": password, "consent": true,
-            "smsCode": try await registrationCode(phone),
-        ])
+        let answer = try await call(
+            .post, "/v1/registrations",
+            json: [
+                "role": role, "username": username, "phone": phone, "password": password, "passwordConfirmation": password, "consent": true,
+                "smsCode": try await registrationCode(phone),
+            ])
         #expect(answer.status == .created, "register \(username): \(answer.json)")
         return (answer.json["session"] as? [String: Any])?["accessToken"] as? String ?? ""
     }
@@ -114,9 +117,11 @@ struct AccountsWorld {
         #expect(saved.status == .ok, "details: \(saved.json)")
         let licence = try await call(.put, "/v1/registrations/me/licence", token: token, body: Self.png)
         #expect(licence.status == .ok, "licence: \(licence.json)")
-        let survey = try await call(.put, "/v1/organisations/me/survey", json: [
-            "companyName": name, "city": "福州市", "companyType": "private", "answers": ["needs": ["上云用云"]],
-        ], token: token)
+        let survey = try await call(
+            .put, "/v1/organisations/me/survey",
+            json: [
+                "companyName": name, "city": "福州市", "companyType": "private", "answers": ["needs": ["上云用云"]],
+            ], token: token)
         #expect(survey.status == .ok, "survey: \(survey.json)")
     }
 
@@ -135,11 +140,14 @@ struct AccountsWorld {
 
     /// A fingerprint of every accounts table, to prove a refused request changed nothing.
     func snapshot() async throws -> String {
-        let tables = ["organisations", "users", "organisation_profiles", "enterprise_surveys", "password_history",
-                      "approval_applications", "approval_decisions", "stored_files"]
+        let tables = [
+            "organisations", "users", "organisation_profiles", "enterprise_surveys", "password_history",
+            "approval_applications", "approval_decisions", "stored_files",
+        ]
         var parts: [String] = []
         for table in tables {
-            let rows = try await postgres.query(PostgresQuery(unsafeSQL: "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM \(table) t"))
+            let rows = try await postgres.query(
+                PostgresQuery(unsafeSQL: "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM \(table) t"))
             for try await digest in rows.decode(String.self) { parts.append("\(table)=\(digest)") }
         }
         return parts.joined(separator: ";")
@@ -157,7 +165,9 @@ struct AccountsWorld {
         "contactPhone": "010-66666666", "industry": "软件和信息技术服务业",
         "serviceScopes": ["diagnostic_consulting", "cloud_adoption"], "coreProducts": "诊断咨询与上云方案",
         "servedIndustries": ["制造业", "纺织业"], "industrialCustomerCount": 35, "operatingSince": "2016-01-01",
-        "annualRevenues": [["year": 2020, "amountFen": 100_000_000], ["year": 2021, "amountFen": 150_000_000], ["year": 2022, "amountFen": 200_000_000]],
+        "annualRevenues": [
+            ["year": 2020, "amountFen": 100_000_000], ["year": 2021, "amountFen": 150_000_000], ["year": 2022, "amountFen": 200_000_000],
+        ],
         "industrialSalesAverageFen": 90_000_000, "salesAverageFen": 150_000_000, "solutionSalesSharePercent": 40,
     ]
 

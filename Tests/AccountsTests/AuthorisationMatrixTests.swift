@@ -22,12 +22,16 @@ import VoucherServices
         try await AccountsWorld.run { world in
             let operatorToken = try await world.makePlatformUser(.operator, "operator_mx", phone: "13700000021")
             let expertToken = try await world.makePlatformUser(.expert, "expert_mx", phone: "13700000022")
-            let mainA = try await world.certifiedEnterprise("org_a_main", phone: "13800000501", uscc: "91350100M000100Y43", operatorToken: operatorToken)
-            let mainB = try await world.certifiedEnterprise("org_b_main", phone: "13800000502", uscc: "91110108MA01ABCD1E", operatorToken: operatorToken)
+            let mainA = try await world.certifiedEnterprise(
+                "org_a_main", phone: "13800000501", uscc: "91350100M000100Y43", operatorToken: operatorToken)
+            let mainB = try await world.certifiedEnterprise(
+                "org_b_main", phone: "13800000502", uscc: "91110108MA01ABCD1E", operatorToken: operatorToken)
             let providerToken = try await world.register("provider", "provider_mx", phone: "13800000503")
-            let created = try await world.call(.post, "/v1/subaccounts", json: [
-                "username": "a_clerk", "phone": "13800000504", "password": "Clerk#2026", "passwordConfirmation": "Clerk#2026", "permissions": [],
-            ], token: mainA)
+            let created = try await world.call(
+                .post, "/v1/subaccounts",
+                json: [
+                    "username": "a_clerk", "phone": "13800000504", "password": "Clerk#2026", "passwordConfirmation": "Clerk#2026", "permissions": [],
+                ], token: mainA)
             let subA = try #require(created.string("id"))
             let subToken = try await world.token("a_clerk", "Clerk#2026")
             // A pending application of organisation A: a fresh enterprise under review.
@@ -37,11 +41,17 @@ import VoucherServices
 
             let password = ["password": "Other#2027", "passwordConfirmation": "Other#2027"]
             var probes: [Probe] = []
-            func deny(_ method: HTTPRequest.Method, _ path: String, _ json: [String: Any]? = nil,
-                      wrong: [(String, String)] = [], other: [(String, String)] = []) {
+            func deny(
+                _ method: HTTPRequest.Method, _ path: String, _ json: [String: Any]? = nil,
+                wrong: [(String, String)] = [], other: [(String, String)] = []
+            ) {
                 probes.append(Probe(method: method, path: path, json: json, token: nil, who: "nobody", expected: .unauthorized))
-                for (who, token) in wrong { probes.append(Probe(method: method, path: path, json: json, token: token, who: who, expected: .forbidden)) }
-                for (who, token) in other { probes.append(Probe(method: method, path: path, json: json, token: token, who: who, expected: .notFound)) }
+                for (who, token) in wrong {
+                    probes.append(Probe(method: method, path: path, json: json, token: token, who: who, expected: .forbidden))
+                }
+                for (who, token) in other {
+                    probes.append(Probe(method: method, path: path, json: json, token: token, who: who, expected: .notFound))
+                }
             }
             let op = ("operator", operatorToken)
             let provider = ("provider", providerToken)
@@ -55,7 +65,9 @@ import VoucherServices
             deny(.get, "/v1/organisations/me/survey", wrong: [op, provider, sub])
             deny(.get, "/v1/organisations/me", wrong: [op, sub])
             deny(.get, "/v1/account/me")
-            deny(.put, "/v1/account/password", ["currentPassword": "Secret#2026", "newPassword": "Other#2027", "newPasswordConfirmation": "Other#2027"])
+            deny(
+                .put, "/v1/account/password",
+                ["currentPassword": "Secret#2026", "newPassword": "Other#2027", "newPasswordConfirmation": "Other#2027"])
             deny(.get, "/v1/subaccounts", wrong: [op, sub, provider])
             deny(.post, "/v1/subaccounts", ["username": "b_clerk", "phone": "13800000506"].merging(password) { $1 }, wrong: [op, sub, provider])
             deny(.get, "/v1/subaccounts/\(subA)", wrong: [op, sub], other: [orgB])
@@ -68,7 +80,9 @@ import VoucherServices
             deny(.get, "/v1/approvals/history", wrong: [sub])
             deny(.get, "/v1/approvals/\(applicationID)", wrong: [sub], other: [orgB, ("expert", expertToken)])
             deny(.post, "/v1/approvals/\(applicationID)/approve", [:], wrong: [("applicant", pendingToken), sub], other: [("expert", expertToken)])
-            deny(.post, "/v1/approvals/\(applicationID)/reject", ["reason": "no"], wrong: [("applicant", pendingToken), sub], other: [("expert", expertToken)])
+            deny(
+                .post, "/v1/approvals/\(applicationID)/reject", ["reason": "no"], wrong: [("applicant", pendingToken), sub],
+                other: [("expert", expertToken)])
             deny(.post, "/v1/approvals/\(applicationID)/withdraw", wrong: [sub], other: [orgB])
 
             let before = try await world.snapshot()

@@ -1,8 +1,8 @@
 import API
 import Foundation
 import Hummingbird
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 @Suite struct LoginTests {
@@ -115,9 +115,11 @@ import VoucherServices
         try await AccountsWorld.run { world in
             let token = try await world.register("enterprise", "revoke_co", phone: "13800000304")
             let refresh = try #require(try await world.login("revoke_co", "Secret#2026").string("refreshToken"))
-            let changed = try await world.call(.put, "/v1/account/password", json: [
-                "currentPassword": "Secret#2026", "newPassword": "Another#2027", "newPasswordConfirmation": "Another#2027",
-            ], token: token)
+            let changed = try await world.call(
+                .put, "/v1/account/password",
+                json: [
+                    "currentPassword": "Secret#2026", "newPassword": "Another#2027", "newPasswordConfirmation": "Another#2027",
+                ], token: token)
             #expect(changed.status == .noContent)
             #expect(try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh]).code == "invalid_refresh_token")
         }

@@ -2,8 +2,8 @@ import API
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 /// Registration proves the phone by SMS and is limited per phone and per client address.
@@ -39,8 +39,9 @@ import VoucherServices
                 let borrowed = try await world.call(.post, "/v1/registrations", json: Self.body("phone_thief", phone: "13800000701", code: otherCode))
                 #expect(borrowed.code == "invalid_sms_code")
             }
-            #expect(try await world.call(.post, "/v1/registrations", json: Self.body("bad", phone: "13800000701", code: "12")).code
-                == "username_too_short")
+            #expect(
+                try await world.call(.post, "/v1/registrations", json: Self.body("bad", phone: "13800000701", code: "12")).code
+                    == "username_too_short")
             #expect(try await world.snapshot() == before, "refused registrations created nothing")
 
             let registered = try await world.call(.post, "/v1/registrations", json: Self.body("phone_owner", phone: "13800000701", code: code))

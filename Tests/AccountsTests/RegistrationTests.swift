@@ -31,9 +31,11 @@ import VoucherServices
             let early = try await world.call(.post, "/v1/registrations/me/submit", token: token)
             #expect(early.status == .conflict)
             #expect(early.code == "survey_required")
-            let survey = try await world.call(.put, "/v1/organisations/me/survey", json: [
-                "companyName": "福州测试制造有限公司", "city": "福州市", "companyType": "state_owned",
-            ], token: token)
+            let survey = try await world.call(
+                .put, "/v1/organisations/me/survey",
+                json: [
+                    "companyName": "福州测试制造有限公司", "city": "福州市", "companyType": "state_owned",
+                ], token: token)
             #expect(survey.status == .ok)
 
             let submitted = try await world.call(.post, "/v1/registrations/me/submit", token: token)
@@ -115,14 +117,17 @@ import VoucherServices
             let tooBig = try await world.call(.put, "/v1/registrations/me/licence", token: token, body: AccountsWorld.png + big)
             #expect(tooBig.status == .contentTooLarge)
             #expect(tooBig.code == "file_too_large")
-            let offByOne = try await world.call(.put, "/v1/registrations/me/details", json: ["unifiedSocialCreditCode": "91350100M000100Y44"], token: token)
+            let offByOne = try await world.call(
+                .put, "/v1/registrations/me/details", json: ["unifiedSocialCreditCode": "91350100M000100Y44"], token: token)
             #expect(offByOne.code == "credit_code_check_mismatch")
-            let bodyTypo = try await world.call(.put, "/v1/registrations/me/details", json: ["unifiedSocialCreditCode": "91350100M000200Y43"], token: token)
+            let bodyTypo = try await world.call(
+                .put, "/v1/registrations/me/details", json: ["unifiedSocialCreditCode": "91350100M000200Y43"], token: token)
             #expect(bodyTypo.code == "credit_code_check_mismatch")
             let badScope = try await world.call(.put, "/v1/registrations/me/details", json: ["serviceScopes": ["咖啡"]], token: token)
             #expect(badScope.code == "service_scope_invalid")
             #expect(try await world.snapshot() == before)
-            let valid = try await world.call(.put, "/v1/registrations/me/details", json: ["unifiedSocialCreditCode": "91350100m000100y43"], token: token)
+            let valid = try await world.call(
+                .put, "/v1/registrations/me/details", json: ["unifiedSocialCreditCode": "91350100m000100y43"], token: token)
             #expect(valid.status == .ok)
             #expect((valid.json["details"] as? [String: Any])?["unifiedSocialCreditCode"] as? String == "91350100M000100Y43")
             let jpeg = try await world.call(.put, "/v1/registrations/me/licence", token: token, body: [0xFF, 0xD8, 0xFF, 0xE0, 1, 2])

@@ -48,9 +48,11 @@ import VoucherServices
             let registered = try await world.register("enterprise", "pwchange_co", phone: "13800000603")
             let elsewhere = try await world.token("pwchange_co", "Secret#2026")
             #expect(try await world.call(.get, "/v1/account/me", token: elsewhere).status == .ok)
-            let changed = try await world.call(.put, "/v1/account/password", json: [
-                "currentPassword": "Secret#2026", "newPassword": "Another#2027", "newPasswordConfirmation": "Another#2027",
-            ], token: registered)
+            let changed = try await world.call(
+                .put, "/v1/account/password",
+                json: [
+                    "currentPassword": "Secret#2026", "newPassword": "Another#2027", "newPasswordConfirmation": "Another#2027",
+                ], token: registered)
             #expect(changed.status == .noContent)
             for token in [registered, elsewhere] {
                 let answer = try await world.call(.get, "/v1/account/me", token: token)
@@ -70,10 +72,12 @@ import VoucherServices
             let operatorToken = try await world.makePlatformUser(.operator, "operator_rev", phone: "13700000061")
             let main = try await world.certifiedEnterprise(
                 "revoke_main", phone: "13800000604", uscc: "91350100M000100Y43", operatorToken: operatorToken)
-            let created = try await world.call(.post, "/v1/subaccounts", json: [
-                "username": "clerk_rev", "phone": "13800000605", "password": "Clerk#2026", "passwordConfirmation": "Clerk#2026",
-                "permissions": ["inbox", "organisation"],
-            ], token: main)
+            let created = try await world.call(
+                .post, "/v1/subaccounts",
+                json: [
+                    "username": "clerk_rev", "phone": "13800000605", "password": "Clerk#2026", "passwordConfirmation": "Clerk#2026",
+                    "permissions": ["inbox", "organisation"],
+                ], token: main)
             #expect(created.status == .created)
             let subID = try #require(created.string("id"))
             let sub = try await world.token("clerk_rev", "Clerk#2026")

@@ -37,9 +37,11 @@ struct BadInputTests {
                 ("malformed id", nil, 1, ("../etc", product.1), .badRequest, "id_malformed"),
             ]
             for (name, vouchers, quantity, target, status, code) in cases {
-                let quote = try await world.call(.post, "/v1/orders/quote", token: try await world.token("ent_a"), json: [
-                    "productId": target.0, "specId": target.1, "quantity": quantity, "voucherIds": vouchers ?? [],
-                ])
+                let quote = try await world.call(
+                    .post, "/v1/orders/quote", token: try await world.token("ent_a"),
+                    json: [
+                        "productId": target.0, "specId": target.1, "quantity": quantity, "voucherIds": vouchers ?? [],
+                    ])
                 #expect(quote.status == status, "quote \(name): \(quote.json)")
                 #expect(quote.code == code, "quote \(name)")
                 let order = try await world.placeOrder(org: "ent_a", product: target, quantity: quantity, vouchers: vouchers)
@@ -61,8 +63,9 @@ struct BadInputTests {
             let product = try await world.listedProduct(unitPriceFen: 1_000_000)
             try await world.enterprise("ent_k")
             let voucher = try await world.voucher(org: "ent_k", faceFen: 500_000)
-            let missing = try await world.call(.post, "/v1/orders", token: try await world.token("ent_k"),
-                                               json: ["productId": product.0, "specId": product.1, "quantity": 1])
+            let missing = try await world.call(
+                .post, "/v1/orders", token: try await world.token("ent_k"),
+                json: ["productId": product.0, "specId": product.1, "quantity": 1])
             #expect(missing.status == .badRequest)
             #expect(missing.code == "idempotency_key_missing")
             let first = try await world.placeOrder(org: "ent_k", product: product, key: "k-1")

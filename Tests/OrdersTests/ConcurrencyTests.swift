@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Concurrent orders against one voucher on real PostgreSQL.
 @Suite("Concurrency")

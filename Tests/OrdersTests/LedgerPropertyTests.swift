@@ -1,7 +1,7 @@
 import Foundation
 import PostgresStore
-import Testing
 import TestSupport
+import Testing
 import VoucherCore
 
 /// A small deterministic generator, so a failing sequence is replayed from its seed.
@@ -49,9 +49,11 @@ struct LedgerPropertyTests {
                     switch action {
                     case 0, 1:
                         let product = products.randomElement(using: &rng)!
-                        let chosen: [String]? = Bool.random(using: &rng) ? nil : Array(vouchers.shuffled(using: &rng).prefix(Int.random(in: 0...3, using: &rng)))
-                        let request = OrderRequest(orgID: "ent_p", userID: "usr_ent_p", productID: product.0, specID: product.1,
-                                                   quantity: Int.random(in: 1...3, using: &rng), voucherIDs: chosen)
+                        let chosen: [String]? =
+                            Bool.random(using: &rng) ? nil : Array(vouchers.shuffled(using: &rng).prefix(Int.random(in: 0...3, using: &rng)))
+                        let request = OrderRequest(
+                            orgID: "ent_p", userID: "usr_ent_p", productID: product.0, specID: product.1,
+                            quantity: Int.random(in: 1...3, using: &rng), voucherIDs: chosen)
                         _ = try await repository.quote(request, now: now())
                         let placed = try await repository.place(request, idempotencyKey: UUID().uuidString, now: now())
                         orderIDs.append(placed.order.id)
@@ -92,10 +94,13 @@ struct LedgerPropertyTests {
             // The sequence must have exercised the money moves, not only refusals.
             var entries: [String: Int] = [:]
             for try await (entry, count) in try await world.postgres.query(
-                "SELECT entry, count(*)::int FROM voucher_ledger GROUP BY entry").decode((String, Int).self) {
+                "SELECT entry, count(*)::int FROM voucher_ledger GROUP BY entry"
+            ).decode((String, Int).self) {
                 entries[entry] = count
             }
-            print("ledger properties: seed \(seed), \(applied) of \(Self.stepsPerSequence) steps applied, entries \(entries.sorted { $0.key < $1.key })")
+            print(
+                "ledger properties: seed \(seed), \(applied) of \(Self.stepsPerSequence) steps applied, entries \(entries.sorted { $0.key < $1.key })"
+            )
             #expect(applied >= Self.stepsPerSequence / 4)
             #expect((entries["hold"] ?? 0) > 0)
         }

@@ -1,7 +1,7 @@
 import Foundation
 import PostgresStore
-import Testing
 import TestSupport
+import Testing
 
 /// Payment, rejection, delivery, acceptance, usages, cancellation and refunds over HTTP.
 @Suite("Order lifecycle")
@@ -123,7 +123,6 @@ struct LifecycleTests {
         }
     }
 }
-
 
 /// The expiry job as the CLI runs it.
 enum VoucherExpiryProbe {

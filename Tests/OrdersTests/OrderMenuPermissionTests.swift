@@ -1,8 +1,8 @@
 import API
 import Foundation
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 @Suite struct OrderMenuPermissionTests {
@@ -56,7 +56,8 @@ extension OrdersWorld {
     /// A sub-account of `org` holding `permissions`, and the access token its login would carry.
     func subAccount(_ username: String, org: String, role: Role, permissions: [String]) async throws -> String {
         let id = "usr_" + username
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO users (id, org_id, username, password_hash, role, is_main, permissions)
             VALUES (\(id), \(org), \(username), 'x', \(role.rawValue), false, \(permissions))
             """)
@@ -67,7 +68,8 @@ extension OrdersWorld {
     func fingerprint() async throws -> String {
         var parts: [String] = []
         for table in ["orders", "order_vouchers", "payment_proofs", "usages", "vouchers", "voucher_ledger", "approval_applications"] {
-            let rows = try await postgres.query(PostgresQuery(unsafeSQL: "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM \(table) t"))
+            let rows = try await postgres.query(
+                PostgresQuery(unsafeSQL: "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM \(table) t"))
             for try await digest in rows.decode(String.self) { parts.append("\(table)=\(digest)") }
         }
         return parts.joined(separator: ";")

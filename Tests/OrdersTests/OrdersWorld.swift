@@ -3,11 +3,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import PostgresStore
 import Logging
 import PostgresNIO
-import Testing
+import PostgresStore
 import TestSupport
+import Testing
 import VoucherConfig
 import VoucherCore
 import VoucherServices
@@ -46,16 +46,19 @@ struct OrdersWorld: Sendable {
     }
 
     static func seedPlatform(_ postgres: PostgresClient) async throws {
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO organisations (id, kind, name, certification) VALUES
                 ('org_platform', 'platform', 'Platform', 'certified'), (\(provider), 'provider', '数字服务商', 'certified')
             """)
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES
                 (\(operatorUser), 'org_platform', 'operator', 'x', 'operator', true),
                 ('usr_org_prov', \(provider), 'provider', 'x', 'provider', true)
             """)
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO campaigns (id, name, starts_at, ends_at, status, created_by)
             VALUES ('cmp_test', '双十二数字化转型服务券', now() - interval '1 day', now() + interval '30 days', 'published', \(operatorUser))
             """)
@@ -65,7 +68,8 @@ struct OrdersWorld: Sendable {
     func enterprise(_ org: String, kind: String = "enterprise") async throws {
         try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES (\(org), \(kind), \(org), 'certified')")
         let username = "user_" + org
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES (\("usr_" + org), \(org), \(username), 'x', \(kind), true)
             """)
     }
@@ -87,8 +91,9 @@ struct OrdersWorld: Sendable {
     }
 
     func operatorToken() async throws -> String {
-        try await tokens.issueAccessToken(for: Identity(
-            userID: Self.operatorUser, orgID: "org_platform", role: .operator, certified: true, permissions: ["*"]))
+        try await tokens.issueAccessToken(
+            for: Identity(
+                userID: Self.operatorUser, orgID: "org_platform", role: .operator, certified: true, permissions: ["*"]))
     }
 
     func providerToken() async throws -> String { try await token(Self.provider, role: .provider) }
@@ -102,10 +107,12 @@ struct OrdersWorld: Sendable {
 
     /// A listed product of the provider with one spec; returns (product id, spec id).
     func listedProduct(category: String = "diagnostic_consulting", unitPriceFen: Int64, pricing: String = "simple") async throws -> (String, String) {
-        let created = try await call(.post, "/v1/provider/products", token: try await providerToken(), json: [
-            "name": "企业数字化诊断", "category": category,
-            "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": pricing, "unitPriceFen": unitPriceFen]],
-        ])
+        let created = try await call(
+            .post, "/v1/provider/products", token: try await providerToken(),
+            json: [
+                "name": "企业数字化诊断", "category": category,
+                "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": pricing, "unitPriceFen": unitPriceFen]],
+            ])
         #expect(created.status == .created, "\(created.json)")
         let id = try #require(created.string("id"))
         let spec = try #require((created.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
@@ -125,7 +132,8 @@ struct OrdersWorld: Sendable {
 
     /// The voucher's (available, held, captured, expired).
     func balances(_ voucherID: String) async throws -> (Int64, Int64, Int64, Int64) {
-        let rows = try await postgres.query("""
+        let rows = try await postgres.query(
+            """
             SELECT available_fen, held_fen, captured_fen, expired_fen FROM vouchers WHERE id = \(voucherID)
             """)
         for try await row in rows.decode((Int64, Int64, Int64, Int64).self) { return row }

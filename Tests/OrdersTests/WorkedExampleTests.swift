@@ -15,8 +15,9 @@ struct WorkedExampleTests {
             _ = try await world.voucher(org: "ent_c", faceFen: 50_000)
 
             // The quote shows cap, deduction, payable and what the voucher keeps.
-            let quote = try await world.call(.post, "/v1/orders/quote", token: try await world.token("ent_b"),
-                                             json: ["productId": product.0, "specId": product.1, "quantity": 1])
+            let quote = try await world.call(
+                .post, "/v1/orders/quote", token: try await world.token("ent_b"),
+                json: ["productId": product.0, "specId": product.1, "quantity": 1])
             #expect(quote.status == .ok)
             #expect(quote.fen("totalFen") == 5_000_000)
             #expect(quote.fen("capFen") == 1_500_000)

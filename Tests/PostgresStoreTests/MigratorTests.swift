@@ -1,7 +1,8 @@
 import Logging
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
+
 @testable import PostgresStore
 
 @Suite struct MigratorTests {
@@ -59,7 +60,8 @@ import TestSupport
 
 /// Tables, columns and types of the public schema, as one comparable string.
 private func schemaFingerprint(_ client: PostgresClient) async throws -> String {
-    let rows = try await client.query("""
+    let rows = try await client.query(
+        """
         SELECT table_name || '.' || column_name || ':' || data_type
         FROM information_schema.columns WHERE table_schema = 'public'
         ORDER BY table_name, ordinal_position

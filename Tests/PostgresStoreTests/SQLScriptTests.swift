@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PostgresStore
 
 @Suite struct SQLScriptTests {
@@ -13,12 +14,13 @@ import Testing
             SELECT $$x;y$$
             """
         let statements = SQLScript.statements(sql)
-        #expect(statements == [
-            "CREATE TABLE a (x text DEFAULT 'a;b')",
-            "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql",
-            "SELECT \"we;ird\" FROM a",
-            "SELECT $$x;y$$",
-        ])
+        #expect(
+            statements == [
+                "CREATE TABLE a (x text DEFAULT 'a;b')",
+                "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql",
+                "SELECT \"we;ird\" FROM a",
+                "SELECT $$x;y$$",
+            ])
     }
 
     @Test func commentOnlyAndEmptyPiecesVanish() {

@@ -6,7 +6,8 @@ import Testing
 @Suite struct CamtStatementTests {
     /// A camt.053 document in `version` with `entries` (Ntry elements) in one Stmt.
     static func document(version: String = "02", account: String = "<Othr><Id>6228480012345678901</Id></Othr>", entries: String) -> [UInt8] {
-        Array("""
+        Array(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.\(version)" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
               <BkToCstmrStmt>
@@ -15,7 +16,8 @@ import Testing
                   <Id>STMT-2026-11</Id>
                   <FrToDt><FrDtTm>2026-11-01T00:00:00+08:00</FrDtTm><ToDtTm>2026-11-30T23:59:59+08:00</ToDtTm></FrToDt>
                   <Acct><Id>\(account)</Id><Ccy>CNY</Ccy></Acct>
-                  <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="CNY">100000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-01</Dt></Dt></Bal>
+                  <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt
+                      Ccy="CNY">100000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-01</Dt></Dt></Bal>
             \(entries)
                 </Stmt>
               </BkToCstmrStmt>
@@ -76,20 +78,21 @@ import Testing
         // entry: three entries, the broken one reported as entry 3 with every fault, the pending one skipped.
         let statement = try StatementParser.parse(Self.document(entries: Self.fiveEntries))
         #expect(statement.format == .camt053 && statement.encoding == "UTF-8")
-        #expect(statement.entries == [
-            StatementEntry(
-                lineNumber: 1, serial: "ABC20261103001", date: StatementFixture.day("2026-11-03"), direction: .debit, amountFen: 123_456,
-                counterpartyName: "上海某某诊所有限公司", counterpartyAccount: "6228480098765432101", memo: "RB0000000001",
-                ownAccount: "6228480012345678901"),
-            StatementEntry(
-                lineNumber: 2, serial: "ABC20261104007", date: StatementFixture.day("2026-11-04"), time: "09:00:00", direction: .credit,
-                amountFen: 50_000, counterpartyName: "张三 & 李四", counterpartyAccount: "CN12345678901234567890", memo: "退款",
-                ownAccount: "6228480012345678901"),
-            StatementEntry(
-                lineNumber: 4, serial: "E2E-0009", date: StatementFixture.day("2026-11-05"), direction: .debit, amountFen: 2_000_000,
-                counterpartyName: "杭州某某医院 <总院>", counterpartyAccount: "", memo: "RB0000000002 第一部分 | 第二部分",
-                ownAccount: "6228480012345678901"),
-        ])
+        #expect(
+            statement.entries == [
+                StatementEntry(
+                    lineNumber: 1, serial: "ABC20261103001", date: StatementFixture.day("2026-11-03"), direction: .debit, amountFen: 123_456,
+                    counterpartyName: "上海某某诊所有限公司", counterpartyAccount: "6228480098765432101", memo: "RB0000000001",
+                    ownAccount: "6228480012345678901"),
+                StatementEntry(
+                    lineNumber: 2, serial: "ABC20261104007", date: StatementFixture.day("2026-11-04"), time: "09:00:00", direction: .credit,
+                    amountFen: 50_000, counterpartyName: "张三 & 李四", counterpartyAccount: "CN12345678901234567890", memo: "退款",
+                    ownAccount: "6228480012345678901"),
+                StatementEntry(
+                    lineNumber: 4, serial: "E2E-0009", date: StatementFixture.day("2026-11-05"), direction: .debit, amountFen: 2_000_000,
+                    counterpartyName: "杭州某某医院 <总院>", counterpartyAccount: "", memo: "RB0000000002 第一部分 | 第二部分",
+                    ownAccount: "6228480012345678901"),
+            ])
         #expect(statement.problems.map(\.lineNumber) == [3])
         let reason = try #require(statement.problems.first?.reason)
         for fault in ["Amt \"1.234\"", "CdtDbtInd is missing", "BookgDt/Dt \"2026-11-31\"", "no AcctSvcrRef"] {
@@ -170,12 +173,15 @@ import Testing
         let withDTD = Array("<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaa\">]><Document><BkToCstmrStmt/></Document>".utf8)
         #expect(StatementFixture.error(withDTD)?.code == "statement_not_recognised")
         #expect(StatementFixture.error(Self.document(entries: "")) == .empty)
-        let noNamespace = Array("""
+        let noNamespace = Array(
+            """
             <Document><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="CNY">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
             <BookgDt><Dt>2026-11-03</Dt></BookgDt><AcctSvcrRef>R</AcctSvcrRef></Ntry></Stmt></BkToCstmrStmt></Document>
             """.utf8)
         #expect((try? StatementParser.parse(noNamespace))?.entries.count == 1)
-        let gbk = StatementText.gb18030("<Document><BkToCstmrStmt><Stmt><Ntry><AddtlNtryInf>中文</AddtlNtryInf></Ntry></Stmt></BkToCstmrStmt></Document>") ?? []
+        let gbk =
+            StatementText.gb18030("<Document><BkToCstmrStmt><Stmt><Ntry><AddtlNtryInf>中文</AddtlNtryInf></Ntry></Stmt></BkToCstmrStmt></Document>")
+            ?? []
         #expect(StatementFixture.error(gbk) == .undecodable(line: 1, byteOffset: 51))  // 中 in GBK, after 51 ASCII bytes
     }
 }

@@ -11,17 +11,21 @@ import Testing
     @Test func aSecondPaymentWithoutReferenceIsADuplicateEvenWithOtherOpenBatches() {
         // Proves a receipt repeating a settled batch's amount, with no reference, on an account with two other open batches,
         // is duplicate_payment naming the settled batch, not ambiguous between batches that do not owe that amount (item 3).
-        let batches = [M.batch("b1", "RBAAAAAAAAAA", totalFen: 5_000, settledFen: 5_000), M.batch("b2", "RBBBBBBBBBBB", totalFen: 7_000),
-                       M.batch("b3", "RBCCCCCCCCCC", totalFen: 9_000)]
+        let batches = [
+            M.batch("b1", "RBAAAAAAAAAA", totalFen: 5_000, settledFen: 5_000), M.batch("b2", "RBBBBBBBBBBB", totalFen: 7_000),
+            M.batch("b3", "RBCCCCCCCCCC", totalFen: 9_000),
+        ]
         let again = M.decide([M.receipt("again", 5_000)], batches)["again"]
         #expect(again?.outcome == .duplicatePayment && again?.batchID == "b1")
         #expect(again?.note == "与已全额支付的 RBAAAAAAAAAA 账户和金额相同；这笔是重复付款。")
         // Settled in the same run: the first receipt pays b1 by account and amount, the second repeats it.
-        let twice = M.decide([M.receipt("first", 5_000, day: 0), M.receipt("second", 5_000, day: 1)],
-                             [M.batch("b1", "RBAAAAAAAAAA", totalFen: 5_000), batches[1], batches[2]])
+        let twice = M.decide(
+            [M.receipt("first", 5_000, day: 0), M.receipt("second", 5_000, day: 1)],
+            [M.batch("b1", "RBAAAAAAAAAA", totalFen: 5_000), batches[1], batches[2]])
         #expect(twice["first"]?.outcome == .ambiguous && twice["second"]?.outcome == .ambiguous)  // two receipts fit one batch
-        let linkedFirst = M.decide([M.receipt("first", 5_000, memo: "RBAAAAAAAAAA", day: 0), M.receipt("second", 5_000, day: 1)],
-                                   [M.batch("b1", "RBAAAAAAAAAA", totalFen: 5_000), batches[1], batches[2]])
+        let linkedFirst = M.decide(
+            [M.receipt("first", 5_000, memo: "RBAAAAAAAAAA", day: 0), M.receipt("second", 5_000, day: 1)],
+            [M.batch("b1", "RBAAAAAAAAAA", totalFen: 5_000), batches[1], batches[2]])
         #expect(linkedFirst["first"]?.outcome == .matched)
         #expect(linkedFirst["second"]?.outcome == .duplicatePayment && linkedFirst["second"]?.batchID == "b1")
     }
@@ -29,8 +33,10 @@ import Testing
     @Test func ambiguousCandidatesAreOnlyBatchesThatCouldTakeTheAmount() {
         // Proves a receipt no open batch owes exactly is set only against open batches owing at least its amount: several → ambiguous
         // between those (by reference in the note), one → an amount mismatch against it, none → no batch.
-        let open = [M.batch("b1", "RBAAAAAAAAAA", totalFen: 1_000), M.batch("b2", "RBBBBBBBBBBB", totalFen: 8_000),
-                    M.batch("b3", "RBCCCCCCCCCC", totalFen: 9_000)]
+        let open = [
+            M.batch("b1", "RBAAAAAAAAAA", totalFen: 1_000), M.batch("b2", "RBBBBBBBBBBB", totalFen: 8_000),
+            M.batch("b3", "RBCCCCCCCCCC", totalFen: 9_000),
+        ]
         let several = M.decide([M.receipt("r", 6_000)], open)["r"]
         #expect(several?.outcome == .ambiguous && several?.candidateBatchIDs == ["b2", "b3"])
         #expect(several?.note.contains("RBBBBBBBBBBB、RBCCCCCCCCCC") == true)
@@ -56,10 +62,11 @@ import Testing
     @Test func notesAreChineseAndNameBatchesByReference() {
         // Proves the notes finance reads are Chinese and name batches by RB… reference, never by internal id (item 6).
         let twins = [M.batch("b1", "RBAAAAAAAAAA", totalFen: 5_000), M.batch("b2", "RBBBBBBBBBBB", totalFen: 5_000, transferDay: 1)]
-        let d = M.decide([
-            M.receipt("ambiguous", 5_000), M.receipt("both", 5_000, memo: "RBAAAAAAAAAA RBBBBBBBBBBB"),
-            M.receipt("short", 4_000, memo: "RBAAAAAAAAAA", day: 1),
-        ], twins)
+        let d = M.decide(
+            [
+                M.receipt("ambiguous", 5_000), M.receipt("both", 5_000, memo: "RBAAAAAAAAAA RBBBBBBBBBBB"),
+                M.receipt("short", 4_000, memo: "RBAAAAAAAAAA", day: 1),
+            ], twins)
         #expect(d["ambiguous"]?.note == "该账户有 2 个批次（RBAAAAAAAAAA、RBBBBBBBBBBB）在 3 天内都欠 ¥50.00；请人工确定它支付的是哪一个。")
         #expect(d["both"]?.note == "备注或流水号同时指向多个批次（RBAAAAAAAAAA、RBBBBBBBBBBB）；请人工确定它支付的是哪一个。")
         #expect(d["short"]?.note == "付款 ¥40.00；RBAAAAAAAAAA 尚欠 ¥50.00。")

@@ -12,8 +12,10 @@ import Testing
         let seed: UInt64
         var description: String { "world(seed: \(seed))" }
 
-        static let parties = [("杭州数智科技有限公司", "622848001234567890"), ("宁波云帆信息技术有限公司", "622848009876543210"),
-                              ("温州启明软件有限公司", "622848005555555555")]
+        static let parties = [
+            ("杭州数智科技有限公司", "622848001234567890"), ("宁波云帆信息技术有限公司", "622848009876543210"),
+            ("温州启明软件有限公司", "622848005555555555"),
+        ]
         static let amountsFen: [Int64] = [100, 250, 1_000, 1_250, 5_000]
 
         init(seed: UInt64) {
@@ -25,11 +27,12 @@ import Testing
                 let party = Self.parties.randomElement(using: &rng)!
                 let total = Self.amountsFen.randomElement(using: &rng)!
                 let settled: Int64 = [0, 0, 0, total, total / 2].randomElement(using: &rng)!
-                batches.append(PaidBatch(
-                    id: "b\(index)", reference: "RB" + String(repeating: Character(UnicodeScalar(UInt8(65 + index))), count: 10),
-                    payeeName: party.0, payeeNumber: party.1, totalFen: total,
-                    transferDate: CalendarDay(dayNumber: base + Int.random(in: 0...6, using: &rng))!,
-                    bankSerial: Bool.random(using: &rng) ? "S\(index)" : nil, settledFen: settled))
+                batches.append(
+                    PaidBatch(
+                        id: "b\(index)", reference: "RB" + String(repeating: Character(UnicodeScalar(UInt8(65 + index))), count: 10),
+                        payeeName: party.0, payeeNumber: party.1, totalFen: total,
+                        transferDate: CalendarDay(dayNumber: base + Int.random(in: 0...6, using: &rng))!,
+                        bankSerial: Bool.random(using: &rng) ? "S\(index)" : nil, settledFen: settled))
             }
             for index in 0..<Int.random(in: 0...12, using: &rng) {
                 var party = Self.parties.randomElement(using: &rng)!
@@ -44,9 +47,11 @@ import Testing
                     if Int.random(in: 0...5, using: &rng) == 0 { party.0 += "分公司" }
                 }
                 if amount <= 0 { amount = 1 }
-                receipts.append(Receipt(id: "r\(index)", serial: serial, date: CalendarDay(dayNumber: base + Int.random(in: -1...8, using: &rng))!,
-                                        amountFen: amount, counterpartyName: party.0, counterpartyAccount: party.1, memo: memo,
-                                        currency: Int.random(in: 0...9, using: &rng) == 0 ? "USD" : "CNY"))
+                receipts.append(
+                    Receipt(
+                        id: "r\(index)", serial: serial, date: CalendarDay(dayNumber: base + Int.random(in: -1...8, using: &rng))!,
+                        amountFen: amount, counterpartyName: party.0, counterpartyAccount: party.1, memo: memo,
+                        currency: Int.random(in: 0...9, using: &rng) == 0 ? "USD" : "CNY"))
             }
         }
     }
@@ -73,7 +78,9 @@ import Testing
             let decisions = Matcher.match(receipts: world.receipts, batches: world.batches, policy: Self.policy)
             let amounts = Dictionary(uniqueKeysWithValues: world.receipts.map { ($0.id, $0.amountFen) })
             for batch in world.batches {
-                let matchedFen = decisions.filter { $0.outcome == .matched && $0.batchID == batch.id }.reduce(Int64(0)) { $0 + amounts[$1.receiptID]! }
+                let matchedFen = decisions.filter { $0.outcome == .matched && $0.batchID == batch.id }.reduce(Int64(0)) {
+                    $0 + amounts[$1.receiptID]!
+                }
                 #expect(matchedFen == 0 || matchedFen == batch.totalFen - batch.settledFen, "\(world)")
             }
         }
@@ -92,9 +99,14 @@ import Testing
                 switch decision.outcome {
                 case .matched:
                     #expect(receipt.currency == PaidBatch.currency, "\(world)")
-                    guard let batch = decision.batchID.flatMap({ batches[$0] }) else { Issue.record("matched without a batch \(world)"); continue }
-                    #expect(ReceiptComparison.sameParty(name: receipt.counterpartyName, account: receipt.counterpartyAccount,
-                                                        expectedName: batch.payeeName, expectedAccount: batch.payeeNumber), "\(world)")
+                    guard let batch = decision.batchID.flatMap({ batches[$0] }) else {
+                        Issue.record("matched without a batch \(world)")
+                        continue
+                    }
+                    #expect(
+                        ReceiptComparison.sameParty(
+                            name: receipt.counterpartyName, account: receipt.counterpartyAccount,
+                            expectedName: batch.payeeName, expectedAccount: batch.payeeNumber), "\(world)")
                     switch decision.rule {
                     case .reference: #expect(Matcher.references(in: receipt.memo).contains(batch.reference), "\(world)")
                     case .bankSerial: #expect(receipt.serial == batch.bankSerial, "\(world)")
@@ -127,8 +139,10 @@ import Testing
             let world = World(seed: UInt64(seed))
             var rng = SplitMix64(state: UInt64(seed) ^ 0xDEAD_BEEF)
             let first = Matcher.match(receipts: world.receipts, batches: world.batches, policy: Self.policy)
-            let second = Matcher.match(receipts: world.receipts.shuffled(using: &rng), batches: world.batches.shuffled(using: &rng), policy: Self.policy)
-            #expect(Dictionary(uniqueKeysWithValues: first.map { ($0.receiptID, $0) })
+            let second = Matcher.match(
+                receipts: world.receipts.shuffled(using: &rng), batches: world.batches.shuffled(using: &rng), policy: Self.policy)
+            #expect(
+                Dictionary(uniqueKeysWithValues: first.map { ($0.receiptID, $0) })
                     == Dictionary(uniqueKeysWithValues: second.map { ($0.receiptID, $0) }), "\(world)")
         }
     }
@@ -140,12 +154,16 @@ import Testing
             var world = World(seed: UInt64(seed))
             world.receipts.removeAll()
             for batch in world.batches where batch.settledFen < batch.totalFen {
-                world.receipts.append(Receipt(id: "pay-\(batch.id)", serial: "P\(batch.id)", date: batch.transferDate,
-                                              amountFen: batch.totalFen - batch.settledFen, counterpartyName: batch.payeeName,
-                                              counterpartyAccount: batch.payeeNumber, memo: "兑付 \(batch.reference)"))
+                world.receipts.append(
+                    Receipt(
+                        id: "pay-\(batch.id)", serial: "P\(batch.id)", date: batch.transferDate,
+                        amountFen: batch.totalFen - batch.settledFen, counterpartyName: batch.payeeName,
+                        counterpartyAccount: batch.payeeNumber, memo: "兑付 \(batch.reference)"))
             }
-            world.receipts.append(Receipt(id: "noise", serial: "N", date: CalendarDay(iso: "2026-11-02")!, amountFen: 3,
-                                          counterpartyName: "某某", counterpartyAccount: "1", memo: ""))
+            world.receipts.append(
+                Receipt(
+                    id: "noise", serial: "N", date: CalendarDay(iso: "2026-11-02")!, amountFen: 3,
+                    counterpartyName: "某某", counterpartyAccount: "1", memo: ""))
             let decisions = Matcher.match(receipts: world.receipts, batches: world.batches, policy: Self.policy)
             for decision in decisions where decision.receiptID != "noise" {
                 #expect(decision.outcome == .matched && decision.rule == .reference, "\(world)")

@@ -9,16 +9,22 @@ import Testing
     static let acme = (name: "杭州数智科技有限公司", account: "622848001234567890")
     static let other = (name: "宁波云帆信息技术有限公司", account: "622848009876543210")
 
-    static func batch(_ id: String, _ reference: String, totalFen: Int64, payee: (name: String, account: String) = acme,
-                      transferDay: Int = 0, serial: String? = nil, settledFen: Int64 = 0) -> PaidBatch {
-        PaidBatch(id: id, reference: reference, payeeName: payee.name, payeeNumber: payee.account, totalFen: totalFen,
-                  transferDate: on(transferDay), bankSerial: serial, settledFen: settledFen)
+    static func batch(
+        _ id: String, _ reference: String, totalFen: Int64, payee: (name: String, account: String) = acme,
+        transferDay: Int = 0, serial: String? = nil, settledFen: Int64 = 0
+    ) -> PaidBatch {
+        PaidBatch(
+            id: id, reference: reference, payeeName: payee.name, payeeNumber: payee.account, totalFen: totalFen,
+            transferDate: on(transferDay), bankSerial: serial, settledFen: settledFen)
     }
 
-    static func receipt(_ id: String, _ amountFen: Int64, memo: String = "", payee: (name: String, account: String) = acme,
-                        day: Int = 0, serial: String? = nil) -> Receipt {
-        Receipt(id: id, serial: serial ?? "SN-\(id)", date: on(day), amountFen: amountFen, counterpartyName: payee.name,
-                counterpartyAccount: payee.account, memo: memo)
+    static func receipt(
+        _ id: String, _ amountFen: Int64, memo: String = "", payee: (name: String, account: String) = acme,
+        day: Int = 0, serial: String? = nil
+    ) -> Receipt {
+        Receipt(
+            id: id, serial: serial ?? "SN-\(id)", date: on(day), amountFen: amountFen, counterpartyName: payee.name,
+            counterpartyAccount: payee.account, memo: memo)
     }
 
     static func decide(_ receipts: [Receipt], _ batches: [PaidBatch], window: Int = 3) -> [String: LineDecision] {
@@ -29,16 +35,18 @@ import Testing
 
     @Test func referenceInTheMemoMatches() {
         // Proves the first rule: reference + right payee + exact amount → matched by reference, even outside the window.
-        let d = Self.decide([Self.receipt("r1", 1_500_000, memo: "兑付款 RB7KX2M4QZ5A 服务券", day: 20)],
-                            [Self.batch("b1", "RB7KX2M4QZ5A", totalFen: 1_500_000)])
+        let d = Self.decide(
+            [Self.receipt("r1", 1_500_000, memo: "兑付款 RB7KX2M4QZ5A 服务券", day: 20)],
+            [Self.batch("b1", "RB7KX2M4QZ5A", totalFen: 1_500_000)])
         #expect(d["r1"]?.outcome == .matched)
         #expect(d["r1"]?.batchID == "b1")
         #expect(d["r1"]?.rule == .reference)
     }
 
     @Test func recordedBankSerialLinksLikeAReference() {
-        let d = Self.decide([Self.receipt("r1", 500, serial: "ABC2026110300017")],
-                            [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 500, serial: "ABC2026110300017")])
+        let d = Self.decide(
+            [Self.receipt("r1", 500, serial: "ABC2026110300017")],
+            [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 500, serial: "ABC2026110300017")])
         #expect(d["r1"]?.outcome == .matched)
         #expect(d["r1"]?.rule == .bankSerial)
     }
@@ -46,10 +54,11 @@ import Testing
     @Test func amountMismatchAndNameOrAccountMismatch() {
         // Proves a named batch is never settled by the wrong amount or the wrong party, and says which.
         let batches = [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 10_000), Self.batch("b2", "RBBBBBBBBBBB", totalFen: 20_000)]
-        let d = Self.decide([
-            Self.receipt("short", 9_999, memo: "RBAAAAAAAAAA"),
-            Self.receipt("stranger", 20_000, memo: "rbbbbbbbbbbb", payee: Self.other),
-        ], batches)
+        let d = Self.decide(
+            [
+                Self.receipt("short", 9_999, memo: "RBAAAAAAAAAA"),
+                Self.receipt("stranger", 20_000, memo: "rbbbbbbbbbbb", payee: Self.other),
+            ], batches)
         #expect(d["short"]?.outcome == .amountMismatch)
         #expect(d["short"]?.batchID == "b1")
         #expect(d["stranger"]?.outcome == .nameOrAccountMismatch)
@@ -60,23 +69,28 @@ import Testing
         // Proves full-width brackets, spaces in account numbers and U+3000 do not make a mismatch; 有限责任 vs 有限 does.
         let payee = (name: "杭州数智(浙江)科技有限公司", account: "622848001234567890")
         let batch = Self.batch("b1", "RBAAAAAAAAAA", totalFen: 100, payee: payee)
-        let same = Self.decide([Self.receipt("r", 100, memo: "RBAAAAAAAAAA", payee: (name: "杭州数智（浙江）科技有限公司　", account: "6228 4800 1234 5678 90"))], [batch])
+        let same = Self.decide(
+            [Self.receipt("r", 100, memo: "RBAAAAAAAAAA", payee: (name: "杭州数智（浙江）科技有限公司　", account: "6228 4800 1234 5678 90"))], [batch])
         #expect(same["r"]?.outcome == .matched)
-        let different = Self.decide([Self.receipt("r", 100, memo: "RBAAAAAAAAAA", payee: (name: "杭州数智(浙江)科技有限责任公司", account: payee.account))], [batch])
+        let different = Self.decide(
+            [Self.receipt("r", 100, memo: "RBAAAAAAAAAA", payee: (name: "杭州数智(浙江)科技有限责任公司", account: payee.account))], [batch])
         #expect(different["r"]?.outcome == .nameOrAccountMismatch)
     }
 
     @Test func duplicatePaymentOfASettledBatch() {
         // Proves a second full payment is a duplicate, whether the batch was settled earlier or in this run.
-        let earlier = Self.decide([Self.receipt("again", 700, memo: "RBAAAAAAAAAA")],
-                                  [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 700, settledFen: 700)])
+        let earlier = Self.decide(
+            [Self.receipt("again", 700, memo: "RBAAAAAAAAAA")],
+            [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 700, settledFen: 700)])
         #expect(earlier["again"]?.outcome == .duplicatePayment)
-        let twice = Self.decide([Self.receipt("first", 700, memo: "RBAAAAAAAAAA", day: 0), Self.receipt("second", 700, memo: "RBAAAAAAAAAA", day: 1)],
-                                [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 700)])
+        let twice = Self.decide(
+            [Self.receipt("first", 700, memo: "RBAAAAAAAAAA", day: 0), Self.receipt("second", 700, memo: "RBAAAAAAAAAA", day: 1)],
+            [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 700)])
         #expect(twice["first"]?.outcome == .matched)
         #expect(twice["second"]?.outcome == .duplicatePayment)
-        let noMemo = Self.decide([Self.receipt("first", 700, day: 0), Self.receipt("again", 700, memo: "RBAAAAAAAAAA", day: 1)],
-                                 [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 700)])
+        let noMemo = Self.decide(
+            [Self.receipt("first", 700, day: 0), Self.receipt("again", 700, memo: "RBAAAAAAAAAA", day: 1)],
+            [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 700)])
         #expect(noMemo["again"]?.outcome == .matched)
         #expect(noMemo["first"]?.outcome == .duplicatePayment)
     }
@@ -84,18 +98,21 @@ import Testing
     @Test func splitPaymentsSettleOnlyWhenTheySumExactly() {
         // Proves several receipts settle one batch when they sum to what it owes, and not when they do not.
         let batch = Self.batch("b1", "RBAAAAAAAAAA", totalFen: 100_000)
-        let split = Self.decide([Self.receipt("a", 60_000, memo: "RBAAAAAAAAAA 1/2"), Self.receipt("b", 40_000, memo: "RBAAAAAAAAAA 2/2", day: 1)], [batch])
+        let split = Self.decide(
+            [Self.receipt("a", 60_000, memo: "RBAAAAAAAAAA 1/2"), Self.receipt("b", 40_000, memo: "RBAAAAAAAAAA 2/2", day: 1)], [batch])
         #expect(split["a"]?.outcome == .matched && split["b"]?.outcome == .matched)
         let short = Self.decide([Self.receipt("a", 60_000, memo: "RBAAAAAAAAAA"), Self.receipt("b", 30_000, memo: "RBAAAAAAAAAA")], [batch])
         #expect(short["a"]?.outcome == .amountMismatch && short["b"]?.outcome == .amountMismatch)
         // The rest of a split arriving later: the batch already has ¥600 settled and owes ¥400.
-        let rest = Self.decide([Self.receipt("b", 40_000, memo: "RBAAAAAAAAAA")], [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 100_000, settledFen: 60_000)])
+        let rest = Self.decide(
+            [Self.receipt("b", 40_000, memo: "RBAAAAAAAAAA")], [Self.batch("b1", "RBAAAAAAAAAA", totalFen: 100_000, settledFen: 60_000)])
         #expect(rest["b"]?.outcome == .matched)
         // Paid twice as a split: the oldest pair settles it, the later pair is a duplicate.
-        let doubled = Self.decide([
-            Self.receipt("a1", 60_000, memo: "RBAAAAAAAAAA", day: 0), Self.receipt("b1", 40_000, memo: "RBAAAAAAAAAA", day: 0),
-            Self.receipt("a2", 60_000, memo: "RBAAAAAAAAAA", day: 1), Self.receipt("b2", 40_000, memo: "RBAAAAAAAAAA", day: 1),
-        ], [batch])
+        let doubled = Self.decide(
+            [
+                Self.receipt("a1", 60_000, memo: "RBAAAAAAAAAA", day: 0), Self.receipt("b1", 40_000, memo: "RBAAAAAAAAAA", day: 0),
+                Self.receipt("a2", 60_000, memo: "RBAAAAAAAAAA", day: 1), Self.receipt("b2", 40_000, memo: "RBAAAAAAAAAA", day: 1),
+            ], [batch])
         #expect(doubled.values.filter { $0.outcome == .matched }.map(\.receiptID).sorted() == ["a1", "b1"])
         #expect(doubled.values.filter { $0.outcome == .duplicatePayment }.map(\.receiptID).sorted() == ["a2", "b2"])
     }
@@ -160,7 +177,7 @@ import Testing
         #expect(Matcher.references(in: "RB7KX2M4QZ5A/RBBBBBBBBBBB") == ["RB7KX2M4QZ5A", "RBBBBBBBBBBB"])
         #expect(Matcher.references(in: "XRB7KX2M4QZ5A").isEmpty)
         #expect(Matcher.references(in: "RB7KX2M4QZ5AB").isEmpty)
-        #expect(Matcher.references(in: "RB7KX2M4QZ51").isEmpty) // 1 is not base32
+        #expect(Matcher.references(in: "RB7KX2M4QZ51").isEmpty)  // 1 is not base32
         #expect(Matcher.references(in: "RB7KX2M4QZ5").isEmpty)
         #expect(Matcher.references(in: "").isEmpty)
     }

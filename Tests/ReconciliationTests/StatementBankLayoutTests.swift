@@ -22,8 +22,9 @@ import Testing
     static func outcomes(_ statement: ParsedStatement, batches: [PaidBatch] = [batch]) -> [Int: Outcome] {
         let debits = statement.entries.filter { $0.direction == .debit }
         let receipts = debits.map {
-            Receipt(id: "\($0.lineNumber)", serial: $0.serial, date: $0.date, amountFen: $0.amountFen, counterpartyName: $0.counterpartyName,
-                    counterpartyAccount: $0.counterpartyAccount, memo: $0.memo, currency: $0.currency)
+            Receipt(
+                id: "\($0.lineNumber)", serial: $0.serial, date: $0.date, amountFen: $0.amountFen, counterpartyName: $0.counterpartyName,
+                counterpartyAccount: $0.counterpartyAccount, memo: $0.memo, currency: $0.currency)
         }
         var result: [Int: Outcome] = [:]
         for entry in statement.entries where entry.direction == .credit { result[entry.lineNumber] = .notPayout }
@@ -38,7 +39,8 @@ import Testing
         // Proves a direction column under each of these headers is read by its value: 借 1,234.56 is a payout
         // (matched), 贷 a credit (not_payout); it was read as a credit before (issue 20, item 1).
         let (out, inn) = header.contains("收") ? ("支", "收") : ("借", "贷")
-        let statement = try Self.gbk("""
+        let statement = try Self.gbk(
+            """
             中国工商银行 账户明细
             账号：6228480012345678901
             交易日期,流水号,\(header),交易金额,对方户名,对方账号,摘要
@@ -55,7 +57,8 @@ import Testing
     @Test func anUnknownDirectionIsAProblemNeverAGuess() throws {
         // Proves a direction value that is neither 借/支/出 nor 贷/收/入 (D, 1, empty) makes its line a problem
         // naming the column, while the other lines are read.
-        let statement = try Self.gbk("""
+        let statement = try Self.gbk(
+            """
             交易日期,流水号,借贷标志,金额,对方户名
             2026-11-03,S001,借,1.00,甲
             2026-11-03,S002,D,2.00,乙
@@ -72,7 +75,8 @@ import Testing
     @Test func incomeAndExpenseColumnsAreRead() throws {
         // Proves the 收入金额 / 支出金额 layout (issue 20, item 2): 支出 is a payout, 收入 a credit, both filled or both
         // empty is a problem; with 收支 as well, the two must agree.
-        let statement = try Self.gbk("""
+        let statement = try Self.gbk(
+            """
             记账日期,交易时间,交易流水号,支出金额(元),收入金额(元),余额,对方户名,对方账号,用途
             2026-11-03,10:22:05,S001,"1,234.56",,"9,000.00",\(Self.payee.name),\(Self.payee.account),兑付 RB7KX2M4QZ5A
             2026-11-04,09:00:00,S002,,500.00,"9,500.00",张三,6222020200001234567,退款
@@ -111,8 +115,10 @@ import Testing
         // Proves a single day (查询日期), two different periods, or days in the wrong order are not taken, so the first and last
         // entry bound the period; an entry outside a stated period widens it.
         let rows = "流水号,交易日期,金额\nX1,2026-11-10,-1.00\nX2,2026-11-12,-2.00\n"
-        for preamble in ["查询日期：2026-11-30", "起止日期：2026-11-01 至 2026-11-30\n查询期间：2026-10-01 至 2026-10-31",
-                         "起止日期：2026-11-30 至 2026-11-01", "起止日期：见附件"] {
+        for preamble in [
+            "查询日期：2026-11-30", "起止日期：2026-11-01 至 2026-11-30\n查询期间：2026-10-01 至 2026-10-31",
+            "起止日期：2026-11-30 至 2026-11-01", "起止日期：见附件",
+        ] {
             let statement = try Self.gbk(preamble + "\n" + rows)
             #expect(statement.periodFrom == StatementFixture.day("2026-11-10"), "\(preamble)")
             #expect(statement.periodTo == StatementFixture.day("2026-11-12"), "\(preamble)")

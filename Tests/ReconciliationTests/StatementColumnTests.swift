@@ -62,7 +62,8 @@ import Testing
 
     @Test func ownAccountAndCurrencyColumnsAreRead() throws {
         // Proves 本方账号 fills each entry's and the file's own account, and 币种 normalises 人民币/RMB/cny to CNY.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,金额,本方账号,币种
             X1,2026-11-03,-1.00,6228480012345678901,人民币
             X2,2026-11-03,-1.00,6228480012345678901,RMB

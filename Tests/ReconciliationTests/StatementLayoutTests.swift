@@ -19,7 +19,8 @@ import Testing
     @Test func summaryAndBlankLinesAreSkippedAndCounted() throws {
         // Proves 合计, 总计, 本页合计, 累计, 共…笔, a footer label (制表人,张三) and blank lines are skipped, each counted once.
         // (制表人,张三 was skipped for filling fewer than three cells; it is skipped now as a label, with no day or amount.)
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             查询日期：2026-11-30
 
             流水号,交易日期,金额,对方户名
@@ -44,7 +45,8 @@ import Testing
     @Test func headerRepeatedOnEveryPageIsSkippedAndAnotherLayoutIsAProblem() throws {
         // Proves a paged export's repeated header (and page lines) are skipped and counted, while a header with
         // the columns in other places is reported rather than read with the first layout.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,金额,对方户名
             X1,2026-11-03,-1.00,甲
             第 2 页
@@ -56,9 +58,10 @@ import Testing
             """)
         #expect(statement.entries.map(\.serial) == ["X1", "X2", "X3"])
         #expect(statement.skippedLineCount == 2)
-        #expect(statement.problems == [
-            LineProblem(lineNumber: 6, reason: "This line is another header with different columns; export one layout per file.")
-        ])
+        #expect(
+            statement.problems == [
+                LineProblem(lineNumber: 6, reason: "This line is another header with different columns; export one layout per file.")
+            ])
     }
 
     @Test func preambleAccountIsTakenOnlyWhenObvious() throws {
@@ -74,7 +77,8 @@ import Testing
     @Test func quotedFieldsKeepCommasQuotesAndLineBreaksAndLineNumbersStayPhysical() throws {
         // Proves quoted commas, "" escapes and line breaks (LF and CRLF) stay in the field, and a record spanning
         // lines is numbered by its first line while later records keep their physical numbers.
-        let text = "流水号,交易日期,金额,对方户名,摘要\r\n"
+        let text =
+            "流水号,交易日期,金额,对方户名,摘要\r\n"
             + "X1,2026-11-03,-1.00,\"某某, \"\"大\"\"药房\",\"第一行\r\n第二行\n第三行\"\r\n"
             + "X2,2026-11-04,-2.00,乙,\"a,b\"\r\n"
             + "  X3  , 2026-11-05 ,  \"-3.00\"  ,丙,\r\n"
@@ -89,7 +93,8 @@ import Testing
 
     @Test func excelWrappersAroundLongNumbersAreRemoved() throws {
         // Proves ="000123", "=""000123""", a leading apostrophe and a leading tab are stripped, digits kept as printed.
-        let statement = try StatementFixture.parse(#"""
+        let statement = try StatementFixture.parse(
+            #"""
             流水号,交易日期,金额,对方账号
             ="000123",2026-11-03,-1.00,="6228480098765432101"
             "=""000124""",2026-11-03,-1.00,'6228480098765432101

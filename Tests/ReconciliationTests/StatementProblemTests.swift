@@ -7,7 +7,8 @@ import Testing
     @Test func everyBadLineIsReportedAndGoodLinesAreStillRead() throws {
         // Proves several broken lines (amount, day, field count, quoting) are all reported with their physical
         // line numbers, after a multi-line record too, and the good lines between them are entries.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,金额,对方户名,摘要
             G1,2026-11-03,-1.00,甲,"两
             行"

@@ -27,7 +27,8 @@ import Testing
 
     @Test func aRowWithOnlyOneKeyIsAProblem() throws {
         // Proves a lone serial (even one that reads like English), a lone day or a lone amount is a receipt that lost fields.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,金额,对方户名
             X0,2026-11-03,-1.00,甲
             X1,,,
@@ -44,7 +45,8 @@ import Testing
     @Test func summariesBlankLinesAndFootersAreSkippedAndCounted() throws {
         // Proves 合计, 本页小计, 期末余额 and the other summary words, a blank line, a page number and the footer
         // `制表人：张三  打印日期：2026-11-05` (a day inside a sentence, not a day in the day column) are each skipped and counted.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,金额
             期初余额,,"10,000.00"
             X1,2026-11-03,-1.00
@@ -79,7 +81,8 @@ import Testing
         // Proves a footer label in the serial column beside a lone day in the day column, or an amount in the amount
         // column, is reported rather than skipped or read as a receipt whose serial is 制表人…; a sentence sharing its
         // row with a day is a receipt whose amount is missing.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,金额
             X1,2026-11-03,-1.00
             制表人：张三 打印日期：,2026-11-05,
@@ -88,15 +91,22 @@ import Testing
 
             """)
         #expect(statement.entries.map(\.serial) == ["X1"])
-        #expect(statement.problems == [
-            LineProblem(
-                lineNumber: 3,
-                reason: "流水号 \"制表人：张三 打印日期：\" reads as a summary or footer, yet 交易日期 holds a day \"2026-11-05\"; delete the line if it is not a receipt, or give the receipt its serial."),
-            LineProblem(
-                lineNumber: 4,
-                reason: "流水号 \"备注：退款\" reads as a summary or footer, yet 金额 holds an amount \"-1.00\"; delete the line if it is not a receipt, or give the receipt its serial."),
-            LineProblem(lineNumber: 5, reason: "金额 is empty; every receipt needs its amount."),
-        ])
+        #expect(
+            statement.problems == [
+                LineProblem(
+                    lineNumber: 3,
+                    reason:
+                        "流水号 \"制表人：张三 打印日期：\" reads as a summary or footer, yet 交易日期 holds a day \"2026-11-05\"; delete the line if it is not a "
+                        + "receipt, or give the receipt its serial."
+                ),
+                LineProblem(
+                    lineNumber: 4,
+                    reason:
+                        "流水号 \"备注：退款\" reads as a summary or footer, yet 金额 holds an amount \"-1.00\"; delete the line if it is not a receipt, "
+                        + "or give the receipt its serial."
+                ),
+                LineProblem(lineNumber: 5, reason: "金额 is empty; every receipt needs its amount."),
+            ])
         #expect(statement.skippedLineCount == 0)
     }
 
@@ -104,7 +114,8 @@ import Testing
         // Proves a summary word is a receipt's text when the serial column beside it is filled (a payee named 小计餐饮),
         // counts wherever it is when the serial column is empty, and is reported, not read as serial 期末余额, when the
         // day column holds a day.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             交易日期,流水号,金额,对方户名
             2026-11-03,X1,-1.00,甲
             合计,X9,-3.00,
@@ -127,7 +138,8 @@ import Testing
 
     @Test func splitAmountFilesFollowTheSameRule() throws {
         // Proves in a 借方/贷方 file a row with only a serial and a debit is reported, and 借方合计 with both totals is skipped.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,借方发生额,贷方发生额
             D1,2026-11-03,"1,000.00",
             D2,,5.00,
@@ -141,7 +153,8 @@ import Testing
 
     @Test func aRepeatedHeaderIsStillSkipped() throws {
         // Proves the header printed again on the next page, after a page total and a page number, is skipped and counted.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,金额
             X1,2026-11-03,-1.00
             本页合计,,-1.00

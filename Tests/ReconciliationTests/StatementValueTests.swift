@@ -62,7 +62,8 @@ import Testing
 
     @Test func timeColumnIsNormalisedAndChecked() throws {
         // Proves 交易时间 accepts HH:mm:ss, HHmmss and a same-day timestamp, and reports others.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,交易时间,金额
             X1,2026-11-03,10:22:05,-1.00
             X2,2026-11-03,102205,-1.00
@@ -79,7 +80,8 @@ import Testing
     @Test func directionValuesAndSignsMustAgree() throws {
         // Proves 借/支/出/借方/支出 are money out, 贷/收/入/贷方/收入 money in, a minus agrees with money out only,
         // and an unknown or empty direction is a problem.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,借贷方向,金额
             D1,2026-11-03,借,1.00
             D2,2026-11-03,支,1.00
@@ -106,7 +108,8 @@ import Testing
     @Test func debitAndCreditColumnsNeedExactlyOneAmount() throws {
         // Proves separate 借方/贷方 columns give the direction, "-" or 0 counts as empty, and both or neither filled
         // (or a negative one, or a direction column that disagrees) is a problem.
-        let statement = try StatementFixture.parse("""
+        let statement = try StatementFixture.parse(
+            """
             流水号,交易日期,借方发生额（支取）,贷方发生额（收入）,借贷方向
             D1,2026-11-03,"1,000.00",,
             C1,2026-11-03,-,200.50,
@@ -127,10 +130,11 @@ import Testing
         // Proves a receipt row with an empty amount or day is reported, not skipped (narrow rows too: StatementSummaryRowTests).
         let statement = try StatementFixture.parse("流水号,交易日期,金额,对方户名,摘要\nX1,2026-11-03,,甲,付款\nX2,,-1.00,乙,付款\n")
         #expect(statement.problems.map(\.lineNumber) == [2, 3])
-        #expect(statement.problems.map(\.reason) == [
-            "金额 is empty; every receipt needs its amount.",
-            "交易日期 is empty; write it as 2026-11-03, 2026/11/03, 20261103 or 2026年11月03日.",
-        ])
+        #expect(
+            statement.problems.map(\.reason) == [
+                "金额 is empty; every receipt needs its amount.",
+                "交易日期 is empty; write it as 2026-11-03, 2026/11/03, 20261103 or 2026年11月03日.",
+            ])
     }
 
     @Test func emptySerialIsAProblem() throws {

@@ -2,8 +2,8 @@ import API
 import Foundation
 import HTTPTypes
 import PostgresStore
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 /// Requests that break a redemption rule get a 4xx with a stable code and change nothing.
@@ -15,7 +15,10 @@ struct BadInputTests {
         try await RedemptionWorld.run { world in
             let token = try await world.providerToken()
             let cases: [([String: Any], String)] = [
-                (["bank": "ICBC", "accountName": RedemptionWorld.providerName, "accountNumber": RedemptionWorld.abcNumber], "payee_bank_not_allowed"),
+                (
+                    ["bank": "ICBC", "accountName": RedemptionWorld.providerName, "accountNumber": RedemptionWorld.abcNumber],
+                    "payee_bank_not_allowed"
+                ),
                 (["bank": "ABC", "accountName": "别人的公司", "accountNumber": RedemptionWorld.abcNumber], "payee_name_mismatch"),
                 (["bank": "ABC", "accountName": RedemptionWorld.providerName, "accountNumber": "12345678901234"], "payee_number_invalid"),
                 (["bank": "ABC", "accountName": RedemptionWorld.providerName, "accountNumber": "1234567890123456789012"], "payee_number_invalid"),
@@ -27,20 +30,25 @@ struct BadInputTests {
                 #expect(answer.code == code, "\(answer.json)")
             }
             #expect(try await world.count("SELECT count(*)::int FROM payee_accounts") == 0)
-            let asEnterprise = try await world.call(.post, "/v1/provider/payee-accounts", token: try await world.token("ent_x"), json: [
-                "bank": "ABC", "accountName": RedemptionWorld.providerName, "accountNumber": RedemptionWorld.abcNumber,
-            ])
+            let asEnterprise = try await world.call(
+                .post, "/v1/provider/payee-accounts", token: try await world.token("ent_x"),
+                json: [
+                    "bank": "ABC", "accountName": RedemptionWorld.providerName, "accountNumber": RedemptionWorld.abcNumber,
+                ])
             #expect(asEnterprise.status == .forbidden)
 
             let payee = try await world.payeeAccount()
-            let duplicate = try await world.call(.post, "/v1/provider/payee-accounts", token: token, json: [
-                "bank": "ABC", "accountName": RedemptionWorld.providerName, "accountNumber": RedemptionWorld.abcNumber,
-            ])
+            let duplicate = try await world.call(
+                .post, "/v1/provider/payee-accounts", token: token,
+                json: [
+                    "bank": "ABC", "accountName": RedemptionWorld.providerName, "accountNumber": RedemptionWorld.abcNumber,
+                ])
             #expect(duplicate.status == .conflict)
             let list = try await world.call(.get, "/v1/provider/payee-accounts", token: token)
             #expect(list.items.count == 1)
-            let foreign = try await world.call(.post, "/v1/provider/payee-accounts/\(payee)/disable",
-                                               token: try await world.providerToken(RedemptionWorld.otherProvider))
+            let foreign = try await world.call(
+                .post, "/v1/provider/payee-accounts/\(payee)/disable",
+                token: try await world.providerToken(RedemptionWorld.otherProvider))
             #expect(foreign.status == .notFound)
             let disabled = try await world.call(.post, "/v1/provider/payee-accounts/\(payee)/disable", token: token)
             #expect(disabled.json["active"] as? Bool == false)
@@ -120,42 +128,58 @@ struct BadInputTests {
             #expect(operatorFirst.status == .forbidden, "\(operatorFirst.json)")
             let financeFirst = try await world.decide(approval, role: .finance, approve: false)
             #expect(financeFirst.status == .notFound, "finance is not in the chain, so the application is hidden from it")
-            let early = try await world.call(.post, "/v1/redemption/batches/\(id)/transfer", token: try await world.platformToken(.operator), json: [
-                "amountFen": 30_000, "payerName": "专户", "payerAccount": "11010101040012345", "date": "2026-12-01", "bankSerial": "S1",
-            ])
+            let early = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/transfer", token: try await world.platformToken(.operator),
+                json: [
+                    "amountFen": 30_000, "payerName": "专户", "payerAccount": "11010101040012345", "date": "2026-12-01", "bankSerial": "S1",
+                ])
             #expect(early.status == .conflict)
             #expect(try await world.batch(id).string("state") == "in_review")
 
             try await BatchFlowTests.approveChain(world, approval: approval)
-            let byProvider = try await world.call(.post, "/v1/redemption/batches/\(id)/transfer", token: try await world.providerToken(), json: [
-                "amountFen": 30_000, "payerName": "专户", "payerAccount": "11010101040012345", "date": "2026-12-01", "bankSerial": "S1",
-            ])
+            let byProvider = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/transfer", token: try await world.providerToken(),
+                json: [
+                    "amountFen": 30_000, "payerName": "专户", "payerAccount": "11010101040012345", "date": "2026-12-01", "bankSerial": "S1",
+                ])
             #expect(byProvider.status == .forbidden)
-            let badDate = try await world.call(.post, "/v1/redemption/batches/\(id)/transfer", token: try await world.platformToken(.operator), json: [
-                "amountFen": 30_000, "payerName": "专户", "payerAccount": "11010101040012345", "date": "2026-02-30", "bankSerial": "S1",
-            ])
+            let badDate = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/transfer", token: try await world.platformToken(.operator),
+                json: [
+                    "amountFen": 30_000, "payerName": "专户", "payerAccount": "11010101040012345", "date": "2026-02-30", "bankSerial": "S1",
+                ])
             #expect(badDate.status == .badRequest)
-            let confirmEarly = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm", token: try await world.providerToken(), json: [
-                "payerName": "专户", "payerAccount": "11010101040012345", "amountFen": 30_000,
-            ])
+            let confirmEarly = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm", token: try await world.providerToken(),
+                json: [
+                    "payerName": "专户", "payerAccount": "11010101040012345", "amountFen": 30_000,
+                ])
             #expect(confirmEarly.status == .conflict)
             #expect(try await world.batch(id).string("state") == "awaiting_transfer")
-            let recorded = try await world.call(.post, "/v1/redemption/batches/\(id)/transfer", token: try await world.platformToken(.operator), json: [
-                "amountFen": 30_000, "payerName": "专户", "payerAccount": "11010101040012345", "date": "2026-12-01", "bankSerial": "S1",
-            ])
+            let recorded = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/transfer", token: try await world.platformToken(.operator),
+                json: [
+                    "amountFen": 30_000, "payerName": "专户", "payerAccount": "11010101040012345", "date": "2026-12-01", "bankSerial": "S1",
+                ])
             #expect(recorded.string("state") == "awaiting_confirmation")
-            let byOperator = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm", token: try await world.platformToken(.operator), json: [
-                "payerName": "专户", "payerAccount": "11010101040012345", "amountFen": 30_000,
-            ])
+            let byOperator = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm", token: try await world.platformToken(.operator),
+                json: [
+                    "payerName": "专户", "payerAccount": "11010101040012345", "amountFen": 30_000,
+                ])
             #expect(byOperator.status == .forbidden)
-            let byOther = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm",
-                                               token: try await world.providerToken(RedemptionWorld.otherProvider), json: [
-                "payerName": "专户", "payerAccount": "11010101040012345", "amountFen": 30_000,
-            ])
+            let byOther = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm",
+                token: try await world.providerToken(RedemptionWorld.otherProvider),
+                json: [
+                    "payerName": "专户", "payerAccount": "11010101040012345", "amountFen": 30_000,
+                ])
             #expect(byOther.status == .notFound)
-            let emptyDispute = try await world.call(.post, "/v1/redemption/batches/\(id)/dispute", token: try await world.providerToken(), json: [
-                "reason": "  ",
-            ])
+            let emptyDispute = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/dispute", token: try await world.providerToken(),
+                json: [
+                    "reason": "  "
+                ])
             #expect(emptyDispute.status == .badRequest)
             #expect(try await world.batch(id).string("state") == "awaiting_confirmation")
             #expect(try await world.usageStates(usages) == ["in_redemption"])

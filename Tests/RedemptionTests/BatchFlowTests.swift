@@ -2,8 +2,8 @@ import API
 import Foundation
 import HTTPTypes
 import PostgresStore
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 /// Diagnostic-voucher redemption batches over HTTP against real PostgreSQL.
@@ -41,44 +41,58 @@ struct BatchFlowTests {
             #expect(try await world.batch(id).string("state") == "awaiting_transfer")
 
             let operatorToken = try await world.platformToken(.operator)
-            let wrong = try await world.call(.post, "/v1/redemption/batches/\(id)/transfer", token: operatorToken, json: [
-                "amountFen": totalFen - 1, "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345",
-                "date": "2026-12-01", "bankSerial": "ABC20261201000001",
-            ])
+            let wrong = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/transfer", token: operatorToken,
+                json: [
+                    "amountFen": totalFen - 1, "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345",
+                    "date": "2026-12-01", "bankSerial": "ABC20261201000001",
+                ])
             #expect(wrong.string("state") == "awaiting_confirmation", "\(wrong.json)")
-            let refused = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm", token: try await world.providerToken(), json: [
-                "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345", "amountFen": totalFen - 1,
-            ])
+            let refused = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm", token: try await world.providerToken(),
+                json: [
+                    "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345", "amountFen": totalFen - 1,
+                ])
             #expect(refused.status == .conflict)
             #expect(refused.code == "transfer_mismatch")
             #expect(try await world.usageStates(usages) == ["in_redemption", "in_redemption", "in_redemption"])
-            let disputed = try await world.call(.post, "/v1/redemption/batches/\(id)/dispute", token: try await world.providerToken(), json: [
-                "reason": "到账金额少 1 分",
-            ])
+            let disputed = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/dispute", token: try await world.providerToken(),
+                json: [
+                    "reason": "到账金额少 1 分"
+                ])
             #expect(disputed.string("state") == "disputed")
             #expect(disputed.string("disputeReason") == "到账金额少 1 分")
 
-            let right = try await world.call(.post, "/v1/redemption/batches/\(id)/transfer", token: operatorToken, json: [
-                "amountFen": totalFen, "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345",
-                "date": "2026-12-02", "bankSerial": "ABC20261202000001",
-            ])
+            let right = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/transfer", token: operatorToken,
+                json: [
+                    "amountFen": totalFen, "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345",
+                    "date": "2026-12-02", "bankSerial": "ABC20261202000001",
+                ])
             #expect(right.status == .ok, "\(right.json)")
-            let wrongName = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm", token: try await world.providerToken(), json: [
-                "payerName": "别的户名", "payerAccount": "11010101040012345", "amountFen": totalFen,
-            ])
+            let wrongName = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm", token: try await world.providerToken(),
+                json: [
+                    "payerName": "别的户名", "payerAccount": "11010101040012345", "amountFen": totalFen,
+                ])
             #expect(wrongName.code == "transfer_mismatch")
-            let confirmed = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm", token: try await world.providerToken(), json: [
-                "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345", "amountFen": totalFen,
-            ])
+            let confirmed = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm", token: try await world.providerToken(),
+                json: [
+                    "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345", "amountFen": totalFen,
+                ])
             #expect(confirmed.string("state") == "redeemed", "\(confirmed.json)")
             #expect(try await world.usageStates(usages) == ["redeemed", "redeemed", "redeemed"])
             #expect(try await world.count("SELECT count(*)::int FROM voucher_ledger WHERE entry = 'redeem'") == 3)
             #expect(try await world.count("SELECT sum(amount_fen)::int FROM voucher_ledger WHERE entry = 'redeem'") == Int(totalFen))
             try await world.expectLedgerConsistent()
 
-            let again = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm", token: try await world.providerToken(), json: [
-                "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345", "amountFen": totalFen,
-            ])
+            let again = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm", token: try await world.providerToken(),
+                json: [
+                    "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345", "amountFen": totalFen,
+                ])
             #expect(again.status == .conflict)
 
             let period = "from=2000-01-01T00:00:00%2B08:00&to=2100-01-01T00:00:00%2B08:00"
@@ -102,7 +116,8 @@ struct BatchFlowTests {
             #expect(download.body == Files.zip)
             let auditorDownload = try await world.call(.get, "/v1/redemption/batches/\(id)/materials", token: try await world.platformToken(.auditor))
             #expect(auditorDownload.body == Files.zip)
-            try await world.postgres.query("""
+            try await world.postgres.query(
+                """
                 INSERT INTO voucher_ledger (voucher_id, entry, amount_fen, order_id)
                 SELECT voucher_id, 'redeem', 1, order_id FROM usages WHERE id = \(usages[0])
                 """)
@@ -136,8 +151,9 @@ struct BatchFlowTests {
                 let rejected = try await world.decide(approval, role: deciders[stage].role, approve: false, user: deciders[stage].user)
                 #expect(rejected.status == .ok, "\(rejected.json)")
             } else {
-                let rejected = try await world.call(.post, "/v1/redemption/batches/\(id)/reject", token: try await world.platformToken(.operator),
-                                                    json: ["reason": "材料不全：缺少发票"])
+                let rejected = try await world.call(
+                    .post, "/v1/redemption/batches/\(id)/reject", token: try await world.platformToken(.operator),
+                    json: ["reason": "材料不全：缺少发票"])
                 #expect(rejected.status == .ok, "\(rejected.json)")
             }
             let batch = try await world.batch(id)

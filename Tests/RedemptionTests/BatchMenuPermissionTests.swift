@@ -1,8 +1,8 @@
 import API
 import Foundation
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 @Suite struct BatchMenuPermissionTests {
@@ -33,9 +33,11 @@ import VoucherServices
             #expect(try await world.usageStates(usages) == statesBefore)
 
             let noPayeeMenu = try await world.subAccount("prov_clerk_b", permissions: ["redemptions"])
-            let payeeRefused = try await world.call(.post, "/v1/provider/payee-accounts", token: noPayeeMenu, json: [
-                "bank": "ABC", "accountName": RedemptionWorld.providerName, "accountNumber": RedemptionWorld.abcNumber,
-            ])
+            let payeeRefused = try await world.call(
+                .post, "/v1/provider/payee-accounts", token: noPayeeMenu,
+                json: [
+                    "bank": "ABC", "accountName": RedemptionWorld.providerName, "accountNumber": RedemptionWorld.abcNumber,
+                ])
             #expect(payeeRefused.code == "permission_denied")
             #expect(try await world.count("SELECT count(*)::int FROM payee_accounts") == 1)
 
@@ -53,11 +55,13 @@ extension RedemptionWorld {
     /// A sub-account of the provider holding `permissions`, and the access token its login would carry.
     func subAccount(_ username: String, permissions: [String]) async throws -> String {
         let id = "usr_" + username
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO users (id, org_id, username, password_hash, role, is_main, permissions)
             VALUES (\(id), \(Self.provider), \(username), 'x', 'provider', false, \(permissions))
             """)
-        return try await tokens.issueAccessToken(for: Identity(
-            userID: id, orgID: Self.provider, role: .provider, certified: true, permissions: permissions))
+        return try await tokens.issueAccessToken(
+            for: Identity(
+                userID: id, orgID: Self.provider, role: .provider, certified: true, permissions: permissions))
     }
 }

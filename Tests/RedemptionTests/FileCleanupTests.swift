@@ -1,10 +1,10 @@
 import API
 import Foundation
 import HTTPTypes
-import PostgresStore
 import PostgresNIO
-import Testing
+import PostgresStore
 import TestSupport
+import Testing
 import VoucherServices
 
 /// Refused redemption batches leave no archive on disk (issue 20, item 10).
@@ -41,8 +41,9 @@ struct FileCleanupTests {
             let sharedSHA = try await archiveHash(world, batch: try #require(kept.string("id")))
             try await BatchFlowTests.approveChain(world, approval: try #require(dropped.string("approvalId")))
             let droppedID = try #require(dropped.string("id"))
-            let late = try await world.call(.post, "/v1/redemption/batches/\(droppedID)/reject", token: try await world.platformToken(.operator),
-                                            json: ["reason": "材料不全：缺少发票"])
+            let late = try await world.call(
+                .post, "/v1/redemption/batches/\(droppedID)/reject", token: try await world.platformToken(.operator),
+                json: ["reason": "材料不全：缺少发票"])
             #expect(late.status == .ok, "\(late.json)")
             #expect(try await world.files.read(sha256: sharedSHA) != nil, "a live batch still holds the same archive")
             #expect(try await world.decide(try #require(kept.string("approvalId")), role: .auditor, approve: false).status == .ok)

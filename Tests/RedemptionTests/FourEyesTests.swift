@@ -1,10 +1,10 @@
 import API
 import Foundation
 import HTTPTypes
-import PostgresStore
 import PostgresNIO
-import Testing
+import PostgresStore
 import TestSupport
+import Testing
 import VoucherServices
 
 /// Four-eyes on the redemption chain: settlement and payment are approved by two people.
@@ -38,7 +38,8 @@ struct FourEyesTests {
             #expect(try await world.batch(id).string("state") == "awaiting_transfer")
 
             await #expect(throws: (any Error).self) {
-                try await world.postgres.query("""
+                try await world.postgres.query(
+                    """
                     INSERT INTO approval_decisions (application_id, stage, role, decider_user_id, decider_name, decision, decided_at)
                     VALUES (\(approval), 2, 'operator', 'usr_aud', 'auditor', 'approved', now())
                     """)
@@ -55,7 +56,8 @@ struct FourEyesTests {
     }
 
     static func snapshot(_ world: RedemptionWorld, approval: String, batch: String) async throws -> Snapshot {
-        let rows = try await world.postgres.query("""
+        let rows = try await world.postgres.query(
+            """
             SELECT a.current_stage, a.status, (SELECT count(*)::int FROM approval_decisions d WHERE d.application_id = a.id), b.state
             FROM approval_applications a JOIN redemption_batches b ON b.approval_id = a.id
             WHERE a.id = \(approval) AND b.id = \(batch)

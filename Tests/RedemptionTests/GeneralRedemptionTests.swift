@@ -2,14 +2,15 @@ import API
 import Foundation
 import HTTPTypes
 import PostgresStore
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 /// General-voucher redemption (通用服务券-兑付申请) over HTTP against real PostgreSQL.
 @Suite("General-voucher redemption")
 struct GeneralRedemptionTests {
-    static let docx: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 26) + Array("[Content_Types].xml".utf8)
+    static let docx: [UInt8] =
+        [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 26) + Array("[Content_Types].xml".utf8)
         + [UInt8](repeating: 1, count: 40) + Array("word/document.xml".utf8) + [UInt8](repeating: 2, count: 40)
     static let pdf: [UInt8] = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: 64)
 
@@ -42,10 +43,12 @@ struct GeneralRedemptionTests {
             #expect(text.status == .unsupportedMediaType)
 
             func file(_ order: String, direction: String = "cloud", materials: [String]? = nil) async throws -> Answer {
-                try await world.call(.post, "/v1/redemption/general", token: token, json: [
-                    "enterpriseName": "某某制造有限公司", "orderId": order, "direction": direction, "payeeAccountId": payee,
-                    "materials": materials ?? shas,
-                ])
+                try await world.call(
+                    .post, "/v1/redemption/general", token: token,
+                    json: [
+                        "enterpriseName": "某某制造有限公司", "orderId": order, "direction": direction, "payeeAccountId": payee,
+                        "materials": materials ?? shas,
+                    ])
             }
             #expect(try await file(foreignOrder).status == .notFound)
             #expect(try await file(orderID, direction: "space").status == .badRequest)
@@ -65,21 +68,26 @@ struct GeneralRedemptionTests {
             #expect(auditor.status == .notFound || auditor.status == .forbidden)
             #expect(try await world.decide(approval, role: .operator, approve: true).status == .ok)
             #expect(try await world.batch(id).string("state") == "awaiting_transfer")
-            let transfer = try await world.call(.post, "/v1/redemption/batches/\(id)/transfer", token: try await world.platformToken(.operator), json: [
-                "amountFen": 300_000, "payerName": "专户", "payerAccount": "11010101040012345", "date": "2026-12-03", "bankSerial": "S9",
-            ])
+            let transfer = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/transfer", token: try await world.platformToken(.operator),
+                json: [
+                    "amountFen": 300_000, "payerName": "专户", "payerAccount": "11010101040012345", "date": "2026-12-03", "bankSerial": "S9",
+                ])
             #expect(transfer.status == .ok, "\(transfer.json)")
-            let confirmed = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm", token: token, json: [
-                "payerName": "专户", "payerAccount": "11010101040012345", "amountFen": 300_000,
-            ])
+            let confirmed = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm", token: token,
+                json: [
+                    "payerName": "专户", "payerAccount": "11010101040012345", "amountFen": 300_000,
+                ])
             #expect(confirmed.string("state") == "redeemed", "\(confirmed.json)")
             #expect(try await world.usageStates(usages) == ["redeemed"])
             try await world.expectLedgerConsistent()
 
             let material = try await world.call(.get, "/v1/redemption/batches/\(id)/files/2", token: try await world.platformToken(.operator))
             #expect(material.body == Self.docx)
-            let stranger = try await world.call(.get, "/v1/redemption/batches/\(id)/files/0",
-                                                token: try await world.providerToken(RedemptionWorld.otherProvider))
+            let stranger = try await world.call(
+                .get, "/v1/redemption/batches/\(id)/files/0",
+                token: try await world.providerToken(RedemptionWorld.otherProvider))
             #expect(stranger.status == .notFound)
         }
     }

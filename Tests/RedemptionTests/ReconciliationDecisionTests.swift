@@ -1,11 +1,11 @@
 import API
 import Foundation
 import HTTPTypes
-import PostgresStore
 import PostgresNIO
+import PostgresStore
 import Reconciliation
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 /// Manual decisions, the database's guard against over-matching, who may do what, and the
@@ -19,11 +19,12 @@ struct ReconciliationDecisionTests {
         try await RedemptionWorld.run { world in
             let payee = try await world.payeeAccount()
             let batch = try await world.paidBatch(priceFen: 1_000_000, payee: payee, transferDate: "2026-12-01")
-            let imported = try await world.upload(StatementFile.utf8([
-                ReceiptLine(serial: "M1", date: "2026-12-01", amount: "3000.00", name: "代付机构", account: "6222020000000000009", memo: "代付"),
-                ReceiptLine(serial: "M2", date: "2026-12-01", amount: "1.00", name: "代付机构", account: "6222020000000000009", memo: "手续费"),
-                ReceiptLine(serial: "M3", date: "2026-12-01", direction: "贷", amount: "9.00", name: "利息", account: "6222020000000000008"),
-            ]))
+            let imported = try await world.upload(
+                StatementFile.utf8([
+                    ReceiptLine(serial: "M1", date: "2026-12-01", amount: "3000.00", name: "代付机构", account: "6222020000000000009", memo: "代付"),
+                    ReceiptLine(serial: "M2", date: "2026-12-01", amount: "1.00", name: "代付机构", account: "6222020000000000009", memo: "手续费"),
+                    ReceiptLine(serial: "M3", date: "2026-12-01", direction: "贷", amount: "9.00", name: "利息", account: "6222020000000000008"),
+                ]))
             let lines = world.linesBySerial(try await world.report(try #require(imported.string("statementId"))))
             let m1 = try #require(lines["M1"]?["id"] as? String)
             let m2 = try #require(lines["M2"]?["id"] as? String)
@@ -31,22 +32,29 @@ struct ReconciliationDecisionTests {
             #expect(lines["M1"]?["outcome"] as? String == "no_batch")
             let finance = try await world.platformToken(.finance)
 
-            let noNote = try await world.call(.post, "/v1/finance/statement-lines/\(m1)/match", token: finance, json: ["batchId": batch.id, "note": "  "])
+            let noNote = try await world.call(
+                .post, "/v1/finance/statement-lines/\(m1)/match", token: finance, json: ["batchId": batch.id, "note": "  "])
             #expect(noNote.code == "note_missing")
-            let matched = try await world.call(.post, "/v1/finance/statement-lines/\(m1)/match", token: finance, json: [
-                "batchId": batch.id, "note": "代付机构代为支付，见付款通知书",
-            ])
+            let matched = try await world.call(
+                .post, "/v1/finance/statement-lines/\(m1)/match", token: finance,
+                json: [
+                    "batchId": batch.id, "note": "代付机构代为支付，见付款通知书",
+                ])
             #expect(matched.status == .ok, "\(matched.json)")
             #expect(matched.string("outcome") == "matched" && matched.string("rule") == "manual" && matched.string("batchId") == batch.id)
             #expect(matched.string("decidedBy") == "usr_fin")
-            let over = try await world.call(.post, "/v1/finance/statement-lines/\(m2)/match", token: finance, json: [
-                "batchId": batch.id, "note": "手续费也算",
-            ])
+            let over = try await world.call(
+                .post, "/v1/finance/statement-lines/\(m2)/match", token: finance,
+                json: [
+                    "batchId": batch.id, "note": "手续费也算",
+                ])
             #expect(over.status == .conflict, "\(over.json)")
             #expect(over.code == "match_exceeds_batch")
-            let credit = try await world.call(.post, "/v1/finance/statement-lines/\(m3)/match", token: finance, json: ["batchId": batch.id, "note": "x"])
+            let credit = try await world.call(
+                .post, "/v1/finance/statement-lines/\(m3)/match", token: finance, json: ["batchId": batch.id, "note": "x"])
             #expect(credit.code == "line_not_payout")
-            let missing = try await world.call(.post, "/v1/finance/statement-lines/sl_nothere/match", token: finance, json: ["batchId": batch.id, "note": "x"])
+            let missing = try await world.call(
+                .post, "/v1/finance/statement-lines/sl_nothere/match", token: finance, json: ["batchId": batch.id, "note": "x"])
             #expect(missing.status == .notFound)
 
             let rematch = try await world.call(.post, "/v1/finance/reconciliation/rematch", token: finance)
@@ -61,7 +69,9 @@ struct ReconciliationDecisionTests {
             #expect(after.items.map { $0["action"] as? String } == ["match", "unmatch"])
             #expect(after.items.map { $0["batchId"] as? String } == [batch.id, batch.id])
             #expect(after.items.allSatisfy { $0["actor"] as? String == "usr_fin" && $0["createdAt"] is String })
-            #expect(try await world.count("SELECT count(*)::int FROM statement_lines WHERE id = '\(m1)' AND outcome = 'no_batch' AND decided_by IS NOT NULL") == 1)
+            #expect(
+                try await world.count(
+                    "SELECT count(*)::int FROM statement_lines WHERE id = '\(m1)' AND outcome = 'no_batch' AND decided_by IS NOT NULL") == 1)
             await #expect(throws: (any Error).self) {
                 try await world.postgres.query("UPDATE reconciliation_audit SET note = 'rewritten'")
             }
@@ -74,15 +84,18 @@ struct ReconciliationDecisionTests {
         try await RedemptionWorld.run { world in
             let payee = try await world.payeeAccount()
             let batch = try await world.paidBatch(priceFen: 1_000_000, payee: payee, transferDate: "2026-12-01")
-            _ = try await world.upload(StatementFile.utf8([
-                ReceiptLine(serial: "T1", date: "2026-12-01", amount: "2000.00", account: "6222020000000000009"),
-                ReceiptLine(serial: "T2", date: "2026-12-01", amount: "1000.01", account: "6222020000000000009"),
-            ]))
-            try await world.postgres.query("""
+            _ = try await world.upload(
+                StatementFile.utf8([
+                    ReceiptLine(serial: "T1", date: "2026-12-01", amount: "2000.00", account: "6222020000000000009"),
+                    ReceiptLine(serial: "T2", date: "2026-12-01", amount: "1000.01", account: "6222020000000000009"),
+                ]))
+            try await world.postgres.query(
+                """
                 UPDATE statement_lines SET outcome = 'matched', batch_id = \(batch.id), matched_at = now() WHERE serial = 'T1'
                 """)
             do {
-                try await world.postgres.query("""
+                try await world.postgres.query(
+                    """
                     UPDATE statement_lines SET outcome = 'matched', batch_id = \(batch.id), matched_at = now() WHERE serial = 'T2'
                     """)
                 Issue.record("the trigger let 3000.01 be matched against a 3000.00 batch")
@@ -108,7 +121,9 @@ struct ReconciliationDecisionTests {
                 #expect(try await world.upload(other, token: token).status == .forbidden)
                 #expect(try await world.call(.get, "/v1/finance/statements", token: token).status == .forbidden)
                 #expect(try await world.call(.get, "/v1/finance/statements/\(id)/report", token: token).status == .forbidden)
-                #expect(try await world.call(.post, "/v1/finance/statement-lines/\(line)/unmatch", token: token, json: ["note": "x"]).status == .forbidden)
+                #expect(
+                    try await world.call(.post, "/v1/finance/statement-lines/\(line)/unmatch", token: token, json: ["note": "x"]).status == .forbidden
+                )
                 #expect(try await world.call(.post, "/v1/finance/reconciliation/rematch", token: token).status == .forbidden)
             }
             #expect(try await world.call(.get, "/v1/finance/statements", token: nil).status == .unauthorized)
@@ -127,24 +142,32 @@ struct ReconciliationDecisionTests {
             let id = try #require(submitted.string("id"))
             try await BatchFlowTests.approveChain(world, approval: try #require(submitted.string("approvalId")))
             let operatorToken = try await world.platformToken(.operator)
-            _ = try await world.call(.post, "/v1/redemption/batches/\(id)/transfer", token: operatorToken, json: [
-                "amountFen": 300_000, "payerName": "数字化转型(专项)资金专户", "payerAccount": "11010101040012345", "date": "2026-12-01",
-                "bankSerial": "ABC1",
-            ])
+            _ = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/transfer", token: operatorToken,
+                json: [
+                    "amountFen": 300_000, "payerName": "数字化转型(专项)资金专户", "payerAccount": "11010101040012345", "date": "2026-12-01",
+                    "bankSerial": "ABC1",
+                ])
             let provider = try await world.providerToken()
-            let amount = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm", token: provider, json: [
-                "payerName": "数字化转型(专项)资金专户", "payerAccount": "11010101040012345", "amountFen": 299_999,
-            ])
+            let amount = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm", token: provider,
+                json: [
+                    "payerName": "数字化转型(专项)资金专户", "payerAccount": "11010101040012345", "amountFen": 299_999,
+                ])
             #expect(amount.code == "transfer_mismatch")
             #expect(amount.string("detail")?.contains("amount differs") == true, "\(amount.json)")
-            let name = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm", token: provider, json: [
-                "payerName": "另一个专户", "payerAccount": "11010101040012345", "amountFen": 300_000,
-            ])
+            let name = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm", token: provider,
+                json: [
+                    "payerName": "另一个专户", "payerAccount": "11010101040012345", "amountFen": 300_000,
+                ])
             #expect(name.code == "transfer_mismatch")
             #expect(name.string("detail")?.contains("payer name or payer account") == true, "\(name.json)")
-            let confirmed = try await world.call(.post, "/v1/redemption/batches/\(id)/confirm", token: provider, json: [
-                "payerName": "数字化转型（专项）资金专户", "payerAccount": "1101 0101 0400 12345", "amountFen": 300_000,
-            ])
+            let confirmed = try await world.call(
+                .post, "/v1/redemption/batches/\(id)/confirm", token: provider,
+                json: [
+                    "payerName": "数字化转型（专项）资金专户", "payerAccount": "1101 0101 0400 12345", "amountFen": 300_000,
+                ])
             #expect(confirmed.string("state") == "redeemed", "\(confirmed.json)")
         }
     }

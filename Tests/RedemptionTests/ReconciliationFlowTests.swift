@@ -1,11 +1,11 @@
 import API
 import Foundation
 import HTTPTypes
-import PostgresStore
 import PostgresNIO
+import PostgresStore
 import Reconciliation
-import Testing
 import TestSupport
+import Testing
 import VoucherCore
 import VoucherServices
 
@@ -39,7 +39,8 @@ struct ReconciliationFlowTests {
                 ReceiptLine(serial: "S006", date: "2026-12-02", amount: yuan(paidTwice.totalFen), memo: "重复 " + paidTwice.reference),
                 ReceiptLine(serial: "S007", date: "2026-12-02", amount: yuan(twinA.totalFen), memo: "兑付款"),
                 ReceiptLine(serial: "S008", date: "2026-12-02", amount: "123.45", name: "某某贸易公司", account: "6222020000000000001", memo: "货款"),
-                ReceiptLine(serial: "S009", date: "2026-12-03", direction: "贷", amount: "500.00", name: "财政专户", account: "11010101040099999", memo: "拨款"),
+                ReceiptLine(
+                    serial: "S009", date: "2026-12-03", direction: "贷", amount: "500.00", name: "财政专户", account: "11010101040099999", memo: "拨款"),
             ]
             #expect(byReference.totalFen == 300_000)
             let imported = try await world.upload(StatementFile.utf8(lines))
@@ -51,7 +52,9 @@ struct ReconciliationFlowTests {
             let report = try await world.report(statementID)
             #expect(report.status == .ok, "\(report.json)")
             let byLine = world.linesBySerial(report)
-            func expectLine(_ serial: String, _ outcome: String, batch: String?, rule: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+            func expectLine(
+                _ serial: String, _ outcome: String, batch: String?, rule: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+            ) {
                 let line = byLine[serial]
                 #expect(line?["outcome"] as? String == outcome, "\(serial): \(line ?? [:])", sourceLocation: sourceLocation)
                 #expect(line?["batchId"] as? String == batch, "\(serial): \(line ?? [:])", sourceLocation: sourceLocation)
@@ -95,10 +98,13 @@ struct ReconciliationFlowTests {
             #expect(stranger.status == .notFound)
 
             // CSV: BOM, English header, yuan amounts; sums per outcome equal the JSON totals.
-            let csv = try await world.call(.get, "/v1/finance/statements/\(statementID)/report?format=csv", token: try await world.platformToken(.finance))
+            let csv = try await world.call(
+                .get, "/v1/finance/statements/\(statementID)/report?format=csv", token: try await world.platformToken(.finance))
             #expect(csv.status == .ok)
             #expect(Array(csv.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
-            let rows = String(decoding: csv.body.dropFirst(3), as: UTF8.self).split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let rows = String(decoding: csv.body.dropFirst(3), as: UTF8.self).split(separator: "\r\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
             let header = try #require(rows.first)
             #expect(header.prefix(6) == ["line_number", "serial", "date", "time", "direction", "amount"])
             let outcomeColumn = try #require(header.firstIndex(of: "outcome"))
@@ -126,14 +132,16 @@ struct ReconciliationFlowTests {
             let payee = try await world.payeeAccount()
             let batch = try await world.paidBatch(priceFen: 2_000_000, payee: payee, transferDate: "2026-12-01")
             #expect(batch.totalFen == 600_000)
-            let first = try await world.upload(StatementFile.utf8([
-                ReceiptLine(serial: "P1", date: "2026-12-01", amount: "2500.00", memo: "分笔 1/2 \(batch.reference)"),
-            ]), filename: "first.csv")
+            let first = try await world.upload(
+                StatementFile.utf8([
+                    ReceiptLine(serial: "P1", date: "2026-12-01", amount: "2500.00", memo: "分笔 1/2 \(batch.reference)")
+                ]), filename: "first.csv")
             let firstID = try #require(first.string("statementId"))
             #expect(world.linesBySerial(try await world.report(firstID))["P1"]?["outcome"] as? String == "amount_mismatch")
-            let second = try await world.upload(StatementFile.utf8([
-                ReceiptLine(serial: "P2", date: "2026-12-02", amount: "3500.00", memo: "分笔 2/2 \(batch.reference)"),
-            ]), filename: "second.csv")
+            let second = try await world.upload(
+                StatementFile.utf8([
+                    ReceiptLine(serial: "P2", date: "2026-12-02", amount: "3500.00", memo: "分笔 2/2 \(batch.reference)")
+                ]), filename: "second.csv")
             #expect(second.status == .created)
             let secondLines = world.linesBySerial(try await world.report(try #require(second.string("statementId"))))
             #expect(secondLines["P2"]?["outcome"] as? String == "matched", "\(secondLines)")
@@ -148,9 +156,10 @@ struct ReconciliationFlowTests {
             let lateID = try #require(late.string("id"))
             let lateReference = try #require(late.string("reference"))
             try await BatchFlowTests.approveChain(world, approval: try #require(late.string("approvalId")))
-            let early = try await world.upload(StatementFile.utf8([
-                ReceiptLine(serial: "L1", date: "2026-12-05", amount: "3000.00", memo: lateReference),
-            ]), filename: "early.csv")
+            let early = try await world.upload(
+                StatementFile.utf8([
+                    ReceiptLine(serial: "L1", date: "2026-12-05", amount: "3000.00", memo: lateReference)
+                ]), filename: "early.csv")
             let earlyID = try #require(early.string("statementId"))
             #expect(world.linesBySerial(try await world.report(earlyID))["L1"]?["outcome"] as? String == "no_batch")
             try await world.recordTransfer(lateID, amountFen: 300_000, date: "2026-12-05", bankSerial: "OPLATE")
@@ -184,11 +193,12 @@ struct ReconciliationFlowTests {
             #expect(again.string("statementId") == id)
             #expect(try await world.reconciliationFingerprint() == before)
 
-            let overlap = try await world.upload(StatementFile.utf8([
-                ReceiptLine(serial: "R2", date: "2026-12-01", amount: "200.00", account: "6222020000000000001"),
-                ReceiptLine(serial: "R3", date: "2026-12-02", amount: "301.00", account: "6222020000000000001"),
-                ReceiptLine(serial: "R4", date: "2026-12-03", amount: "400.00", account: "6222020000000000001"),
-            ]), filename: "overlap.csv")
+            let overlap = try await world.upload(
+                StatementFile.utf8([
+                    ReceiptLine(serial: "R2", date: "2026-12-01", amount: "200.00", account: "6222020000000000001"),
+                    ReceiptLine(serial: "R3", date: "2026-12-02", amount: "301.00", account: "6222020000000000001"),
+                    ReceiptLine(serial: "R4", date: "2026-12-03", amount: "400.00", account: "6222020000000000001"),
+                ]), filename: "overlap.csv")
             #expect(overlap.status == .created, "\(overlap.json)")
             #expect((overlap.json["new"] as? Int) == 1 && (overlap.json["known"] as? Int) == 2)
             let conflicts = overlap.json["conflicts"] as? [[String: Any]] ?? []
@@ -256,7 +266,9 @@ struct ReconciliationFlowTests {
                   <NtryDtls><TxDtls><RltdPties>\(party)</RltdPties><RmtInf><Ustrd>\(memo)</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
                 """
             }
-            let creditor = "<Cdtr><Nm>\(RedemptionWorld.providerName)</Nm></Cdtr><CdtrAcct><Id><Othr><Id>\(RedemptionWorld.abcNumber)</Id></Othr></Id></CdtrAcct>"
+            let creditor =
+                "<Cdtr><Nm>\(RedemptionWorld.providerName)</Nm></Cdtr>"
+                + "<CdtrAcct><Id><Othr><Id>\(RedemptionWorld.abcNumber)</Id></Othr></Id></CdtrAcct>"
             let debtor = "<Dbtr><Nm>财政专户</Nm></Dbtr><DbtrAcct><Id><Othr><Id>11010101040099999</Id></Othr></Id></DbtrAcct>"
             let xml = """
                 <?xml version="1.0" encoding="UTF-8"?>
@@ -318,9 +330,11 @@ struct ReconciliationFlowTests {
             #expect(line?["outcome"] as? String == "matched", "\(line ?? [:])")
             #expect(line?["counterpartyName"] as? String == RedemptionWorld.providerName)
 
-            let bom = [0xEF, 0xBB, 0xBF] + StatementFile.utf8([
-                ReceiptLine(serial: "U1", date: "2026-12-02", amount: "88.00", name: "某某贸易公司", account: "6222020000000000001", memo: "货款"),
-            ])
+            let bom =
+                [0xEF, 0xBB, 0xBF]
+                + StatementFile.utf8([
+                    ReceiptLine(serial: "U1", date: "2026-12-02", amount: "88.00", name: "某某贸易公司", account: "6222020000000000001", memo: "货款")
+                ])
             let withBOM = try await world.upload(bom, filename: "bom.csv")
             #expect(withBOM.status == .created, "\(withBOM.json)")
             #expect((withBOM.json["statement"] as? [String: Any])?["encoding"] as? String == "UTF-8 with BOM")

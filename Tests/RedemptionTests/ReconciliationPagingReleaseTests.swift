@@ -2,8 +2,8 @@ import API
 import Foundation
 import HTTPTypes
 import PostgresStore
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 /// The report as finance works through it — a page of the exceptions at a time, filtered by
@@ -27,9 +27,10 @@ struct ReconciliationPagingReleaseTests {
             ReceiptLine(serial: "P003", date: "2026-12-01", direction: "贷", amount: "500.00", name: "财政专户", account: "11010101040099999", memo: "拨款"),
         ]
         for index in 1...strayCount {
-            lines.append(ReceiptLine(
-                serial: String(format: "P%03d", index + 3), date: "2026-12-02", amount: "\(index).00", name: "某某贸易公司",
-                account: String(format: "62220200000%08d", index), memo: "货款"))
+            lines.append(
+                ReceiptLine(
+                    serial: String(format: "P%03d", index + 3), date: "2026-12-02", amount: "\(index).00", name: "某某贸易公司",
+                    account: String(format: "62220200000%08d", index), memo: "货款"))
         }
         let imported = try await world.upload(StatementFile.utf8(lines))
         #expect(imported.status == .created, "\(imported.json)")
@@ -142,8 +143,9 @@ struct ReconciliationPagingReleaseTests {
             let unmatched = try await world.call(.post, "\(linePath)/unmatch", token: finance, json: ["note": "通知书作废，待核"])
             #expect(unmatched.string("outcome") == "no_batch" && unmatched.string("decidedBy") == "usr_fin", "\(unmatched.json)")
             _ = try await world.call(.post, "/v1/finance/reconciliation/rematch", token: finance)
-            #expect(world.linesBySerial(try await world.report(statementID))["P001"]?["outcome"] as? String == "no_batch",
-                    "a decided line stays out of automatic matching")
+            #expect(
+                world.linesBySerial(try await world.report(statementID))["P001"]?["outcome"] as? String == "no_batch",
+                "a decided line stays out of automatic matching")
 
             world.clock.advance(seconds: 60)
             let released = try await world.call(.post, "\(linePath)/release", token: finance, json: ["note": "核对无误，交回自动对账"])
@@ -151,9 +153,12 @@ struct ReconciliationPagingReleaseTests {
             #expect(released.string("outcome") == "matched" && released.string("batchId") == a.id, "\(released.json)")
             #expect(released.string("rule") == "reference" && released.string("decidedBy") == nil, "\(released.json)")
             #expect(world.linesBySerial(try await world.report(statementID))["P001"]?["outcome"] as? String == "matched")
-            #expect(try await world.count("""
-                SELECT count(*)::int FROM statement_lines WHERE id = '\(line)' AND decided_by IS NULL AND decided_at IS NULL AND matched_at IS NOT NULL
-                """) == 1)
+            #expect(
+                try await world.count(
+                    """
+                    SELECT count(*)::int FROM statement_lines WHERE id = '\(line)' AND decided_by IS NULL AND decided_at IS NULL AND matched_at
+                        IS NOT NULL
+                    """) == 1)
 
             let audit = try await world.call(.get, "\(linePath)/audit", token: finance)
             #expect(audit.items.map { $0["action"] as? String } == ["match", "unmatch", "release"], "\(audit.json)")
@@ -187,13 +192,16 @@ struct ReconciliationPagingReleaseTests {
             #expect(noNote.status == .badRequest && noNote.code == "note_missing", "\(noNote.json)")
             let missing = try await world.call(.post, "/v1/finance/statement-lines/sl_nothere/release", token: finance, json: ["note": "x"])
             #expect(missing.status == .notFound && missing.code == "statement_line_not_found")
-            let others = [try await world.token("ent_x"), try await world.providerToken(), try await world.platformToken(.operator),
-                          try await world.platformToken(.auditor)]
+            let others = [
+                try await world.token("ent_x"), try await world.providerToken(), try await world.platformToken(.operator),
+                try await world.platformToken(.auditor),
+            ]
             for token in others {
                 let refused = try await world.call(.post, "/v1/finance/statement-lines/\(stray)/release", token: token, json: ["note": "x"])
                 #expect(refused.status == .forbidden, "\(refused.json)")
             }
-            #expect(try await world.call(.post, "/v1/finance/statement-lines/\(stray)/release", token: nil, json: ["note": "x"]).status == .unauthorized)
+            #expect(
+                try await world.call(.post, "/v1/finance/statement-lines/\(stray)/release", token: nil, json: ["note": "x"]).status == .unauthorized)
             #expect(try await world.reconciliationFingerprint() == before)
 
             let released = try await world.call(.post, "/v1/finance/statement-lines/\(stray)/release", token: finance, json: ["note": "再看看"])

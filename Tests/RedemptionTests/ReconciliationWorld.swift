@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import PostgresNIO
 import Reconciliation
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 /// A batch whose transfer the operator recorded, as the reconciliation tests need it.
@@ -65,10 +65,12 @@ extension RedemptionWorld {
     }
 
     func recordTransfer(_ id: String, amountFen: Int64, date: String, bankSerial: String) async throws {
-        let transfer = try await call(.post, "/v1/redemption/batches/\(id)/transfer", token: try await platformToken(.operator), json: [
-            "amountFen": amountFen, "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345", "date": date,
-            "bankSerial": bankSerial,
-        ])
+        let transfer = try await call(
+            .post, "/v1/redemption/batches/\(id)/transfer", token: try await platformToken(.operator),
+            json: [
+                "amountFen": amountFen, "payerName": "数字化转型专项资金专户", "payerAccount": "11010101040012345", "date": date,
+                "bankSerial": bankSerial,
+            ])
         #expect(transfer.string("state") == "awaiting_confirmation", "\(transfer.json)")
     }
 
@@ -104,9 +106,12 @@ extension RedemptionWorld {
     func reconciliationFingerprint() async throws -> String {
         var parts: [String] = []
         for table in ["bank_statements", "statement_lines", "statement_entries", "reconciliation_audit"] {
-            for try await digest in try await postgres.query(PostgresQuery(unsafeSQL: """
-                SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '-') FROM \(table) t
-                """)).decode(String.self) {
+            for try await digest in try await postgres.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '-') FROM \(table) t
+                        """)
+            ).decode(String.self) {
                 parts.append("\(table)=\(digest)")
             }
         }

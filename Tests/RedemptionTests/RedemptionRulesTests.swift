@@ -1,8 +1,9 @@
-@testable import API
 import Foundation
 import PostgresStore
 import Testing
 import VoucherServices
+
+@testable import API
 
 /// The rules of redemption without I/O: payee-account validation, materials by content,
 /// reference codes and CSV fields.

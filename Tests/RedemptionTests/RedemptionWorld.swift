@@ -3,12 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import Reconciliation
-import Testing
 import TestSupport
+import Testing
 import VoucherConfig
 import VoucherCore
 import VoucherServices
@@ -54,12 +54,14 @@ struct RedemptionWorld: Sendable {
     }
 
     static func seedPlatform(_ postgres: PostgresClient) async throws {
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO organisations (id, kind, name, certification) VALUES
                 ('org_platform', 'platform', 'Platform', 'certified'), (\(provider), 'provider', \(providerName), 'certified'),
                 (\(otherProvider), 'provider', '另一家服务商', 'certified'), ('ent_x', 'enterprise', '某企业', 'certified')
             """)
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES
                 ('usr_op', 'org_platform', 'operator', 'x', 'operator', true),
                 ('usr_op2', 'org_platform', 'operator_two', 'x', 'operator', false),
@@ -69,7 +71,8 @@ struct RedemptionWorld: Sendable {
                 ('usr_org_prov2', \(otherProvider), 'provider2', 'x', 'provider', true),
                 ('usr_ent_x', 'ent_x', 'enterprise_x', 'x', 'enterprise', true)
             """)
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO campaigns (id, name, starts_at, ends_at, status, created_by)
             VALUES ('cmp_test', '双十二数字化转型服务券', now() - interval '1 day', now() + interval '30 days', 'published', 'usr_op')
             """)
@@ -81,11 +84,12 @@ struct RedemptionWorld: Sendable {
 
     /// A token of the platform's `role` (`user` picks one of the two operators, `usr_op` by default).
     func platformToken(_ role: Role, user chosen: String? = nil) async throws -> String {
-        let standard = switch role {
-        case .auditor: "usr_aud"
-        case .finance: "usr_fin"
-        default: "usr_op"
-        }
+        let standard =
+            switch role {
+            case .auditor: "usr_aud"
+            case .finance: "usr_fin"
+            default: "usr_op"
+            }
         let user = chosen ?? standard
         return try await tokens.issueAccessToken(for: Identity(userID: user, orgID: "org_platform", role: role, certified: true, permissions: ["*"]))
     }
@@ -108,10 +112,12 @@ struct RedemptionWorld: Sendable {
     func completedUsages(pricesFen: [Int64], provider: String = Self.provider, kind: String = "diagnostic") async throws -> [String] {
         var usages: [String] = []
         for price in pricesFen {
-            let product = try await call(.post, "/v1/provider/products", token: try await providerToken(provider), json: [
-                "name": "企业数字化诊断", "category": kind == "general" ? "cloud" : "diagnostic_consulting",
-                "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": price]],
-            ])
+            let product = try await call(
+                .post, "/v1/provider/products", token: try await providerToken(provider),
+                json: [
+                    "name": "企业数字化诊断", "category": kind == "general" ? "cloud" : "diagnostic_consulting",
+                    "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": price]],
+                ])
             #expect(product.status == .created, "\(product.json)")
             let productID = try #require(product.string("id"))
             let specID = try #require((product.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
@@ -120,13 +126,17 @@ struct RedemptionWorld: Sendable {
 
             let org = "ent_" + String(OpaqueID.make(prefix: "e").suffix(8))
             try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES (\(org), 'enterprise', \(org), 'certified')")
-            try await postgres.query("""
-                INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES (\("usr_" + org), \(org), \("u_" + org), 'x', 'enterprise', true)
+            try await postgres.query(
+                """
+                INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES (\("usr_" + org), \(org), \("u_" + org), 'x',
+                    'enterprise', true)
                 """)
             let voucher = try await grantVoucher(org: org, faceFen: price, kind: kind)
-            let placed = try await call(.post, "/v1/orders", token: try await token(org), json: [
-                "productId": productID, "specId": specID, "quantity": 1, "voucherIds": [voucher],
-            ], headers: [.idempotencyKey: UUID().uuidString])
+            let placed = try await call(
+                .post, "/v1/orders", token: try await token(org),
+                json: [
+                    "productId": productID, "specId": specID, "quantity": 1, "voucherIds": [voucher],
+                ], headers: [.idempotencyKey: UUID().uuidString])
             #expect(placed.status == .created, "\(placed.json)")
             let orderID = try #require(placed.string("id"))
             let proof = try await call(.post, "/v1/orders/\(orderID)/proofs", token: try await token(org), raw: Files.png)
@@ -152,23 +162,29 @@ struct RedemptionWorld: Sendable {
 
     /// Adds the provider's ABC account under its registered name.
     func payeeAccount(_ org: String = Self.provider, name: String = Self.providerName) async throws -> String {
-        let added = try await call(.post, "/v1/provider/payee-accounts", token: try await providerToken(org), json: [
-            "bank": "ABC", "accountName": name, "accountNumber": Self.abcNumber,
-        ])
+        let added = try await call(
+            .post, "/v1/provider/payee-accounts", token: try await providerToken(org),
+            json: [
+                "bank": "ABC", "accountName": name, "accountNumber": Self.abcNumber,
+            ])
         #expect(added.status == .created, "\(added.json)")
         return try #require(added.string("id"))
     }
 
-    func submit(_ usages: [String], payee: String, archive: [UInt8] = Files.zip, org: String = Self.provider, key: String? = nil) async throws -> Answer {
+    func submit(
+        _ usages: [String], payee: String, archive: [UInt8] = Files.zip, org: String = Self.provider, key: String? = nil
+    ) async throws -> Answer {
         var headers: HTTPFields = [:]
         if let key { headers[.idempotencyKey] = key }
-        return try await call(.post, "/v1/redemption/batches?usageIds=\(usages.joined(separator: ","))&payeeAccountId=\(payee)",
-                              token: try await providerToken(org), raw: archive, headers: headers)
+        return try await call(
+            .post, "/v1/redemption/batches?usageIds=\(usages.joined(separator: ","))&payeeAccountId=\(payee)",
+            token: try await providerToken(org), raw: archive, headers: headers)
     }
 
     func decide(_ approvalID: String, role: Role, approve: Bool, user: String? = nil) async throws -> Answer {
-        try await call(.post, "/v1/approvals/\(approvalID)/\(approve ? "approve" : "reject")", token: try await platformToken(role, user: user),
-                       json: approve ? [:] : ["reason": "材料不全：缺少发票"])
+        try await call(
+            .post, "/v1/approvals/\(approvalID)/\(approve ? "approve" : "reject")", token: try await platformToken(role, user: user),
+            json: approve ? [:] : ["reason": "材料不全：缺少发票"])
     }
 
     func batch(_ id: String, token: String? = nil) async throws -> Answer {

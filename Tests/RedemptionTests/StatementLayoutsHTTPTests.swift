@@ -1,11 +1,11 @@
 import API
 import Foundation
 import HTTPTypes
-import PostgresStore
 import PostgresNIO
+import PostgresStore
 import Reconciliation
-import Testing
 import TestSupport
+import Testing
 import VoucherCore
 import VoucherServices
 
@@ -82,11 +82,13 @@ struct StatementLayoutsHTTPTests {
             let unrecorded = try await world.submit(try await world.completedUsages(pricesFen: [1_600_000]), payee: payee)
             let unrecordedReference = try #require(unrecorded.string("reference"))
 
-            let first = try await world.upload(StatementFile.utf8([
-                ReceiptLine(serial: "E001", date: "2026-11-04", amount: StatementFile.yuan(settled.totalFen), memo: settled.reference),
-            ]), filename: "earlier.csv")
-            #expect(world.linesBySerial(try await world.report(try #require(first.string("statementId"))))["E001"]?["outcome"] as? String
-                == "matched")
+            let first = try await world.upload(
+                StatementFile.utf8([
+                    ReceiptLine(serial: "E001", date: "2026-11-04", amount: StatementFile.yuan(settled.totalFen), memo: settled.reference)
+                ]), filename: "earlier.csv")
+            #expect(
+                world.linesBySerial(try await world.report(try #require(first.string("statementId"))))["E001"]?["outcome"] as? String
+                    == "matched")
 
             let yuan = StatementFile.yuan
             let provider = "\(RedemptionWorld.providerName),\(RedemptionWorld.abcNumber)"
@@ -172,9 +174,10 @@ struct StatementLayoutsHTTPTests {
             #expect(refused.code == "statement_encoding_unknown")
             #expect(refused.string("detail")?.contains("line 4, at byte offset \(good.count + 16)") == true, "\(refused.json)")
 
-            let unknown = try await world.upload(try Self.gbk([
-                "交易日期,流水号,借贷标志,金额,对方户名", "2026-11-03,U001,借,1.00,甲", "2026-11-03,U002,D,2.00,乙",
-            ]), filename: "unknown.csv")
+            let unknown = try await world.upload(
+                try Self.gbk([
+                    "交易日期,流水号,借贷标志,金额,对方户名", "2026-11-03,U001,借,1.00,甲", "2026-11-03,U002,D,2.00,乙",
+                ]), filename: "unknown.csv")
             #expect(unknown.status == .unprocessableContent, "\(unknown.json)")
             #expect(unknown.code == "statement_unreadable")
             let listed = unknown.json["lines"] as? [[String: Any]] ?? []

@@ -29,10 +29,11 @@ struct RESPUnitTests {
             try reader.feed(ByteBuffer(bytes: [byte]))
             while let reply = try reader.next(allocator: ByteBufferAllocator()) { replies.append(reply) }
         }
-        #expect(replies == [
-            .status("OK"), .error("ERR bad"), .integer(42), .bulk(ByteBuffer(string: "hello")), .bulk(ByteBuffer()), .null,
-            .array([.array([.integer(1)]), .bulk(ByteBuffer(string: "x"))]), .null, .array([]),
-        ])
+        #expect(
+            replies == [
+                .status("OK"), .error("ERR bad"), .integer(42), .bulk(ByteBuffer(string: "hello")), .bulk(ByteBuffer()), .null,
+                .array([.array([.integer(1)]), .bulk(ByteBuffer(string: "x"))]), .null, .array([]),
+            ])
     }
 
     @Test func hiredisRejectsGarbage() throws {

@@ -17,10 +17,11 @@ struct RedisStreamTests {
                 #expect(try await client.xlen(stream) == 2)
 
                 let read = try await client.xreadgroup(group: "sink", consumer: "a", stream: stream, count: 10)
-                #expect(read == [
-                    RedisStreamEntry(id: first, fields: ["voucher": "1", "user": "u1"]),
-                    RedisStreamEntry(id: second, fields: ["voucher": "2"]),
-                ])
+                #expect(
+                    read == [
+                        RedisStreamEntry(id: first, fields: ["voucher": "1", "user": "u1"]),
+                        RedisStreamEntry(id: second, fields: ["voucher": "2"]),
+                    ])
                 let summary = try await client.xpending(stream, group: "sink")
                 #expect(summary.count == 2 && summary.smallestID == first && summary.largestID == second)
                 #expect(summary.consumers == ["a": 2])

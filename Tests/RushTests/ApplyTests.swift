@@ -4,8 +4,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 @Suite struct ApplyTests {
@@ -20,7 +20,9 @@ import VoucherServices
             let operatorToken = try await world.operatorToken()
             try await (try await world.app()).test(.router) { client in
                 var campaign = campaignBody(stock: 1)
-                campaign["lots"] = [["kind": "general", "direction": "dcmm", "faceValueFen": 3_000_000, "stock": 1, "mode": "apply", "validityDays": 365]]
+                campaign["lots"] = [
+                    ["kind": "general", "direction": "dcmm", "faceValueFen": 3_000_000, "stock": 1, "mode": "apply", "validityDays": 365]
+                ]
                 let (campaignID, lot) = try await client.publishCampaign(world, campaign)
                 let path = "/v1/campaigns/\(campaignID)/lots/\(lot)/applications"
                 let first = try await client.execute(uri: path, method: .post, headers: bearer(alice)) { response in
@@ -41,34 +43,45 @@ import VoucherServices
                 #expect(grab.code == "lot_not_grabbable")
 
                 // An enterprise cannot decide, nor see another organisation's application.
-                try await client.execute(uri: "/v1/voucher-applications/\(aliceApplication)/approve", method: .post, headers: bearer(alice)) { response in
+                try await client.execute(uri: "/v1/voucher-applications/\(aliceApplication)/approve", method: .post, headers: bearer(alice)) {
+                    response in
                     #expect(response.status == .forbidden)
                 }
                 try await client.execute(uri: "/v1/voucher-applications/\(bobApplication)", method: .get, headers: bearer(alice)) { response in
                     #expect(response.status == .notFound)
                 }
 
-                let voucher = try await client.execute(uri: "/v1/voucher-applications/\(aliceApplication)/approve", method: .post, headers: bearer(operatorToken)) { response in
+                let voucher = try await client.execute(
+                    uri: "/v1/voucher-applications/\(aliceApplication)/approve", method: .post, headers: bearer(operatorToken)
+                ) { response in
                     #expect(response.status == .ok)
                     let body = try json(response.body)
                     #expect(body["status"] as? String == "approved")
                     return body["voucherId"] as? String
                 }
                 let voucherID = try #require(voucher)
-                try await client.execute(uri: "/v1/voucher-applications/\(aliceApplication)/approve", method: .post, headers: bearer(operatorToken)) { response in
+                try await client.execute(uri: "/v1/voucher-applications/\(aliceApplication)/approve", method: .post, headers: bearer(operatorToken)) {
+                    response in
                     let code = try json(response.body)["code"] as? String
                     #expect(code == "application_decided")
                 }
-                try await client.execute(uri: "/v1/voucher-applications/\(bobApplication)/approve", method: .post, headers: bearer(operatorToken)) { response in
+                try await client.execute(uri: "/v1/voucher-applications/\(bobApplication)/approve", method: .post, headers: bearer(operatorToken)) {
+                    response in
                     #expect(response.status == .conflict)
                     let code = try json(response.body)["code"] as? String
                     #expect(code == "sold_out")
                 }
-                try await client.execute(uri: "/v1/voucher-applications/\(bobApplication)/reject", method: .post, headers: bearer(operatorToken), body: try body(["reason": "  "])) { response in
+                try await client.execute(
+                    uri: "/v1/voucher-applications/\(bobApplication)/reject", method: .post, headers: bearer(operatorToken),
+                    body: try body(["reason": "  "])
+                ) { response in
                     let code = try json(response.body)["code"] as? String
                     #expect(code == "reason_required")
                 }
-                try await client.execute(uri: "/v1/voucher-applications/\(bobApplication)/reject", method: .post, headers: bearer(operatorToken), body: try body(["reason": "库存已发完"])) { response in
+                try await client.execute(
+                    uri: "/v1/voucher-applications/\(bobApplication)/reject", method: .post, headers: bearer(operatorToken),
+                    body: try body(["reason": "库存已发完"])
+                ) { response in
                     #expect(response.status == .ok)
                 }
                 try await client.execute(uri: "/v1/voucher-applications/\(bobApplication)", method: .get, headers: bearer(bob)) { response in
@@ -83,7 +96,9 @@ import VoucherServices
                 let rows = try await world.voucherRows(campaign: campaignID)
                 #expect(rows.map(\.id) == [voucherID])
                 var grants = 0
-                for try await (count) in try await world.postgres.query("SELECT count(*)::int FROM voucher_ledger WHERE voucher_id = \(voucherID) AND entry = 'grant' AND amount_fen = 3000000").decode(Int.self) {
+                for try await (count) in try await world.postgres.query(
+                    "SELECT count(*)::int FROM voucher_ledger WHERE voucher_id = \(voucherID) AND entry = 'grant' AND amount_fen = 3000000"
+                ).decode(Int.self) {
                     grants = count
                 }
                 #expect(grants == 1)

@@ -22,7 +22,8 @@ import Testing
                 var count = 0
                 for try await n in try await world.postgres.query("SELECT count(*)::int FROM campaigns").decode(Int.self) { count = n }
                 #expect(count == 0)
-                let created = try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(token), body: try body(campaignBody(stock: 10)))
+                let created = try await client.execute(
+                    uri: "/v1/campaigns", method: .post, headers: bearer(token), body: try body(campaignBody(stock: 10)))
                 #expect(created.status == .created)
             }
         }

@@ -1,14 +1,15 @@
-import VoucherServices
 import API
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import PostgresStore
 import PostgresNIO
+import PostgresStore
 import RedisNIO
-@testable import Rush
-import Testing
 import TestSupport
+import Testing
+import VoucherServices
+
+@testable import Rush
 
 @Suite struct ClaimArchiveTests {
     @Test func anEndedVerifiedCampaignsStreamIsFreedOnceAndVerifyStillPasses() async throws {
@@ -34,7 +35,8 @@ import TestSupport
                 #expect(keptLength == 3)
                 #expect(try await world.archiveRow(campaign) == nil)
 
-                try await client.execute(uri: "/v1/campaigns/\(campaign)/end", method: .post, headers: bearer(try await world.operatorToken())) { response in
+                try await client.execute(uri: "/v1/campaigns/\(campaign)/end", method: .post, headers: bearer(try await world.operatorToken())) {
+                    response in
                     #expect(response.status == .ok)
                 }
                 guard case .archived(let archive) = try await archiver.archive(campaignID: campaign) else {
@@ -83,7 +85,8 @@ import TestSupport
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
                 for token in allTokens { #expect(try await client.grab(campaign, lot, token: token).status == .created) }
-                try await client.execute(uri: "/v1/campaigns/\(campaign)/end", method: .post, headers: bearer(try await world.operatorToken())) { response in
+                try await client.execute(uri: "/v1/campaigns/\(campaign)/end", method: .post, headers: bearer(try await world.operatorToken())) {
+                    response in
                     #expect(response.status == .ok)
                 }
                 let redis = try await RedisClient.connect(configuration: world.config.redis.clientConfiguration)

@@ -1,15 +1,15 @@
-import VoucherServices
 import API
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import PostgresStore
 import PostgresNIO
+import PostgresStore
 import RedisNIO
 import Rush
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+import VoucherServices
 
 @Suite struct GrabFaultTests {
     @Test func sinkKilledMidBatchLosesAndDoublesNothing() async throws {
@@ -32,7 +32,8 @@ import TestSupport
                 let claims = ClaimsRepository(client: world.postgres, logger: TestEnvironment.logger)
                 let campaigns = CampaignsRepository(client: world.postgres, logger: TestEnvironment.logger)
                 let committed = SharedCount()
-                let doomed = ClaimSink(redis: redis, claims: claims, campaigns: campaigns, consumer: "doomed", logger: TestEnvironment.logger) { batch in
+                let doomed = ClaimSink(redis: redis, claims: claims, campaigns: campaigns, consumer: "doomed", logger: TestEnvironment.logger) {
+                    batch in
                     committed.add(batch.count)
                     try await Task.sleep(for: .seconds(3600))  // "dies" here: committed, never acknowledged
                 }
@@ -44,8 +45,9 @@ import TestSupport
                 #expect(partial > 0 && partial == committed.value)
                 #expect(try await redis.xpending(CampaignKeys(campaignID: campaign).stream, group: ClaimSink.group).count == Int64(partial))
 
-                let rescuer = ClaimSink(redis: redis, claims: claims, campaigns: campaigns, consumer: "rescuer", logger: TestEnvironment.logger,
-                                        reclaimIdle: .milliseconds(300), housekeepingInterval: .milliseconds(200))
+                let rescuer = ClaimSink(
+                    redis: redis, claims: claims, campaigns: campaigns, consumer: "rescuer", logger: TestEnvironment.logger,
+                    reclaimIdle: .milliseconds(300), housekeepingInterval: .milliseconds(200))
                 let rescue = Task { try await rescuer.run() }
                 let rows = try await world.waitForRows(campaign: campaign, count: 300)
                 let report = try await world.verify(campaign: campaign)
@@ -71,10 +73,12 @@ import TestSupport
                 let redis = try await RedisClient.connect(configuration: world.config.redis.clientConfiguration)
                 let keys = CampaignKeys(campaignID: campaign)
                 try await redis.xadd(keys.stream, fields: [(field: "junk", value: "1")])
-                try await redis.xadd(keys.stream, fields: [
-                    (field: "v", value: "lot_nope-1"), (field: "lot", value: "lot_nope"), (field: "ent", value: orgs[0]),
-                    (field: "n", value: "1"), (field: "at", value: "1764554400000"),
-                ])
+                try await redis.xadd(
+                    keys.stream,
+                    fields: [
+                        (field: "v", value: "lot_nope-1"), (field: "lot", value: "lot_nope"), (field: "ent", value: orgs[0]),
+                        (field: "n", value: "1"), (field: "at", value: "1764554400000"),
+                    ])
                 let sink = ClaimSink(
                     redis: redis, claims: ClaimsRepository(client: world.postgres, logger: TestEnvironment.logger),
                     campaigns: CampaignsRepository(client: world.postgres, logger: TestEnvironment.logger),
@@ -103,15 +107,23 @@ import TestSupport
         // and once it is back the sink stores every one of them.
         let server = try await PostgresServerProcess.start()
         do {
-            let config = try TestEnvironment.config(database: "postgres", overrides: [
-                "postgres.port": String(server.port), "grab.enterpriseBurst": "1000", "grab.enterprisePerSecond": "1000",
-                "grab.addressBurst": "100000", "grab.addressPerSecond": "100000",
-            ])
+            let config = try TestEnvironment.config(
+                database: "postgres",
+                overrides: [
+                    "postgres.port": String(server.port), "grab.enterpriseBurst": "1000", "grab.enterprisePerSecond": "1000",
+                    "grab.addressBurst": "100000", "grab.addressPerSecond": "100000",
+                ])
             try await TestDatabase.withRunningClient(config.postgres) { client in
                 try await Migrator(client: client, logger: TestEnvironment.logger).apply()
                 let world = RushWorld(postgres: client, config: config, tokens: await TokenService(config: config.jwt))
-                try await client.query("INSERT INTO organisations (id, kind, name, certification) VALUES ('org_platform', 'platform', 'Platform', 'certified')")
-                try await client.query("INSERT INTO users (id, org_id, username, password_hash, role, is_main) VALUES (\(RushWorld.operatorID), 'org_platform', 'operator', 'x', 'operator', true)")
+                try await client.query(
+                    "INSERT INTO organisations (id, kind, name, certification) VALUES ('org_platform', 'platform', 'Platform', 'certified')")
+                try await client.query(
+                    """
+                    INSERT INTO users (id, org_id, username, password_hash, role, is_main)
+                    VALUES (\(RushWorld.operatorID), 'org_platform', 'operator', 'x', 'operator', true)
+                    """
+                )
                 let (_, allTokens) = try await world.enterprisesWithTokens(50)
                 try await (try await world.app()).test(.router) { http in
                     let (campaign, lot) = try await http.publishCampaign(world, campaignBody(stock: 100))

@@ -24,8 +24,10 @@ import VoucherServices
                 let denied = try await client.grab(campaign, lot, token: without, key: "clerk-grab-1")
                 #expect(denied.status == .forbidden)
                 #expect(denied.code == "permission_denied")
-                for (method, path) in [(HTTPRequest.Method.get, "/v1/campaigns"), (.get, "/v1/campaigns/\(campaign)"),
-                                       (.post, "/v1/campaigns/\(campaign)/lots/\(lot)/applications")] {
+                for (method, path) in [
+                    (HTTPRequest.Method.get, "/v1/campaigns"), (.get, "/v1/campaigns/\(campaign)"),
+                    (.post, "/v1/campaigns/\(campaign)/lots/\(lot)/applications"),
+                ] {
                     try await client.execute(uri: path, method: method, headers: bearer(without)) { response in
                         #expect(response.status == .forbidden, "\(method) \(path)")
                         let code = try json(response.body)["code"] as? String
@@ -60,7 +62,8 @@ extension RushWorld {
     /// A sub-account of `org` holding `permissions`, and the access token its login would carry.
     func subAccount(_ username: String, org: String, permissions: [String]) async throws -> String {
         let id = "usr_" + username
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO users (id, org_id, username, password_hash, role, is_main, permissions)
             VALUES (\(id), \(org), \(username), 'x', 'enterprise', false, \(permissions))
             """)

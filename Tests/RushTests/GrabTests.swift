@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 import VoucherServices
 
 @Suite struct GrabTests {
@@ -107,7 +107,8 @@ import VoucherServices
                 #expect(ended.code == "ended")
 
                 let (open, openLot) = try await client.publishCampaign(world, campaignBody(stock: 5))
-                try await client.execute(uri: "/v1/campaigns/\(open)/end", method: .post, headers: bearer(try await world.operatorToken())) { response in
+                try await client.execute(uri: "/v1/campaigns/\(open)/end", method: .post, headers: bearer(try await world.operatorToken())) {
+                    response in
                     #expect(response.status == .ok)
                 }
                 let afterEnd = try await client.grab(open, openLot, token: token)
@@ -133,9 +134,18 @@ import VoucherServices
                     ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer("not.a.token"), .unauthorized, "invalid_token"),
                     ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await forged(world, org: orgs[0])), .unauthorized, "invalid_token"),
                     ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await expired(world, org: orgs[0])), .unauthorized, "token_expired"),
-                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await world.token(org: "org_provider", role: .provider)), .forbidden, "forbidden_role"),
-                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await world.token(org: uncertified[0], certified: false)), .forbidden, "not_certified"),
-                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(token, [.idempotencyKey: String(repeating: "k", count: 65)]), .badRequest, "idempotency_key_invalid"),
+                    (
+                        "/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await world.token(org: "org_provider", role: .provider)), .forbidden,
+                        "forbidden_role"
+                    ),
+                    (
+                        "/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await world.token(org: uncertified[0], certified: false)),
+                        .forbidden, "not_certified"
+                    ),
+                    (
+                        "/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(token, [.idempotencyKey: String(repeating: "k", count: 65)]),
+                        .badRequest, "idempotency_key_invalid"
+                    ),
                 ]
                 for (uri, headers, status, code) in cases {
                     try await client.execute(uri: uri, method: .post, headers: headers) { response in
@@ -197,14 +207,17 @@ import VoucherServices
                         #expect(problemCode == code)
                     }
                 }
-                try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(enterprise), body: try body(campaignBody(stock: 5))) { response in
+                try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(enterprise), body: try body(campaignBody(stock: 5))) {
+                    response in
                     #expect(response.status == .forbidden)
                 }
                 var count = -1
                 for try await value in try await world.postgres.query("SELECT count(*)::int FROM campaigns").decode(Int.self) { count = value }
                 #expect(count == 0)
 
-                let draft = try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(operatorToken), body: try body(campaignBody(stock: 5))) { response in
+                let draft = try await client.execute(
+                    uri: "/v1/campaigns", method: .post, headers: bearer(operatorToken), body: try body(campaignBody(stock: 5))
+                ) { response in
                     try json(response.body)["id"] as? String
                 }
                 let draftID = try #require(draft)
@@ -267,12 +280,16 @@ import VoucherServices
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 1))
                 #expect(try await client.grab(campaign, lot, token: try await world.token(org: orgs[0])).status == .created)
                 #expect(try await client.grab(campaign, lot, token: try await world.token(org: orgs[1])).code == "sold_out")
-                try await client.execute(uri: "/v1/campaigns/\(campaign)/lots/\(lot)", method: .patch, headers: bearer(operatorToken), body: try body(["stock": 0])) { response in
+                try await client.execute(
+                    uri: "/v1/campaigns/\(campaign)/lots/\(lot)", method: .patch, headers: bearer(operatorToken), body: try body(["stock": 0])
+                ) { response in
                     #expect(response.status == .conflict)
                     let problemCode = try json(response.body)["code"] as? String
                     #expect(problemCode == "stock_below_issued")
                 }
-                try await client.execute(uri: "/v1/campaigns/\(campaign)/lots/\(lot)", method: .patch, headers: bearer(operatorToken), body: try body(["stock": 2])) { response in
+                try await client.execute(
+                    uri: "/v1/campaigns/\(campaign)/lots/\(lot)", method: .patch, headers: bearer(operatorToken), body: try body(["stock": 2])
+                ) { response in
                     #expect(response.status == .ok)
                 }
                 #expect(try await client.grab(campaign, lot, token: try await world.token(org: orgs[1])).status == .created)
@@ -289,7 +306,8 @@ import VoucherServices
 private func forged(_ world: RushWorld, org: String) async throws -> String {
     var jwt = world.config.jwt
     jwt.secret = String(repeating: "f", count: 40)
-    return try await TokenService(config: jwt).issueAccessToken(for: Identity(userID: "u", orgID: org, role: .enterprise, certified: true, permissions: []))
+    return try await TokenService(config: jwt).issueAccessToken(
+        for: Identity(userID: "u", orgID: org, role: .enterprise, certified: true, permissions: []))
 }
 
 /// A token that expired an hour ago.

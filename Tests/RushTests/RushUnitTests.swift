@@ -3,14 +3,17 @@ import Foundation
 import NIOCore
 import RedisNIO
 import Testing
-@testable import Rush
 import VoucherServices
+
+@testable import Rush
 
 @Suite struct RushUnitTests {
     @Test func grabRepliesParseIntoOutcomes() throws {
         // Proves every reply shape of the grab script maps to its outcome, and junk is refused.
         func bulk(_ text: String) -> RESPValue { .bulk(ByteBuffer(string: text)) }
-        #expect(try GrabOutcome(reply: .array([bulk("won"), bulk("lot_a-7"), .integer(1000), .integer(3)])) == .won(voucherID: "lot_a-7", grantedAtMs: 1000, remaining: 3))
+        #expect(
+            try GrabOutcome(reply: .array([bulk("won"), bulk("lot_a-7"), .integer(1000), .integer(3)]))
+                == .won(voucherID: "lot_a-7", grantedAtMs: 1000, remaining: 3))
         #expect(try GrabOutcome(reply: .array([bulk("again"), bulk("lot_a-1"), .integer(5)])) == .again(voucherID: "lot_a-1", grantedAtMs: 5))
         #expect(try GrabOutcome(reply: .array([bulk("sold_out")])) == .soldOut)
         #expect(try GrabOutcome(reply: .array([bulk("not_open"), .integer(1), .integer(2)])) == .notOpen(startMs: 1, endMs: 2))
@@ -53,20 +56,26 @@ import VoucherServices
 
     @Test func verifierRulesFlagEachMismatch() {
         // Proves each consistency rule of `campaign verify` fires on its own breach and not otherwise.
-        let good = CampaignVerifier.LotReport(lotID: "l", stock: 10, redisTotal: 10, remaining: 4, issued: 6, claimed: 6, rows: 6, overLimitInRedis: [], overLimitInPostgres: [])
+        let good = CampaignVerifier.LotReport(
+            lotID: "l", stock: 10, redisTotal: 10, remaining: 4, issued: 6, claimed: 6, rows: 6, overLimitInRedis: [], overLimitInPostgres: [])
         #expect(CampaignVerifier.problems(good).isEmpty)
         func with(_ change: (inout (Int, Int64, Int64, Int64, Int64, Int, [String], [String])) -> Void) -> [String] {
-            var v = (good.stock, good.redisTotal, good.remaining, good.issued, good.claimed, good.rows, good.overLimitInRedis, good.overLimitInPostgres)
+            var v = (
+                good.stock, good.redisTotal, good.remaining, good.issued, good.claimed, good.rows, good.overLimitInRedis, good.overLimitInPostgres
+            )
             change(&v)
-            return CampaignVerifier.problems(.init(lotID: "l", stock: v.0, redisTotal: v.1, remaining: v.2, issued: v.3, claimed: v.4, rows: v.5, overLimitInRedis: v.6, overLimitInPostgres: v.7))
+            return CampaignVerifier.problems(
+                .init(
+                    lotID: "l", stock: v.0, redisTotal: v.1, remaining: v.2, issued: v.3, claimed: v.4, rows: v.5, overLimitInRedis: v.6,
+                    overLimitInPostgres: v.7))
         }
-        #expect(with { $0.0 = 11 }.count == 1)                 // stock differs between stores
-        #expect(!with { $0.2 = 5 }.isEmpty)                     // issued ≠ stock − remaining
-        #expect(!with { $0.4 = 5 }.isEmpty)                     // claims ≠ issued
-        #expect(!with { $0.5 = 5 }.isEmpty)                     // rows ≠ issued (lost)
-        #expect(!with { $0.5 = 7 }.isEmpty)                     // rows ≠ issued (duplicated)
-        #expect(!with { $0.6 = ["e"] }.isEmpty)                 // over the limit in Redis
-        #expect(!with { $0.7 = ["e"] }.isEmpty)                 // over the limit in PostgreSQL
+        #expect(with { $0.0 = 11 }.count == 1)  // stock differs between stores
+        #expect(!with { $0.2 = 5 }.isEmpty)  // issued ≠ stock − remaining
+        #expect(!with { $0.4 = 5 }.isEmpty)  // claims ≠ issued
+        #expect(!with { $0.5 = 5 }.isEmpty)  // rows ≠ issued (lost)
+        #expect(!with { $0.5 = 7 }.isEmpty)  // rows ≠ issued (duplicated)
+        #expect(!with { $0.6 = ["e"] }.isEmpty)  // over the limit in Redis
+        #expect(!with { $0.7 = ["e"] }.isEmpty)  // over the limit in PostgreSQL
         #expect(with { $0.1 = -1 } == ["lot l is not loaded in Redis"])
     }
 

@@ -1,12 +1,11 @@
-import VoucherServices
 import API
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import Prometheus
 import RedisNIO
 import Rush
@@ -14,6 +13,7 @@ import TestSupport
 import Testing
 import VoucherConfig
 import VoucherCore
+import VoucherServices
 
 /// One test's world for the grab path: a fresh database, the shared test Redis (keys are per
 /// campaign, so tests do not meet), an operator, enterprises, and tokens minted with the
@@ -30,7 +30,9 @@ struct RushWorld: Sendable {
         _ body: @escaping @Sendable (RushWorld) async throws -> T
     ) async throws -> T {
         try await TestDatabase.with { client, config in
-            var merged = ["grab.enterpriseBurst": "1000", "grab.enterprisePerSecond": "1000", "grab.addressBurst": "100000", "grab.addressPerSecond": "100000"]
+            var merged = [
+                "grab.enterpriseBurst": "1000", "grab.enterprisePerSecond": "1000", "grab.addressBurst": "100000", "grab.addressPerSecond": "100000",
+            ]
             merged.merge(overrides) { $1 }
             let config = try TestEnvironment.config(database: config.postgres.database, overrides: merged)
             let world = RushWorld(postgres: client, config: config, tokens: await TokenService(config: config.jwt))
@@ -40,14 +42,18 @@ struct RushWorld: Sendable {
     }
 
     private func seedOperator() async throws {
-        try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES ('org_platform', 'platform', 'Platform', 'certified')")
+        try await postgres.query(
+            "INSERT INTO organisations (id, kind, name, certification) VALUES ('org_platform', 'platform', 'Platform', 'certified')")
         // A provider, whose (existing, live) account a grab refuses by role.
-        try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES ('org_provider', 'provider', 'Provider', 'certified')")
-        try await postgres.query("""
+        try await postgres.query(
+            "INSERT INTO organisations (id, kind, name, certification) VALUES ('org_provider', 'provider', 'Provider', 'certified')")
+        try await postgres.query(
+            """
             INSERT INTO users (id, org_id, username, password_hash, role, is_main)
             VALUES ('usr_org_provider', 'org_provider', 'provider', 'x', 'provider', true)
             """)
-        try await postgres.query("""
+        try await postgres.query(
+            """
             INSERT INTO users (id, org_id, username, password_hash, role, is_main)
             VALUES (\(Self.operatorID), 'org_platform', 'operator', 'x', 'operator', true)
             """)
@@ -56,14 +62,19 @@ struct RushWorld: Sendable {
     /// Inserts `count` certified enterprises (or not certified) and returns their ids.
     func enterprises(_ count: Int, prefix: String = "ent", certified: Bool = true) async throws -> [String] {
         let status = certified ? "certified" : "under_review"
-        try await postgres.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO organisations (id, kind, name, certification)
-            SELECT '\(prefix)_' || i, 'enterprise', 'Enterprise ' || i, '\(status)' FROM generate_series(1, \(count)) AS i
-            """))
-        try await postgres.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO users (id, org_id, username, password_hash, role, is_main)
-            SELECT 'usr_\(prefix)_' || i, '\(prefix)_' || i, 'user_\(prefix)_' || i, 'x', 'enterprise', true FROM generate_series(1, \(count)) AS i
-            """))
+        try await postgres.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO organisations (id, kind, name, certification)
+                    SELECT '\(prefix)_' || i, 'enterprise', 'Enterprise ' || i, '\(status)' FROM generate_series(1, \(count)) AS i
+                    """))
+        try await postgres.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO users (id, org_id, username, password_hash, role, is_main)
+                    SELECT 'usr_\(prefix)_' || i, '\(prefix)_' || i, 'user_\(prefix)_' || i, 'x', 'enterprise', true FROM generate_series(1,
+                        \(count)) AS i
+                    """))
         return (1...count).map { "\(prefix)_\($0)" }
     }
 
@@ -80,7 +91,8 @@ struct RushWorld: Sendable {
     }
 
     func operatorToken() async throws -> String {
-        try await tokens.issueAccessToken(for: Identity(userID: Self.operatorID, orgID: "org_platform", role: .operator, certified: true, permissions: ["*"]))
+        try await tokens.issueAccessToken(
+            for: Identity(userID: Self.operatorID, orgID: "org_platform", role: .operator, certified: true, permissions: ["*"]))
     }
 
     /// The application against this world's stores; with `clock`, the grab path's in-memory
@@ -97,7 +109,8 @@ struct RushWorld: Sendable {
     /// Vouchers of a campaign in PostgreSQL.
     func voucherRows(campaign: String) async throws -> [(id: String, org: String)] {
         var rows: [(String, String)] = []
-        for try await row in try await postgres.query("SELECT id, org_id FROM vouchers WHERE campaign_id = \(campaign)").decode((String, String).self) {
+        for try await row in try await postgres.query("SELECT id, org_id FROM vouchers WHERE campaign_id = \(campaign)").decode((String, String).self)
+        {
             rows.append(row)
         }
         return rows.map { (id: $0.0, org: $0.1) }
@@ -156,8 +169,12 @@ func bearer(_ token: String, _ extra: HTTPFields = [:]) -> HTTPFields {
 }
 
 /// A campaign body opening a minute ago and closing in an hour, with one grab lot.
-func campaignBody(stock: Int, limit: Int = 1, opensIn: TimeInterval = -60, closesIn: TimeInterval = 3600, kind: String = "diagnostic") -> [String: Any] {
-    var lot: [String: Any] = ["kind": kind, "faceValueFen": 1_500_000, "stock": stock, "perEnterpriseLimit": limit, "mode": "grab", "validityDays": 180]
+func campaignBody(
+    stock: Int, limit: Int = 1, opensIn: TimeInterval = -60, closesIn: TimeInterval = 3600, kind: String = "diagnostic"
+) -> [String: Any] {
+    var lot: [String: Any] = [
+        "kind": kind, "faceValueFen": 1_500_000, "stock": stock, "perEnterpriseLimit": limit, "mode": "grab", "validityDays": 180,
+    ]
     if kind == "general" { lot["direction"] = "cloud" }
     return [
         "name": "双十二数字化转型服务券",

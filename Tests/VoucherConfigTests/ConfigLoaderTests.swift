@@ -1,22 +1,23 @@
 import Foundation
 import Testing
+
 @testable import VoucherConfig
 
 /// The defaults as a file would hold them, with every key the loader requires.
 private let defaultsJSON = """
-{
-  "mode": "dev",
-  "log": { "level": "info" },
-  "http": { "host": "127.0.0.1", "port": 8080, "bodyBytesMax": 1048576, "trustedProxies": "", "idleTimeoutSeconds": 60 },
-  "postgres": { "host": "127.0.0.1", "port": 15432, "user": "voucher", "database": "voucherrush", "connectionsMax": 16, "tls": false },
-  "redis": { "host": "127.0.0.1", "port": 16379, "database": 0, "poolSize": 0, "commandTimeoutMs": 2000, "tls": false },
-  "jwt": { "accessTtlSeconds": 900, "refreshTtlSeconds": 2592000, "issuer": "voucherrush" },
-  "data": { "dir": ".local/data" },
-  "grab": { "enterpriseBurst": 10, "enterprisePerSecond": 5, "addressBurst": 200, "addressPerSecond": 100 },
-  "sink": { "enabled": true },
-  "reconciliation": { "dateWindowDays": 3 }
-}
-"""
+    {
+      "mode": "dev",
+      "log": { "level": "info" },
+      "http": { "host": "127.0.0.1", "port": 8080, "bodyBytesMax": 1048576, "trustedProxies": "", "idleTimeoutSeconds": 60 },
+      "postgres": { "host": "127.0.0.1", "port": 15432, "user": "voucher", "database": "voucherrush", "connectionsMax": 16, "tls": false },
+      "redis": { "host": "127.0.0.1", "port": 16379, "database": 0, "poolSize": 0, "commandTimeoutMs": 2000, "tls": false },
+      "jwt": { "accessTtlSeconds": 900, "refreshTtlSeconds": 2592000, "issuer": "voucherrush" },
+      "data": { "dir": ".local/data" },
+      "grab": { "enterpriseBurst": 10, "enterprisePerSecond": 5, "addressBurst": 200, "addressPerSecond": 100 },
+      "sink": { "enabled": true },
+      "reconciliation": { "dateWindowDays": 3 }
+    }
+    """
 
 private func defaults() throws -> [String: String] {
     try ConfigLoader.flatten(jsonData: Data(defaultsJSON.utf8))

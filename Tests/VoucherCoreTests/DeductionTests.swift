@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import VoucherCore
 
 @Suite("Deduction: the guide's examples and bad input")
@@ -31,10 +32,13 @@ struct DeductionTests {
         #expect(plan.cap == Money(fen: 1_500_000))
         #expect(plan.deduction == Money(fen: 1_500_000))
         #expect(plan.payable == Money(fen: 3_500_000))
-        #expect(plan.draws == [VoucherDraw(
-            voucherID: "a", validUntil: Fixture.voucher("a", fen: 0).validUntil,
-            availableBefore: Money(fen: 3_000_000), taken: Money(fen: 1_500_000), kept: Money(fen: 1_500_000)
-        )])
+        #expect(
+            plan.draws == [
+                VoucherDraw(
+                    voucherID: "a", validUntil: Fixture.voucher("a", fen: 0).validUntil,
+                    availableBefore: Money(fen: 3_000_000), taken: Money(fen: 1_500_000), kept: Money(fen: 1_500_000)
+                )
+            ])
     }
 
     @Test func smallVoucherIsSpentWhole() throws {
@@ -97,7 +101,9 @@ struct DeductionTests {
             try Deduction.plan(orderTotal: Money(fen: -1), vouchers: [], at: Fixture.now)
         }
         #expect(throws: DeductionError.duplicateVoucher(id: "a")) {
-            try Deduction.plan(orderTotal: Self.orderTotal, vouchers: [Fixture.voucher("a", fen: 1), Fixture.voucher("b", fen: 1), Fixture.voucher("a", fen: 2)], at: Fixture.now)
+            try Deduction.plan(
+                orderTotal: Self.orderTotal, vouchers: [Fixture.voucher("a", fen: 1), Fixture.voucher("b", fen: 1), Fixture.voucher("a", fen: 2)],
+                at: Fixture.now)
         }
         let many = (0...Deduction.vouchersPerPlanMax).map { Fixture.voucher("v\($0)", fen: 1) }
         #expect(throws: DeductionError.tooManyVouchers(count: Deduction.vouchersPerPlanMax + 1)) {
@@ -114,7 +120,8 @@ struct DeductionTests {
             .voucherExpired(id: "v2", validUntil: Fixture.now), .tooManyVouchers(count: 99),
         ]
         #expect(errors.map(\.domainError.kind) == [.invalidInput, .invalidInput, .conflict, .invalidInput])
-        #expect(errors.map(\.code) == [ErrorCode.orderTotalNotPositive, ErrorCode.voucherDuplicate, ErrorCode.voucherExpired, ErrorCode.vouchersTooMany])
+        #expect(
+            errors.map(\.code) == [ErrorCode.orderTotalNotPositive, ErrorCode.voucherDuplicate, ErrorCode.voucherExpired, ErrorCode.vouchersTooMany])
         #expect(errors[1].detail.contains("v1"))
         #expect(errors[2].detail.contains("v2"))
     }

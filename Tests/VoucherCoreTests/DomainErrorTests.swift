@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VoucherCore
 
 @Suite("Domain errors and codes")
@@ -17,8 +18,10 @@ struct DomainErrorTests {
         #expect(ErrorCode.isSnakeCase(code))
     }
 
-    @Test(arguments: ["", "Sold_out", "sold-out", "sold__out", "_sold", "sold_", "1st", "sold out", "soldOut",
-                      String(repeating: "a", count: ErrorCode.lengthMax + 1)])
+    @Test(arguments: [
+        "", "Sold_out", "sold-out", "sold__out", "_sold", "sold_", "1st", "sold out", "soldOut",
+        String(repeating: "a", count: ErrorCode.lengthMax + 1),
+    ])
     func rejectsOtherShapes(code: String) {
         // Proves the snake_case check refuses capitals, dashes, doubled or edge underscores, leading digits and overlong codes.
         #expect(!ErrorCode.isSnakeCase(code))

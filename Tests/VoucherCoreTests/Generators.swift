@@ -1,4 +1,5 @@
 import PropertyBased
+
 @testable import VoucherCore
 
 /// Generators shared by the property tests. Wide ranges alone would almost never produce small

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import VoucherCore
 
 @Suite("Money formatting")

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import VoucherCore
 
 @Suite("Money percentages and rounding")
@@ -29,7 +30,8 @@ struct MoneyPercentTests {
         Row(fen: .max, percent: 100, down: .max, up: .max, halfEven: .max, towardZero: .max),
         Row(fen: .min, percent: 100, down: .min, up: .min, halfEven: .min, towardZero: .min),
         Row(fen: .max, percent: 0, down: 0, up: 0, halfEven: 0, towardZero: 0),
-        Row(fen: .max, percent: 30, down: 2_767_011_611_056_432_742, up: 2_767_011_611_056_432_743,
+        Row(
+            fen: .max, percent: 30, down: 2_767_011_611_056_432_742, up: 2_767_011_611_056_432_743,
             halfEven: 2_767_011_611_056_432_742, towardZero: 2_767_011_611_056_432_742),  // …742.1 fen
     ]
 
@@ -73,7 +75,8 @@ struct MoneyPercentTests {
 
     @Test func aPercentageUpToAHundredNeverExceedsTheAmount() async {
         // Proves 0 ≤ percent(p) ≤ x for non-negative x and p ≤ 100, in every rounding mode.
-        await propertyCheck(count: 1_000, input: Gens.nonNegativeFen, Gen.int64(in: 0...Money.percentMax), Gen<Rounding>.case) { fen, percent, rounding in
+        await propertyCheck(count: 1_000, input: Gens.nonNegativeFen, Gen.int64(in: 0...Money.percentMax), Gen<Rounding>.case) {
+            fen, percent, rounding in
             let result = Money(fen: fen).percent(percent, rounding: rounding)
             #expect(result >= .zero)
             #expect(result <= Money(fen: fen))

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import VoucherCore
 
 @Suite("Opaque ids")
@@ -46,9 +47,11 @@ struct OpaqueIDTests {
         #expect(Set(ids).count == ids.count)
     }
 
-    @Test(arguments: ["", "vch_", "vch_0000000000000000000000000", "vch_000000000000000000000000000",
-                      "vch_0000000000000000000000000i", "VCH_00000000000000000000000000", "vch-00000000000000000000000000",
-                      "vch_0000000000000000000000000Z"])
+    @Test(arguments: [
+        "", "vch_", "vch_0000000000000000000000000", "vch_000000000000000000000000000",
+        "vch_0000000000000000000000000i", "VCH_00000000000000000000000000", "vch-00000000000000000000000000",
+        "vch_0000000000000000000000000Z",
+    ])
     func malformedIdsAreRejected(id: String) {
         // Proves wrong prefixes, lengths and characters outside the alphabet are not well formed and map to not found.
         #expect(!OpaqueID.isWellFormed(id, prefix: "vch"))

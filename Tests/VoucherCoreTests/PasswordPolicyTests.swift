@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import VoucherCore
 
 @Suite("Password policy")
@@ -7,21 +8,22 @@ struct PasswordPolicyTests {
     static let phone = try! PhoneNumber(validating: "13800138000")
     static let specials = Array("~!#$%&+,*;=>@_?^`./\"'()-:<[]\\{|}")
 
-    @Test(arguments: [
-        ("Abcdef12", nil),  // upper, lower, digit
-        ("abcdef1!", nil),  // lower, digit, special
-        ("ABCDEF1!", nil),  // upper, digit, special
-        ("Abcdefg!", nil),  // upper, lower, special
-        ("A1!a~`./", nil),
-        ("Ab1!Ab1!Ab1!Ab1!Ab", nil),  // 18
-        ("Ab1!Ab1", PasswordPolicyError.tooShort),  // 7
-        ("Ab1!Ab1!Ab1!Ab1!Ab1", .tooLong),  // 19
-        ("abcdefgh", .tooWeak), ("abcdef12", .tooWeak), ("ABCDEF!!", .tooWeak), ("12345678", .tooWeak),
-        ("Abcdef1 ", .invalidCharacter), ("Abcdef1\t", .invalidCharacter), ("Abcdef1密", .invalidCharacter),
-        ("Abcdéf1!", .invalidCharacter), ("Abc\u{7F}def1", .invalidCharacter),
-        ("xZhang_Wei1", .containsUsername), ("zhang_wei!A1", .containsUsername), ("ZHANG_WEI!a1", .containsUsername),
-        ("Pw!13800138000", .containsPhone),
-    ] as [(String, PasswordPolicyError?)])
+    @Test(
+        arguments: [
+            ("Abcdef12", nil),  // upper, lower, digit
+            ("abcdef1!", nil),  // lower, digit, special
+            ("ABCDEF1!", nil),  // upper, digit, special
+            ("Abcdefg!", nil),  // upper, lower, special
+            ("A1!a~`./", nil),
+            ("Ab1!Ab1!Ab1!Ab1!Ab", nil),  // 18
+            ("Ab1!Ab1", PasswordPolicyError.tooShort),  // 7
+            ("Ab1!Ab1!Ab1!Ab1!Ab1", .tooLong),  // 19
+            ("abcdefgh", .tooWeak), ("abcdef12", .tooWeak), ("ABCDEF!!", .tooWeak), ("12345678", .tooWeak),
+            ("Abcdef1 ", .invalidCharacter), ("Abcdef1\t", .invalidCharacter), ("Abcdef1密", .invalidCharacter),
+            ("Abcdéf1!", .invalidCharacter), ("Abc\u{7F}def1", .invalidCharacter),
+            ("xZhang_Wei1", .containsUsername), ("zhang_wei!A1", .containsUsername), ("ZHANG_WEI!a1", .containsUsername),
+            ("Pw!13800138000", .containsPhone),
+        ] as [(String, PasswordPolicyError?)])
     func followsTheRule(password: String, error: PasswordPolicyError?) {
         // Proves the length bounds, the three-of-four classes, the character set and the username/phone exclusions.
         if let error {

@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import VoucherCore
 
 @Suite("Unified social credit codes")

@@ -103,7 +103,9 @@ struct VoucherMoveTests {
                     balances = next
                 } else {
                     let signs = move.signs
-                    let fromBalance = signs.available < 0 ? balances.availableFen
+                    let fromBalance =
+                        signs.available < 0
+                        ? balances.availableFen
                         : signs.held < 0 ? balances.heldFen : signs.captured < 0 ? balances.capturedFen : balances.expiredFen
                     #expect(fromBalance < amountFen, "\(move) of \(amountFen) refused with \(fromBalance) to take from")
                 }

@@ -1,19 +1,21 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import VoucherCore
 
 @Suite("Sub-account usernames")
 struct SubAccountUsernameTests {
     static let allowed = Gen<Character?>.element(of: Array("abcXYZ019_")).map { $0! }
 
-    @Test(arguments: [
-        ("abcdef", nil), ("user_01", nil), (String(repeating: "a", count: 30), nil), ("______", nil),
-        ("abcde", SubAccountUsernameError.tooShort), ("", .tooShort),
-        (String(repeating: "a", count: 31), .tooLong),
-        ("user-01", .invalidCharacter), ("user 01", .invalidCharacter), ("用户名用户名", .invalidCharacter),
-        ("abcdé1", .invalidCharacter), ("user.name", .invalidCharacter),
-    ] as [(String, SubAccountUsernameError?)])
+    @Test(
+        arguments: [
+            ("abcdef", nil), ("user_01", nil), (String(repeating: "a", count: 30), nil), ("______", nil),
+            ("abcde", SubAccountUsernameError.tooShort), ("", .tooShort),
+            (String(repeating: "a", count: 31), .tooLong),
+            ("user-01", .invalidCharacter), ("user 01", .invalidCharacter), ("用户名用户名", .invalidCharacter),
+            ("abcdé1", .invalidCharacter), ("user.name", .invalidCharacter),
+        ] as [(String, SubAccountUsernameError?)])
     func followsTheRule(text: String, error: SubAccountUsernameError?) throws {
         // Proves the boundaries 6 and 30 and the letters/digits/underscore alphabet.
         if let error {

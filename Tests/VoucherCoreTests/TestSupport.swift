@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import VoucherCore
 
 /// Builders that keep the tests about the rule under test, not about setting up values.

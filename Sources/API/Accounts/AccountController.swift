@@ -34,7 +34,8 @@ struct AccountController {
         group.get("account/me") { _, context in
             let identity = try context.requireIdentity()
             guard let user = try await env.accounts.user(id: identity.userID),
-                  let organisation = try await env.accounts.organisation(id: identity.orgID) else { throw AuthProblem.invalidToken }
+                let organisation = try await env.accounts.organisation(id: identity.orgID)
+            else { throw AuthProblem.invalidToken }
             return MeResponse(
                 userId: user.id, username: user.username, phone: user.phone, email: user.email, role: user.role,
                 mainAccount: user.isMain, permissions: identity.permissions, organisationId: organisation.id,
@@ -47,7 +48,8 @@ struct AccountController {
             guard let user = try await env.accounts.user(id: identity.userID) else { throw AuthProblem.invalidToken }
             let passwords = Passwords(env: env)
             guard body.currentPassword.count <= AccountsLimits.credentialLengthMax,
-                  try await passwords.verify(body.currentPassword, hash: user.passwordHash) else {
+                try await passwords.verify(body.currentPassword, hash: user.passwordHash)
+            else {
                 throw AccountsError.wrongCurrentPassword
             }
             try await passwords.checkNew(

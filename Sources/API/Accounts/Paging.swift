@@ -9,7 +9,8 @@ struct PageRequest: Sendable {
 
     init(_ query: [String: String]) throws {
         page = try Self.number(query["page"], name: "page", default: 1, range: 1...Int(Int32.max))
-        pageSize = try Self.number(query["pageSize"], name: "pageSize", default: AccountsLimits.pageSizeDefault, range: 1...AccountsLimits.pageSizeMax)
+        pageSize = try Self.number(
+            query["pageSize"], name: "pageSize", default: AccountsLimits.pageSizeDefault, range: 1...AccountsLimits.pageSizeMax)
     }
 
     /// The query parameters of a request as plain strings.

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import PostgresStore
 import NIOCore
+import PostgresStore
 import VoucherCore
 import VoucherServices
 
@@ -100,13 +100,17 @@ struct RegistrationController {
             let details = try await request.decodeAccountsBody(as: OrganisationDetails.self, context: context)
             try details.validateFormats()
             let uscc = try details.unifiedSocialCreditCode.map { code in
-                do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible { throw AccountsError.from(error) }
+                do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible {
+                    throw AccountsError.from(error)
+                }
             }
             var stored = details
             stored.unifiedSocialCreditCode = uscc
-            try await env.registration.saveProfile(orgID: identity.orgID, ProfileRecord(
-                name: stored.name, uscc: uscc, contactName: stored.contactName, contactPhone: stored.contactPhone,
-                licenceSHA256: nil, detailsJSON: try StoredJSON.encode(stored)), now: env.clock.now())
+            try await env.registration.saveProfile(
+                orgID: identity.orgID,
+                ProfileRecord(
+                    name: stored.name, uscc: uscc, contactName: stored.contactName, contactPhone: stored.contactPhone,
+                    licenceSHA256: nil, detailsJSON: try StoredJSON.encode(stored)), now: env.clock.now())
             return try await draft(identity)
         }
         group.put("registrations/me/licence") { request, context in
@@ -137,8 +141,10 @@ struct RegistrationController {
             guard answers.utf8.count <= AccountsLimits.flexibleSectionBytesMax else {
                 throw AccountsError.invalid("field_invalid", "answers is larger than \(AccountsLimits.flexibleSectionBytesMax) bytes; shorten it.")
             }
-            try await env.registration.saveSurvey(orgID: identity.orgID, SurveyRecord(
-                companyName: body.companyName, city: body.city, companyType: body.companyType, answersJSON: answers, answeredAt: env.clock.now()))
+            try await env.registration.saveSurvey(
+                orgID: identity.orgID,
+                SurveyRecord(
+                    companyName: body.companyName, city: body.city, companyType: body.companyType, answersJSON: answers, answeredAt: env.clock.now()))
             return body
         }
         group.get("organisations/me/survey") { _, context in
@@ -228,8 +234,9 @@ struct RegistrationController {
         let upload = try await Upload.read(
             request, bytesMax: AccountsLimits.uploadBytesMax, sniff: ImageFormat.sniff, tooLarge: Self.fileTooLarge,
             emptyDetail: "The body is empty. Send the licence image as the request body.",
-            unsupported: Problem(.unsupportedMediaType, code: "file_type_unsupported",
-                                 detail: "The file is not a JPG or PNG image by its content. Send the licence as JPG, JPEG or PNG."))
+            unsupported: Problem(
+                .unsupportedMediaType, code: "file_type_unsupported",
+                detail: "The file is not a JPG or PNG image by its content. Send the licence as JPG, JPEG or PNG."))
         return try await env.files.store(upload.bytes, mediaType: upload.mediaType)
     }
 }

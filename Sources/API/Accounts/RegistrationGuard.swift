@@ -1,8 +1,8 @@
-import VoucherServices
 import Foundation
 import Hummingbird
 import PostgresStore
 import VoucherCore
+import VoucherServices
 
 /// Registration's abuse bounds (issue 20, item 10). The phone is proven by an SMS code before an
 /// account is made with it (`POST /v1/registrations/sms`, then `smsCode` in the registration),

@@ -94,12 +94,17 @@ struct SubAccountsController {
             if let username = body.username, username != current.username {
                 throw AccountsError.invalid("username_immutable", "A sub-account's username is fixed once created; leave it out.")
             }
-            let phone = try body.phone.map { text in
-                do { return try PhoneNumber(validating: text).digits } catch let error as any DomainErrorConvertible { throw AccountsError.from(error) }
-            } ?? current.phone ?? ""
+            let phone =
+                try body.phone.map { text in
+                    do { return try PhoneNumber(validating: text).digits } catch let error as any DomainErrorConvertible {
+                        throw AccountsError.from(error)
+                    }
+                } ?? current.phone ?? ""
             let email = try normalisedEmail(body.email) ?? current.email
-            guard let updated = try await env.subAccounts.update(
-                orgID: identity.orgID, id: current.id, phone: phone, email: email, now: env.clock.now()) else { throw AccountsError.notFound }
+            guard
+                let updated = try await env.subAccounts.update(
+                    orgID: identity.orgID, id: current.id, phone: phone, email: email, now: env.clock.now())
+            else { throw AccountsError.notFound }
             return SubAccount(updated)
         }
         subs.delete(":id") { _, context in
@@ -119,8 +124,10 @@ struct SubAccountsController {
             try await passwords.checkNew(
                 body.password, confirmation: body.passwordConfirmation, username: current.username,
                 phone: try? current.phone.map { try PhoneNumber(validating: $0) }, userID: current.id)
-            guard try await env.credentials.setPassword(
-                userID: current.id, orgID: identity.orgID, hash: try await passwords.hash(body.password), now: env.clock.now()) else {
+            guard
+                try await env.credentials.setPassword(
+                    userID: current.id, orgID: identity.orgID, hash: try await passwords.hash(body.password), now: env.clock.now())
+            else {
                 throw AccountsError.notFound
             }
             return Response(status: .noContent)
@@ -131,8 +138,10 @@ struct SubAccountsController {
             let body = try await request.decodeAccountsBody(as: PermissionsRequest.self, context: context)
             let current = try await find(context, identity)
             let permissions = try Self.permissions(body.permissions)
-            guard let updated = try await env.subAccounts.setPermissions(
-                orgID: identity.orgID, id: current.id, permissions: permissions, now: env.clock.now()) else { throw AccountsError.notFound }
+            guard
+                let updated = try await env.subAccounts.setPermissions(
+                    orgID: identity.orgID, id: current.id, permissions: permissions, now: env.clock.now())
+            else { throw AccountsError.notFound }
             return SubAccount(updated)
         }
     }
@@ -148,14 +157,16 @@ struct SubAccountsController {
     /// The sub-account named in the path, in the caller's organisation, or 404.
     func find(_ context: AppRequestContext, _ identity: Identity) async throws -> UserRecord {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: RegistrationController.userPrefix),
-              let user = try await env.subAccounts.find(orgID: identity.orgID, id: id) else { throw AccountsError.notFound }
+            let user = try await env.subAccounts.find(orgID: identity.orgID, id: id)
+        else { throw AccountsError.notFound }
         return user
     }
 
     /// Known menu names, each once, sorted.
     static func permissions(_ names: [String]) throws -> [String] {
         guard names.allSatisfy({ MenuPermission(rawValue: $0) != nil }), names.count <= MenuPermission.allCases.count else {
-            throw AccountsError.invalid("permission_invalid",
+            throw AccountsError.invalid(
+                "permission_invalid",
                 "permissions must be some of: \(MenuPermission.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         return Array(Set(names)).sorted()
@@ -178,8 +189,9 @@ struct SubAccountsController {
         try await passwords.checkNew(body.password, confirmation: body.passwordConfirmation, username: username.value, phone: phone, userID: nil)
         let existing = try await env.subAccounts.list(orgID: identity.orgID, page: 1, pageSize: 1)
         guard existing.total < Self.subAccountsPerOrganisationMax else {
-            throw Problem(.conflict, code: "subaccount_limit",
-                          detail: "The organisation has \(Self.subAccountsPerOrganisationMax) sub-accounts, the most allowed. Delete one first.")
+            throw Problem(
+                .conflict, code: "subaccount_limit",
+                detail: "The organisation has \(Self.subAccountsPerOrganisationMax) sub-accounts, the most allowed. Delete one first.")
         }
         let user = UserRecord(
             id: OpaqueID.make(prefix: RegistrationController.userPrefix), orgID: identity.orgID, username: username.value,

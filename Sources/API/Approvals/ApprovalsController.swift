@@ -155,7 +155,8 @@ struct ApprovalsController {
     /// one whose chain includes the caller's role. Otherwise 404, as for a missing one.
     func visible(_ context: AppRequestContext, _ identity: Identity) async throws -> (ApprovalRecord, [ApprovalDecisionRecord]) {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: ApprovalsRepository.idPrefix),
-              let (record, decisions) = try await env.approvals.application(id: id) else { throw ApprovalsStoreError.notFound }
+            let (record, decisions) = try await env.approvals.application(id: id)
+        else { throw ApprovalsStoreError.notFound }
         let ownOrganisation = record.orgID == identity.orgID
         let inChain = Self.deciderRoles.contains(identity.role) && record.stageRoles.contains(identity.role.rawValue)
         guard ownOrganisation || inChain else { throw ApprovalsStoreError.notFound }

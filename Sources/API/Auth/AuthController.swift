@@ -70,7 +70,8 @@ struct AuthController {
         var request = request
         let body = try await request.decodeAccountsBody(as: LoginRequest.self, context: context)
         guard !body.username.isEmpty, body.username.count <= AccountsLimits.credentialLengthMax,
-              !body.password.isEmpty, body.password.count <= AccountsLimits.credentialLengthMax else {
+            !body.password.isEmpty, body.password.count <= AccountsLimits.credentialLengthMax
+        else {
             throw Self.badCredentials
         }
         let throttle = LoginThrottle(env: env)
@@ -99,8 +100,9 @@ struct AuthController {
     }
 
     static func tooManySends(_ retry: Int, _ reason: String) -> Problem {
-        Problem(.tooManyRequests, code: "sms_rate_limited", detail: "\(reason). Wait \(retry) seconds before asking again.",
-                headers: [.retryAfter: String(retry)], extensions: ["retryAfterSeconds": .int(Int64(retry))])
+        Problem(
+            .tooManyRequests, code: "sms_rate_limited", detail: "\(reason). Wait \(retry) seconds before asking again.",
+            headers: [.retryAfter: String(retry)], extensions: ["retryAfterSeconds": .int(Int64(retry))])
     }
 
     func smsLogin(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
@@ -115,8 +117,9 @@ struct AuthController {
         let chosen = body.username.map { name in users.filter { $0.username.lowercased() == name.lowercased() } } ?? users
         // Ask for the username before the code is spent, so the user can retry with the same code.
         guard chosen.count <= 1 else {
-            throw Problem(.conflict, code: "phone_ambiguous",
-                          detail: "Several accounts use this phone. Send the username with the code, or log in with the password.")
+            throw Problem(
+                .conflict, code: "phone_ambiguous",
+                detail: "Several accounts use this phone. Send the username with the code, or log in with the password.")
         }
         let check = try await env.credentials.checkSMSCode(
             phone: phone.digits, codeHash: Secrets.smsCodeHash(phone: phone.digits, code: body.code),

@@ -11,7 +11,8 @@ struct AuthMiddleware: RouterMiddleware {
     let tokens: TokenService
     let sessions: LiveSessions
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response
+    {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else { throw AuthProblem.invalidToken }
         var context = context

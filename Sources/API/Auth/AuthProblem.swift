@@ -27,8 +27,9 @@ enum AuthProblem {
             + "Log in again.",
         headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
     static func wrongRole(_ allowed: [Role]) -> Problem {
-        Problem(.forbidden, code: "forbidden_role",
-                detail: "This route is for \(allowed.map(\.rawValue).joined(separator: " or ")) accounts. Log in with such an account.")
+        Problem(
+            .forbidden, code: "forbidden_role",
+            detail: "This route is for \(allowed.map(\.rawValue).joined(separator: " or ")) accounts. Log in with such an account.")
     }
 }
 

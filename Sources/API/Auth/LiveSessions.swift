@@ -1,10 +1,10 @@
-import VoucherServices
 import Foundation
 import Hummingbird
-import PostgresStore
 import Logging
+import PostgresStore
 import Synchronization
 import VoucherCore
+import VoucherServices
 
 /// Holds every access token to the current state of its login and its user, so that revocation
 /// takes effect on the next request: a logout, a replayed refresh token, a password change, a
@@ -56,8 +56,9 @@ final class LiveSessions: Sendable {
             try Task.checkCancellation()
             guard outageTolerant else {
                 logger.warning("auth.session_check_failed", metadata: ["error": "\(String(reflecting: error))"])
-                throw Problem(.serviceUnavailable, code: "unavailable", detail: "Your login could not be checked right now. Retry in a moment.",
-                              headers: [.retryAfter: "1"])
+                throw Problem(
+                    .serviceUnavailable, code: "unavailable", detail: "Your login could not be checked right now. Retry in a moment.",
+                    headers: [.retryAfter: "1"])
             }
             let until = clock.instant() + Self.outagePause
             outageUntil.withLock { $0 = until }

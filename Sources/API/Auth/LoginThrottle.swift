@@ -33,7 +33,9 @@ struct LoginThrottle: Sendable {
         let account = Self.accountKey(username)
         var blocked: String?
         if counts[account, default: 0] >= AccountsLimits.loginFailuresPerAccountMax { blocked = account }
-        if let address, counts[Self.addressKey(address), default: 0] >= AccountsLimits.loginFailuresPerAddressMax { blocked = Self.addressKey(address) }
+        if let address, counts[Self.addressKey(address), default: 0] >= AccountsLimits.loginFailuresPerAddressMax {
+            blocked = Self.addressKey(address)
+        }
         guard let blocked else { return }
         let oldest = try await env.credentials.oldestLoginFailure(key: blocked, since: since) ?? now
         let retry = max(1, Int((oldest.timeIntervalSince(now) + TimeInterval(AccountsLimits.loginFailureWindowSeconds)).rounded(.up)))

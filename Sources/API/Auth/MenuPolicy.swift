@@ -1,4 +1,5 @@
 import VoucherServices
+
 /// Which workbench menu (应用内权限配置, SPEC §7) each `/v1` route belongs to: a sub-account calls
 /// only the menus its main account granted. One table for every controller, read by
 /// `AuthMiddleware` right after it verifies the token, so no handler can forget the check and a

@@ -79,9 +79,10 @@ struct CampaignInput: Decodable {
             guard (1...Limits.validityDaysMax).contains(lot.validityDays) else {
                 throw invalid("lot_validity_invalid", "\(at).validityDays must be from 1 to \(Limits.validityDaysMax).")
             }
-            records.append(LotRecord(
-                id: lotIDs(index), campaignID: id, position: index, kind: kind, direction: direction,
-                faceValueFen: lot.faceValueFen, stock: lot.stock, perEnterpriseLimit: limit, mode: mode, validityDays: lot.validityDays))
+            records.append(
+                LotRecord(
+                    id: lotIDs(index), campaignID: id, position: index, kind: kind, direction: direction,
+                    faceValueFen: lot.faceValueFen, stock: lot.stock, perEnterpriseLimit: limit, mode: mode, validityDays: lot.validityDays))
         }
         return CampaignRecord(id: id, name: name, startsAt: starts, endsAt: ends, status: .draft, lots: records)
     }
@@ -120,8 +121,9 @@ struct CampaignResponse: ResponseEncodable {
         endsAt = RFC3339.format(campaign.endsAt)
         status = campaign.status
         lots = campaign.lots.map {
-            LotResponse(id: $0.id, kind: $0.kind, direction: $0.direction, faceValueFen: $0.faceValueFen, stock: $0.stock,
-                        remaining: remaining[$0.id], perEnterpriseLimit: $0.perEnterpriseLimit, mode: $0.mode, validityDays: $0.validityDays)
+            LotResponse(
+                id: $0.id, kind: $0.kind, direction: $0.direction, faceValueFen: $0.faceValueFen, stock: $0.stock,
+                remaining: remaining[$0.id], perEnterpriseLimit: $0.perEnterpriseLimit, mode: $0.mode, validityDays: $0.validityDays)
         }
     }
 }
@@ -146,7 +148,9 @@ enum PathID {
 
     static func check(_ value: String, _ name: String) throws -> String {
         guard !value.isEmpty, value.utf8.count <= lengthMax,
-              value.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x5f || $0 == 0x2d })
+            value.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x5f || $0 == 0x2d
+            })
         else {
             throw Problem(.badRequest, code: "id_malformed", detail: "\(name) is not a valid id: use the id exactly as the API returned it.")
         }

@@ -40,14 +40,18 @@ extension CampaignsController {
         do {
             return try await rush.directory.lot(lotID)
         } catch {
-            throw Problem(.serviceUnavailable, code: "unavailable", detail: "The campaign could not be read right now. Retry in a moment.", headers: [.retryAfter: "1"])
+            throw Problem(
+                .serviceUnavailable, code: "unavailable", detail: "The campaign could not be read right now. Retry in a moment.",
+                headers: [.retryAfter: "1"])
         }
     }
 
     static func idempotencyKey(_ request: Request) throws -> String? {
         guard let key = request.headers[.idempotencyKey] else { return nil }
         guard !key.isEmpty, key.utf8.count <= idempotencyKeyLengthMax, key.utf8.allSatisfy(isKeyByte) else {
-            throw Problem(.badRequest, code: "idempotency_key_invalid", detail: "Idempotency-Key must be 1 to \(idempotencyKeyLengthMax) printable ASCII characters without '|' or ':'.")
+            throw Problem(
+                .badRequest, code: "idempotency_key_invalid",
+                detail: "Idempotency-Key must be 1 to \(idempotencyKeyLengthMax) printable ASCII characters without '|' or ':'.")
         }
         return key
     }

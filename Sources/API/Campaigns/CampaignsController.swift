@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
-import PostgresStore
 import Logging
+import PostgresStore
 import RedisNIO
 import Rush
-import VoucherServices
 import VoucherCore
+import VoucherServices
 
 /// Campaigns (SPEC §3): operators create, edit, publish and end them; enterprises list them,
 /// see the remaining stock, and grab.
@@ -25,7 +25,6 @@ struct CampaignsController {
     }
 
     let publisher: CampaignPublisher
-
 
     func create(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<CampaignResponse> {
         let identity = try context.requireIdentity(.operator)

@@ -53,19 +53,22 @@ struct VoucherApplicationsController {
         let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
         let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
         guard let campaign = try await campaigns.campaign(id: campaignID), campaign.status.isVisible,
-              let lot = campaign.lots.first(where: { $0.id == lotID }) else { throw CampaignError.lotNotFound }
+            let lot = campaign.lots.first(where: { $0.id == lotID })
+        else { throw CampaignError.lotNotFound }
         guard lot.mode == .apply else {
             throw Problem(.conflict, code: "lot_not_applicable", detail: "This lot is issued by grabbing, not by application. Grab it instead.")
         }
         let now = Date()
         guard campaign.status == .published, now >= campaign.startsAt else {
-            throw Problem(.conflict, code: now < campaign.startsAt ? "not_open" : "ended",
-                          detail: now < campaign.startsAt ? "The campaign has not opened yet." : "The campaign has ended.",
-                          extensions: ["opensAt": .string(RFC3339.format(campaign.startsAt)), "closesAt": .string(RFC3339.format(campaign.endsAt))])
+            throw Problem(
+                .conflict, code: now < campaign.startsAt ? "not_open" : "ended",
+                detail: now < campaign.startsAt ? "The campaign has not opened yet." : "The campaign has ended.",
+                extensions: ["opensAt": .string(RFC3339.format(campaign.startsAt)), "closesAt": .string(RFC3339.format(campaign.endsAt))])
         }
         guard now < campaign.endsAt else {
-            throw Problem(.conflict, code: "ended", detail: "The campaign has ended.",
-                          extensions: ["opensAt": .string(RFC3339.format(campaign.startsAt)), "closesAt": .string(RFC3339.format(campaign.endsAt))])
+            throw Problem(
+                .conflict, code: "ended", detail: "The campaign has ended.",
+                extensions: ["opensAt": .string(RFC3339.format(campaign.startsAt)), "closesAt": .string(RFC3339.format(campaign.endsAt))])
         }
         let record = try await applications.apply(id: OpaqueID.make(prefix: "vap"), lot: lot, orgID: identity.orgID, applicantID: identity.userID)
         return EditedResponse(status: .created, response: ApplicationResponse(record))
@@ -91,7 +94,8 @@ struct VoucherApplicationsController {
         let identity = try context.requireIdentity(.enterprise, .operator)
         let id = try PathID.check(context.parameters.require("applicationID"), "applicationID")
         guard let record = try await applications.application(id: id),
-              identity.role == .operator || record.orgID == identity.orgID else { throw VoucherApplicationError.notFound }
+            identity.role == .operator || record.orgID == identity.orgID
+        else { throw VoucherApplicationError.notFound }
         return ApplicationResponse(record)
     }
 
@@ -109,7 +113,9 @@ struct VoucherApplicationsController {
         let input = try await request.decode(as: RejectInput.self, context: context)
         let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= Self.reasonLengthMax else {
-            throw Problem(.badRequest, code: "reason_required", detail: "A rejection needs a reason of 1 to \(Self.reasonLengthMax) characters; the enterprise sees it.")
+            throw Problem(
+                .badRequest, code: "reason_required",
+                detail: "A rejection needs a reason of 1 to \(Self.reasonLengthMax) characters; the enterprise sees it.")
         }
         return ApplicationResponse(try await applications.reject(id: id, reason: reason, decidedBy: identity.userID))
     }

@@ -39,8 +39,12 @@ struct ReconciliationController {
         }
         statements.get(":id") { _, context in
             _ = try context.requireIdentity(.finance)
-            guard let statement = try await env.reconciliation.statement(id: try Self.id(context, prefix: ReconciliationRepository.statementPrefix,
-                                                                                           missing: .statementNotFound)) else {
+            guard
+                let statement = try await env.reconciliation.statement(
+                    id: try Self.id(
+                        context, prefix: ReconciliationRepository.statementPrefix,
+                        missing: .statementNotFound))
+            else {
                 throw ReconciliationError.statementNotFound
             }
             return StatementDTO(statement)
@@ -51,22 +55,25 @@ struct ReconciliationController {
             let identity = try context.requireIdentity(.finance)
             var request = request
             let body = try await request.decodeAccountsBody(as: MatchBody.self, context: context)
-            return StatementLineDTO(try await env.reconciliation.match(
-                lineID: try Self.lineID(context), batchID: body.batchId, actor: identity.userID, note: body.note, now: env.clock.now()))
+            return StatementLineDTO(
+                try await env.reconciliation.match(
+                    lineID: try Self.lineID(context), batchID: body.batchId, actor: identity.userID, note: body.note, now: env.clock.now()))
         }
         lines.post(":id/unmatch") { request, context in
             let identity = try context.requireIdentity(.finance)
             var request = request
             let body = try await request.decodeAccountsBody(as: NoteBody.self, context: context)
-            return StatementLineDTO(try await env.reconciliation.unmatch(
-                lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now()))
+            return StatementLineDTO(
+                try await env.reconciliation.unmatch(
+                    lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now()))
         }
         lines.post(":id/release") { request, context in
             let identity = try context.requireIdentity(.finance)
             var request = request
             let body = try await request.decodeAccountsBody(as: NoteBody.self, context: context)
-            return StatementLineDTO(try await env.reconciliation.release(
-                lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now(), policy: env.importer.policy))
+            return StatementLineDTO(
+                try await env.reconciliation.release(
+                    lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now(), policy: env.importer.policy))
         }
         lines.get(":id/audit") { _, context in
             _ = try context.requireIdentity(.finance)
@@ -92,8 +99,9 @@ struct ReconciliationController {
         guard (1...ReconciliationLimits.filenameLengthMax).contains(filename.count) else { throw ReconciliationError.filenameInvalid }
         let upload = try await Upload.read(
             request, bytesMax: Self.statementBytesMax, sniff: { _ in "application/octet-stream" },
-            tooLarge: Problem(.contentTooLarge, code: "statement_too_large",
-                              detail: "A statement may be at most \(Self.statementBytesMax / (1024 * 1024)) MiB; export a shorter period."),
+            tooLarge: Problem(
+                .contentTooLarge, code: "statement_too_large",
+                detail: "A statement may be at most \(Self.statementBytesMax / (1024 * 1024)) MiB; export a shorter period."),
             emptyDetail: "The body is empty. Send the statement file (CSV or camt.053 XML) as the request body.",
             unsupported: Problem(.unprocessableContent, code: "statement_not_recognised", detail: "The file is not a bank statement."))
         let result = try await env.importer.importFile(

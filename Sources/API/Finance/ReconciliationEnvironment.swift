@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import Reconciliation
 import VoucherCore
 import VoucherServices
@@ -45,9 +45,11 @@ extension ReconciliationError: ProblemConvertible {
             var detail = detail
             let more = problems.count - listed.count
             if more > 0 { detail += " The first \(listed.count) are listed; \(more) more are not." }
-            return Problem(.unprocessableContent, code: code, detail: detail, extensions: [
-                "lines": .array(listed), "linesNotListed": .int(Int64(more)),
-            ])
+            return Problem(
+                .unprocessableContent, code: code, detail: detail,
+                extensions: [
+                    "lines": .array(listed), "linesNotListed": .int(Int64(more)),
+                ])
         case .statementEmpty: return Problem(.unprocessableContent, code: code, detail: detail)
         default: return Problem(domain: domainError)
         }

@@ -20,8 +20,9 @@ struct StatementReportQuery: Sendable {
         case .csv:
             // Nothing is guessed: an export that silently ignored a filter would look filtered.
             if let named = Self.jsonOnly.first(where: { query[$0] != nil }) {
-                throw Problem(.badRequest, code: "format_invalid",
-                              detail: "format=csv is the full export of the statement; \(named) applies to the JSON report only.")
+                throw Problem(
+                    .badRequest, code: "format_invalid",
+                    detail: "format=csv is the full export of the statement; \(named) applies to the JSON report only.")
             }
             selection = nil
         case .json:
@@ -46,9 +47,11 @@ struct StatementReportQuery: Sendable {
         let valid = Outcome.allCases.map(\.rawValue).joined(separator: ", ")
         var detail = "outcome \"\(name.prefix(40))\" is not one of \(valid); give one or more, separated by commas."
         if name == StatementReport.paidNoReceipt { detail += " Batches paid with no receipt are listed in unpaidBatches." }
-        return Problem(.badRequest, code: "outcome_unknown", detail: detail, extensions: [
-            "validOutcomes": .array(Outcome.allCases.map { .string($0.rawValue) }),
-        ])
+        return Problem(
+            .badRequest, code: "outcome_unknown", detail: detail,
+            extensions: [
+                "validOutcomes": .array(Outcome.allCases.map { .string($0.rawValue) })
+            ])
     }
 }
 

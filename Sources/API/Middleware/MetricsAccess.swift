@@ -14,7 +14,8 @@ struct MetricsAccess {
         }
         let header = request.headers[.authorization] ?? ""
         guard header.count > 7, header.prefix(7).lowercased() == "bearer ",
-              Self.equalInConstantTime(Array(header.utf8.dropFirst(7)), Array(token.utf8)) else {
+            Self.equalInConstantTime(Array(header.utf8.dropFirst(7)), Array(token.utf8))
+        else {
             throw refusal("Send the metrics token (VOUCHER_METRICS_TOKEN) as a bearer token: Authorization: Bearer <token>.")
         }
     }

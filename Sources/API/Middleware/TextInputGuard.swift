@@ -53,7 +53,8 @@ enum TextInputGuard {
                 case 0xD800...0xDBFF:
                     let next = index + 6
                     guard next + 1 < bytes.count, bytes[next] == UInt8(ascii: "\\"), bytes[next + 1] == UInt8(ascii: "u"),
-                          let low = hex4(bytes, at: next + 2), (0xDC00...0xDFFF).contains(low) else {
+                        let low = hex4(bytes, at: next + 2), (0xDC00...0xDFFF).contains(low)
+                    else {
                         return refusal(.loneSurrogate, field: field)
                     }
                     index = next + 6
@@ -66,7 +67,6 @@ enum TextInputGuard {
         }
         return nil
     }
-
 
     enum Flaw {
         case nul

@@ -61,8 +61,10 @@ enum OpenAPIDocument {
             "paths": .object(paths.mapValues { .object($0) }),
             "components": [
                 "securitySchemes": [
-                    "bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                               "description": "The access token of POST /v1/auth/login, /v1/auth/sms/login or /v1/auth/refresh."],
+                    "bearer": [
+                        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                        "description": "The access token of POST /v1/auth/login, /v1/auth/sms/login or /v1/auth/refresh.",
+                    ]
                 ],
                 "schemas": .object(schemas.merging(financeSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
             ],
@@ -107,7 +109,9 @@ struct OpenAPIController {
                 .cacheControl: "public, max-age=\(Self.cacheMaxAgeSeconds)",
                 .eTag: etag,
             ]
-            if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+            if let match = request.headers[.ifNoneMatch],
+                match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag })
+            {
                 headers[.contentType] = nil
                 return Response(status: .notModified, headers: headers)
             }

@@ -1,4 +1,5 @@
 import VoucherServices
+
 /// Every stable problem `code` the API answers, with its status: the document groups an
 /// operation's codes by status from here, so a code has one status everywhere it appears.
 /// Collected from the `Problem(…)`s of the controllers and the domain errors they map

@@ -25,12 +25,16 @@ extension OpenAPIOperation {
         if !menus.isEmpty {
             operation["x-menu-permission"] = .object(Dictionary(uniqueKeysWithValues: menus.map { ($0.key.rawValue, .string($0.value.rawValue)) }))
         }
-        let parameters = pathParameters.map { name -> OpenAPIJSON in
-            ["name": .string(name), "in": "path", "required": true, "schema": Schema.string]
-        } + self.parameters.map { parameter -> OpenAPIJSON in
-            ["name": .string(parameter.name), "in": .string(parameter.location), "required": .bool(parameter.required),
-             "schema": parameter.schema, "description": .string(parameter.description)]
-        }
+        let parameters =
+            pathParameters.map { name -> OpenAPIJSON in
+                ["name": .string(name), "in": "path", "required": true, "schema": Schema.string]
+            }
+            + self.parameters.map { parameter -> OpenAPIJSON in
+                [
+                    "name": .string(parameter.name), "in": .string(parameter.location), "required": .bool(parameter.required),
+                    "schema": parameter.schema, "description": .string(parameter.description),
+                ]
+            }
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         switch body {
         case .json(let schema)?:
@@ -68,7 +72,8 @@ extension OpenAPIOperation {
                 "x-error-codes": .array(codes.map { .string($0) }),
             ]
             switch status {
-            case 401: response["headers"] = ["WWW-Authenticate": ["description": "Bearer, with the error when a token was sent.", "schema": Schema.string]]
+            case 401:
+                response["headers"] = ["WWW-Authenticate": ["description": "Bearer, with the error when a token was sent.", "schema": Schema.string]]
             case 429, 503: response["headers"] = ["Retry-After": ["description": "Seconds to wait before retrying.", "schema": Schema.int]]
             default: break
             }

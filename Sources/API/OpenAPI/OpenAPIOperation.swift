@@ -45,8 +45,9 @@ struct OpenAPIOperation: Sendable {
         static let pageSize = query("pageSize", ["type": "integer", "minimum": 1, "maximum": 100, "default": 10], "Items per page, at most 100.")
 
         static func idempotencyKey(required: Bool, _ description: String) -> Parameter {
-            Parameter(name: "Idempotency-Key", location: "header", required: required,
-                      schema: ["type": "string", "minLength": 1, "maxLength": 64], description: description)
+            Parameter(
+                name: "Idempotency-Key", location: "header", required: required,
+                schema: ["type": "string", "minLength": 1, "maxLength": 64], description: description)
         }
     }
 

@@ -1,4 +1,5 @@
 import VoucherServices
+
 /// Building blocks of the document's JSON Schemas (OpenAPI 3.1 uses JSON Schema 2020-12), named
 /// after the conventions of SPEC §9 so each DTO's schema is one short call per field.
 enum Schema {

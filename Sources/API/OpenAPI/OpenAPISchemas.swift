@@ -13,216 +13,266 @@ extension OpenAPIDocument {
         // Auth
         "LoginRequest": Schema.object(["username": Schema.string, "password": Schema.string], description: "AuthController.LoginRequest"),
         "SMSSendRequest": Schema.object(["phone": Schema.string("11 digits starting with 1, optionally +86.")]),
-        "SMSSendResponse": Schema.object(["sent": Schema.bool, "expiresIn": Schema.string("Seconds the code stays valid.").merging(["type": "integer"])]),
+        "SMSSendResponse": Schema.object([
+            "sent": Schema.bool, "expiresIn": Schema.string("Seconds the code stays valid.").merging(["type": "integer"]),
+        ]),
         "SMSLoginRequest": Schema.object(
-            ["phone": Schema.string, "code": ["type": "string", "pattern": "^[0-9]{6}$"],
-             "username": Schema.string("Needed when several accounts share the phone.")], optional: ["username"]),
+            [
+                "phone": Schema.string, "code": ["type": "string", "pattern": "^[0-9]{6}$"],
+                "username": Schema.string("Needed when several accounts share the phone."),
+            ], optional: ["username"]),
         "RefreshRequest": Schema.object(["refreshToken": Schema.string]),
-        "TokenResponse": Schema.object([
-            "accessToken": Schema.string, "tokenType": Schema.oneOf(["Bearer"]), "expiresIn": Schema.int,
-            "refreshToken": Schema.string, "refreshExpiresIn": Schema.int, "role": roleSchema, "organisationId": Schema.id,
-            "userId": Schema.id, "certified": Schema.bool, "permissions": Schema.array(Schema.string),
-        ], description: "TokenResponse: a short-lived access token and a rotating refresh token."),
+        "TokenResponse": Schema.object(
+            [
+                "accessToken": Schema.string, "tokenType": Schema.oneOf(["Bearer"]), "expiresIn": Schema.int,
+                "refreshToken": Schema.string, "refreshExpiresIn": Schema.int, "role": roleSchema, "organisationId": Schema.id,
+                "userId": Schema.id, "certified": Schema.bool, "permissions": Schema.array(Schema.string),
+            ], description: "TokenResponse: a short-lived access token and a rotating refresh token."),
         // Registration and organisations
-        "RegisterRequest": Schema.object([
-            "role": Schema.oneOf(["enterprise", "provider"]), "username": usernameSchema, "phone": Schema.string,
-            "password": passwordSchema, "passwordConfirmation": Schema.string, "consent": Schema.bool,
-            "smsCode": Schema.string("The 6-digit code POST /v1/registrations/sms sent to the phone; without it 400 sms_code_required."),
-        ], optional: ["smsCode"]),
+        "RegisterRequest": Schema.object(
+            [
+                "role": Schema.oneOf(["enterprise", "provider"]), "username": usernameSchema, "phone": Schema.string,
+                "password": passwordSchema, "passwordConfirmation": Schema.string, "consent": Schema.bool,
+                "smsCode": Schema.string("The 6-digit code POST /v1/registrations/sms sent to the phone; without it 400 sms_code_required."),
+            ], optional: ["smsCode"]),
         "RegisterResponse": Schema.object([
             "organisationId": Schema.id, "userId": Schema.id, "certification": certificationSchema, "session": Schema.ref("TokenResponse"),
         ]),
         "OrganisationDetails": organisationDetails,
-        "RegistrationDraft": Schema.object([
-            "organisationId": Schema.id, "kind": Schema.oneOf(["enterprise", "provider"]), "certification": certificationSchema,
-            "details": Schema.ref("OrganisationDetails"), "licence": Schema.object(["sha256": Schema.sha256]),
-            "surveyAnswered": Schema.bool, "missing": Schema.array(Schema.string), "submittedAt": Schema.time,
-        ], optional: ["licence", "submittedAt"], description: "RegistrationController.DraftResponse; missing lists fields still needed to submit."),
+        "RegistrationDraft": Schema.object(
+            [
+                "organisationId": Schema.id, "kind": Schema.oneOf(["enterprise", "provider"]), "certification": certificationSchema,
+                "details": Schema.ref("OrganisationDetails"), "licence": Schema.object(["sha256": Schema.sha256]),
+                "surveyAnswered": Schema.bool, "missing": Schema.array(Schema.string), "submittedAt": Schema.time,
+            ], optional: ["licence", "submittedAt"], description: "RegistrationController.DraftResponse; missing lists fields still needed to submit."
+        ),
         "StoredFile": Schema.object(["sha256": Schema.sha256, "mediaType": Schema.string, "sizeBytes": Schema.int]),
         "SubmitResponse": Schema.object(["applicationId": Schema.id, "certification": Schema.oneOf(["under_review"])]),
-        "Survey": Schema.object([
-            "companyName": Schema.string, "city": Schema.string,
-            "companyType": Schema.oneOf(RegistrationController.companyTypes), "answers": Schema.map(Schema.any),
-        ], optional: ["answers"], description: "RegistrationController.SurveyBody (企业需求收集)."),
-        "Organisation": Schema.object([
-            "id": Schema.id, "kind": Schema.oneOf(["enterprise", "provider", "platform"]), "name": Schema.string,
-            "unifiedSocialCreditCode": Schema.string, "certification": certificationSchema, "statusText": Schema.string,
-        ], optional: ["unifiedSocialCreditCode"]),
+        "Survey": Schema.object(
+            [
+                "companyName": Schema.string, "city": Schema.string,
+                "companyType": Schema.oneOf(RegistrationController.companyTypes), "answers": Schema.map(Schema.any),
+            ], optional: ["answers"], description: "RegistrationController.SurveyBody (企业需求收集)."),
+        "Organisation": Schema.object(
+            [
+                "id": Schema.id, "kind": Schema.oneOf(["enterprise", "provider", "platform"]), "name": Schema.string,
+                "unifiedSocialCreditCode": Schema.string, "certification": certificationSchema, "statusText": Schema.string,
+            ], optional: ["unifiedSocialCreditCode"]),
         // Account and sub-accounts
-        "Me": Schema.object([
-            "userId": Schema.id, "username": Schema.string, "phone": Schema.string, "email": Schema.string, "role": roleSchema,
-            "mainAccount": Schema.bool, "permissions": Schema.array(Schema.string), "organisationId": Schema.id,
-            "organisationName": Schema.string, "certification": certificationSchema,
-        ], optional: ["phone", "email"]),
+        "Me": Schema.object(
+            [
+                "userId": Schema.id, "username": Schema.string, "phone": Schema.string, "email": Schema.string, "role": roleSchema,
+                "mainAccount": Schema.bool, "permissions": Schema.array(Schema.string), "organisationId": Schema.id,
+                "organisationName": Schema.string, "certification": certificationSchema,
+            ], optional: ["phone", "email"]),
         "ChangePasswordRequest": Schema.object(
             ["currentPassword": Schema.string, "newPassword": passwordSchema, "newPasswordConfirmation": Schema.string]),
-        "SubAccount": Schema.object([
-            "id": Schema.id, "username": Schema.string, "phone": Schema.string, "email": Schema.string, "role": roleSchema,
-            "permissions": Schema.array(menuSchema), "createdAt": Schema.time,
-        ], optional: ["phone", "email", "createdAt"]),
-        "SubAccountCreate": Schema.object([
-            "username": usernameSchema, "phone": Schema.string, "email": Schema.string, "password": passwordSchema,
-            "passwordConfirmation": Schema.string, "permissions": Schema.array(menuSchema),
-        ], optional: ["email", "permissions"]),
+        "SubAccount": Schema.object(
+            [
+                "id": Schema.id, "username": Schema.string, "phone": Schema.string, "email": Schema.string, "role": roleSchema,
+                "permissions": Schema.array(menuSchema), "createdAt": Schema.time,
+            ], optional: ["phone", "email", "createdAt"]),
+        "SubAccountCreate": Schema.object(
+            [
+                "username": usernameSchema, "phone": Schema.string, "email": Schema.string, "password": passwordSchema,
+                "passwordConfirmation": Schema.string, "permissions": Schema.array(menuSchema),
+            ], optional: ["email", "permissions"]),
         "SubAccountUpdate": Schema.object(
             ["phone": Schema.string, "email": Schema.string, "username": Schema.string("Fixed once created; a different value is refused.")],
             optional: ["phone", "email", "username"]),
         "SubAccountPassword": Schema.object(["password": passwordSchema, "passwordConfirmation": Schema.string]),
         "SubAccountPermissions": Schema.object(["permissions": Schema.array(menuSchema)]),
         // Approvals
-        "Approval": Schema.object([
-            "id": Schema.id, "type": Schema.string, "title": Schema.string,
-            "status": Schema.oneOf(ApprovalStatus.allCases.map(\.rawValue)), "applicant": Schema.string,
-            "applicantId": Schema.id, "organisationId": Schema.id, "stages": Schema.array(roleSchema), "currentStage": Schema.int,
-            "waitingForRole": roleSchema, "createdAt": Schema.time, "updatedAt": Schema.time, "closedAt": Schema.time,
-            "decisions": Schema.array(Schema.object([
-                "stage": Schema.int, "role": roleSchema, "decider": Schema.string, "decision": Schema.oneOf(["approved", "rejected", "withdrawn"]),
-                "reason": Schema.string, "decidedAt": Schema.time,
-            ], optional: ["reason"])),
-        ], optional: ["waitingForRole", "closedAt", "decisions"], description: "ApprovalsController.Item; decisions only on GET /v1/approvals/{id}."),
+        "Approval": Schema.object(
+            [
+                "id": Schema.id, "type": Schema.string, "title": Schema.string,
+                "status": Schema.oneOf(ApprovalStatus.allCases.map(\.rawValue)), "applicant": Schema.string,
+                "applicantId": Schema.id, "organisationId": Schema.id, "stages": Schema.array(roleSchema), "currentStage": Schema.int,
+                "waitingForRole": roleSchema, "createdAt": Schema.time, "updatedAt": Schema.time, "closedAt": Schema.time,
+                "decisions": Schema.array(
+                    Schema.object(
+                        [
+                            "stage": Schema.int, "role": roleSchema, "decider": Schema.string,
+                            "decision": Schema.oneOf(["approved", "rejected", "withdrawn"]),
+                            "reason": Schema.string, "decidedAt": Schema.time,
+                        ], optional: ["reason"])),
+            ], optional: ["waitingForRole", "closedAt", "decisions"],
+            description: "ApprovalsController.Item; decisions only on GET /v1/approvals/{id}."),
         "ApprovalDecision": Schema.object(["reason": Schema.string("Required to reject; at most 500 characters.")], optional: ["reason"]),
         // Campaigns and vouchers
-        "CampaignInput": Schema.object([
-            "name": ["type": "string", "minLength": 1, "maxLength": 200], "startsAt": Schema.time, "endsAt": Schema.time,
-            "lots": Schema.array(Schema.object([
-                "kind": kindSchema, "direction": directionSchema, "faceValueFen": Schema.fen,
-                "stock": ["type": "integer", "minimum": 0, "maximum": 10_000_000],
-                "perEnterpriseLimit": ["type": "integer", "minimum": 1, "maximum": 100, "default": 1],
-                "mode": ["type": "string", "enum": ["grab", "apply"], "default": "grab"],
-                "validityDays": ["type": "integer", "minimum": 1, "maximum": 3660],
-            ], optional: ["direction", "perEnterpriseLimit", "mode"]), max: 20),
-        ], description: "CampaignInput; direction only (and then required) for general vouchers."),
-        "Campaign": Schema.object([
-            "id": Schema.id, "name": Schema.string, "startsAt": Schema.time, "endsAt": Schema.time,
-            "status": Schema.oneOf(["draft", "published", "ended"]),
-            "lots": Schema.array(Schema.object([
-                "id": Schema.id, "kind": kindSchema, "direction": directionSchema, "faceValueFen": Schema.fen, "stock": Schema.int,
-                "remaining": Schema.int.merging(["description": "Stock not yet issued; on GET /v1/campaigns/{campaignID} only."]),
-                "perEnterpriseLimit": Schema.int, "mode": Schema.oneOf(["grab", "apply"]), "validityDays": Schema.int,
-            ], optional: ["direction", "remaining"])),
-        ], description: "CampaignResponse"),
+        "CampaignInput": Schema.object(
+            [
+                "name": ["type": "string", "minLength": 1, "maxLength": 200], "startsAt": Schema.time, "endsAt": Schema.time,
+                "lots": Schema.array(
+                    Schema.object(
+                        [
+                            "kind": kindSchema, "direction": directionSchema, "faceValueFen": Schema.fen,
+                            "stock": ["type": "integer", "minimum": 0, "maximum": 10_000_000],
+                            "perEnterpriseLimit": ["type": "integer", "minimum": 1, "maximum": 100, "default": 1],
+                            "mode": ["type": "string", "enum": ["grab", "apply"], "default": "grab"],
+                            "validityDays": ["type": "integer", "minimum": 1, "maximum": 3660],
+                        ], optional: ["direction", "perEnterpriseLimit", "mode"]), max: 20),
+            ], description: "CampaignInput; direction only (and then required) for general vouchers."),
+        "Campaign": Schema.object(
+            [
+                "id": Schema.id, "name": Schema.string, "startsAt": Schema.time, "endsAt": Schema.time,
+                "status": Schema.oneOf(["draft", "published", "ended"]),
+                "lots": Schema.array(
+                    Schema.object(
+                        [
+                            "id": Schema.id, "kind": kindSchema, "direction": directionSchema, "faceValueFen": Schema.fen, "stock": Schema.int,
+                            "remaining": Schema.int.merging(["description": "Stock not yet issued; on GET /v1/campaigns/{campaignID} only."]),
+                            "perEnterpriseLimit": Schema.int, "mode": Schema.oneOf(["grab", "apply"]), "validityDays": Schema.int,
+                        ], optional: ["direction", "remaining"])),
+            ], description: "CampaignResponse"),
         "Restock": Schema.object(["stock": ["type": "integer", "minimum": 0, "maximum": 10_000_000]]),
-        "Grab": Schema.object([
-            "voucherId": Schema.id, "campaignId": Schema.id, "lotId": Schema.id, "kind": kindSchema, "direction": directionSchema,
-            "faceValueFen": Schema.fen, "grantedAt": Schema.time, "validUntil": Schema.time,
-            "result": Schema.oneOf(["issued", "already_issued"]),
-        ], optional: ["direction"], description: "GrabResponse"),
-        "VoucherApplication": Schema.object([
-            "id": Schema.id, "campaignId": Schema.id, "lotId": Schema.id, "organisationId": Schema.id,
-            "status": Schema.oneOf(["pending", "approved", "rejected"]), "reason": Schema.string, "voucherId": Schema.id,
-            "createdAt": Schema.time, "decidedAt": Schema.time,
-        ], optional: ["reason", "voucherId", "decidedAt"]),
+        "Grab": Schema.object(
+            [
+                "voucherId": Schema.id, "campaignId": Schema.id, "lotId": Schema.id, "kind": kindSchema, "direction": directionSchema,
+                "faceValueFen": Schema.fen, "grantedAt": Schema.time, "validUntil": Schema.time,
+                "result": Schema.oneOf(["issued", "already_issued"]),
+            ], optional: ["direction"], description: "GrabResponse"),
+        "VoucherApplication": Schema.object(
+            [
+                "id": Schema.id, "campaignId": Schema.id, "lotId": Schema.id, "organisationId": Schema.id,
+                "status": Schema.oneOf(["pending", "approved", "rejected"]), "reason": Schema.string, "voucherId": Schema.id,
+                "createdAt": Schema.time, "decidedAt": Schema.time,
+            ], optional: ["reason", "voucherId", "decidedAt"]),
         "Reason": Schema.object(["reason": ["type": "string", "minLength": 1, "maxLength": 500]], description: "A reason the other side sees."),
-        "Voucher": Schema.object([
-            "id": Schema.id, "name": Schema.string, "kind": kindSchema, "direction": directionSchema, "faceValueFen": Schema.fen,
-            "availableFen": Schema.fen, "heldFen": Schema.fen, "capturedFen": Schema.fen, "expiredFen": Schema.fen,
-            "validUntil": Schema.time, "grantedAt": Schema.time, "status": Schema.oneOf(["available", "partly_used", "used_up", "expired"]),
-        ], optional: ["direction"], description: "VoucherDTO: faceValueFen = availableFen + heldFen + capturedFen + expiredFen."),
-        // Orders and products
-        "OrderBody": Schema.object([
-            "productId": Schema.id, "specId": Schema.id, "quantity": ["type": "integer", "minimum": 1],
-            "voucherIds": Schema.array(Schema.id).merging(["description": "Omitted: every eligible voucher; []: none."]),
-        ], optional: ["voucherIds"]),
-        "Quote": Schema.object([
-            "productId": Schema.id, "productName": Schema.string, "specId": Schema.id, "specName": Schema.string, "quantity": Schema.int,
-            "unitPriceFen": Schema.fen, "totalFen": Schema.fen, "capFen": Schema.fen, "deductionFen": Schema.fen, "payableFen": Schema.fen,
-            "eligibleVouchers": Schema.array(Schema.object([
+        "Voucher": Schema.object(
+            [
                 "id": Schema.id, "name": Schema.string, "kind": kindSchema, "direction": directionSchema, "faceValueFen": Schema.fen,
-                "availableFen": Schema.fen, "validUntil": Schema.time,
-            ], optional: ["direction"])),
-            "draws": Schema.array(Schema.object([
-                "voucherId": Schema.id, "validUntil": Schema.time, "availableBeforeFen": Schema.fen, "takenFen": Schema.fen, "keptFen": Schema.fen,
-            ])),
-        ], description: "QuoteDTO: capFen = floor(totalFen × 30 / 100); payableFen = totalFen − deductionFen."),
-        "Order": Schema.object([
-            "id": Schema.id, "productId": Schema.id, "productName": Schema.string, "specId": Schema.id, "specName": Schema.string,
-            "orderType": Schema.string, "quantity": Schema.int, "unitPriceFen": Schema.fen, "totalFen": Schema.fen, "capFen": Schema.fen,
-            "deductionFen": Schema.fen, "payableFen": Schema.fen,
-            "state": Schema.oneOf(OrderState.allCases.map(\.rawValue)),
-            "paymentState": Schema.oneOf(["unpaid", "under_review", "paid", "refunded"]), "subscriber": Schema.string,
-            "subscriberOrgId": Schema.id, "paymentAttempt": Schema.int, "createdAt": Schema.time, "updatedAt": Schema.time,
-            "vouchers": Schema.array(Schema.object(["voucherId": Schema.id, "amountFen": Schema.fen, "state": Schema.oneOf(["held", "captured", "released", "refunded"])])),
-        ], description: "OrderDTO"),
+                "availableFen": Schema.fen, "heldFen": Schema.fen, "capturedFen": Schema.fen, "expiredFen": Schema.fen,
+                "validUntil": Schema.time, "grantedAt": Schema.time, "status": Schema.oneOf(["available", "partly_used", "used_up", "expired"]),
+            ], optional: ["direction"], description: "VoucherDTO: faceValueFen = availableFen + heldFen + capturedFen + expiredFen."),
+        // Orders and products
+        "OrderBody": Schema.object(
+            [
+                "productId": Schema.id, "specId": Schema.id, "quantity": ["type": "integer", "minimum": 1],
+                "voucherIds": Schema.array(Schema.id).merging(["description": "Omitted: every eligible voucher; []: none."]),
+            ], optional: ["voucherIds"]),
+        "Quote": Schema.object(
+            [
+                "productId": Schema.id, "productName": Schema.string, "specId": Schema.id, "specName": Schema.string, "quantity": Schema.int,
+                "unitPriceFen": Schema.fen, "totalFen": Schema.fen, "capFen": Schema.fen, "deductionFen": Schema.fen, "payableFen": Schema.fen,
+                "eligibleVouchers": Schema.array(
+                    Schema.object(
+                        [
+                            "id": Schema.id, "name": Schema.string, "kind": kindSchema, "direction": directionSchema, "faceValueFen": Schema.fen,
+                            "availableFen": Schema.fen, "validUntil": Schema.time,
+                        ], optional: ["direction"])),
+                "draws": Schema.array(
+                    Schema.object([
+                        "voucherId": Schema.id, "validUntil": Schema.time, "availableBeforeFen": Schema.fen, "takenFen": Schema.fen,
+                        "keptFen": Schema.fen,
+                    ])),
+            ], description: "QuoteDTO: capFen = floor(totalFen × 30 / 100); payableFen = totalFen − deductionFen."),
+        "Order": Schema.object(
+            [
+                "id": Schema.id, "productId": Schema.id, "productName": Schema.string, "specId": Schema.id, "specName": Schema.string,
+                "orderType": Schema.string, "quantity": Schema.int, "unitPriceFen": Schema.fen, "totalFen": Schema.fen, "capFen": Schema.fen,
+                "deductionFen": Schema.fen, "payableFen": Schema.fen,
+                "state": Schema.oneOf(OrderState.allCases.map(\.rawValue)),
+                "paymentState": Schema.oneOf(["unpaid", "under_review", "paid", "refunded"]), "subscriber": Schema.string,
+                "subscriberOrgId": Schema.id, "paymentAttempt": Schema.int, "createdAt": Schema.time, "updatedAt": Schema.time,
+                "vouchers": Schema.array(
+                    Schema.object([
+                        "voucherId": Schema.id, "amountFen": Schema.fen, "state": Schema.oneOf(["held", "captured", "released", "refunded"]),
+                    ])),
+            ], description: "OrderDTO"),
         "OrderWithApproval": Schema.object(["order": Schema.ref("Order"), "approvalId": Schema.id]),
-        "Usage": Schema.object([
-            "id": Schema.id, "voucherId": Schema.id, "voucherName": Schema.string, "deductionFen": Schema.fen, "enterprise": Schema.string,
-            "productName": Schema.string, "orderId": Schema.id, "state": Schema.oneOf(["pending_redemption", "in_redemption", "redeemed"]),
-            "usedAt": Schema.time,
-        ], description: "UsageDTO"),
+        "Usage": Schema.object(
+            [
+                "id": Schema.id, "voucherId": Schema.id, "voucherName": Schema.string, "deductionFen": Schema.fen, "enterprise": Schema.string,
+                "productName": Schema.string, "orderId": Schema.id, "state": Schema.oneOf(["pending_redemption", "in_redemption", "redeemed"]),
+                "usedAt": Schema.time,
+            ], description: "UsageDTO"),
         "ProductBody": Schema.object([
             "name": Schema.string, "category": Schema.oneOf(productCategories),
-            "specs": Schema.array(Schema.object([
-                "name": Schema.string, "purchaseMode": Schema.oneOf(["year", "month", "quantity"]),
-                "pricing": Schema.oneOf(["free", "simple"]), "unitPriceFen": Schema.fen,
-            ])),
+            "specs": Schema.array(
+                Schema.object([
+                    "name": Schema.string, "purchaseMode": Schema.oneOf(["year", "month", "quantity"]),
+                    "pricing": Schema.oneOf(["free", "simple"]), "unitPriceFen": Schema.fen,
+                ])),
         ]),
-        "Product": Schema.object([
-            "id": Schema.id, "name": Schema.string, "category": Schema.oneOf(productCategories), "status": Schema.string,
-            "providerOrgId": Schema.id,
-            "specs": Schema.array(Schema.object([
-                "id": Schema.id, "name": Schema.string, "purchaseMode": Schema.oneOf(["year", "month", "quantity"]),
-                "pricing": Schema.oneOf(["free", "simple"]), "unitPriceFen": Schema.fen,
-            ])),
-        ], description: "ProductDTO"),
+        "Product": Schema.object(
+            [
+                "id": Schema.id, "name": Schema.string, "category": Schema.oneOf(productCategories), "status": Schema.string,
+                "providerOrgId": Schema.id,
+                "specs": Schema.array(
+                    Schema.object([
+                        "id": Schema.id, "name": Schema.string, "purchaseMode": Schema.oneOf(["year", "month", "quantity"]),
+                        "pricing": Schema.oneOf(["free", "simple"]), "unitPriceFen": Schema.fen,
+                    ])),
+            ], description: "ProductDTO"),
         // Redemption and finance
         "PayeeBody": Schema.object([
             "bank": Schema.oneOf(["ABC"], "Agricultural Bank of China (农业银行) only."),
             "accountName": Schema.string("Equal to the provider's registered name."),
             "accountNumber": ["type": "string", "pattern": "^[0-9]{15,19}$"],
         ]),
-        "Payee": Schema.object([
-            "id": Schema.id, "bank": Schema.string, "accountName": Schema.string, "accountNumber": Schema.string, "active": Schema.bool,
-            "createdAt": Schema.time,
-        ], description: "PayeeDTO"),
-        "Batch": Schema.object([
-            "id": Schema.id, "kind": Schema.oneOf(["diagnostic", "general"]), "orgId": Schema.id, "reference": Schema.string,
-            "payeeAccountId": Schema.id, "payeeName": Schema.string, "payeeNumber": Schema.string, "totalFen": Schema.fen,
-            "state": Schema.oneOf(["in_review", "awaiting_transfer", "awaiting_confirmation", "disputed", "redeemed", "rejected"]),
-            "approvalId": Schema.id, "usageIds": Schema.array(Schema.id), "enterpriseName": Schema.string,
-            "orderId": Schema.id, "direction": directionSchema,
-            "files": Schema.array(Schema.string).merging(["description": "Media types of a general batch's materials, by position."]),
-            "rejectionReason": Schema.string, "disputeReason": Schema.string,
-            "transfer": Schema.ref("Transfer"), "createdAt": Schema.time, "updatedAt": Schema.time,
-        ], optional: ["enterpriseName", "orderId", "direction", "rejectionReason", "disputeReason", "transfer"], description: "BatchDTO"),
-        "Transfer": Schema.object([
-            "amountFen": Schema.fen, "payerName": Schema.string, "payerAccount": Schema.string, "date": Schema.date,
-            "bankSerial": Schema.string,
-        ], description: "TransferBody; the offline transfer as the operator records it."),
-        "Confirm": Schema.object(["payerName": Schema.string, "payerAccount": Schema.string, "amountFen": Schema.fen],
-                                 description: "ConfirmBody: what the provider's bank shows (对方户名, 对方账号, amount)."),
-        "GeneralRedemption": Schema.object([
-            "enterpriseName": Schema.string, "orderId": Schema.id, "direction": directionSchema, "payeeAccountId": Schema.id,
-            "materials": Schema.array(Schema.sha256).merging(["description": "sha256s answered by POST /v1/redemption/materials."]),
-        ], description: "GeneralBody"),
+        "Payee": Schema.object(
+            [
+                "id": Schema.id, "bank": Schema.string, "accountName": Schema.string, "accountNumber": Schema.string, "active": Schema.bool,
+                "createdAt": Schema.time,
+            ], description: "PayeeDTO"),
+        "Batch": Schema.object(
+            [
+                "id": Schema.id, "kind": Schema.oneOf(["diagnostic", "general"]), "orgId": Schema.id, "reference": Schema.string,
+                "payeeAccountId": Schema.id, "payeeName": Schema.string, "payeeNumber": Schema.string, "totalFen": Schema.fen,
+                "state": Schema.oneOf(["in_review", "awaiting_transfer", "awaiting_confirmation", "disputed", "redeemed", "rejected"]),
+                "approvalId": Schema.id, "usageIds": Schema.array(Schema.id), "enterpriseName": Schema.string,
+                "orderId": Schema.id, "direction": directionSchema,
+                "files": Schema.array(Schema.string).merging(["description": "Media types of a general batch's materials, by position."]),
+                "rejectionReason": Schema.string, "disputeReason": Schema.string,
+                "transfer": Schema.ref("Transfer"), "createdAt": Schema.time, "updatedAt": Schema.time,
+            ], optional: ["enterpriseName", "orderId", "direction", "rejectionReason", "disputeReason", "transfer"], description: "BatchDTO"),
+        "Transfer": Schema.object(
+            [
+                "amountFen": Schema.fen, "payerName": Schema.string, "payerAccount": Schema.string, "date": Schema.date,
+                "bankSerial": Schema.string,
+            ], description: "TransferBody; the offline transfer as the operator records it."),
+        "Confirm": Schema.object(
+            ["payerName": Schema.string, "payerAccount": Schema.string, "amountFen": Schema.fen],
+            description: "ConfirmBody: what the provider's bank shows (对方户名, 对方账号, amount)."),
+        "GeneralRedemption": Schema.object(
+            [
+                "enterpriseName": Schema.string, "orderId": Schema.id, "direction": directionSchema, "payeeAccountId": Schema.id,
+                "materials": Schema.array(Schema.sha256).merging(["description": "sha256s answered by POST /v1/redemption/materials."]),
+            ], description: "GeneralBody"),
         "Material": Schema.object(["sha256": Schema.sha256, "mediaType": Schema.string, "sizeBytes": Schema.int], description: "MaterialDTO"),
-        "Payouts": Schema.object([
-            "from": Schema.time, "to": Schema.time, "totalFen": Schema.fen,
-            "items": Schema.array(Schema.object([
-                "providerOrgId": Schema.id, "providerName": Schema.string, "campaignId": Schema.id, "campaignName": Schema.string,
-                "month": Schema.string("YYYY-MM, China time."), "redeemedFen": Schema.fen, "usageCount": Schema.int,
-            ])),
-        ], description: "PayoutsDTO"),
+        "Payouts": Schema.object(
+            [
+                "from": Schema.time, "to": Schema.time, "totalFen": Schema.fen,
+                "items": Schema.array(
+                    Schema.object([
+                        "providerOrgId": Schema.id, "providerName": Schema.string, "campaignId": Schema.id, "campaignName": Schema.string,
+                        "month": Schema.string("YYYY-MM, China time."), "redeemedFen": Schema.fen, "usageCount": Schema.int,
+                    ])),
+            ], description: "PayoutsDTO"),
     ]
 
     /// RFC 9457 with the stable `code` and the extensions the codebase sets.
-    static let problem: OpenAPIJSON = Schema.object([
-        "type": ["type": "string", "format": "uri", "description": "https://voucherrush.example/problems/{code}"],
-        "title": Schema.string("The status's reason phrase."),
-        "status": Schema.int,
-        "detail": Schema.string("What went wrong and what to fix."),
-        "code": ["type": "string", "pattern": "^[a-z][a-z0-9_]*$", "description": "Stable snake_case code to branch on."],
-        "retryAfterSeconds": Schema.int.merging(["description": "On 429: seconds until a retry may succeed."]),
-        "opensAt": Schema.time.merging(["description": "On not_open and ended: the campaign's window."]),
-        "closesAt": Schema.time,
-        "held": Schema.int.merging(["description": "On limit_reached: vouchers of the lot the organisation holds."]),
-        "attemptsLeft": Schema.int.merging(["description": "On invalid_sms_code: wrong tries left for the code."]),
-        "lines": Schema.array(Schema.object(["line": Schema.int, "reason": Schema.string]))
-            .merging(["description": "On statement_unreadable: the lines that cannot be read, the first ones only."]),
-        "linesNotListed": Schema.int.merging(["description": "On statement_unreadable: unreadable lines not listed."]),
-        "validOutcomes": Schema.array(Schema.string).merging(["description": "On outcome_unknown: the outcomes a report may be filtered by."]),
-    ], optional: ["retryAfterSeconds", "opensAt", "closesAt", "held", "attemptsLeft", "lines", "linesNotListed", "validOutcomes"],
-       description: "Problem (RFC 9457).")
-        .merging(["additionalProperties": ["type": "string", "description": "not_ready names each store: ok or failed: …"]])
+    static let problem: OpenAPIJSON = Schema.object(
+        [
+            "type": ["type": "string", "format": "uri", "description": "https://voucherrush.example/problems/{code}"],
+            "title": Schema.string("The status's reason phrase."),
+            "status": Schema.int,
+            "detail": Schema.string("What went wrong and what to fix."),
+            "code": ["type": "string", "pattern": "^[a-z][a-z0-9_]*$", "description": "Stable snake_case code to branch on."],
+            "retryAfterSeconds": Schema.int.merging(["description": "On 429: seconds until a retry may succeed."]),
+            "opensAt": Schema.time.merging(["description": "On not_open and ended: the campaign's window."]),
+            "closesAt": Schema.time,
+            "held": Schema.int.merging(["description": "On limit_reached: vouchers of the lot the organisation holds."]),
+            "attemptsLeft": Schema.int.merging(["description": "On invalid_sms_code: wrong tries left for the code."]),
+            "lines": Schema.array(Schema.object(["line": Schema.int, "reason": Schema.string]))
+                .merging(["description": "On statement_unreadable: the lines that cannot be read, the first ones only."]),
+            "linesNotListed": Schema.int.merging(["description": "On statement_unreadable: unreadable lines not listed."]),
+            "validOutcomes": Schema.array(Schema.string).merging(["description": "On outcome_unknown: the outcomes a report may be filtered by."]),
+        ], optional: ["retryAfterSeconds", "opensAt", "closesAt", "held", "attemptsLeft", "lines", "linesNotListed", "validOutcomes"],
+        description: "Problem (RFC 9457)."
+    )
+    .merging(["additionalProperties": ["type": "string", "description": "not_ready names each store: ok or failed: …"]])
 
     static let roleSchema = Schema.oneOf(Role.allCases.map(\.rawValue))
     static let menuSchema = Schema.oneOf(MenuPermission.allCases.map(\.rawValue))
@@ -250,7 +300,8 @@ extension OpenAPIDocument {
             "annualRevenues": Schema.array(Schema.object(["year": Schema.int, "amountFen": Schema.fen])),
             "industrialSalesAverageFen": Schema.fen, "salesAverageFen": Schema.fen, "solutionSalesSharePercent": Schema.int,
         ]
-        return Schema.object(fields, optional: Set(fields.map(\.0)),
-                             description: "OrganisationDetails: every field optional while saving; submitting needs those of the organisation's kind.")
+        return Schema.object(
+            fields, optional: Set(fields.map(\.0)),
+            description: "OrganisationDetails: every field optional while saving; submitting needs those of the organisation's kind.")
     }()
 }

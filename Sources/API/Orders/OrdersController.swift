@@ -89,8 +89,9 @@ struct OrdersController {
             request, bytesMax: OrdersLimits.proofBytesMax, sniff: ProofFormat.sniff,
             tooLarge: Problem(.contentTooLarge, code: "proof_too_large", detail: "A payment proof may be at most 10 MB; send a smaller file."),
             emptyDetail: "The body is empty. Send the proof file as the request body.",
-            unsupported: Problem(.unsupportedMediaType, code: "proof_unsupported_format",
-                                 detail: "The file is not PNG, JPG, BMP or PDF by its content. Send the proof in one of these formats."))
+            unsupported: Problem(
+                .unsupportedMediaType, code: "proof_unsupported_format",
+                detail: "The file is not PNG, JPG, BMP or PDF by its content. Send the proof in one of these formats."))
         let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
         _ = try await env.orders.addProof(
             orderID: orderID, orgID: identity.orgID, sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count,

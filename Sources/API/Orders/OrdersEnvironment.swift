@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import VoucherServices
 
 /// What the orders routes need; tests build one with their own clock and file folder.

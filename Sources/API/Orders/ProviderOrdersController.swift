@@ -34,7 +34,8 @@ struct ProviderOrdersController {
         group.get("products/:id") { _, context in
             let identity = try context.requireIdentity()
             guard let product = try await env.products.product(id: try Self.productID(context)),
-                  product.status == "listed" || product.orgID == identity.orgID || identity.role == .operator else {
+                product.status == "listed" || product.orgID == identity.orgID || identity.role == .operator
+            else {
                 throw OrdersError.productNotFound
             }
             return ProductDTO(product)

@@ -1,7 +1,7 @@
 import Foundation
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import ServiceLifecycle
 import VoucherServices
 

@@ -9,7 +9,8 @@ import VoucherServices
 /// - `POST /v1/provider/payee-accounts` (provider) `{bank: "ABC", accountName, accountNumber}` adds a payee account (201)
 /// - `GET /v1/provider/payee-accounts` (provider) its accounts; `POST /v1/provider/payee-accounts/{id}/disable`
 /// - `POST /v1/redemption/batches?usageIds=a,b&payeeAccountId=…` (provider) the materials archive (.zip/.rar ≤ 10 MB) as
-///   the raw body, optional `Idempotency-Key` (a replay answers 200 with the same batch): files a diagnostic batch and its approval (auditor → operator → operator) (201)
+///   the raw body, optional `Idempotency-Key` (a replay answers 200 with the same batch): files a diagnostic batch and its
+///   approval (auditor → operator → operator) (201)
 /// - `GET /v1/redemption/batches`, `GET /v1/redemption/batches/{id}` (the provider its own; operator, auditor, finance all)
 /// - `GET /v1/redemption/batches/{id}/materials` the archive, for the same viewers
 /// - `POST /v1/redemption/batches/{id}/transfer` (operator) `{amountFen, payerName, payerAccount, date, bankSerial}`
@@ -73,33 +74,39 @@ struct RedemptionController {
             let identity = try context.requireIdentity(.provider)
             var request = request
             let body = try await request.decodeAccountsBody(as: GeneralBody.self, context: context)
-            let batch = try await env.redemption.submitGeneral(NewGeneralRedemption(
-                orgID: identity.orgID, userID: identity.userID, enterpriseName: body.enterpriseName, orderID: body.orderId,
-                direction: body.direction, payeeAccountID: body.payeeAccountId, materialSHA256s: body.materials), now: env.clock.now())
+            let batch = try await env.redemption.submitGeneral(
+                NewGeneralRedemption(
+                    orgID: identity.orgID, userID: identity.userID, enterpriseName: body.enterpriseName, orderID: body.orderId,
+                    direction: body.direction, payeeAccountID: body.payeeAccountId, materialSHA256s: body.materials), now: env.clock.now())
             return EditedResponse(status: .created, response: BatchDTO(batch))
         }
         batches.post(":id/transfer") { request, context in
             _ = try context.requireIdentity(.operator)
             var request = request
             let body = try await request.decodeAccountsBody(as: TransferBody.self, context: context)
-            return BatchDTO(try await env.redemption.recordTransfer(id: try Self.batchID(context), transfer: TransferRecord(
-                amountFen: body.amountFen, payerName: body.payerName, payerAccount: body.payerAccount, date: body.date,
-                bankSerial: body.bankSerial), now: env.clock.now()))
+            return BatchDTO(
+                try await env.redemption.recordTransfer(
+                    id: try Self.batchID(context),
+                    transfer: TransferRecord(
+                        amountFen: body.amountFen, payerName: body.payerName, payerAccount: body.payerAccount, date: body.date,
+                        bankSerial: body.bankSerial), now: env.clock.now()))
         }
         batches.post(":id/confirm") { request, context in
             let identity = try context.requireIdentity(.provider)
             var request = request
             let body = try await request.decodeAccountsBody(as: ConfirmBody.self, context: context)
-            return BatchDTO(try await env.redemption.confirm(
-                id: try Self.batchID(context), orgID: identity.orgID, payerName: body.payerName, payerAccount: body.payerAccount,
-                amountFen: body.amountFen, now: env.clock.now()))
+            return BatchDTO(
+                try await env.redemption.confirm(
+                    id: try Self.batchID(context), orgID: identity.orgID, payerName: body.payerName, payerAccount: body.payerAccount,
+                    amountFen: body.amountFen, now: env.clock.now()))
         }
         batches.post(":id/dispute") { request, context in
             let identity = try context.requireIdentity(.provider)
             var request = request
             let body = try await request.decodeAccountsBody(as: ReasonBody.self, context: context)
-            return BatchDTO(try await env.redemption.dispute(
-                id: try Self.batchID(context), orgID: identity.orgID, reason: body.reason, now: env.clock.now()))
+            return BatchDTO(
+                try await env.redemption.dispute(
+                    id: try Self.batchID(context), orgID: identity.orgID, reason: body.reason, now: env.clock.now()))
         }
         batches.post(":id/reject") { request, context in
             _ = try context.requireIdentity(.operator)
@@ -124,23 +131,28 @@ struct RedemptionController {
         }
         let upload = try await Upload.read(
             request, bytesMax: RedemptionLimits.materialBytesMax, sniff: ArchiveFormat.sniff,
-            tooLarge: Problem(.contentTooLarge, code: "materials_too_large", detail: "The materials archive may be at most 10 MB; send a smaller file."),
+            tooLarge: Problem(
+                .contentTooLarge, code: "materials_too_large", detail: "The materials archive may be at most 10 MB; send a smaller file."),
             emptyDetail: "The body is empty. Send the materials archive as the request body.",
-            unsupported: Problem(.unsupportedMediaType, code: "materials_unsupported_format",
-                                 detail: "The materials are not a ZIP or RAR archive by their content. Pack them as .zip or .rar."))
+            unsupported: Problem(
+                .unsupportedMediaType, code: "materials_unsupported_format",
+                detail: "The materials are not a ZIP or RAR archive by their content. Pack them as .zip or .rar."))
         var key: String?
         if request.headers[.idempotencyKey] != nil { key = try OrdersController.idempotencyKey(request) }
         let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
-        let (batch, created) = try await env.redemption.submit(NewBatch(
-            orgID: identity.orgID, userID: identity.userID, applicantName: identity.userID, usageIDs: usageIDs, payeeAccountID: payee,
-            materialSHA256: stored.sha256, materialMediaType: upload.mediaType, materialSizeBytes: upload.bytes.count, idempotencyKey: key), now: env.clock.now())
+        let (batch, created) = try await env.redemption.submit(
+            NewBatch(
+                orgID: identity.orgID, userID: identity.userID, applicantName: identity.userID, usageIDs: usageIDs, payeeAccountID: payee,
+                materialSHA256: stored.sha256, materialMediaType: upload.mediaType, materialSizeBytes: upload.bytes.count, idempotencyKey: key),
+            now: env.clock.now())
         return EditedResponse(status: created ? .created : .ok, response: BatchDTO(batch))
     }
 
     func download(sha: String, mediaType: String, name: String) async throws -> Response {
         guard let bytes = try await env.files.read(sha256: sha) else { throw RedemptionError.batchNotFound }
-        return Response(status: .ok, headers: [.contentType: mediaType, .contentDisposition: "attachment; filename=\"\(name)\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(
+            status: .ok, headers: [.contentType: mediaType, .contentDisposition: "attachment; filename=\"\(name)\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// One general-voucher material (JPG, PNG, PDF, DOCX ≤ 10 MB) as the raw body; answers its sha256 to cite when filing.
@@ -150,8 +162,9 @@ struct RedemptionController {
             request, bytesMax: RedemptionLimits.materialBytesMax, sniff: GeneralMaterialFormat.sniff,
             tooLarge: Problem(.contentTooLarge, code: "materials_too_large", detail: "A material file may be at most 10 MB; send a smaller file."),
             emptyDetail: "The body is empty. Send the file as the request body.",
-            unsupported: Problem(.unsupportedMediaType, code: "materials_unsupported_format",
-                                 detail: "The file is not JPG, PNG, PDF or DOCX by its content. Send it in one of these formats."))
+            unsupported: Problem(
+                .unsupportedMediaType, code: "materials_unsupported_format",
+                detail: "The file is not JPG, PNG, PDF or DOCX by its content. Send it in one of these formats."))
         let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
         let file = MaterialFile(sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count)
         try await env.redemption.addMaterial(orgID: identity.orgID, file: file, now: env.clock.now())
@@ -169,7 +182,11 @@ struct RedemptionController {
         if format == .csv {
             var csv = "provider_org_id,provider_name,campaign_id,campaign_name,month,redeemed_fen,usage_count\n"
             for row in rows {
-                csv += [row.providerOrgID, row.providerName, row.campaignID, row.campaignName, row.month, String(row.redeemedFen), String(row.usageCount)]
+                csv +=
+                    [
+                        row.providerOrgID, row.providerName, row.campaignID, row.campaignName, row.month, String(row.redeemedFen),
+                        String(row.usageCount),
+                    ]
                     .map(CSVField.escape).joined(separator: ",") + "\n"
             }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: csv)))

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import VoucherServices
 
 /// What the redemption routes need; tests build one with their own clock and file folder.
@@ -78,7 +78,8 @@ enum GeneralMaterialFormat {
         if let image = ImageFormat.sniff(bytes) { return image }
         if bytes.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
         if bytes.starts(with: ArchiveFormat.zipSignatures[0]), contains(bytes, Array("[Content_Types].xml".utf8)),
-           contains(bytes, Array("word/".utf8)) {
+            contains(bytes, Array("word/".utf8))
+        {
             return docx
         }
         return nil

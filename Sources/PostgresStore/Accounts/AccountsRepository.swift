@@ -80,12 +80,15 @@ public struct AccountsRepository: Sendable {
         return try await client.withTransaction(logger: logger) { tx in
             let taken = try await tx.query("SELECT 1 FROM users WHERE lower(username) = lower(\(mainUser.username))", logger: logger)
             for try await _ in taken { return false }
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO organisations (id, kind, name, uscc, certification)
-                VALUES (\(organisation.id), \(organisation.kind.rawValue), \(organisation.name), \(organisation.uscc), \(organisation.certification.rawValue))
+                VALUES (\(organisation.id), \(organisation.kind.rawValue), \(organisation.name), \(organisation.uscc),
+                    \(organisation.certification.rawValue))
                 """, logger: logger)
             try await insert(mainUser, tx)
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO password_history (user_id, password_hash, set_at) VALUES (\(mainUser.id), \(mainUser.passwordHash), now())
                 """, logger: logger)
             return true
@@ -93,9 +96,11 @@ public struct AccountsRepository: Sendable {
     }
 
     func insert(_ user: UserRecord, _ connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO users (id, org_id, username, phone, email, password_hash, role, is_main, permissions)
-            VALUES (\(user.id), \(user.orgID), \(user.username), \(user.phone), \(user.email), \(user.passwordHash), \(user.role), \(user.isMain), \(user.permissions))
+            VALUES (\(user.id), \(user.orgID), \(user.username), \(user.phone), \(user.email), \(user.passwordHash), \(user.role),
+                \(user.isMain), \(user.permissions))
             """, logger: logger)
     }
 
@@ -106,17 +111,20 @@ public struct AccountsRepository: Sendable {
     static func decodeUsers(_ rows: PostgresRowSequence) async throws -> [UserRecord] {
         var users: [UserRecord] = []
         for try await (id, org, name, phone, hash, role, main, email, permissions, created) in rows.decode(
-            (String, String, String, String?, String, String, Bool, String?, [String], Date).self) {
-            users.append(UserRecord(
-                id: id, orgID: org, username: name, phone: phone, passwordHash: hash, role: role, isMain: main,
-                email: email, permissions: permissions, createdAt: created))
+            (String, String, String, String?, String, String, Bool, String?, [String], Date).self)
+        {
+            users.append(
+                UserRecord(
+                    id: id, orgID: org, username: name, phone: phone, passwordHash: hash, role: role, isMain: main,
+                    email: email, permissions: permissions, createdAt: created))
         }
         return users
     }
 
     /// The active user with this username (case-insensitive), if any.
     public func user(username: String) async throws -> UserRecord? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.userColumns) FROM users
             WHERE lower(username) = lower(\(username)) AND NOT disabled AND deleted_at IS NULL
             """, logger: logger)
@@ -125,7 +133,8 @@ public struct AccountsRepository: Sendable {
 
     /// The active user with this id, if any.
     public func user(id: String) async throws -> UserRecord? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(id) AND NOT disabled AND deleted_at IS NULL
             """, logger: logger)
         return try await Self.decodeUsers(rows).first
@@ -134,7 +143,8 @@ public struct AccountsRepository: Sendable {
     /// Active users with this phone (a main account's phone is unique; sub-accounts of different
     /// organisations may share one), for SMS login.
     public func users(phone: String) async throws -> [UserRecord] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.userColumns) FROM users WHERE phone = \(phone) AND NOT disabled AND deleted_at IS NULL
             ORDER BY is_main DESC, created_at LIMIT 10
             """, logger: logger)

@@ -17,7 +17,8 @@ extension CredentialsRepository {
     /// one query by primary key and the refresh-token family index. Nil when the user is unknown,
     /// deleted or disabled.
     public func sessionState(userID: String, orgID: String, familyID: String?) async throws -> SessionState? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT u.is_main OR o.kind = 'platform', u.permissions,
                    \(familyID)::text IS NULL
                    OR EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = \(familyID) AND r.user_id = u.id AND r.revoked_at IS NULL)

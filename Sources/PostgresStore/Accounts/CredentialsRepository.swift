@@ -18,7 +18,8 @@ public struct CredentialsRepository: Sendable {
 
     /// The bcrypt hashes of the current password and up to `limit - 1` before it, newest first.
     public func recentPasswordHashes(userID: String, limit: Int) async throws -> [String] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT password_hash FROM password_history WHERE user_id = \(userID) ORDER BY id DESC LIMIT \(limit)
             """, logger: logger)
         var hashes: [String] = []
@@ -30,7 +31,8 @@ public struct CredentialsRepository: Sendable {
     /// user (a password change logs other sessions out). False when the user does not exist in `orgID`.
     public func setPassword(userID: String, orgID: String, hash: String, now: Date) async throws -> Bool {
         try await client.withTransaction(logger: logger) { tx in
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 UPDATE users SET password_hash = \(hash), updated_at = \(now)
                 WHERE id = \(userID) AND org_id = \(orgID) AND deleted_at IS NULL RETURNING id
                 """, logger: logger)
@@ -47,7 +49,8 @@ public struct CredentialsRepository: Sendable {
 
     /// Stores a new refresh token (its hash only).
     public func insertRefreshToken(id: String, familyID: String, userID: String, tokenHash: String, issuedAt: Date, expiresAt: Date) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, issued_at, expires_at)
             VALUES (\(id), \(familyID), \(userID), \(tokenHash), \(issuedAt), \(expiresAt))
             """, logger: logger)
@@ -69,7 +72,8 @@ public struct CredentialsRepository: Sendable {
         tokenHash: String, successorID: String, successorHash: String, now: Date, successorExpiresAt: Date
     ) async throws -> RotationOutcome {
         try await client.withTransaction(logger: logger) { tx in
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 SELECT family_id, user_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = \(tokenHash) FOR UPDATE
                 """, logger: logger)
             var found: (String, String, Date, Date?, Date?)?
@@ -85,7 +89,8 @@ public struct CredentialsRepository: Sendable {
             for try await _ in users { active = true }
             guard active else { return .invalid }
             try await tx.query("UPDATE refresh_tokens SET used_at = \(now) WHERE token_hash = \(tokenHash)", logger: logger)
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, issued_at, expires_at)
                 VALUES (\(successorID), \(family), \(userID), \(successorHash), \(now), \(successorExpiresAt))
                 """, logger: logger)
@@ -96,7 +101,8 @@ public struct CredentialsRepository: Sendable {
     /// Logout: revokes the family of this token. True when the token was known.
     @discardableResult
     public func revokeFamily(tokenHash: String, now: Date) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE refresh_tokens SET revoked_at = \(now)
             WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = \(tokenHash)) AND revoked_at IS NULL
             RETURNING id
@@ -110,7 +116,8 @@ public struct CredentialsRepository: Sendable {
 
     /// How many codes were sent to `phone` since `since`, and when the last one was.
     public func smsSends(phone: String, since: Date) async throws -> (count: Int, last: Date?) {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT count(*), max(sent_at) FROM sms_codes WHERE phone = \(phone) AND sent_at >= \(since)
             """, logger: logger)
         for try await (count, last) in rows.decode((Int, Date?).self) { return (count, last) }
@@ -121,7 +128,8 @@ public struct CredentialsRepository: Sendable {
     public func insertSMSCode(id: String, phone: String, codeHash: String, sentAt: Date, expiresAt: Date) async throws {
         try await client.withTransaction(logger: logger) { tx in
             try await tx.query("UPDATE sms_codes SET consumed_at = \(sentAt) WHERE phone = \(phone) AND consumed_at IS NULL", logger: logger)
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO sms_codes (id, phone, code_hash, sent_at, expires_at) VALUES (\(id), \(phone), \(codeHash), \(sentAt), \(expiresAt))
                 """, logger: logger)
         }
@@ -140,7 +148,8 @@ public struct CredentialsRepository: Sendable {
     /// is consumed so it works once.
     public func checkSMSCode(phone: String, codeHash: String, now: Date, attemptsMax: Int) async throws -> SMSCheck {
         try await client.withTransaction(logger: logger) { tx in
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 SELECT id, code_hash, attempts FROM sms_codes
                 WHERE phone = \(phone) AND consumed_at IS NULL AND expires_at > \(now)
                 ORDER BY sent_at DESC LIMIT 1 FOR UPDATE
@@ -161,7 +170,8 @@ public struct CredentialsRepository: Sendable {
 
     /// Failed logins per key since `since`.
     public func loginFailures(keys: [String], since: Date) async throws -> [String: Int] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT scope_key, count(*) FROM login_failures WHERE scope_key = ANY(\(keys)) AND failed_at >= \(since) GROUP BY scope_key
             """, logger: logger)
         var counts: [String: Int] = [:]
@@ -171,7 +181,8 @@ public struct CredentialsRepository: Sendable {
 
     /// The earliest failure of `key` since `since`, to say when the window frees a slot.
     public func oldestLoginFailure(key: String, since: Date) async throws -> Date? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT min(failed_at) FROM login_failures WHERE scope_key = \(key) AND failed_at >= \(since)
             """, logger: logger)
         for try await oldest in rows.decode(Date?.self) { return oldest }

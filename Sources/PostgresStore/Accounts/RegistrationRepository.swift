@@ -65,13 +65,15 @@ public struct RegistrationRepository: Sendable {
         precondition(mainUser.orgID == organisation.id && mainUser.isMain, "the main user belongs to the organisation")
         do {
             try await client.withTransaction(logger: logger) { tx in
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO organisations (id, kind, name, uscc, certification, created_at, updated_at)
                     VALUES (\(organisation.id), \(organisation.kind.rawValue), \(organisation.name), \(organisation.uscc),
                             \(organisation.certification.rawValue), \(now), \(now))
                     """, logger: logger)
                 try await AccountsRepository(client: client, logger: logger).insert(mainUser, tx)
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO password_history (user_id, password_hash, set_at) VALUES (\(mainUser.id), \(mainUser.passwordHash), \(now))
                     """, logger: logger)
             }
@@ -82,12 +84,14 @@ public struct RegistrationRepository: Sendable {
 
     /// The saved details of an organisation, if any were saved.
     public func profile(orgID: String) async throws -> ProfileRecord? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT name, uscc, contact_name, contact_phone, licence_sha256, details::text, submitted_at, updated_at
             FROM organisation_profiles WHERE org_id = \(orgID)
             """, logger: logger)
         for try await (name, uscc, contact, phone, licence, details, submitted, updated) in rows.decode(
-            (String?, String?, String?, String?, String?, String, Date?, Date).self) {
+            (String?, String?, String?, String?, String?, String, Date?, Date).self)
+        {
             return ProfileRecord(
                 name: name, uscc: uscc, contactName: contact, contactPhone: phone, licenceSHA256: licence,
                 detailsJSON: details, submittedAt: submitted, updatedAt: updated)
@@ -103,7 +107,8 @@ public struct RegistrationRepository: Sendable {
                 let state = try await Self.lockCertification(orgID: orgID, tx, logger: logger)
                 guard state.isEditable else { throw AccountsStoreError.wrongCertificationState(current: state.rawValue) }
                 // The licence is set by its own upload and kept across saves of the other fields.
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO organisation_profiles (org_id, name, uscc, contact_name, contact_phone, details, updated_at)
                     VALUES (\(orgID), \(profile.name), \(profile.uscc), \(profile.contactName), \(profile.contactPhone),
                             \(profile.detailsJSON)::jsonb, \(now))
@@ -119,7 +124,8 @@ public struct RegistrationRepository: Sendable {
 
     /// Records a stored file's metadata; storing the same content twice is one row.
     public func recordFile(sha256: String, mediaType: String, sizeBytes: Int) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO stored_files (sha256, media_type, size_bytes) VALUES (\(sha256), \(mediaType), \(Int64(sizeBytes)))
             ON CONFLICT (sha256) DO NOTHING
             """, logger: logger)
@@ -128,7 +134,8 @@ public struct RegistrationRepository: Sendable {
     /// Saves (replaces) the enterprise's survey answers; allowed in every state, since a
     /// certified enterprise may update its needs.
     public func saveSurvey(orgID: String, _ survey: SurveyRecord) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO enterprise_surveys (org_id, company_name, city, company_type, answers, answered_at)
             VALUES (\(orgID), \(survey.companyName), \(survey.city), \(survey.companyType), \(survey.answersJSON)::jsonb, \(survey.answeredAt))
             ON CONFLICT (org_id) DO UPDATE SET company_name = excluded.company_name, city = excluded.city,
@@ -138,7 +145,8 @@ public struct RegistrationRepository: Sendable {
 
     /// The enterprise's survey answers, if given.
     public func survey(orgID: String) async throws -> SurveyRecord? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT company_name, city, company_type, answers::text, answered_at FROM enterprise_surveys WHERE org_id = \(orgID)
             """, logger: logger)
         for try await (name, city, type, answers, at) in rows.decode((String, String, String, String, Date).self) {
@@ -155,7 +163,8 @@ public struct RegistrationRepository: Sendable {
             return try await client.withTransaction(logger: logger) { tx in
                 let state = try await Self.lockCertification(orgID: orgID, tx, logger: logger)
                 guard state.isEditable else { throw AccountsStoreError.wrongCertificationState(current: state.rawValue) }
-                let rows = try await tx.query("""
+                let rows = try await tx.query(
+                    """
                     SELECT p.name, p.uscc, o.kind, EXISTS (SELECT 1 FROM enterprise_surveys s WHERE s.org_id = o.id)
                     FROM organisations o JOIN organisation_profiles p ON p.org_id = o.id WHERE o.id = \(orgID)
                     """, logger: logger)
@@ -163,7 +172,8 @@ public struct RegistrationRepository: Sendable {
                 for try await row in rows.decode((String?, String?, String, Bool).self) { found = row }
                 guard let (name, uscc, kind, answered) = found, let name else { throw AccountsStoreError.profileMissing }
                 if kind == OrganisationRecord.Kind.enterprise.rawValue, !answered { throw AccountsStoreError.surveyMissing }
-                try await tx.query("""
+                try await tx.query(
+                    """
                     UPDATE organisations SET name = \(name), uscc = \(uscc), certification = 'under_review', updated_at = \(now)
                     WHERE id = \(orgID)
                     """, logger: logger)
@@ -210,7 +220,8 @@ extension RegistrationRepository {
             try await client.withTransaction(logger: logger) { tx in
                 let state = try await Self.lockCertification(orgID: orgID, tx, logger: logger)
                 guard state.isEditable else { throw AccountsStoreError.wrongCertificationState(current: state.rawValue) }
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO organisation_profiles (org_id, licence_sha256, updated_at) VALUES (\(orgID), \(sha256), \(now))
                     ON CONFLICT (org_id) DO UPDATE SET licence_sha256 = excluded.licence_sha256, updated_at = excluded.updated_at
                     """, logger: logger)
@@ -225,7 +236,8 @@ extension RegistrationRepository {
     /// Creates the platform organisation if it is missing (operator-side accounts belong to it).
     public func ensurePlatform(_ platform: OrganisationRecord, now: Date) async throws {
         precondition(platform.kind == .platform, "only the platform organisation is ensured this way")
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO organisations (id, kind, name, certification, created_at, updated_at)
             VALUES (\(platform.id), 'platform', \(platform.name), 'certified', \(now), \(now))
             ON CONFLICT (id) DO NOTHING

@@ -17,7 +17,8 @@ public struct StoredFileReferences: Sendable {
     /// True while a licence, a payment proof, a redemption file, or a batch that is not rejected
     /// refers to `sha256`.
     public func isReferenced(_ sha256: String) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT EXISTS (SELECT 1 FROM organisation_profiles WHERE licence_sha256 = \(sha256))
                 OR EXISTS (SELECT 1 FROM payment_proofs WHERE sha256 = \(sha256))
                 OR EXISTS (SELECT 1 FROM redemption_files WHERE sha256 = \(sha256))

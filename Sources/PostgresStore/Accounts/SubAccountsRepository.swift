@@ -22,7 +22,8 @@ public struct SubAccountsRepository: Sendable {
         do {
             try await client.withTransaction(logger: logger) { tx in
                 try await AccountsRepository(client: client, logger: logger).insert(user, tx)
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO password_history (user_id, password_hash, set_at) VALUES (\(user.id), \(user.passwordHash), \(now))
                     """, logger: logger)
             }
@@ -33,12 +34,14 @@ public struct SubAccountsRepository: Sendable {
 
     /// One page of the organisation's live sub-accounts, oldest first, and their total.
     public func list(orgID: String, page: Int, pageSize: Int) async throws -> (items: [UserRecord], total: Int) {
-        let countRows = try await client.query("""
+        let countRows = try await client.query(
+            """
             SELECT count(*) FROM users WHERE org_id = \(orgID) AND NOT is_main AND deleted_at IS NULL
             """, logger: logger)
         var total = 0
         for try await count in countRows.decode(Int.self) { total = count }
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: AccountsRepository.userColumns) FROM users
             WHERE org_id = \(orgID) AND NOT is_main AND deleted_at IS NULL
             ORDER BY created_at, id LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
@@ -48,7 +51,8 @@ public struct SubAccountsRepository: Sendable {
 
     /// The organisation's live sub-account with this id, if any.
     public func find(orgID: String, id: String) async throws -> UserRecord? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: AccountsRepository.userColumns) FROM users
             WHERE id = \(id) AND org_id = \(orgID) AND NOT is_main AND deleted_at IS NULL
             """, logger: logger)
@@ -58,7 +62,8 @@ public struct SubAccountsRepository: Sendable {
     /// Changes phone and e-mail (the username is fixed). Returns the updated user, nil if missing.
     public func update(orgID: String, id: String, phone: String, email: String?, now: Date) async throws -> UserRecord? {
         do {
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 UPDATE users SET phone = \(phone), email = \(email), updated_at = \(now)
                 WHERE id = \(id) AND org_id = \(orgID) AND NOT is_main AND deleted_at IS NULL
                 RETURNING \(unescaped: AccountsRepository.userColumns)
@@ -71,7 +76,8 @@ public struct SubAccountsRepository: Sendable {
 
     /// Replaces the menu permissions. Returns the updated user, nil if missing.
     public func setPermissions(orgID: String, id: String, permissions: [String], now: Date) async throws -> UserRecord? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE users SET permissions = \(permissions), updated_at = \(now)
             WHERE id = \(id) AND org_id = \(orgID) AND NOT is_main AND deleted_at IS NULL
             RETURNING \(unescaped: AccountsRepository.userColumns)
@@ -83,7 +89,8 @@ public struct SubAccountsRepository: Sendable {
     /// False when there is no such sub-account.
     public func delete(orgID: String, id: String, now: Date) async throws -> Bool {
         try await client.withTransaction(logger: logger) { tx in
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 UPDATE users SET deleted_at = \(now), disabled = true, updated_at = \(now)
                 WHERE id = \(id) AND org_id = \(orgID) AND NOT is_main AND deleted_at IS NULL RETURNING id
                 """, logger: logger)
@@ -95,4 +102,3 @@ public struct SubAccountsRepository: Sendable {
         }
     }
 }
-

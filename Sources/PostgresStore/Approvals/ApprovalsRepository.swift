@@ -33,11 +33,14 @@ public struct ApprovalsRepository: Sendable {
     static func decode(_ rows: PostgresRowSequence) async throws -> [ApprovalRecord] {
         var result: [ApprovalRecord] = []
         for try await (id, type, title, applicant, name, org, subject, stages, stage, status, payload, created, updated, closed) in rows.decode(
-            (String, String, String, String, String, String, String, [String], Int, String, String, Date, Date, Date?).self) {
-            result.append(ApprovalRecord(
-                id: id, type: type, title: title, applicantUserID: applicant, applicantName: name, orgID: org,
-                subjectID: subject, stageRoles: stages, currentStage: stage, status: try StoredValue.decode(ApprovalStatus.self, status, column: "approval_applications.status"),
-                payloadJSON: payload, createdAt: created, updatedAt: updated, closedAt: closed))
+            (String, String, String, String, String, String, String, [String], Int, String, String, Date, Date, Date?).self)
+        {
+            result.append(
+                ApprovalRecord(
+                    id: id, type: type, title: title, applicantUserID: applicant, applicantName: name, orgID: org,
+                    subjectID: subject, stageRoles: stages, currentStage: stage,
+                    status: try StoredValue.decode(ApprovalStatus.self, status, column: "approval_applications.status"),
+                    payloadJSON: payload, createdAt: created, updatedAt: updated, closedAt: closed))
         }
         return result
     }
@@ -46,7 +49,8 @@ public struct ApprovalsRepository: Sendable {
     public static func file(_ new: NewApproval, now: Date, on tx: PostgresConnection, logger: Logger) async throws -> String {
         let id = OpaqueID.make(prefix: idPrefix)
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO approval_applications (id, type, title, applicant_user_id, applicant_name, org_id, subject_id,
                     stage_roles, payload, created_at, updated_at)
                 VALUES (\(id), \(new.type), \(new.title), \(new.applicantUserID), \(new.applicantName), \(new.orgID), \(new.subjectID),
@@ -62,15 +66,20 @@ public struct ApprovalsRepository: Sendable {
     public func application(id: String) async throws -> (ApprovalRecord, [ApprovalDecisionRecord])? {
         let rows = try await client.query("SELECT \(unescaped: Self.columns) FROM approval_applications WHERE id = \(id)", logger: logger)
         guard let record = try await Self.decode(rows).first else { return nil }
-        let decisionRows = try await client.query("""
+        let decisionRows = try await client.query(
+            """
             SELECT stage, role, decider_user_id, decider_name, decision, reason, decided_at
             FROM approval_decisions WHERE application_id = \(id) ORDER BY id
             """, logger: logger)
         var decisions: [ApprovalDecisionRecord] = []
-        for try await (stage, role, user, name, decision, reason, at) in decisionRows.decode((Int, String, String, String, String, String?, Date).self) {
-            decisions.append(ApprovalDecisionRecord(
-                stage: stage, role: role, deciderUserID: user, deciderName: name,
-                decision: try StoredValue.decode(ApprovalDecisionKind.self, decision, column: "approval_decisions.decision"), reason: reason, decidedAt: at))
+        for try await (stage, role, user, name, decision, reason, at) in decisionRows.decode(
+            (Int, String, String, String, String, String?, Date).self)
+        {
+            decisions.append(
+                ApprovalDecisionRecord(
+                    stage: stage, role: role, deciderUserID: user, deciderName: name,
+                    decision: try StoredValue.decode(ApprovalDecisionKind.self, decision, column: "approval_decisions.decision"), reason: reason,
+                    decidedAt: at))
         }
         return (record, decisions)
     }
@@ -148,7 +157,8 @@ public struct ApprovalsRepository: Sendable {
             try await insertDecision(id: id, stage: record.currentStage, actor: actor, decision: decision, reason: reason, now: now, tx)
             let last = record.currentStage == record.stageRoles.count - 1
             if approve && !last {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     UPDATE approval_applications SET current_stage = current_stage + 1, updated_at = \(now) WHERE id = \(id)
                     """, logger: logger)
                 return nil
@@ -175,10 +185,12 @@ public struct ApprovalsRepository: Sendable {
     ) async throws -> ApprovalRecord {
         do {
             return try await client.withTransaction(logger: logger) { tx in
-                let rows = try await tx.query("SELECT \(unescaped: Self.columns) FROM approval_applications WHERE id = \(id) FOR UPDATE", logger: logger)
+                let rows = try await tx.query(
+                    "SELECT \(unescaped: Self.columns) FROM approval_applications WHERE id = \(id) FOR UPDATE", logger: logger)
                 guard let record = try await Self.decode(rows).first else { throw ApprovalsStoreError.notFound }
                 if let closing = try await step(record, tx) {
-                    try await tx.query("""
+                    try await tx.query(
+                        """
                         UPDATE approval_applications SET status = \(closing.rawValue), updated_at = \(now), closed_at = \(now) WHERE id = \(id)
                         """, logger: logger)
                     try await effects[record.type]?.closed(record, as: closing, on: tx, logger: logger)
@@ -195,7 +207,8 @@ public struct ApprovalsRepository: Sendable {
     /// The stage `userID` approved on this application, if any (four-eyes: one approval a person;
     /// migration 0010's trigger holds every writer to it).
     private func approvedStage(of id: String, by userID: String, _ tx: PostgresConnection) async throws -> Int? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT stage FROM approval_decisions
             WHERE application_id = \(id) AND decider_user_id = \(userID) AND decision = 'approved' ORDER BY stage LIMIT 1
             """, logger: logger)
@@ -206,7 +219,8 @@ public struct ApprovalsRepository: Sendable {
     private func insertDecision(
         id: String, stage: Int, actor: Actor, decision: ApprovalDecisionKind, reason: String?, now: Date, _ tx: PostgresConnection
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO approval_decisions (application_id, stage, role, decider_user_id, decider_name, decision, reason, decided_at)
             VALUES (\(id), \(stage), \(actor.role), \(actor.userID), \(actor.name), \(decision.rawValue), \(reason), \(now))
             """, logger: logger)

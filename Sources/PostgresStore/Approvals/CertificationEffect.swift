@@ -20,7 +20,8 @@ public struct CertificationEffect: ApprovalEffect {
         switch status {
         case .approved:
             // SPEC §7: an enterprise must have answered the demand survey before it is certified.
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT o.kind = 'enterprise', EXISTS (SELECT 1 FROM enterprise_surveys s WHERE s.org_id = o.id)
                 FROM organisations o WHERE o.id = \(orgID)
                 """, logger: logger)
@@ -32,7 +33,8 @@ public struct CertificationEffect: ApprovalEffect {
         case .withdrawn: state = "draft"
         case .pending: return
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE organisations SET certification = \(state), updated_at = now() WHERE id = \(orgID) AND certification = 'under_review'
             """, logger: logger)
     }

@@ -48,7 +48,8 @@ public struct OrderRefundEffect: ApprovalEffect {
                 orderID: orderID, from: "captured", to: "refunded", move: .refund, on: connection, logger: logger, expireAfterRefundAt: Date())
             try await OrdersRepository.setState(orderID, next, on: connection, logger: logger, extra: ", state_before_refund = NULL")
         case .rejected, .withdrawn:
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE orders SET state = state_before_refund, state_before_refund = NULL, updated_at = now() WHERE id = \(orderID)
                 """, logger: logger)
         case .pending: return

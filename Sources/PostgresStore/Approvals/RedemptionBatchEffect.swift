@@ -25,14 +25,17 @@ public struct RedemptionBatchEffect: ApprovalEffect {
         let now = Date()
         switch status {
         case .approved:
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE redemption_batches SET state = 'awaiting_transfer', updated_at = \(now) WHERE id = \(id)
                 """, logger: logger)
         case .rejected, .withdrawn:
             var reason = Self.withdrawnReason
-            for try await text in try await connection.query("""
+            for try await text in try await connection.query(
+                """
                 SELECT reason FROM approval_decisions WHERE application_id = \(application.id) ORDER BY id DESC LIMIT 1
-                """, logger: logger).decode(String?.self) {
+                """, logger: logger
+            ).decode(String?.self) {
                 if let text, !text.isEmpty { reason = text }
             }
             try await RedemptionRepository.release(batchID: id, reason: reason, now: now, on: connection, logger: logger)

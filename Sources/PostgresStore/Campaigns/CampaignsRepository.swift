@@ -17,7 +17,9 @@ public struct LotRecord: Sendable, Equatable, Codable {
     public var mode: LotMode
     public var validityDays: Int
 
-    public init(id: String, campaignID: String, position: Int, kind: VoucherKind, direction: VoucherDirection?, faceValueFen: Int64, stock: Int, perEnterpriseLimit: Int,
+    public init(
+        id: String, campaignID: String, position: Int, kind: VoucherKind, direction: VoucherDirection?, faceValueFen: Int64, stock: Int,
+        perEnterpriseLimit: Int,
         mode: LotMode, validityDays: Int
     ) {
         self.id = id
@@ -74,7 +76,8 @@ public struct CampaignsRepository: Sendable {
     public func create(_ campaign: CampaignRecord, createdBy userID: String) async throws {
         precondition(campaign.status == .draft && !campaign.lots.isEmpty)
         try await client.transaction(logger: logger) { tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO campaigns (id, name, starts_at, ends_at, status, created_by)
                 VALUES (\(campaign.id), \(campaign.name), \(campaign.startsAt), \(campaign.endsAt), \(CampaignStatus.draft.rawValue), \(userID))
                 """, logger: logger)
@@ -84,7 +87,8 @@ public struct CampaignsRepository: Sendable {
 
     private func insertLots(_ lots: [LotRecord], _ tx: PostgresConnection) async throws {
         for lot in lots {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO lots (id, campaign_id, position, kind, direction, face_value_fen, stock, per_enterprise_limit, mode, validity_days)
                 VALUES (\(lot.id), \(lot.campaignID), \(lot.position), \(lot.kind.rawValue), \(lot.direction?.rawValue), \(lot.faceValueFen),
                         \(lot.stock), \(lot.perEnterpriseLimit), \(lot.mode.rawValue), \(lot.validityDays))
@@ -97,7 +101,8 @@ public struct CampaignsRepository: Sendable {
         try await client.transaction(logger: logger) { tx in
             let status = try await lockStatus(campaign.id, tx)
             guard status == .draft else { throw CampaignStateError.notDraft(status: status) }
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE campaigns SET name = \(campaign.name), starts_at = \(campaign.startsAt), ends_at = \(campaign.endsAt), updated_at = now()
                 WHERE id = \(campaign.id)
                 """, logger: logger)
@@ -126,12 +131,15 @@ public struct CampaignsRepository: Sendable {
             }
             precondition(status != .draft, "nothing moves back to draft")
             let stamp = status == .published ? "published_at" : "ended_at"
-            try await tx.query(PostgresQuery(unsafeSQL: "UPDATE campaigns SET status = $1, updated_at = now(), \(stamp) = coalesce(\(stamp), now()) WHERE id = $2", binds: {
-                var binds = PostgresBindings()
-                binds.append(status.rawValue)
-                binds.append(id)
-                return binds
-            }()), logger: logger)
+            try await tx.query(
+                PostgresQuery(
+                    unsafeSQL: "UPDATE campaigns SET status = $1, updated_at = now(), \(stamp) = coalesce(\(stamp), now()) WHERE id = $2",
+                    binds: {
+                        var binds = PostgresBindings()
+                        binds.append(status.rawValue)
+                        binds.append(id)
+                        return binds
+                    }()), logger: logger)
             guard let record = try await fetch(id, tx) else { throw CampaignStateError.notFound }
             try await sideEffect(record)
             return record
@@ -170,17 +178,21 @@ public struct CampaignsRepository: Sendable {
     }
 
     private func lots(campaignIDs: [String], _ connection: PostgresConnection) async throws -> [String: [LotRecord]] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT id, campaign_id, position, kind, direction, face_value_fen, stock, per_enterprise_limit, mode, validity_days
             FROM lots WHERE campaign_id = ANY(\(campaignIDs)) ORDER BY campaign_id, position
             """, logger: logger)
         var result: [String: [LotRecord]] = [:]
-        for try await (id, campaign, position, kind, direction, face, stock, limit, mode, validity) in rows.decode((String, String, Int, String, String?, Int64, Int, Int, String, Int).self) {
-            result[campaign, default: []].append(LotRecord(
-                id: id, campaignID: campaign, position: position, kind: try StoredValue.decode(VoucherKind.self, kind, column: "lots.kind"),
-                direction: try StoredValue.decodeOptional(VoucherDirection.self, direction, column: "lots.direction"), faceValueFen: face,
-                stock: stock, perEnterpriseLimit: limit, mode: try StoredValue.decode(LotMode.self, mode, column: "lots.mode"),
-                validityDays: validity))
+        for try await (id, campaign, position, kind, direction, face, stock, limit, mode, validity) in rows.decode(
+            (String, String, Int, String, String?, Int64, Int, Int, String, Int).self)
+        {
+            result[campaign, default: []].append(
+                LotRecord(
+                    id: id, campaignID: campaign, position: position, kind: try StoredValue.decode(VoucherKind.self, kind, column: "lots.kind"),
+                    direction: try StoredValue.decodeOptional(VoucherDirection.self, direction, column: "lots.direction"), faceValueFen: face,
+                    stock: stock, perEnterpriseLimit: limit, mode: try StoredValue.decode(LotMode.self, mode, column: "lots.mode"),
+                    validityDays: validity))
         }
         return result
     }
@@ -192,18 +204,22 @@ public struct CampaignsRepository: Sendable {
             let filter = (statuses ?? CampaignStatus.allCases).map(\.rawValue)
             let offset = (page - 1) * pageSize
             var total = 0
-            for try await count in try await connection.query("SELECT count(*)::int FROM campaigns WHERE status = ANY(\(filter))", logger: logger).decode(Int.self) {
+            for try await count in try await connection.query("SELECT count(*)::int FROM campaigns WHERE status = ANY(\(filter))", logger: logger)
+                .decode(Int.self)
+            {
                 total = count
             }
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT id, name, starts_at, ends_at, status FROM campaigns WHERE status = ANY(\(filter))
                 ORDER BY starts_at DESC, id LIMIT \(pageSize) OFFSET \(offset)
                 """, logger: logger)
             var items: [CampaignRecord] = []
             for try await (id, name, starts, ends, status) in rows.decode((String, String, Date, Date, String).self) {
-                items.append(CampaignRecord(
-                    id: id, name: name, startsAt: starts, endsAt: ends,
-                    status: try StoredValue.decode(CampaignStatus.self, status, column: "campaigns.status"), lots: []))
+                items.append(
+                    CampaignRecord(
+                        id: id, name: name, startsAt: starts, endsAt: ends,
+                        status: try StoredValue.decode(CampaignStatus.self, status, column: "campaigns.status"), lots: []))
             }
             let lots = try await lots(campaignIDs: items.map(\.id), connection)
             for index in items.indices { items[index].lots = lots[items[index].id] ?? [] }
@@ -217,7 +233,8 @@ public struct CampaignsRepository: Sendable {
         var campaignID: String?
         for try await value in rows.decode(String.self) { campaignID = value }
         guard let campaignID, let campaign = try await campaign(id: campaignID),
-              let lot = campaign.lots.first(where: { $0.id == id }) else { return nil }
+            let lot = campaign.lots.first(where: { $0.id == id })
+        else { return nil }
         return (lot, campaign)
     }
 
@@ -226,7 +243,8 @@ public struct CampaignsRepository: Sendable {
     /// stream is gone on purpose, so it is never listed (the sink would recreate it).
     public func drainableCampaignIDs(endedWithin: Duration) async throws -> [String] {
         let seconds = Int(endedWithin.components.seconds)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT id FROM campaigns
             WHERE claims_archived_at IS NULL
               AND (status = \(CampaignStatus.published.rawValue)
@@ -239,7 +257,8 @@ public struct CampaignsRepository: Sendable {
 
     /// When a campaign's claim stream was archived and how many entries it held, or nil.
     public func claimsArchive(campaignID: String) async throws -> ClaimsArchive? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT claims_archived_at, claims_archived_count FROM campaigns
             WHERE id = \(campaignID) AND claims_archived_at IS NOT NULL
             """, logger: logger)
@@ -255,7 +274,8 @@ public struct CampaignsRepository: Sendable {
         campaignID: String, delete: @Sendable () async throws -> Int64
     ) async throws -> ClaimsArchiveResult {
         try await client.transaction(logger: logger) { tx in
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 SELECT status, claims_archived_at, claims_archived_count FROM campaigns WHERE id = \(campaignID) FOR UPDATE
                 """, logger: logger)
             var found: (String, Date?, Int64?)?
@@ -266,7 +286,8 @@ public struct CampaignsRepository: Sendable {
             guard current == .ended else { return .notEnded(status: current) }
             let length = try await delete()
             precondition(length >= 0)
-            let stamped = try await tx.query("""
+            let stamped = try await tx.query(
+                """
                 UPDATE campaigns SET claims_archived_at = now(), claims_archived_count = \(length), updated_at = now()
                 WHERE id = \(campaignID) RETURNING claims_archived_at
                 """, logger: logger)

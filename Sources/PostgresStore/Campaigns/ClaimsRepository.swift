@@ -22,7 +22,8 @@ public struct ClaimsRepository: Sendable {
     public func store(_ claims: [Claim]) async throws -> Set<String> {
         guard !claims.isEmpty else { return [] }
         return try await client.transaction(logger: logger) { tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO vouchers (id, lot_id, campaign_id, org_id, seq, kind, direction, face_value_fen, available_fen,
                                       valid_until, granted_at, source, stream_entry_id)
                 SELECT c.vid, l.id, l.campaign_id, c.org, c.seq, l.kind, l.direction, l.face_value_fen, l.face_value_fen,
@@ -36,15 +37,18 @@ public struct ClaimsRepository: Sendable {
                 WHERE c.seq <= l.per_enterprise_limit
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO voucher_ledger (voucher_id, entry, amount_fen)
                 SELECT id, 'grant', face_value_fen FROM vouchers WHERE id = ANY(\(claims.map(\.voucherID)))
                 ON CONFLICT (voucher_id) WHERE entry = 'grant' DO NOTHING
                 """, logger: logger)
             // Stored means: this voucher id exists for exactly this lot, enterprise and sequence.
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 SELECT v.id FROM vouchers v
-                JOIN unnest(\(claims.map(\.voucherID))::text[], \(claims.map(\.lotID))::text[], \(claims.map(\.orgID))::text[], \(claims.map(\.sequence))::int[])
+                JOIN unnest(\(claims.map(\.voucherID))::text[], \(claims.map(\.lotID))::text[], \(claims.map(\.orgID))::text[],
+                    \(claims.map(\.sequence))::int[])
                      AS c(vid, lot, org, seq)
                   ON v.id = c.vid AND v.lot_id = c.lot AND v.org_id = c.org AND v.seq = c.seq
                 """, logger: logger)
@@ -65,10 +69,12 @@ public struct ClaimsRepository: Sendable {
             maxSequence = maxSeq
         }
         var overLimit: [String] = []
-        for try await org in try await client.query("""
+        for try await org in try await client.query(
+            """
             SELECT v.org_id FROM vouchers v JOIN lots l ON l.id = v.lot_id WHERE v.lot_id = \(lotID)
             GROUP BY v.org_id, l.per_enterprise_limit HAVING count(*) > l.per_enterprise_limit
-            """, logger: logger).decode(String.self) {
+            """, logger: logger
+        ).decode(String.self) {
             overLimit.append(org)
         }
         return (rows, overLimit, maxSequence)
@@ -77,9 +83,11 @@ public struct ClaimsRepository: Sendable {
     /// Per-enterprise voucher counts and grant records of a lot, for reloading Redis after a loss.
     public func grants(lotID: String) async throws -> [(orgID: String, sequence: Int, voucherID: String, grantedAtMs: Int64)] {
         var result: [(String, Int, String, Int64)] = []
-        for try await row in try await client.query("""
+        for try await row in try await client.query(
+            """
             SELECT org_id, seq, id, (extract(epoch FROM granted_at) * 1000)::bigint FROM vouchers WHERE lot_id = \(lotID)
-            """, logger: logger).decode((String, Int, String, Int64).self) {
+            """, logger: logger
+        ).decode((String, Int, String, Int64).self) {
             result.append(row)
         }
         return result.map { (orgID: $0.0, sequence: $0.1, voucherID: $0.2, grantedAtMs: $0.3) }

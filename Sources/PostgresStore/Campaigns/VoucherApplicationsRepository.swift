@@ -44,9 +44,11 @@ public struct VoucherApplicationsRepository: Sendable {
             try await tx.query("SELECT 1 FROM lots WHERE id = \(lot.id) FOR UPDATE", logger: logger)
             let held = try await count(tx, "SELECT count(*)::int FROM vouchers WHERE lot_id = \(lot.id) AND org_id = \(orgID)")
             guard held < lot.perEnterpriseLimit else { throw VoucherApplicationError.limitReached(held: held) }
-            let pending = try await count(tx, "SELECT count(*)::int FROM voucher_applications WHERE lot_id = \(lot.id) AND org_id = \(orgID) AND status = 'pending'")
+            let pending = try await count(
+                tx, "SELECT count(*)::int FROM voucher_applications WHERE lot_id = \(lot.id) AND org_id = \(orgID) AND status = 'pending'")
             guard pending == 0 else { throw VoucherApplicationError.alreadyPending }
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO voucher_applications (id, lot_id, org_id, applicant) VALUES (\(id), \(lot.id), \(orgID), \(applicantID))
                 """, logger: logger)
             guard let record = try await fetch(id, tx) else { throw VoucherApplicationError.notFound }
@@ -60,7 +62,8 @@ public struct VoucherApplicationsRepository: Sendable {
         try await client.transaction(logger: logger) { tx in
             guard let application = try await fetch(id, tx, lock: true) else { throw VoucherApplicationError.notFound }
             guard application.status.isOpen else { throw VoucherApplicationError.notPending(status: application.status) }
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 SELECT stock, per_enterprise_limit FROM lots WHERE id = \(application.lotID) FOR UPDATE
                 """, logger: logger)
             var stock = 0
@@ -70,16 +73,20 @@ public struct VoucherApplicationsRepository: Sendable {
             guard issued < stock else { throw VoucherApplicationError.soldOut }
             let held = try await count(tx, "SELECT count(*)::int FROM vouchers WHERE lot_id = \(application.lotID) AND org_id = \(application.orgID)")
             guard held < limit else { throw VoucherApplicationError.limitReached(held: held) }
-            try await tx.query("""
-                INSERT INTO vouchers (id, lot_id, campaign_id, org_id, seq, kind, direction, face_value_fen, available_fen, valid_until, granted_at, source)
+            try await tx.query(
+                """
+                INSERT INTO vouchers (id, lot_id, campaign_id, org_id, seq, kind, direction, face_value_fen, available_fen, valid_until,
+                    granted_at, source)
                 SELECT \(voucherID), l.id, l.campaign_id, \(application.orgID), \(held + 1), l.kind, l.direction, l.face_value_fen, l.face_value_fen,
                        \(now)::timestamptz + l.validity_days * interval '1 day', \(now), 'apply'
                 FROM lots l WHERE l.id = \(application.lotID)
                 """, logger: logger)
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO voucher_ledger (voucher_id, entry, amount_fen) SELECT id, 'grant', face_value_fen FROM vouchers WHERE id = \(voucherID)
                 """, logger: logger)
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE voucher_applications SET status = 'approved', voucher_id = \(voucherID), decided_by = \(decidedBy), decided_at = \(now)
                 WHERE id = \(id)
                 """, logger: logger)
@@ -93,7 +100,8 @@ public struct VoucherApplicationsRepository: Sendable {
         try await client.transaction(logger: logger) { tx in
             guard let application = try await fetch(id, tx, lock: true) else { throw VoucherApplicationError.notFound }
             guard application.status.isOpen else { throw VoucherApplicationError.notPending(status: application.status) }
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE voucher_applications SET status = 'rejected', reason = \(reason), decided_by = \(decidedBy), decided_at = \(now)
                 WHERE id = \(id)
                 """, logger: logger)
@@ -103,14 +111,19 @@ public struct VoucherApplicationsRepository: Sendable {
     }
 
     /// A page of applications, newest first; only `orgID`'s when given.
-    public func list(orgID: String?, status: ApprovalStatus?, page: Int, pageSize: Int) async throws -> (items: [VoucherApplicationRecord], total: Int) {
+    public func list(
+        orgID: String?, status: ApprovalStatus?, page: Int, pageSize: Int
+    ) async throws -> (items: [VoucherApplicationRecord], total: Int) {
         let status = status?.rawValue
         return try await client.withConnection { connection in
-            let total = try await count(connection, """
+            let total = try await count(
+                connection,
+                """
                 SELECT count(*)::int FROM voucher_applications
                 WHERE (\(orgID)::text IS NULL OR org_id = \(orgID)) AND (\(status)::text IS NULL OR status = \(status))
                 """)
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT a.id, a.lot_id, l.campaign_id, a.org_id, a.applicant, a.status, a.reason, a.voucher_id, a.created_at, a.decided_at
                 FROM voucher_applications a JOIN lots l ON l.id = a.lot_id
                 WHERE (\(orgID)::text IS NULL OR a.org_id = \(orgID)) AND (\(status)::text IS NULL OR a.status = \(status))
@@ -126,21 +139,30 @@ public struct VoucherApplicationsRepository: Sendable {
     }
 
     private func fetch(_ id: String, _ connection: PostgresConnection, lock: Bool = false) async throws -> VoucherApplicationRecord? {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT a.id, a.lot_id, l.campaign_id, a.org_id, a.applicant, a.status, a.reason, a.voucher_id, a.created_at, a.decided_at
-            FROM voucher_applications a JOIN lots l ON l.id = a.lot_id WHERE a.id = $1\(lock ? " FOR UPDATE OF a" : "")
-            """, binds: { var binds = PostgresBindings(); binds.append(id); return binds }()), logger: logger)
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT a.id, a.lot_id, l.campaign_id, a.org_id, a.applicant, a.status, a.reason, a.voucher_id, a.created_at, a.decided_at
+                    FROM voucher_applications a JOIN lots l ON l.id = a.lot_id WHERE a.id = $1\(lock ? " FOR UPDATE OF a" : "")
+                    """,
+                binds: {
+                    var binds = PostgresBindings()
+                    binds.append(id)
+                    return binds
+                }()), logger: logger)
         return try await Self.records(rows).first
     }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [VoucherApplicationRecord] {
         var result: [VoucherApplicationRecord] = []
         for try await (id, lot, campaign, org, applicant, status, reason, voucher, created, decided) in rows.decode(
-            (String, String, String, String, String, String, String?, String?, Date, Date?).self) {
-            result.append(VoucherApplicationRecord(
-                id: id, lotID: lot, campaignID: campaign, orgID: org, applicantID: applicant,
-                status: try StoredValue.decode(ApprovalStatus.self, status, column: "voucher_applications.status"),
-                reason: reason, voucherID: voucher, createdAt: created, decidedAt: decided))
+            (String, String, String, String, String, String, String?, String?, Date, Date?).self)
+        {
+            result.append(
+                VoucherApplicationRecord(
+                    id: id, lotID: lot, campaignID: campaign, orgID: org, applicantID: applicant,
+                    status: try StoredValue.decode(ApprovalStatus.self, status, column: "voucher_applications.status"),
+                    reason: reason, voucherID: voucher, createdAt: created, decidedAt: decided))
         }
         return result
     }

@@ -44,7 +44,8 @@ public enum OrdersError: DomainErrorConvertible, Equatable {
         case .productNotFound, .specNotFound, .orderNotFound, .voucherNotFound: .notFound
         case .invalidState, .proofsTooMany, .proofsMissing: .conflict
         case .voucherNotApplicable, .vouchersOnFreeOrder, .quantityOutOfRange, .orderTotalTooLarge,
-             .idempotencyKeyMissing, .idempotencyKeyInvalid, .idempotencyKeyReused, .invalidProduct: .invalidInput
+            .idempotencyKeyMissing, .idempotencyKeyInvalid, .idempotencyKeyReused, .invalidProduct:
+            .invalidInput
         }
     }
 

@@ -8,11 +8,13 @@ extension OrdersRepository {
     static func lockOrder(
         id: String, viewer: OrderViewer, on tx: PostgresConnection, logger: Logger
     ) async throws -> (state: OrderState, attempt: Int, orgID: String) {
-        let (column, orgID) = switch viewer {
-        case .enterprise(let org): ("org_id", org)
-        case .provider(let org): ("provider_org_id", org)
-        }
-        let rows = try await tx.query("""
+        let (column, orgID) =
+            switch viewer {
+            case .enterprise(let org): ("org_id", org)
+            case .provider(let org): ("provider_org_id", org)
+            }
+        let rows = try await tx.query(
+            """
             SELECT state, payment_attempt, org_id FROM orders WHERE id = \(id) AND \(unescaped: column) = \(orgID) FOR UPDATE
             """, logger: logger)
         for try await (state, attempt, org) in rows.decode((String, Int, String).self) {
@@ -28,7 +30,8 @@ extension OrdersRepository {
     }
 
     static func setState(_ id: String, _ state: OrderState, on tx: PostgresConnection, logger: Logger, extra: String = "") async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE orders SET state = \(state.rawValue), updated_at = now() \(unescaped: extra) WHERE id = \(id)
             """, logger: logger)
     }
@@ -38,7 +41,8 @@ extension OrdersRepository {
         orderID: String, from: String, to: String, move: VoucherMove, on tx: PostgresConnection, logger: Logger,
         expireAfterRefundAt now: Date? = nil
     ) async throws {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT ov.voucher_id, ov.amount_fen, v.valid_until FROM order_vouchers ov JOIN vouchers v ON v.id = ov.voucher_id
             WHERE ov.order_id = \(orderID) AND ov.state = \(from) ORDER BY ov.voucher_id
             """, logger: logger)
@@ -51,7 +55,8 @@ extension OrdersRepository {
                 try await VoucherMove.expire.apply(voucherID: voucherID, amountFen: amountFen, orderID: orderID, on: tx, logger: logger)
             }
         }
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE order_vouchers SET state = \(to) WHERE order_id = \(orderID) AND state = \(from)
             """, logger: logger)
     }
@@ -74,7 +79,8 @@ extension OrdersRepository {
             try Self.transition(order.state, .attachProofs)
             let count = try await Self.proofCount(orderID: orderID, attempt: order.attempt, on: tx, logger: logger)
             guard count < OrdersLimits.proofsPerAttemptMax else { throw OrdersError.proofsTooMany }
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO payment_proofs (id, order_id, attempt, sha256, media_type, size_bytes, created_at)
                 VALUES (\(OpaqueID.make(prefix: Self.proofPrefix)), \(orderID), \(order.attempt), \(sha256), \(mediaType), \(sizeBytes), \(now))
                 """, logger: logger)
@@ -112,8 +118,9 @@ extension OrdersRepository {
         var name = userID
         for try await username in rows.decode(String.self) { name = username }
         return try await ApprovalsRepository.file(
-            NewApproval(type: type, title: title, applicantUserID: userID, applicantName: name, orgID: orgID, subjectID: orderID,
-                        stageRoles: ["operator"]),
+            NewApproval(
+                type: type, title: title, applicantUserID: userID, applicantName: name, orgID: orgID, subjectID: orderID,
+                stageRoles: ["operator"]),
             now: now, on: tx, logger: logger)
     }
 
@@ -132,14 +139,16 @@ extension OrdersRepository {
         try await client.transaction(logger: logger) { tx in
             let order = try await Self.lockOrder(id: id, viewer: .enterprise(orgID: orgID), on: tx, logger: logger)
             let next = try Self.transition(order.state, .accept)
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 SELECT ov.voucher_id, ov.amount_fen, o.provider_org_id FROM order_vouchers ov JOIN orders o ON o.id = ov.order_id
                 WHERE ov.order_id = \(id) AND ov.state = 'captured' ORDER BY ov.voucher_id
                 """, logger: logger)
             var lines: [(String, Int64, String)] = []
             for try await line in rows.decode((String, Int64, String).self) { lines.append(line) }
             for (voucherID, amountFen, provider) in lines {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO usages (id, order_id, voucher_id, provider_org_id, org_id, amount_fen, used_at)
                     VALUES (\(OpaqueID.make(prefix: Self.usagePrefix)), \(id), \(voucherID), \(provider), \(orgID), \(amountFen), \(now))
                     """, logger: logger)
@@ -154,7 +163,8 @@ extension OrdersRepository {
         let approvalID = try await client.transaction(logger: logger) { tx in
             let order = try await Self.lockOrder(id: id, viewer: .enterprise(orgID: orgID), on: tx, logger: logger)
             let next = try Self.transition(order.state, .requestRefund)
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE orders SET state = \(next.rawValue), state_before_refund = \(order.state.rawValue), updated_at = now() WHERE id = \(id)
                 """, logger: logger)
             return try await Self.file(

@@ -21,16 +21,22 @@ extension OrdersRepository {
 
     static func decodeOrders(_ rows: PostgresRowSequence) async throws -> [OrderRecord] {
         var result: [OrderRecord] = []
-        for try await (id, org, enterprise, provider, productID, product, specID, spec, type, quantity, unit, total, cap, deduction, payable,
-                       state, attempt, created, updated) in rows.decode(
-            (String, String, String, String, String, String, String, String, String, Int, Int64, Int64, Int64, Int64, Int64,
-             String, Int, Date, Date).self) {
+        for try await (
+            id, org, enterprise, provider, productID, product, specID, spec, type, quantity, unit, total, cap, deduction, payable,
+            state, attempt, created, updated
+        ) in rows.decode(
+            (
+                String, String, String, String, String, String, String, String, String, Int, Int64, Int64, Int64, Int64, Int64,
+                String, Int, Date, Date
+            ).self)
+        {
             let state = try StoredValue.decode(OrderState.self, state, column: "orders.state")
-            result.append(OrderRecord(
-                id: id, orgID: org, enterpriseName: enterprise, providerOrgID: provider, productID: productID, productName: product,
-                specID: specID, specName: spec, orderType: type, quantity: quantity, unitPriceFen: unit, totalFen: total, capFen: cap,
-                deductionFen: deduction, payableFen: payable, state: state, paymentAttempt: attempt, createdAt: created, updatedAt: updated,
-                vouchers: []))
+            result.append(
+                OrderRecord(
+                    id: id, orgID: org, enterpriseName: enterprise, providerOrgID: provider, productID: productID, productName: product,
+                    specID: specID, specName: spec, orderType: type, quantity: quantity, unitPriceFen: unit, totalFen: total, capFen: cap,
+                    deductionFen: deduction, payableFen: payable, state: state, paymentAttempt: attempt, createdAt: created, updatedAt: updated,
+                    vouchers: []))
         }
         return result
     }
@@ -38,11 +44,13 @@ extension OrdersRepository {
     /// One order with its voucher lines, if the viewer's organisation is on it.
     public func order(id: String, viewer: OrderViewer) async throws -> OrderRecord? {
         let (column, orgID) = Self.viewerCondition(viewer)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.orderColumns) FROM \(unescaped: Self.orderFrom) WHERE o.id = \(id) AND \(unescaped: column) = \(orgID)
             """, logger: logger)
         guard var order = try await Self.decodeOrders(rows).first else { return nil }
-        let lines = try await client.query("""
+        let lines = try await client.query(
+            """
             SELECT voucher_id, amount_fen, state FROM order_vouchers WHERE order_id = \(id) ORDER BY position
             """, logger: logger)
         for try await (voucherID, amountFen, state) in lines.decode((String, Int64, String).self) {
@@ -55,7 +63,8 @@ extension OrdersRepository {
     public func orders(viewer: OrderViewer, page: Int, pageSize: Int) async throws -> (items: [OrderRecord], total: Int) {
         let (column, orgID) = Self.viewerCondition(viewer)
         let total = try await count("SELECT count(*)::int FROM orders o WHERE \(unescaped: column) = \(orgID)")
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.orderColumns) FROM \(unescaped: Self.orderFrom) WHERE \(unescaped: column) = \(orgID)
             ORDER BY o.created_at DESC, o.id DESC LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
             """, logger: logger)
@@ -65,7 +74,8 @@ extension OrdersRepository {
     /// One page of the enterprise's vouchers, newest grant first.
     public func vouchers(orgID: String, page: Int, pageSize: Int) async throws -> (items: [VoucherRecord], total: Int) {
         let total = try await count("SELECT count(*)::int FROM vouchers WHERE org_id = \(orgID)")
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT v.id, c.name, v.kind, v.direction, v.face_value_fen, v.available_fen, v.held_fen, v.captured_fen, v.expired_fen,
                 v.valid_until, v.granted_at
             FROM vouchers v JOIN campaigns c ON c.id = v.campaign_id WHERE v.org_id = \(orgID)
@@ -73,10 +83,12 @@ extension OrdersRepository {
             """, logger: logger)
         var items: [VoucherRecord] = []
         for try await (id, name, kind, direction, face, available, held, captured, expired, until, granted) in rows.decode(
-            (String, String, String, String?, Int64, Int64, Int64, Int64, Int64, Date, Date).self) {
-            items.append(VoucherRecord(
-                id: id, name: name, kind: kind, direction: direction, faceValueFen: face, availableFen: available, heldFen: held,
-                capturedFen: captured, expiredFen: expired, validUntil: until, grantedAt: granted))
+            (String, String, String, String?, Int64, Int64, Int64, Int64, Int64, Date, Date).self)
+        {
+            items.append(
+                VoucherRecord(
+                    id: id, name: name, kind: kind, direction: direction, faceValueFen: face, availableFen: available, heldFen: held,
+                    capturedFen: captured, expiredFen: expired, validUntil: until, grantedAt: granted))
         }
         return (items, total)
     }
@@ -84,7 +96,8 @@ extension OrdersRepository {
     /// One page of the provider's usages, newest first.
     public func usages(providerOrgID: String, page: Int, pageSize: Int) async throws -> (items: [UsageRecord], total: Int) {
         let total = try await count("SELECT count(*)::int FROM usages WHERE provider_org_id = \(providerOrgID)")
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT u.id, u.voucher_id, c.name, u.amount_fen, e.name, p.name, u.order_id, u.state, u.used_at
             FROM usages u JOIN vouchers v ON v.id = u.voucher_id JOIN campaigns c ON c.id = v.campaign_id
                 JOIN organisations e ON e.id = u.org_id JOIN orders o ON o.id = u.order_id JOIN products p ON p.id = o.product_id
@@ -93,10 +106,12 @@ extension OrdersRepository {
             """, logger: logger)
         var items: [UsageRecord] = []
         for try await (id, voucherID, voucherName, amount, enterprise, product, orderID, state, usedAt) in rows.decode(
-            (String, String, String, Int64, String, String, String, String, Date).self) {
-            items.append(UsageRecord(
-                id: id, voucherID: voucherID, voucherName: voucherName, amountFen: amount, enterpriseName: enterprise,
-                productName: product, orderID: orderID, state: state, usedAt: usedAt))
+            (String, String, String, Int64, String, String, String, String, Date).self)
+        {
+            items.append(
+                UsageRecord(
+                    id: id, voucherID: voucherID, voucherName: voucherName, amountFen: amount, enterpriseName: enterprise,
+                    productName: product, orderID: orderID, state: state, usedAt: usedAt))
         }
         return (items, total)
     }

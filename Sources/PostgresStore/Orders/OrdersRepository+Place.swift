@@ -31,7 +31,8 @@ extension OrdersRepository {
 
     /// The order placed with this key, if any; a different request under the key is a 422.
     func existingOrder(orgID: String, key: String, fingerprint: String) async throws -> OrderRecord? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT id, request_fingerprint FROM orders WHERE org_id = \(orgID) AND idempotency_key = \(key)
             """, logger: logger)
         for try await (id, stored) in rows.decode((String, String).self) {
@@ -44,7 +45,8 @@ extension OrdersRepository {
     static func insert(
         id: String, request: OrderRequest, quote: OrderQuote, key: String, now: Date, on tx: PostgresConnection, logger: Logger
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO orders (id, org_id, provider_org_id, product_id, spec_id, created_by, quantity, unit_price_fen, total_fen, cap_fen,
                 deduction_fen, payable_fen, state, idempotency_key, request_fingerprint, created_at, updated_at)
             VALUES (\(id), \(request.orgID), \(quote.providerOrgID), \(quote.productID), \(quote.specID), \(request.userID), \(quote.quantity),
@@ -54,7 +56,8 @@ extension OrdersRepository {
         var heldFen: Int64 = 0
         // Draws come in expiry order; the rows are already locked in id order by `compute`.
         for (position, draw) in quote.draws.enumerated() where draw.taken.isPositive {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO order_vouchers (order_id, voucher_id, position, amount_fen, state)
                 VALUES (\(id), \(draw.voucherID), \(position), \(draw.taken.fen), 'held')
                 """, logger: logger)

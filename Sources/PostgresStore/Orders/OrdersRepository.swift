@@ -70,13 +70,15 @@ public struct OrdersRepository: Sendable {
     }
 
     static func listedProduct(_ request: OrderRequest, on tx: PostgresConnection, logger: Logger) async throws -> PricedSpec {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT p.id, p.name, p.org_id, p.category, s.id, s.name, s.unit_price_fen
             FROM products p LEFT JOIN product_specs s ON s.product_id = p.id AND s.id = \(request.specID)
             WHERE p.id = \(request.productID) AND p.status = 'listed'
             """, logger: logger)
         for try await (id, name, org, category, specID, specName, price) in rows.decode(
-            (String, String, String, String, String?, String?, Int64?).self) {
+            (String, String, String, String, String?, String?, Int64?).self)
+        {
             let category = try StoredValue.decode(ProductCategory.self, category, column: "products.category")
             guard let specID, let specName, let price else { throw OrdersError.specNotFound }
             return PricedSpec(id: id, name: name, orgID: org, category: category, specID: specID, specName: specName, unitPriceFen: price)
@@ -90,7 +92,8 @@ public struct OrdersRepository: Sendable {
         orgID: String, category: ProductCategory, now: Date, on tx: PostgresConnection, logger: Logger
     ) async throws -> [EligibleVoucher] {
         guard let match = category.voucherMatch else { return [] }
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT v.id, c.name, v.kind, v.direction, v.face_value_fen, v.available_fen, v.valid_until
             FROM vouchers v JOIN campaigns c ON c.id = v.campaign_id
             WHERE v.org_id = \(orgID) AND v.kind = \(match.kind.rawValue) AND v.direction IS NOT DISTINCT FROM \(match.direction?.rawValue)
@@ -99,9 +102,11 @@ public struct OrdersRepository: Sendable {
             """, logger: logger)
         var result: [EligibleVoucher] = []
         for try await (id, name, kind, direction, face, available, until) in rows.decode(
-            (String, String, String, String?, Int64, Int64, Date).self) {
-            result.append(EligibleVoucher(
-                id: id, name: name, kind: kind, direction: direction, faceValueFen: face, availableFen: available, validUntil: until))
+            (String, String, String, String?, Int64, Int64, Date).self)
+        {
+            result.append(
+                EligibleVoucher(
+                    id: id, name: name, kind: kind, direction: direction, faceValueFen: face, availableFen: available, validUntil: until))
         }
         return result
     }
@@ -112,8 +117,10 @@ public struct OrdersRepository: Sendable {
         _ ids: [String], request: OrderRequest, category: ProductCategory, lock: Bool, on tx: PostgresConnection, logger: Logger
     ) async throws -> [VoucherBalance] {
         guard !ids.isEmpty else { return [] }
-        let rows = try await tx.query("""
-            SELECT id, org_id, kind, direction, available_fen, valid_until FROM vouchers WHERE id = ANY(\(ids)) ORDER BY id \(unescaped: lock ? "FOR UPDATE" : "")
+        let rows = try await tx.query(
+            """
+            SELECT id, org_id, kind, direction, available_fen, valid_until FROM vouchers WHERE id = ANY(\(ids)) ORDER BY id
+                \(unescaped: lock ? "FOR UPDATE" : "")
             """, logger: logger)
         var found: [String: VoucherBalance] = [:]
         for try await (id, org, kind, direction, available, until) in rows.decode((String, String, String, String?, Int64, Date).self) {

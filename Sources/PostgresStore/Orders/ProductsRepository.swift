@@ -74,11 +74,13 @@ public struct ProductsRepository: Sendable {
         let id = OpaqueID.make(prefix: Self.productPrefix)
         let specIDs = specs.map { _ in OpaqueID.make(prefix: Self.specPrefix) }
         try await client.transaction(logger: logger) { tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO products (id, org_id, name, category, created_at) VALUES (\(id), \(orgID), \(name), \(category.rawValue), \(now))
                 """, logger: logger)
             for (position, spec) in specs.enumerated() {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO product_specs (id, product_id, position, name, purchase_mode, pricing, unit_price_fen)
                     VALUES (\(specIDs[position]), \(id), \(position), \(spec.name), \(spec.purchaseMode.rawValue), \(spec.pricing.rawValue),
                         \(spec.unitPriceFen))
@@ -91,7 +93,8 @@ public struct ProductsRepository: Sendable {
 
     /// An operator lists a product (上架), which makes it purchasable.
     public func list(id: String, now: Date) async throws -> ProductRecord {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE products SET status = 'listed', listed_at = \(now) WHERE id = \(id) RETURNING id
             """, logger: logger)
         var found = false
@@ -107,14 +110,16 @@ public struct ProductsRepository: Sendable {
         for try await row in rows.decode((String, String, String, String, String).self) { head = row }
         guard let head else { return nil }
         let category = try StoredValue.decode(ProductCategory.self, head.3, column: "products.category")
-        let specRows = try await client.query("""
+        let specRows = try await client.query(
+            """
             SELECT id, name, purchase_mode, pricing, unit_price_fen FROM product_specs WHERE product_id = \(id) ORDER BY position
             """, logger: logger)
         var specs: [SpecRecord] = []
         for try await (specID, name, mode, pricing, price) in specRows.decode((String, String, String, String, Int64).self) {
-            specs.append(SpecRecord(
-                id: specID, name: name, purchaseMode: try StoredValue.decode(PurchaseMode.self, mode, column: "product_specs.purchase_mode"),
-                pricing: try StoredValue.decode(Pricing.self, pricing, column: "product_specs.pricing"), unitPriceFen: price))
+            specs.append(
+                SpecRecord(
+                    id: specID, name: name, purchaseMode: try StoredValue.decode(PurchaseMode.self, mode, column: "product_specs.purchase_mode"),
+                    pricing: try StoredValue.decode(Pricing.self, pricing, column: "product_specs.pricing"), unitPriceFen: price))
         }
         return ProductRecord(id: head.0, orgID: head.1, name: head.2, category: category, status: head.4, specs: specs)
     }

@@ -56,7 +56,8 @@ public enum ReconciliationError: DomainErrorConvertible, Equatable {
         case .lineNotPayout: "The line is money in (a credit); only payouts (debits) are matched to batches."
         case .batchNotPaid: "The batch has no recorded transfer (or was rejected); record the transfer before matching receipts to it."
         case .matchExceedsBatch(let owed, let amount):
-            "The receipt is \(Money(fen: amount).formatted) but the batch still owes \(Money(fen: owed).formatted); unmatch the other receipts first or choose another batch."
+            "The receipt is \(Money(fen: amount).formatted) but the batch still owes \(Money(fen: owed).formatted); unmatch the other receipts "
+                + "first or choose another batch."
         case .lineNotDecided:
             "The line was not decided by a person, so automatic matching already takes it; only a line matched or unmatched by hand can be released."
         case .noteMissing: "Give a note of 1 to \(ReconciliationLimits.noteLengthMax) characters saying why."

@@ -25,7 +25,8 @@ extension ReconciliationRepository {
                 guard let decision = decisions[line.id] else { preconditionFailure("every new debit was matched") }
                 return decision
             }
-            let inserted = try await tx.query("""
+            let inserted = try await tx.query(
+                """
                 WITH ins AS (
                     INSERT INTO statement_lines (id, serial, first_statement_id, line_number, booked_on, booked_time, direction, amount_fen,
                         currency, counterparty_name, counterparty_account, memo, own_account, outcome, batch_id, candidate_batch_ids, rule,
@@ -59,7 +60,8 @@ extension ReconciliationRepository {
     ) async throws {
         for start in stride(from: 0, to: links.count, by: ReconciliationLimits.bulkChunkRows) {
             let chunk = links[start..<min(start + ReconciliationLimits.bulkChunkRows, links.count)]
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO statement_entries (statement_id, line_id, line_number, conflict)
                 SELECT \(statementID), u.line_id, u.line_number, NULLIF(u.conflict, '')
                 FROM unnest(\(chunk.map(\.lineID))::text[], \(chunk.map(\.lineNumber))::int[], \(chunk.map { $0.conflict ?? "" })::text[])
@@ -126,7 +128,8 @@ extension ReconciliationRepository {
     }
 
     static func openLines(on tx: PostgresConnection, logger: Logger) async throws -> [OpenLine] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT id, serial, to_char(booked_on, 'YYYY-MM-DD'), amount_fen, counterparty_name, counterparty_account, memo,
                 outcome, batch_id, array_to_string(candidate_batch_ids, ','), rule, note, currency
             FROM statement_lines WHERE direction = 'debit' AND outcome <> 'matched' AND decided_by IS NULL
@@ -134,17 +137,20 @@ extension ReconciliationRepository {
             """, logger: logger)
         var lines: [OpenLine] = []
         for try await (id, serial, day, amount, name, account, memo, outcome, batch, candidates, rule, note, currency) in rows.decode(
-            (String, String, String, Int64, String, String, String, String, String?, String, String?, String, String).self) {
+            (String, String, String, Int64, String, String, String, String, String?, String, String?, String, String).self)
+        {
             guard let date = CalendarDay(iso: day), let outcome = Outcome(rawValue: outcome) else {
                 preconditionFailure("the database holds days and outcomes its CHECKs allow")
             }
-            lines.append(OpenLine(
-                receipt: Receipt(id: id, serial: serial, date: date, amountFen: amount, counterpartyName: name, counterpartyAccount: account, memo: memo,
-                                 currency: currency),
-                current: LineDecision(
-                    receiptID: id, outcome: outcome, batchID: batch,
-                    candidateBatchIDs: candidates.isEmpty ? [] : candidates.split(separator: ",").map(String.init),
-                    rule: rule.flatMap(MatchRule.init(rawValue:)), note: note)))
+            lines.append(
+                OpenLine(
+                    receipt: Receipt(
+                        id: id, serial: serial, date: date, amountFen: amount, counterpartyName: name, counterpartyAccount: account, memo: memo,
+                        currency: currency),
+                    current: LineDecision(
+                        receiptID: id, outcome: outcome, batchID: batch,
+                        candidateBatchIDs: candidates.isEmpty ? [] : candidates.split(separator: ",").map(String.init),
+                        rule: rule.flatMap(MatchRule.init(rawValue:)), note: note)))
         }
         return lines
     }
@@ -155,10 +161,12 @@ extension ReconciliationRepository {
         let named = Set(receipts.flatMap { Matcher.references(in: $0.memo) })
         guard !named.isEmpty else { return [] }
         var result: Set<String> = []
-        for try await reference in try await tx.query("""
+        for try await reference in try await tx.query(
+            """
             SELECT reference FROM redemption_batches WHERE reference = ANY(\(Array(named).sorted())::text[])
                 AND NOT (transfer_amount_fen IS NOT NULL AND transfer_date IS NOT NULL AND state IN (\(unescaped: paidStates)))
-            """, logger: logger).decode(String.self) {
+            """, logger: logger
+        ).decode(String.self) {
             result.insert(reference)
         }
         return result
@@ -166,7 +174,8 @@ extension ReconciliationRepository {
 
     /// Batches whose transfer was recorded and not rejected, with what matched lines already paid.
     static func paidBatches(on tx: PostgresConnection, logger: Logger) async throws -> [PaidBatch] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT b.id, b.reference, b.payee_name, b.payee_number, b.total_fen, to_char(b.transfer_date, 'YYYY-MM-DD'), b.bank_serial,
                 coalesce(m.settled_fen, 0)::bigint
             FROM redemption_batches b
@@ -177,12 +186,14 @@ extension ReconciliationRepository {
             """, logger: logger)
         var batches: [PaidBatch] = []
         for try await (id, reference, name, number, total, day, serial, settled) in rows.decode(
-            (String, String, String, String, Int64, String, String?, Int64).self) {
+            (String, String, String, String, Int64, String, String?, Int64).self)
+        {
             guard let date = CalendarDay(iso: day) else { preconditionFailure("transfer_date is a date") }
             precondition((0...total).contains(settled), "the trigger keeps matched receipts within the batch total")
-            batches.append(PaidBatch(
-                id: id, reference: reference, payeeName: name, payeeNumber: number, totalFen: total, transferDate: date, bankSerial: serial,
-                settledFen: settled))
+            batches.append(
+                PaidBatch(
+                    id: id, reference: reference, payeeName: name, payeeNumber: number, totalFen: total, transferDate: date, bankSerial: serial,
+                    settledFen: settled))
         }
         return batches
     }
@@ -191,7 +202,8 @@ extension ReconciliationRepository {
     static func write(_ decisions: [LineDecision], now: Date, on tx: PostgresConnection, logger: Logger) async throws {
         for start in stride(from: 0, to: decisions.count, by: ReconciliationLimits.bulkChunkRows) {
             let chunk = decisions[start..<min(start + ReconciliationLimits.bulkChunkRows, decisions.count)]
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE statement_lines l SET outcome = u.outcome, batch_id = NULLIF(u.batch_id, ''),
                     candidate_batch_ids = CASE WHEN u.candidates = '' THEN '{}'::text[] ELSE string_to_array(u.candidates, ',') END,
                     rule = NULLIF(u.rule, ''), note = u.note,

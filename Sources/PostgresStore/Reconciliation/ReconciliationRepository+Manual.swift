@@ -13,25 +13,30 @@ extension ReconciliationRepository {
             try await Self.lock(tx, logger: logger)
             let line = try await Self.lockLine(id: lineID, on: tx, logger: logger)
             var batch: (totalFen: Int64, paid: Bool)?
-            for try await (total, paid) in try await tx.query("""
+            for try await (total, paid) in try await tx.query(
+                """
                 SELECT total_fen, transfer_amount_fen IS NOT NULL AND state IN (\(unescaped: Self.paidStates))
                 FROM redemption_batches WHERE id = \(batchID) FOR UPDATE
-                """, logger: logger).decode((Int64, Bool).self) {
+                """, logger: logger
+            ).decode((Int64, Bool).self) {
                 batch = (total, paid)
             }
             guard let batch else { throw ReconciliationError.batchNotFound }
             guard batch.paid else { throw ReconciliationError.batchNotPaid }
             var settledFen: Int64 = 0
-            for try await sum in try await tx.query("""
+            for try await sum in try await tx.query(
+                """
                 SELECT coalesce(sum(amount_fen), 0)::bigint FROM statement_lines
                 WHERE batch_id = \(batchID) AND outcome = 'matched' AND id <> \(lineID)
-                """, logger: logger).decode(Int64.self) {
+                """, logger: logger
+            ).decode(Int64.self) {
                 settledFen = sum
             }
             let owedFen = batch.totalFen - settledFen
             guard line.amountFen <= owedFen else { throw ReconciliationError.matchExceedsBatch(owedFen: owedFen, amountFen: line.amountFen) }
             do {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     UPDATE statement_lines SET outcome = 'matched', batch_id = \(batchID), candidate_batch_ids = '{}', rule = 'manual',
                         note = \(note), decided_by = \(actor), decided_at = \(now), matched_at = \(now)
                     WHERE id = \(lineID)
@@ -51,7 +56,8 @@ extension ReconciliationRepository {
         return try await client.transaction(logger: logger) { tx in
             try await Self.lock(tx, logger: logger)
             let line = try await Self.lockLine(id: lineID, on: tx, logger: logger)
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE statement_lines SET outcome = 'no_batch', batch_id = NULL, candidate_batch_ids = '{}', rule = 'manual',
                     note = \(note), decided_by = \(actor), decided_at = \(now), matched_at = NULL
                 WHERE id = \(lineID)
@@ -71,7 +77,8 @@ extension ReconciliationRepository {
             try await Self.lock(tx, logger: logger)
             let line = try await Self.lockLine(id: lineID, on: tx, logger: logger)
             guard line.decided else { throw ReconciliationError.lineNotDecided }
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE statement_lines SET outcome = 'no_batch', batch_id = NULL, candidate_batch_ids = '{}', rule = NULL, note = '',
                     decided_by = NULL, decided_at = NULL, matched_at = NULL
                 WHERE id = \(lineID)
@@ -89,10 +96,12 @@ extension ReconciliationRepository {
         try await client.withConnection { connection in
             guard try await Self.line(id: lineID, on: connection, logger: logger) != nil else { return nil }
             var records: [AuditRecord] = []
-            for try await (id, line, action, batch, actor, note, created) in try await connection.query("""
+            for try await (id, line, action, batch, actor, note, created) in try await connection.query(
+                """
                 SELECT id, line_id, action, batch_id, actor, note, created_at FROM reconciliation_audit
                 WHERE line_id = \(lineID) ORDER BY created_at, id
-                """, logger: logger).decode((String, String, String, String?, String, String, Date).self) {
+                """, logger: logger
+            ).decode((String, String, String, String?, String, String, Date).self) {
                 records.append(AuditRecord(id: id, lineID: line, action: action, batchID: batch, actor: actor, note: note, createdAt: created))
             }
             return records
@@ -110,9 +119,11 @@ extension ReconciliationRepository {
     static func lockLine(
         id: String, on tx: PostgresConnection, logger: Logger
     ) async throws -> (amountFen: Int64, batchID: String?, decided: Bool) {
-        for try await (direction, amount, batch, decided) in try await tx.query("""
+        for try await (direction, amount, batch, decided) in try await tx.query(
+            """
             SELECT direction, amount_fen, batch_id, decided_by IS NOT NULL FROM statement_lines WHERE id = \(id) FOR UPDATE
-            """, logger: logger).decode((String, Int64, String?, Bool).self) {
+            """, logger: logger
+        ).decode((String, Int64, String?, Bool).self) {
             guard direction == EntryDirection.debit.rawValue else { throw ReconciliationError.lineNotPayout }
             return (amount, batch, decided)
         }
@@ -122,7 +133,8 @@ extension ReconciliationRepository {
     static func audit(
         lineID: String, action: String, batchID: String?, actor: String, note: String, now: Date, on tx: PostgresConnection, logger: Logger
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO reconciliation_audit (id, line_id, action, batch_id, actor, note, created_at)
             VALUES (\(OpaqueID.make(prefix: auditPrefix)), \(lineID), \(action), \(batchID), \(actor), \(note), \(now))
             """, logger: logger)

@@ -13,23 +13,30 @@ extension ReconciliationRepository {
     static func decodeStatements(_ rows: PostgresRowSequence) async throws -> [StatementRecord] {
         var result: [StatementRecord] = []
         for try await (id, format, encoding, sha, filename, own, from, to, entries, new, known, by, source, created) in rows.decode(
-            (String, String, String, String, String, String?, String?, String?, Int, Int, Int, String?, String, Date).self) {
-            result.append(StatementRecord(
-                id: id, format: format, encoding: encoding, sha256: sha, filename: filename, ownAccount: own, periodFrom: from, periodTo: to,
-                entryCount: entries, newCount: new, knownCount: known, importedBy: by, source: try StoredValue.decode(StatementSource.self, source, column: "statements.source"),
-                createdAt: created))
+            (String, String, String, String, String, String?, String?, String?, Int, Int, Int, String?, String, Date).self)
+        {
+            result.append(
+                StatementRecord(
+                    id: id, format: format, encoding: encoding, sha256: sha, filename: filename, ownAccount: own, periodFrom: from, periodTo: to,
+                    entryCount: entries, newCount: new, knownCount: known, importedBy: by,
+                    source: try StoredValue.decode(StatementSource.self, source, column: "statements.source"),
+                    createdAt: created))
         }
         return result
     }
 
     static func statement(id: String, on connection: PostgresConnection, logger: Logger) async throws -> StatementRecord? {
-        try await decodeStatements(try await connection.query(
-            "SELECT \(unescaped: statementColumns) FROM bank_statements WHERE id = \(id)", logger: logger)).first
+        try await decodeStatements(
+            try await connection.query(
+                "SELECT \(unescaped: statementColumns) FROM bank_statements WHERE id = \(id)", logger: logger)
+        ).first
     }
 
     static func statement(sha256: String, on connection: PostgresConnection, logger: Logger) async throws -> StatementRecord? {
-        try await decodeStatements(try await connection.query(
-            "SELECT \(unescaped: statementColumns) FROM bank_statements WHERE sha256 = \(sha256)", logger: logger)).first
+        try await decodeStatements(
+            try await connection.query(
+                "SELECT \(unescaped: statementColumns) FROM bank_statements WHERE sha256 = \(sha256)", logger: logger)
+        ).first
     }
 
     /// The first import of these bytes, answered as a re-import (`created` false), or nil. Lets a
@@ -55,7 +62,8 @@ extension ReconciliationRepository {
             for try await count in try await connection.query("SELECT count(*)::int FROM bank_statements", logger: logger).decode(Int.self) {
                 total = count
             }
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT \(unescaped: Self.statementColumns) FROM bank_statements ORDER BY created_at DESC, id
                 LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
                 """, logger: logger)
@@ -65,12 +73,15 @@ extension ReconciliationRepository {
 
     /// The statement's lines by outcome: every outcome, zeros included, in `Outcome.allCases` order.
     static func lineTotals(statementID: String, on connection: PostgresConnection, logger: Logger) async throws -> [OutcomeTotal] {
-        var totals = Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, OutcomeTotal(outcome: $0.rawValue, count: 0, amountFen: 0)) })
-        for try await (outcome, count, sum) in try await connection.query("""
+        var totals = Dictionary(
+            uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, OutcomeTotal(outcome: $0.rawValue, count: 0, amountFen: 0)) })
+        for try await (outcome, count, sum) in try await connection.query(
+            """
             SELECT l.outcome, count(*)::int, sum(l.amount_fen)::bigint
             FROM statement_entries e JOIN statement_lines l ON l.id = e.line_id WHERE e.statement_id = \(statementID)
             GROUP BY l.outcome
-            """, logger: logger).decode((String, Int, Int64).self) {
+            """, logger: logger
+        ).decode((String, Int, Int64).self) {
             totals[outcome] = OutcomeTotal(outcome: outcome, count: count, amountFen: sum)
         }
         return Outcome.allCases.compactMap { totals[$0.rawValue] }
@@ -79,10 +90,12 @@ extension ReconciliationRepository {
     /// The conflicts an import recorded, to answer a re-import with the first answer.
     static func conflicts(statementID: String, on connection: PostgresConnection, logger: Logger) async throws -> [ImportConflict] {
         var result: [ImportConflict] = []
-        for try await (number, serial, reason) in try await connection.query("""
+        for try await (number, serial, reason) in try await connection.query(
+            """
             SELECT e.line_number, l.serial, e.conflict FROM statement_entries e JOIN statement_lines l ON l.id = e.line_id
             WHERE e.statement_id = \(statementID) AND e.conflict IS NOT NULL ORDER BY e.line_number
-            """, logger: logger).decode((Int, String, String).self) {
+            """, logger: logger
+        ).decode((Int, String, String).self) {
             result.append(ImportConflict(lineNumber: number, serial: serial, reason: reason))
         }
         return result
@@ -99,28 +112,37 @@ extension ReconciliationRepository {
     static func decodeLines(_ rows: PostgresRowSequence) async throws -> [StatementLineRecord] {
         var result: [StatementLineRecord] = []
         for try await row in rows.decode(
-            (String, String, String, String?, String, Int64, String, String, String, String, String, String?, String?, String?, String,
-             String?, String, String?, Date?, String, Int, String?).self) {
-            let (id, serial, day, time, direction, amount, currency, name, account, memo, outcome, batch, reference, provider, candidates,
-                 rule, note, decidedBy, matchedAt, candidateReferences, lineNumber, conflict) = row
-            result.append(StatementLineRecord(
-                id: id, serial: serial, lineNumber: lineNumber, bookedOn: day, bookedTime: time, direction: direction, amountFen: amount,
-                currency: currency, counterpartyName: name, counterpartyAccount: account, memo: memo, outcome: outcome, batchID: batch,
-                batchReference: reference, providerName: provider,
-                candidateBatchIDs: candidates.isEmpty ? [] : candidates.split(separator: ",").map(String.init),
-                candidateBatchReferences: candidateReferences.isEmpty ? [] : candidateReferences.split(separator: ",").map(String.init),
-                rule: rule, note: note,
-                decidedBy: decidedBy, matchedAt: matchedAt, conflict: conflict))
+            (
+                String, String, String, String?, String, Int64, String, String, String, String, String, String?, String?, String?, String,
+                String?, String, String?, Date?, String, Int, String?
+            ).self)
+        {
+            let (
+                id, serial, day, time, direction, amount, currency, name, account, memo, outcome, batch, reference, provider, candidates,
+                rule, note, decidedBy, matchedAt, candidateReferences, lineNumber, conflict
+            ) = row
+            result.append(
+                StatementLineRecord(
+                    id: id, serial: serial, lineNumber: lineNumber, bookedOn: day, bookedTime: time, direction: direction, amountFen: amount,
+                    currency: currency, counterpartyName: name, counterpartyAccount: account, memo: memo, outcome: outcome, batchID: batch,
+                    batchReference: reference, providerName: provider,
+                    candidateBatchIDs: candidates.isEmpty ? [] : candidates.split(separator: ",").map(String.init),
+                    candidateBatchReferences: candidateReferences.isEmpty ? [] : candidateReferences.split(separator: ",").map(String.init),
+                    rule: rule, note: note,
+                    decidedBy: decidedBy, matchedAt: matchedAt, conflict: conflict))
         }
         return result
     }
 
     static func line(id: String, on connection: PostgresConnection, logger: Logger) async throws -> StatementLineRecord? {
-        try await decodeLines(try await connection.query("""
-            SELECT \(unescaped: lineColumns), l.line_number, NULL::text
-            FROM statement_lines l LEFT JOIN redemption_batches b ON b.id = l.batch_id LEFT JOIN organisations o ON o.id = b.org_id
-            WHERE l.id = \(id)
-            """, logger: logger)).first
+        try await decodeLines(
+            try await connection.query(
+                """
+                SELECT \(unescaped: lineColumns), l.line_number, NULL::text
+                FROM statement_lines l LEFT JOIN redemption_batches b ON b.id = l.batch_id LEFT JOIN organisations o ON o.id = b.org_id
+                WHERE l.id = \(id)
+                """, logger: logger)
+        ).first
     }
 
     /// The report of a statement: totals by outcome, its lines in file order (every one, or the
@@ -138,21 +160,24 @@ extension ReconciliationRepository {
             // LIMIT NULL is no limit: the whole statement for the CSV and the CLI.
             let limit = selection?.pageSize
             let offset = selection.map { ($0.page - 1) * $0.pageSize } ?? 0
-            let lines = try await Self.decodeLines(try await connection.query("""
-                SELECT \(unescaped: Self.lineColumns), e.line_number, e.conflict
-                FROM statement_entries e JOIN statement_lines l ON l.id = e.line_id
-                    LEFT JOIN redemption_batches b ON b.id = l.batch_id LEFT JOIN organisations o ON o.id = b.org_id
-                WHERE e.statement_id = \(statementID) AND (cardinality(\(outcomes)::text[]) = 0 OR l.outcome = ANY(\(outcomes)::text[]))
-                ORDER BY e.line_number, l.id
-                LIMIT \(limit) OFFSET \(offset)
-                """, logger: logger))
+            let lines = try await Self.decodeLines(
+                try await connection.query(
+                    """
+                    SELECT \(unescaped: Self.lineColumns), e.line_number, e.conflict
+                    FROM statement_entries e JOIN statement_lines l ON l.id = e.line_id
+                        LEFT JOIN redemption_batches b ON b.id = l.batch_id LEFT JOIN organisations o ON o.id = b.org_id
+                    WHERE e.statement_id = \(statementID) AND (cardinality(\(outcomes)::text[]) = 0 OR l.outcome = ANY(\(outcomes)::text[]))
+                    ORDER BY e.line_number, l.id
+                    LIMIT \(limit) OFFSET \(offset)
+                    """, logger: logger))
             let unpaid = try await Self.unpaidBatches(from: statement.periodFrom, to: statement.periodTo, on: connection, logger: logger)
             var totals = try await Self.lineTotals(statementID: statementID, on: connection, logger: logger)
             let selected = totals.filter { outcomes.isEmpty || outcomes.contains($0.outcome) }.reduce(0) { $0 + $1.count }
             // A statement's entries are written once, by its import's transaction.
             precondition(selection != nil || lines.count == selected, "the whole report lists every line its totals count")
-            totals.append(OutcomeTotal(
-                outcome: StatementReport.paidNoReceipt, count: unpaid.count, amountFen: unpaid.reduce(0) { $0 + $1.uncoveredFen }))
+            totals.append(
+                OutcomeTotal(
+                    outcome: StatementReport.paidNoReceipt, count: unpaid.count, amountFen: unpaid.reduce(0) { $0 + $1.uncoveredFen }))
             return StatementReport(
                 statement: statement, totals: totals, lines: lines, selection: selection, linesTotal: selected, unpaidBatches: unpaid)
         }
@@ -165,7 +190,8 @@ extension ReconciliationRepository {
 
     static func unpaidBatches(from: String?, to: String?, on connection: PostgresConnection, logger: Logger) async throws -> [UnpaidBatchRecord] {
         guard let from, let to else { return [] }
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT b.id, b.reference, b.org_id, o.name, b.payee_name, b.payee_number, to_char(b.transfer_date, 'YYYY-MM-DD'), b.total_fen,
                 coalesce(m.settled_fen, 0)::bigint, coalesce(m.exception_fen, 0)::bigint
             FROM redemption_batches b JOIN organisations o ON o.id = b.org_id
@@ -180,10 +206,12 @@ extension ReconciliationRepository {
             """, logger: logger)
         var result: [UnpaidBatchRecord] = []
         for try await (id, reference, org, provider, payee, number, day, total, settled, exception) in rows.decode(
-            (String, String, String, String, String, String, String, Int64, Int64, Int64).self) {
-            result.append(UnpaidBatchRecord(
-                batchID: id, reference: reference, providerOrgID: org, providerName: provider, payeeName: payee, payeeNumber: number,
-                transferDate: day, totalFen: total, settledFen: settled, exceptionFen: exception))
+            (String, String, String, String, String, String, String, Int64, Int64, Int64).self)
+        {
+            result.append(
+                UnpaidBatchRecord(
+                    batchID: id, reference: reference, providerOrgID: org, providerName: provider, payeeName: payee, payeeNumber: number,
+                    transferDate: day, totalFen: total, settledFen: settled, exceptionFen: exception))
         }
         return result
     }
@@ -191,10 +219,12 @@ extension ReconciliationRepository {
     /// The statement lines linked to a batch (matched or not), for the batch's provider: no other line.
     public func receipts(batchID: String) async throws -> [BatchReceiptRecord] {
         var result: [BatchReceiptRecord] = []
-        for try await (serial, day, amount, outcome, rule) in try await client.query("""
+        for try await (serial, day, amount, outcome, rule) in try await client.query(
+            """
             SELECT serial, to_char(booked_on, 'YYYY-MM-DD'), amount_fen, outcome, rule FROM statement_lines
             WHERE batch_id = \(batchID) ORDER BY booked_on, serial
-            """, logger: logger).decode((String, String, Int64, String, String?).self) {
+            """, logger: logger
+        ).decode((String, String, Int64, String, String?).self) {
             result.append(BatchReceiptRecord(serial: serial, bookedOn: day, amountFen: amount, outcome: outcome, rule: rule))
         }
         return result

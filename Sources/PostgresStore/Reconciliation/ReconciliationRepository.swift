@@ -53,7 +53,8 @@ public struct ReconciliationRepository: Sendable {
             guard !parsed.entries.isEmpty else { throw ReconciliationError.statementEmpty }
             let plan = try await Self.plan(parsed.entries, on: tx, logger: logger)
             let id = OpaqueID.make(prefix: Self.statementPrefix)
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO bank_statements (id, format, encoding, sha256, filename, own_account, period_from, period_to, entry_count,
                     new_count, known_count, imported_by, source, created_at)
                 VALUES (\(id), \(parsed.format.rawValue), \(parsed.encoding), \(sha256), \(filename), \(parsed.ownAccount),
@@ -63,9 +64,10 @@ public struct ReconciliationRepository: Sendable {
             // Matching runs before the lines are written, over the stored open lines and this
             // file's new payouts together, so each new line is inserted once with its outcome.
             let fresh = plan.newLines.filter { $0.entry.direction == .debit }.map { line in
-                Receipt(id: line.id, serial: line.entry.serial, date: line.entry.date, amountFen: line.entry.amountFen,
-                        counterpartyName: line.entry.counterpartyName, counterpartyAccount: line.entry.counterpartyAccount, memo: line.entry.memo,
-                        currency: line.entry.currency)
+                Receipt(
+                    id: line.id, serial: line.entry.serial, date: line.entry.date, amountFen: line.entry.amountFen,
+                    counterpartyName: line.entry.counterpartyName, counterpartyAccount: line.entry.counterpartyAccount, memo: line.entry.memo,
+                    currency: line.entry.currency)
             }
             let matching = try await Self.match(policy: policy, fresh: fresh, on: tx, logger: logger)
             try await Self.insertLines(
@@ -106,7 +108,8 @@ public struct ReconciliationRepository: Sendable {
     /// known too (linked once); either kind is a conflict when its details differ.
     static func plan(_ entries: [StatementEntry], on tx: PostgresConnection, logger: Logger) async throws -> ImportPlan {
         var stored: [String: StoredLine] = [:]
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT l.id, l.serial, to_char(l.booked_on, 'YYYY-MM-DD'), l.direction, l.amount_fen, l.counterparty_account
             FROM unnest(\(entries.map(\.serial))::text[]) AS s (serial) JOIN statement_lines l ON l.serial = s.serial
             """, logger: logger)

@@ -23,8 +23,9 @@ public struct PayeeAccountsRepository: Sendable {
     static func decode(_ rows: PostgresRowSequence) async throws -> [PayeeAccountRecord] {
         var result: [PayeeAccountRecord] = []
         for try await (id, org, bank, name, number, active, created) in rows.decode((String, String, String, String, String, Bool, Date).self) {
-            result.append(PayeeAccountRecord(
-                id: id, orgID: org, bank: bank, accountName: name, accountNumber: number, active: active, createdAt: created))
+            result.append(
+                PayeeAccountRecord(
+                    id: id, orgID: org, bank: bank, accountName: name, accountNumber: number, active: active, createdAt: created))
         }
         return result
     }
@@ -34,7 +35,8 @@ public struct PayeeAccountsRepository: Sendable {
         guard bank == bankABC else { throw RedemptionError.bankNotAllowed }
         let digits = accountNumber.utf8
         guard (RedemptionLimits.accountDigitsMin...RedemptionLimits.accountDigitsMax).contains(digits.count),
-              digits.allSatisfy({ (0x30...0x39).contains($0) }) else { throw RedemptionError.accountNumberInvalid }
+            digits.allSatisfy({ (0x30...0x39).contains($0) })
+        else { throw RedemptionError.accountNumberInvalid }
     }
 
     /// Adds an account after checking the name against the organisation's registered name.
@@ -48,12 +50,14 @@ public struct PayeeAccountsRepository: Sendable {
             guard let registered, registered == accountName else { throw RedemptionError.accountNameMismatch }
             var active = 0
             for try await count in try await tx.query(
-                "SELECT count(*)::int FROM payee_accounts WHERE org_id = \(orgID) AND active", logger: logger).decode(Int.self) {
+                "SELECT count(*)::int FROM payee_accounts WHERE org_id = \(orgID) AND active", logger: logger
+            ).decode(Int.self) {
                 active = count
             }
             guard active < RedemptionLimits.payeeAccountsMax else { throw RedemptionError.accountDuplicate }
             do {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO payee_accounts (id, org_id, bank, account_name, account_number, created_at)
                     VALUES (\(id), \(orgID), \(bank), \(accountName), \(accountNumber), \(now))
                     """, logger: logger)
@@ -67,14 +71,17 @@ public struct PayeeAccountsRepository: Sendable {
 
     /// The organisation's accounts, active first, newest first.
     public func list(orgID: String) async throws -> [PayeeAccountRecord] {
-        try await Self.decode(client.query("""
-            SELECT \(unescaped: Self.columns) FROM payee_accounts WHERE org_id = \(orgID) ORDER BY active DESC, created_at DESC, id
-            """, logger: logger))
+        try await Self.decode(
+            client.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM payee_accounts WHERE org_id = \(orgID) ORDER BY active DESC, created_at DESC, id
+                """, logger: logger))
     }
 
     /// Disables an active account; batches already filed keep their snapshot of it.
     public func disable(id: String, orgID: String, now: Date) async throws -> PayeeAccountRecord {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE payee_accounts SET active = false, disabled_at = \(now) WHERE id = \(id) AND org_id = \(orgID) AND active
             RETURNING \(unescaped: Self.columns)
             """, logger: logger)

@@ -52,7 +52,8 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         case .accountNotFound, .usageNotFound, .batchNotFound, .orderNotFound: .notFound
         case .accountDuplicate, .usageTaken, .invalidState, .transferMismatch: .conflict
         case .bankNotAllowed, .accountNameMismatch, .accountNumberInvalid, .usagesEmpty, .usagesTooMany, .usageNotRedeemable,
-             .transferInvalid, .reasonMissing, .invalidInput, .idempotencyKeyReused: .invalidInput
+            .transferInvalid, .reasonMissing, .invalidInput, .idempotencyKeyReused:
+            .invalidInput
         }
     }
 
@@ -77,7 +78,8 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         case .transferMismatch(.amount):
             "The amount differs from the recorded transfer; check the receipt, or dispute it with a reason instead."
         case .transferMismatch(.nameOrAccount):
-            "The amount is right but the payer name or payer account differs from the recorded transfer; check the receipt, or dispute it with a reason instead."
+            "The amount is right but the payer name or payer account differs from the recorded transfer; check the receipt, or dispute it with "
+                + "a reason instead."
         case .transferMismatch(.total):
             "The recorded transfer is not the batch total; dispute it with a reason so the operator records the full amount."
         case .orderNotFound: "No order of your products has this number. Check the orderId."

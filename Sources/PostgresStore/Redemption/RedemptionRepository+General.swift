@@ -11,7 +11,8 @@ extension RedemptionRepository {
 
     /// Records a materials file the provider uploaded, so a later filing may cite it.
     public func addMaterial(orgID: String, file: MaterialFile, now: Date) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO redemption_files (org_id, sha256, media_type, size_bytes, created_at)
             VALUES (\(orgID), \(file.sha256), \(file.mediaType), \(file.sizeBytes), \(now))
             ON CONFLICT (org_id, sha256) DO NOTHING
@@ -38,46 +39,55 @@ extension RedemptionRepository {
             var files: [MaterialFile] = []
             for sha in shas {
                 var found: MaterialFile?
-                for try await (media, size) in try await tx.query("""
+                for try await (media, size) in try await tx.query(
+                    """
                     SELECT media_type, size_bytes FROM redemption_files WHERE org_id = \(new.orgID) AND sha256 = \(sha)
-                    """, logger: logger).decode((String, Int).self) {
+                    """, logger: logger
+                ).decode((String, Int).self) {
                     found = MaterialFile(sha256: sha, mediaType: media, sizeBytes: size)
                 }
                 guard let found else { throw RedemptionError.invalidInput("Material \(sha) is not one of your uploads; upload it first.") }
                 files.append(found)
             }
             var orderState: String?
-            for try await state in try await tx.query("""
+            for try await state in try await tx.query(
+                """
                 SELECT state FROM orders WHERE id = \(new.orderID) AND provider_org_id = \(new.orgID)
-                """, logger: logger).decode(String.self) {
+                """, logger: logger
+            ).decode(String.self) {
                 orderState = state
             }
             guard let orderState else { throw RedemptionError.orderNotFound }
             guard orderState == "completed" else { throw RedemptionError.usageNotRedeemable(id: new.orderID) }
             var usageIDs: [String] = []
-            for try await usage in try await tx.query("""
+            for try await usage in try await tx.query(
+                """
                 SELECT u.id FROM usages u JOIN vouchers v ON v.id = u.voucher_id
                 WHERE u.order_id = \(new.orderID) AND u.state = 'pending_redemption' AND v.kind = 'general' AND v.direction = \(new.direction)
                 ORDER BY u.id
-                """, logger: logger).decode(String.self) {
+                """, logger: logger
+            ).decode(String.self) {
                 usageIDs.append(usage)
             }
             guard !usageIDs.isEmpty else { throw RedemptionError.usageNotRedeemable(id: new.orderID) }
             let payee = try await lockPayee(id: new.payeeAccountID, orgID: new.orgID, tx)
             let totalFen = try await lockUsages(usageIDs, orgID: new.orgID, kind: .general, tx)
             let name = try await username(new.userID, tx)
-            let approval = try await ApprovalsRepository.file(NewApproval(
-                type: RedemptionBatchEffect.generalType, title: "通用服务券兑付 \(reference)", applicantUserID: new.userID,
-                applicantName: name, orgID: new.orgID, subjectID: id, stageRoles: Self.generalChain,
-                payloadJSON: #"{"reference":"\#(reference)","totalFen":\#(totalFen)}"#), now: now, on: tx, logger: logger)
-            try await tx.query("""
+            let approval = try await ApprovalsRepository.file(
+                NewApproval(
+                    type: RedemptionBatchEffect.generalType, title: "通用服务券兑付 \(reference)", applicantUserID: new.userID,
+                    applicantName: name, orgID: new.orgID, subjectID: id, stageRoles: Self.generalChain,
+                    payloadJSON: #"{"reference":"\#(reference)","totalFen":\#(totalFen)}"#), now: now, on: tx, logger: logger)
+            try await tx.query(
+                """
                 INSERT INTO redemption_batches (id, kind, org_id, created_by, reference, payee_account_id, payee_name, payee_number,
                     total_fen, state, approval_id, enterprise_name, order_id, direction, created_at, updated_at)
                 VALUES (\(id), 'general', \(new.orgID), \(new.userID), \(reference), \(new.payeeAccountID), \(payee.0), \(payee.1),
                     \(totalFen), 'in_review', \(approval), \(new.enterpriseName), \(new.orderID), \(new.direction), \(now), \(now))
                 """, logger: logger)
             for (position, file) in files.enumerated() {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO batch_files (batch_id, position, sha256, media_type, size_bytes)
                     VALUES (\(id), \(position), \(file.sha256), \(file.mediaType), \(file.sizeBytes))
                     """, logger: logger)

@@ -14,19 +14,27 @@ extension RedemptionRepository {
     static func decode(_ rows: PostgresRowSequence) async throws -> [BatchRecord] {
         var result: [BatchRecord] = []
         for try await row in rows.decode(
-            (String, String, String, String, String, String, String, Int64, String, String, String?, String?, String?,
-             Int64?, String?, String?, String?, String?, String?, Date, Date, String?, String?, String?).self) {
-            let (id, kind, org, reference, payeeID, payeeName, payeeNumber, total, state, approval, sha, media, rejection,
-                 amount, payerName, payerAccount, date, serial, dispute, created, updated, enterprise, order, direction) = row
+            (
+                String, String, String, String, String, String, String, Int64, String, String, String?, String?, String?,
+                Int64?, String?, String?, String?, String?, String?, Date, Date, String?, String?, String?
+            ).self)
+        {
+            let (
+                id, kind, org, reference, payeeID, payeeName, payeeNumber, total, state, approval, sha, media, rejection,
+                amount, payerName, payerAccount, date, serial, dispute, created, updated, enterprise, order, direction
+            ) = row
             var transfer: TransferRecord?
             if let amount, let payerName, let payerAccount, let date, let serial {
                 transfer = TransferRecord(amountFen: amount, payerName: payerName, payerAccount: payerAccount, date: date, bankSerial: serial)
             }
-            result.append(BatchRecord(
-                id: id, kind: kind, orgID: org, reference: reference, payeeAccountID: payeeID, payeeName: payeeName, payeeNumber: payeeNumber,
-                totalFen: total, state: try StoredValue.decode(BatchState.self, state, column: "redemption_batches.state"), approvalID: approval, materialSHA256: sha,
-                materialMediaType: media, enterpriseName: enterprise, orderID: order, direction: direction, rejectionReason: rejection, transfer: transfer, disputeReason: dispute, createdAt: created,
-                updatedAt: updated, usageIDs: []))
+            result.append(
+                BatchRecord(
+                    id: id, kind: kind, orgID: org, reference: reference, payeeAccountID: payeeID, payeeName: payeeName, payeeNumber: payeeNumber,
+                    totalFen: total, state: try StoredValue.decode(BatchState.self, state, column: "redemption_batches.state"), approvalID: approval,
+                    materialSHA256: sha,
+                    materialMediaType: media, enterpriseName: enterprise, orderID: order, direction: direction, rejectionReason: rejection,
+                    transfer: transfer, disputeReason: dispute, createdAt: created,
+                    updatedAt: updated, usageIDs: []))
         }
         return result
     }
@@ -34,13 +42,15 @@ extension RedemptionRepository {
     /// One batch with its usages, if the viewer may see it; `lock` takes it FOR UPDATE.
     static func batch(id: String, viewer: BatchViewer, lock: Bool = false, on tx: PostgresConnection, logger: Logger) async throws -> BatchRecord? {
         let org: String? = if case .provider(let orgID) = viewer { orgID } else { nil }
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM redemption_batches WHERE id = \(id) AND (\(org)::text IS NULL OR org_id = \(org))
             \(unescaped: lock ? "FOR UPDATE" : "")
             """, logger: logger)
         guard var batch = try await decode(rows).first else { return nil }
         for try await usage in try await tx.query(
-            "SELECT usage_id FROM batch_usages WHERE batch_id = \(id) ORDER BY usage_id", logger: logger).decode(String.self) {
+            "SELECT usage_id FROM batch_usages WHERE batch_id = \(id) ORDER BY usage_id", logger: logger
+        ).decode(String.self) {
             batch.usageIDs.append(usage)
         }
         for try await (sha, media, size) in try await tx.query(
@@ -61,10 +71,12 @@ extension RedemptionRepository {
         let org: String? = if case .provider(let orgID) = viewer { orgID } else { nil }
         var total = 0
         for try await count in try await client.query(
-            "SELECT count(*)::int FROM redemption_batches WHERE \(org)::text IS NULL OR org_id = \(org)", logger: logger).decode(Int.self) {
+            "SELECT count(*)::int FROM redemption_batches WHERE \(org)::text IS NULL OR org_id = \(org)", logger: logger
+        ).decode(Int.self) {
             total = count
         }
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.columns) FROM redemption_batches WHERE \(org)::text IS NULL OR org_id = \(org)
             ORDER BY created_at DESC, id LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
             """, logger: logger)
@@ -96,7 +108,8 @@ extension RedemptionRepository {
     public func recordTransfer(id: String, transfer: TransferRecord, now: Date) async throws -> BatchRecord {
         try Self.validate(transfer)
         return try await move(id: id, viewer: .platform, event: .recordTransfer) { _, tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE redemption_batches SET state = 'awaiting_confirmation', transfer_amount_fen = \(transfer.amountFen),
                     payer_name = \(transfer.payerName), payer_account = \(transfer.payerAccount), transfer_date = \(transfer.date)::date,
                     bank_serial = \(transfer.bankSerial), transferred_at = \(now), updated_at = \(now)
@@ -126,28 +139,33 @@ extension RedemptionRepository {
             guard let transfer = batch.transfer else { throw RedemptionError.transferMismatch(.amount) }
             switch ReceiptComparison.compare(
                 amountFen: amountFen, name: payerName, account: payerAccount,
-                expectedAmountFen: transfer.amountFen, expectedName: transfer.payerName, expectedAccount: transfer.payerAccount) {
+                expectedAmountFen: transfer.amountFen, expectedName: transfer.payerName, expectedAccount: transfer.payerAccount)
+            {
             case .same: break
             case .amountDiffers: throw RedemptionError.transferMismatch(.amount)
             case .nameOrAccountDiffers: throw RedemptionError.transferMismatch(.nameOrAccount)
             }
             guard transfer.amountFen == batch.totalFen else { throw RedemptionError.transferMismatch(.total) }
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO voucher_ledger (voucher_id, entry, amount_fen, order_id, created_at)
                 SELECT u.voucher_id, 'redeem', bu.amount_fen, u.order_id, \(now)
                 FROM batch_usages bu JOIN usages u ON u.id = bu.usage_id WHERE bu.batch_id = \(id) AND bu.live
                 """, logger: logger)
             var redeemedFen: Int64 = 0
-            for try await sum in try await tx.query("""
+            for try await sum in try await tx.query(
+                """
                 WITH r AS (UPDATE usages SET state = 'redeemed'
                     WHERE id IN (SELECT usage_id FROM batch_usages WHERE batch_id = \(id) AND live) AND state = 'in_redemption'
                     RETURNING amount_fen)
                 SELECT coalesce(sum(amount_fen), 0)::bigint FROM r
-                """, logger: logger).decode(Int64.self) {
+                """, logger: logger
+            ).decode(Int64.self) {
                 redeemedFen = sum
             }
             precondition(redeemedFen == batch.totalFen, "a redeemed batch pays exactly its usages")
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE redemption_batches SET state = 'redeemed', redeemed_at = \(now), updated_at = \(now) WHERE id = \(id)
                 """, logger: logger)
         }
@@ -157,7 +175,8 @@ extension RedemptionRepository {
     public func dispute(id: String, orgID: String, reason: String, now: Date) async throws -> BatchRecord {
         try Self.validate(reason: reason)
         return try await move(id: id, viewer: .provider(orgID: orgID), event: .dispute) { _, tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE redemption_batches SET state = 'disputed', dispute_reason = \(reason), updated_at = \(now) WHERE id = \(id)
                 """, logger: logger)
         }
@@ -179,12 +198,14 @@ extension RedemptionRepository {
 
     /// Ends a batch as rejected: its usages return to pending and leave the batch (not live).
     static func release(batchID: String, reason: String, now: Date, on tx: PostgresConnection, logger: Logger) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE usages SET state = 'pending_redemption'
             WHERE id IN (SELECT usage_id FROM batch_usages WHERE batch_id = \(batchID) AND live) AND state = 'in_redemption'
             """, logger: logger)
         try await tx.query("UPDATE batch_usages SET live = false WHERE batch_id = \(batchID)", logger: logger)
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE redemption_batches SET state = 'rejected', rejection_reason = \(reason), updated_at = \(now) WHERE id = \(batchID)
             """, logger: logger)
     }

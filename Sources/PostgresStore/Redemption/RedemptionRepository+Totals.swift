@@ -7,7 +7,8 @@ extension RedemptionRepository {
     /// What was paid out (`redeem` entries) per provider, campaign and calendar month (China
     /// Standard Time, `YYYY-MM`) in `[from, to)`.
     public func payoutTotals(from: Date, to: Date) async throws -> [PayoutTotalRow] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT u.provider_org_id, p.name, v.campaign_id, c.name,
                 to_char(l.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, sum(l.amount_fen)::bigint, count(*)::int
             FROM voucher_ledger l
@@ -21,10 +22,12 @@ extension RedemptionRepository {
             """, logger: logger)
         var result: [PayoutTotalRow] = []
         for try await (provider, name, campaign, campaignName, month, sum, count) in rows.decode(
-            (String, String, String, String, String, Int64, Int).self) {
-            result.append(PayoutTotalRow(
-                providerOrgID: provider, providerName: name, campaignID: campaign, campaignName: campaignName, month: month,
-                redeemedFen: sum, usageCount: count))
+            (String, String, String, String, String, Int64, Int).self)
+        {
+            result.append(
+                PayoutTotalRow(
+                    providerOrgID: provider, providerName: name, campaignID: campaign, campaignName: campaignName, month: month,
+                    redeemedFen: sum, usageCount: count))
         }
         return result
     }

@@ -49,9 +49,11 @@ public struct RedemptionRepository: Sendable {
         let reference = Self.makeReference()
         return try await client.transaction(logger: logger) { tx in
             if let key = new.idempotencyKey {
-                for try await (existing, fingerprint) in try await tx.query("""
+                for try await (existing, fingerprint) in try await tx.query(
+                    """
                     SELECT id, request_fingerprint FROM redemption_batches WHERE org_id = \(new.orgID) AND idempotency_key = \(key)
-                    """, logger: logger).decode((String, String?).self) {
+                    """, logger: logger
+                ).decode((String, String?).self) {
                     guard fingerprint == new.fingerprint else { throw RedemptionError.idempotencyKeyReused }
                     guard let batch = try await Self.batch(id: existing, viewer: .platform, on: tx, logger: logger) else {
                         throw RedemptionError.batchNotFound
@@ -62,16 +64,19 @@ public struct RedemptionRepository: Sendable {
             let (payeeName, payeeNumber) = try await lockPayee(id: new.payeeAccountID, orgID: new.orgID, tx)
             let totalFen = try await lockUsages(usageIDs, orgID: new.orgID, kind: .diagnostic, tx)
             let applicantName = try await username(new.userID, tx)
-            let approval = try await ApprovalsRepository.file(NewApproval(
-                type: RedemptionBatchEffect.type, title: "诊断服务券兑付 \(reference)", applicantUserID: new.userID,
-                applicantName: applicantName, orgID: new.orgID, subjectID: id, stageRoles: Self.chain,
-                payloadJSON: #"{"reference":"\#(reference)","totalFen":\#(totalFen)}"#), now: now, on: tx, logger: logger)
-            try await tx.query("""
+            let approval = try await ApprovalsRepository.file(
+                NewApproval(
+                    type: RedemptionBatchEffect.type, title: "诊断服务券兑付 \(reference)", applicantUserID: new.userID,
+                    applicantName: applicantName, orgID: new.orgID, subjectID: id, stageRoles: Self.chain,
+                    payloadJSON: #"{"reference":"\#(reference)","totalFen":\#(totalFen)}"#), now: now, on: tx, logger: logger)
+            try await tx.query(
+                """
                 INSERT INTO redemption_batches (id, kind, org_id, created_by, reference, payee_account_id, payee_name, payee_number,
                     total_fen, state, approval_id, material_sha256, material_media_type, material_size_bytes, idempotency_key,
                     request_fingerprint, created_at, updated_at)
                 VALUES (\(id), 'diagnostic', \(new.orgID), \(new.userID), \(reference), \(new.payeeAccountID), \(payeeName), \(payeeNumber),
-                    \(totalFen), 'in_review', \(approval), \(new.materialSHA256), \(new.materialMediaType), \(new.materialSizeBytes), \(new.idempotencyKey),
+                    \(totalFen), 'in_review', \(approval), \(new.materialSHA256), \(new.materialMediaType), \(new.materialSizeBytes),
+                        \(new.idempotencyKey),
                     \(new.fingerprint), \(now), \(now))
                 """, logger: logger)
             try await takeUsages(usageIDs, batchID: id, tx)
@@ -83,7 +88,8 @@ public struct RedemptionRepository: Sendable {
 
     /// The active payee account of the organisation (name, number), locked against disabling.
     func lockPayee(id: String, orgID: String, _ tx: PostgresConnection) async throws -> (String, String) {
-        let payee = try await tx.query("""
+        let payee = try await tx.query(
+            """
             SELECT account_name, account_number FROM payee_accounts WHERE id = \(id) AND org_id = \(orgID) AND active FOR SHARE
             """, logger: logger)
         for try await row in payee.decode((String, String).self) { return row }
@@ -102,7 +108,8 @@ public struct RedemptionRepository: Sendable {
     /// marks them in redemption.
     func takeUsages(_ usageIDs: [String], batchID: String, _ tx: PostgresConnection) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO batch_usages (batch_id, usage_id, amount_fen)
                 SELECT \(batchID), u.id, u.amount_fen FROM usages u WHERE u.id = ANY(\(usageIDs))
                 """, logger: logger)
@@ -115,7 +122,8 @@ public struct RedemptionRepository: Sendable {
     /// Locks the selected usages and returns their total; each must be the provider's, pending,
     /// of a voucher of `expectedKind` and of a completed order.
     func lockUsages(_ usageIDs: [String], orgID: String, kind expectedKind: VoucherKind, _ tx: PostgresConnection) async throws -> Int64 {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT u.id, u.provider_org_id, u.state, u.amount_fen, v.kind, o.state
             FROM usages u JOIN vouchers v ON v.id = u.voucher_id JOIN orders o ON o.id = u.order_id
             WHERE u.id = ANY(\(usageIDs)) ORDER BY u.id FOR UPDATE OF u
@@ -131,7 +139,8 @@ public struct RedemptionRepository: Sendable {
             }
             if state == "in_redemption" { throw RedemptionError.usageTaken(id: usageID) }
             guard state == "pending_redemption", kind == expectedKind.rawValue,
-                  try StoredValue.decode(OrderState.self, orderState, column: "orders.state") == .completed else {
+                try StoredValue.decode(OrderState.self, orderState, column: "orders.state") == .completed
+            else {
                 throw RedemptionError.usageNotRedeemable(id: usageID)
             }
             totalFen = try totalFen.adding(Money(fen: amount))

@@ -110,7 +110,10 @@ public struct Migrator: Sendable {
                             try await tx.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                         }
                         try await tx.query(
-                            "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
+                            """
+                            INSERT INTO schema_migrations (version, name, checksum)
+                            VALUES (\(migration.version), \(migration.name), \(migration.checksum))
+                            """,
                             logger: logger)
                     }
                     logger.info("migration.applied", metadata: ["migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
@@ -135,7 +138,8 @@ public struct Migrator: Sendable {
 
     /// Creates the bookkeeping table if needed, reads it, and checks it against this build.
     private func prepare(_ connection: PostgresConnection) async throws -> [Int: (checksum: String, appliedAt: Date)] {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    integer PRIMARY KEY,
                 name       text NOT NULL,

@@ -66,7 +66,10 @@ public enum SQLScript {
         var index = start + 1
         while index < s.count {
             if s[index] == quote {
-                if index + 1 < s.count, s[index + 1] == quote { index += 2; continue }
+                if index + 1 < s.count, s[index + 1] == quote {
+                    index += 2
+                    continue
+                }
                 return index + 1
             }
             index += 1
@@ -101,7 +104,8 @@ extension String {
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(scalars[first...last])
     }
 }

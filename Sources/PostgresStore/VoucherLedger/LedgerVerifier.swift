@@ -109,9 +109,11 @@ public struct LedgerVerifier: Sendable {
             }
             let vouchers = try await tx.query(PostgresQuery(unsafeSQL: Self.voucherBreaches), logger: logger)
             for try await (id, face, a, h, c, x, lg, la, lh, lc, lx, oh, oc) in vouchers.decode(
-                (String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self) {
-                report.add("voucher \(id): face \(face), balances available \(a) held \(h) captured \(c) expired \(x); "
-                    + "ledger grant \(lg) available \(la) held \(lh) captured \(lc) expired \(lx); order lines held \(oh) captured \(oc)")
+                (String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self)
+            {
+                report.add(
+                    "voucher \(id): face \(face), balances available \(a) held \(h) captured \(c) expired \(x); "
+                        + "ledger grant \(lg) available \(la) held \(lh) captured \(lc) expired \(lx); order lines held \(oh) captured \(oc)")
             }
             let orders = try await tx.query(PostgresQuery(unsafeSQL: Self.orderBreaches), logger: logger)
             for try await (id, state, deduction, lines, lineStates) in orders.decode((String, String, Int64, Int64, String).self) {

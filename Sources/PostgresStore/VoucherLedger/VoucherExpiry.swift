@@ -21,7 +21,8 @@ public struct VoucherExpiry: Sendable {
         var expired = 0
         for _ in 0..<OrdersLimits.expiryBatchesPerRunMax {
             let batch = try await client.transaction(logger: logger) { tx in
-                let rows = try await tx.query("""
+                let rows = try await tx.query(
+                    """
                     SELECT id, available_fen FROM vouchers WHERE valid_until < \(now) AND available_fen > 0
                     ORDER BY id LIMIT \(OrdersLimits.expiryBatchCountMax) FOR UPDATE SKIP LOCKED
                     """, logger: logger)

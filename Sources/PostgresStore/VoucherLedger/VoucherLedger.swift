@@ -39,7 +39,8 @@ public enum VoucherMove: String, Sendable, CaseIterable {
     ) async throws {
         precondition(amountFen > 0, "a voucher move carries a positive amount")
         let (available, held, captured, expired) = signs
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             UPDATE vouchers SET available_fen = available_fen + \(available * amountFen), held_fen = held_fen + \(held * amountFen),
                 captured_fen = captured_fen + \(captured * amountFen), expired_fen = expired_fen + \(expired * amountFen)
             WHERE id = \(voucherID) RETURNING id
@@ -47,7 +48,8 @@ public enum VoucherMove: String, Sendable, CaseIterable {
         var updated = 0
         for try await _ in rows.decode(String.self) { updated += 1 }
         precondition(updated == 1, "voucher \(voucherID) vanished during a \(rawValue)")
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO voucher_ledger (voucher_id, entry, amount_fen, order_id) VALUES (\(voucherID), \(rawValue), \(amountFen), \(orderID))
             """, logger: logger)
     }

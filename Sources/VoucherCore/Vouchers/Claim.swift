@@ -23,10 +23,11 @@ public struct Claim: Sendable, Equatable {
     /// writes them), or nil when a field is missing or malformed: such an entry is dead-lettered.
     public init?(entryID: String, fields: [String: String]) {
         guard let voucher = fields["v"], !voucher.isEmpty,
-              let lot = fields["lot"], !lot.isEmpty,
-              let org = fields["ent"], !org.isEmpty,
-              let sequence = fields["n"].flatMap(Int.init), sequence >= 1,
-              let at = fields["at"].flatMap(Int64.init), at > 0 else { return nil }
+            let lot = fields["lot"], !lot.isEmpty,
+            let org = fields["ent"], !org.isEmpty,
+            let sequence = fields["n"].flatMap(Int.init), sequence >= 1,
+            let at = fields["at"].flatMap(Int64.init), at > 0
+        else { return nil }
         self.init(entryID: entryID, voucherID: voucher, lotID: lot, orgID: org, sequence: sequence, grantedAtMs: at)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import VoucherConfig
 
 /// What the accounts, auth and approvals routes need, built once; tests build one with their own

@@ -14,7 +14,8 @@ package enum AccountsError {
     }
 
     package static let passwordMismatch = invalid("password_mismatch", "The two passwords differ; type the same password in both fields.")
-    package static let consentRequired = invalid("consent_required", "Registration needs consent to the user agreement and privacy statement; set consent to true.")
+    package static let consentRequired = invalid(
+        "consent_required", "Registration needs consent to the user agreement and privacy statement; set consent to true.")
     package static let notFound = DomainError(code: "not_found", kind: .notFound, detail: "No such resource in your organisation. Check the id.")
     package static let mainAccountOnly = DomainError(
         code: "main_account_only", kind: .forbidden,
@@ -23,8 +24,9 @@ package enum AccountsError {
         code: "certification_required", kind: .forbidden,
         detail: "Your organisation is not certified yet. Wait for the operator's approval, then refresh your token or log in again.")
     package static func menuForbidden(_ menu: MenuPermission) -> DomainError {
-        DomainError(code: "permission_denied", kind: .forbidden,
-                detail: "Your account lacks the \(menu.rawValue) menu permission. Ask your organisation's main account to grant it.")
+        DomainError(
+            code: "permission_denied", kind: .forbidden,
+            detail: "Your account lacks the \(menu.rawValue) menu permission. Ask your organisation's main account to grant it.")
     }
     package static let wrongCurrentPassword = DomainError(
         code: "current_password_wrong", kind: .invalidInput, detail: "The current password is wrong. Type your current password to change it.")

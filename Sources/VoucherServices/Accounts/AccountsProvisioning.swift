@@ -1,7 +1,7 @@
 import Foundation
-import PostgresStore
 import Logging
 import PostgresNIO
+import PostgresStore
 import VoucherConfig
 import VoucherCore
 
@@ -38,7 +38,10 @@ public struct AccountsProvisioning: Sendable {
     @discardableResult
     public func createPlatformUser(role: Role, username: String, phone: String, password: String) async throws -> Bool {
         guard Self.platformRoles.contains(role) else {
-            throw Refusal(description: "role must be one of \(Self.platformRoles.map(\.rawValue).joined(separator: ", ")); enterprises and providers register themselves")
+            throw Refusal(
+                description:
+                    "role must be one of \(Self.platformRoles.map(\.rawValue).joined(separator: ", ")); enterprises and providers register themselves"
+            )
         }
         if try await env.accounts.user(username: username) != nil { return false }
         let name: SubAccountUsername
@@ -100,7 +103,8 @@ public struct AccountsProvisioning: Sendable {
             created = true
         }
         guard let user = try await env.accounts.user(username: demo.username),
-              let organisation = try await env.accounts.organisation(id: user.orgID) else {
+            let organisation = try await env.accounts.organisation(id: user.orgID)
+        else {
             throw Refusal(description: "the account \(demo.username) exists but cannot be read back")
         }
         if organisation.certification.isEditable {
@@ -123,24 +127,30 @@ public struct AccountsProvisioning: Sendable {
             details.email = "\(demo.username)@example.com"
             details.postCode = "100000"
             details.foundedOn = "2015-06-01"
-            try await env.registration.saveSurvey(orgID: orgID, SurveyRecord(
-                companyName: demo.name, city: "北京市", companyType: "private", answersJSON: "{}", answeredAt: env.clock.now()))
+            try await env.registration.saveSurvey(
+                orgID: orgID,
+                SurveyRecord(
+                    companyName: demo.name, city: "北京市", companyType: "private", answersJSON: "{}", answeredAt: env.clock.now()))
         } else {
             details.serviceScopes = [ServiceScope.diagnosticConsulting.rawValue, ServiceScope.cloudAdoption.rawValue]
             details.coreProducts = "数字化诊断咨询、上云用云解决方案"
             details.servedIndustries = ["制造业"]
             details.industrialCustomerCount = 120
             details.operatingSince = "2016-03-01"
-            details.annualRevenues = [.init(year: 2020, amountFen: 1_000_000_000), .init(year: 2021, amountFen: 1_200_000_000),
-                                      .init(year: 2022, amountFen: 1_500_000_000)]
+            details.annualRevenues = [
+                .init(year: 2020, amountFen: 1_000_000_000), .init(year: 2021, amountFen: 1_200_000_000),
+                .init(year: 2022, amountFen: 1_500_000_000),
+            ]
             details.industrialSalesAverageFen = 800_000_000
             details.salesAverageFen = 1_200_000_000
             details.solutionSalesSharePercent = 60
         }
         try details.validateFormats()
-        try await env.registration.saveProfile(orgID: orgID, ProfileRecord(
-            name: details.name, uscc: details.unifiedSocialCreditCode, contactName: details.contactName,
-            contactPhone: details.contactPhone, licenceSHA256: nil, detailsJSON: try StoredJSON.encode(details)), now: env.clock.now())
+        try await env.registration.saveProfile(
+            orgID: orgID,
+            ProfileRecord(
+                name: details.name, uscc: details.unifiedSocialCreditCode, contactName: details.contactName,
+                contactPhone: details.contactPhone, licenceSHA256: nil, detailsJSON: try StoredJSON.encode(details)), now: env.clock.now())
         let stored = try await env.files.store(Self.demoLicencePNG, mediaType: "image/png")
         try await env.registration.recordFile(sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes)
         try await env.registration.setLicence(orgID: orgID, sha256: stored.sha256, now: env.clock.now())
@@ -150,7 +160,8 @@ public struct AccountsProvisioning: Sendable {
         guard let reviewer = try await env.accounts.user(username: operatorUsername), reviewer.role == Role.operator.rawValue else {
             throw Refusal(description: "no operator account \(operatorUsername) to approve the certification; create it first")
         }
-        let pending = try await env.approvals.list(.waiting(role: Role.operator.rawValue), filter: ApprovalFilter(pageSize: AccountsLimits.pageSizeMax))
+        let pending = try await env.approvals.list(
+            .waiting(role: Role.operator.rawValue), filter: ApprovalFilter(pageSize: AccountsLimits.pageSizeMax))
         for application in pending.items where application.type == CertificationEffect.type && application.subjectID == orgID {
             _ = try await env.approvals.decide(
                 id: application.id, by: .init(userID: reviewer.id, name: reviewer.username, role: reviewer.role),

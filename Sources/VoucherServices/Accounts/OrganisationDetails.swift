@@ -123,7 +123,8 @@ extension OrganisationDetails {
         try Self.count(industrialCustomerCount, "industrialCustomerCount")
         if let scopes = serviceScopes {
             guard !scopes.isEmpty, Set(scopes).count == scopes.count, scopes.allSatisfy({ ServiceScope(rawValue: $0) != nil }) else {
-                throw AccountsError.invalid("service_scope_invalid",
+                throw AccountsError.invalid(
+                    "service_scope_invalid",
                     "serviceScopes must list one or more distinct values of: \(ServiceScope.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
         }
@@ -135,8 +136,10 @@ extension OrganisationDetails {
         }
         if let revenues = annualRevenues {
             guard revenues.count == DetailLimits.revenueYears, Set(revenues.map(\.year)).count == DetailLimits.revenueYears,
-                  revenues.allSatisfy({ (2000...2100).contains($0.year) && (0...DetailLimits.amountFenMax).contains($0.amountFen) }) else {
-                throw AccountsError.invalid("field_invalid",
+                revenues.allSatisfy({ (2000...2100).contains($0.year) && (0...DetailLimits.amountFenMax).contains($0.amountFen) })
+            else {
+                throw AccountsError.invalid(
+                    "field_invalid",
                     "annualRevenues must give \(DetailLimits.revenueYears) distinct years (2020, 2021, 2022) with non-negative amountFen.")
             }
         }
@@ -198,8 +201,11 @@ extension OrganisationDetails {
     package static func email(_ value: String) throws {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard value.count <= AccountsLimits.emailLengthMax, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !value.contains(where: \.isWhitespace) else {
-            throw AccountsError.invalid("email_invalid", "The e-mail address is not valid; enter it as name@example.com, at most \(AccountsLimits.emailLengthMax) characters.")
+            !value.contains(where: \.isWhitespace)
+        else {
+            throw AccountsError.invalid(
+                "email_invalid", "The e-mail address is not valid; enter it as name@example.com, at most \(AccountsLimits.emailLengthMax) characters."
+            )
         }
     }
 

@@ -47,8 +47,12 @@ package struct Registration: Sendable {
     }
 
     /// The saved details, and what is still missing before submission (`survey` included).
-    package func draft(orgID: String) async throws -> (organisation: OrganisationRecord, details: OrganisationDetails,
-                                                     profile: ProfileRecord?, surveyAnswered: Bool, missing: [String]) {
+    package func draft(
+        orgID: String
+    ) async throws -> (
+        organisation: OrganisationRecord, details: OrganisationDetails,
+        profile: ProfileRecord?, surveyAnswered: Bool, missing: [String]
+    ) {
         guard let organisation = try await env.accounts.organisation(id: orgID) else { throw AccountsError.notFound }
         let profile = try await env.registration.profile(orgID: orgID)
         let details = try profile.map { try StoredJSON.decode(OrganisationDetails.self, from: $0.detailsJSON) } ?? OrganisationDetails()

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import JWTKit
+import Synchronization
 import VoucherConfig
 
 /// Issues and verifies HS256 access tokens with the configured secret.

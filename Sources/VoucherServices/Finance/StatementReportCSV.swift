@@ -43,7 +43,8 @@ public enum StatementReportCSV {
 
     /// The note of a batch paid without (enough) receipts, in Chinese for the finance person.
     package static func note(_ batch: UnpaidBatchRecord) -> String {
-        let shown = batch.exceptionFen > 0
+        let shown =
+            batch.exceptionFen > 0
             ? "；另有 \(Money(fen: batch.exceptionFen).formatted) 的回单写明该批次但未核销，见其各自的对账结果" : ""
         return "转账已于 \(batch.transferDate) 登记，但有 \(Money(fen: batch.uncoveredFen).formatted) 没有回单\(shown)。"
     }

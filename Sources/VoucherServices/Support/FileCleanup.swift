@@ -1,6 +1,6 @@
 import Foundation
-import PostgresStore
 import Logging
+import PostgresStore
 import VoucherCore
 
 /// Deletes from disk what an upload replaced (a re-uploaded licence) or a refusal left behind

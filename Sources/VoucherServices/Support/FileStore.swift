@@ -41,7 +41,7 @@ public struct LocalDiskFileStore: FileStore {
             try Data(bytes).write(to: temporary)
             do {
                 try manager.moveItem(at: temporary, to: target)
-            } catch where manager.fileExists(atPath: target.path) {
+            } catch  where manager.fileExists(atPath: target.path) {
                 // Another request stored the same content first; the bytes are identical.
                 try? manager.removeItem(at: temporary)
             }

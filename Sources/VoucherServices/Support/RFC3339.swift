@@ -30,11 +30,21 @@ public enum RFC3339 {
                 divisor /= 10
             }
         }
-        digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(day, 2)
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
         bytes.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":")); digits(secondOfDay / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":")); digits(secondOfDay % 60, 2)
-        if ms != 0 { bytes.append(UInt8(ascii: ".")); digits(ms, 3) }
+        digits(secondOfDay / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if ms != 0 {
+            bytes.append(UInt8(ascii: "."))
+            digits(ms, 3)
+        }
         bytes.append(contentsOf: "+08:00".utf8)
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -66,9 +76,10 @@ public enum RFC3339 {
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2), expect("Tt"),
-              let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              hour < 24, minute < 60, second < 60 else { return nil }
+            let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
         var nanoseconds = 0
         if expect(".") {
             let start = index
@@ -84,7 +95,8 @@ public enum RFC3339 {
             guard index < bytes.count else { return nil }
             let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
             guard expect("+-"), let offsetHour = number(2), expect(":"), let offsetMinute = number(2),
-                  offsetHour < 24, offsetMinute < 60 else { return nil }
+                offsetHour < 24, offsetMinute < 60
+            else { return nil }
             offsetSeconds = sign * (offsetHour * 3600 + offsetMinute * 60)
         }
         guard index == bytes.count else { return nil }
