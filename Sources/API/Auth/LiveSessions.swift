@@ -51,7 +51,7 @@ final class LiveSessions: Sendable {
                 try await credentials.sessionState(userID: identity.userID, orgID: identity.orgID, familyID: identity.sessionID)
             }
             // Only the grab route bounds the wait: other routes wait for PostgreSQL as their own queries do.
-            state = outageTolerant ? try await Self.answerWithin(Self.lookupDeadline, lookup) : try await lookup()
+            state = outageTolerant ? try await withDeadline(Self.lookupDeadline, lookup) : try await lookup()
         } catch {
             try Task.checkCancellation()
             guard outageTolerant else {
@@ -78,44 +78,6 @@ final class LiveSessions: Sendable {
     private func claimsOnly(_ identity: Identity, key: String) throws -> Identity {
         if ended.withLock({ $0.contains(key) }) { throw AuthProblem.sessionEnded }
         return identity
-    }
-}
-
-/// The first of `operation`'s answer and `duration` passing, without waiting for the loser:
-/// postgres-nio's `query` may not end on cancellation while it waits for a connection to a
-/// server that is down, and a grab must not wait for it (`withDeadline` would, for its child).
-extension LiveSessions {
-    static func answerWithin<T: Sendable>(_ duration: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        let once = ResumeOnce<T>()
-        return try await withCheckedThrowingContinuation { continuation in
-            once.set(continuation)
-            let work = Task {
-                do { _ = once.finish(.success(try await operation())) } catch { _ = once.finish(.failure(error)) }
-            }
-            Task {
-                try? await Task.sleep(for: duration)
-                let (seconds, attoseconds) = duration.components
-                if once.finish(.failure(DeadlineExceeded(seconds: Double(seconds) + Double(attoseconds) / 1e18))) { work.cancel() }
-            }
-        }
-    }
-}
-
-/// A continuation resumed by whichever caller comes first.
-final class ResumeOnce<T: Sendable>: Sendable {
-    private let slot = Mutex<CheckedContinuation<T, any Error>?>(nil)
-
-    func set(_ continuation: CheckedContinuation<T, any Error>) { slot.withLock { $0 = continuation } }
-
-    /// Resumes with `result` unless another caller did; true when this one did.
-    func finish(_ result: Result<T, any Error>) -> Bool {
-        let taken = slot.withLock { slot -> CheckedContinuation<T, any Error>? in
-            defer { slot = nil }
-            return slot
-        }
-        guard let taken else { return false }
-        taken.resume(with: result)
-        return true
     }
 }
 

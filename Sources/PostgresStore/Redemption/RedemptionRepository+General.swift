@@ -58,7 +58,9 @@ extension RedemptionRepository {
                 orderState = state
             }
             guard let orderState else { throw RedemptionError.orderNotFound }
-            guard orderState == "completed" else { throw RedemptionError.usageNotRedeemable(id: new.orderID) }
+            guard try StoredValue.decode(OrderState.self, orderState, column: "orders.state") == .completed else {
+                throw RedemptionError.usageNotRedeemable(id: new.orderID)
+            }
             var usageIDs: [String] = []
             for try await usage in try await tx.query(
                 """
