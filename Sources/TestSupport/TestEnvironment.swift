@@ -44,8 +44,17 @@ public enum TestEnvironment {
         environment["VOUCHER_HTTP_PORT"] = "8080"
         if let password = postgresPassword { environment["VOUCHER_DB_PASSWORD"] = password }
         if let redisPort { environment["VOUCHER_REDIS_PORT"] = String(redisPort) }
-        return try ConfigLoader.resolve(defaults: defaults, environment: environment, overrides: overrides)
+        // A loaded CI machine can stall a Redis reply for seconds: the app's 2 s command deadline
+        // is a production bound, not something a test may rely on. Tests of deadlines set their own.
+        let generous = ["redis.commandTimeoutMs": String(redisCommandTimeout.components.seconds * 1000)]
+        return try ConfigLoader.resolve(
+            defaults: defaults, environment: environment, overrides: generous.merging(overrides) { $1 })
     }
+
+    /// Command and connect deadlines of the tests' Redis clients, far above any stall a busy
+    /// machine causes, so only a real hang fails a test.
+    public static let redisCommandTimeout: Duration = .seconds(60)
+    public static let redisConnectTimeout: Duration = .seconds(30)
 
     /// A logger that stays quiet unless a test asks for more.
     public static let logger: Logger = {

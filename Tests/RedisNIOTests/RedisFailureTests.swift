@@ -12,7 +12,7 @@ struct RedisFailureTests {
         // on the same port. No step assumes how long another takes: the kill waits until all 20
         // calls are in flight, and the reconnect is awaited as a condition with a generous bound.
         try await withOwnRedis { server in
-            var configuration = RedisConfiguration(port: server.port)
+            var configuration = testConfiguration(port: server.port)
             configuration.commandTimeout = .seconds(120)
             configuration.reconnectBackoffMin = .milliseconds(20)
             configuration.reconnectBackoffMax = .milliseconds(200)
@@ -99,7 +99,7 @@ struct RedisFailureTests {
         let server = try await RedisServerProcess.start()
         let port = server.port
         await server.stop()
-        var configuration = RedisConfiguration(port: port)
+        var configuration = testConfiguration(port: port)
         configuration.connectTimeout = .milliseconds(500)
         await #expect(throws: (any Error).self) {
             _ = try await RedisClient.connect(configuration: configuration)

@@ -22,7 +22,7 @@ struct RedisScriptTests {
         // NOSCRIPT reply triggers one SCRIPT LOAD and one retry, invisible to the caller. Uses its
         // own server because SCRIPT FLUSH is server-wide.
         try await withOwnRedis { server in
-            try await withClient(RedisConfiguration(port: server.port)) { client in
+            try await withClient(testConfiguration(port: server.port)) { client in
                 let script = RedisScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
                 let key = uniquePrefix("script") + "n"
                 let first = try await client.evalsha(script, keys: [key], arguments: ["2"])

@@ -10,7 +10,7 @@ struct RedisTLSTests {
         // the certificate verified against the address (IP SAN) and against the name localhost.
         try await withOwnRedis(tls: true) { server in
             let certificate = try #require(server.tls?.certificatePath)
-            var configuration = RedisConfiguration(port: server.port)
+            var configuration = testConfiguration(port: server.port)
             configuration.tls = RedisConfiguration.TLS(trustRootsPEMPath: certificate)
             try await withClient(configuration) { client in
                 try await client.ping()
@@ -29,7 +29,7 @@ struct RedisTLSTests {
         // Proves verification is on by default: the same server with the system trust roots
         // (which do not include the test's self-signed certificate) is refused.
         try await withOwnRedis(tls: true) { server in
-            var configuration = RedisConfiguration(port: server.port)
+            var configuration = testConfiguration(port: server.port)
             configuration.tls = RedisConfiguration.TLS()
             configuration.connectTimeout = .seconds(2)
             await #expect(throws: (any Error).self) {

@@ -8,12 +8,19 @@ import TestSupport
 /// throwaway server started for the one test.
 func withSharedRedis(_ body: (RedisConfiguration) async throws -> Void) async throws {
     if let port = TestEnvironment.redisPort {
-        try await body(RedisConfiguration(host: "127.0.0.1", port: port))
+        try await body(testConfiguration(port: port))
         return
     }
     try await withOwnRedis { server in
-        try await body(RedisConfiguration(host: "127.0.0.1", port: server.port))
+        try await body(testConfiguration(port: server.port))
     }
+}
+
+/// A client configuration with the tests' generous deadlines (TestEnvironment.redisCommandTimeout).
+func testConfiguration(port: Int) -> RedisConfiguration {
+    RedisConfiguration(
+        host: "127.0.0.1", port: port, commandTimeout: TestEnvironment.redisCommandTimeout,
+        connectTimeout: TestEnvironment.redisConnectTimeout)
 }
 
 /// Runs `body` against a server only this test uses, and stops it afterwards.
