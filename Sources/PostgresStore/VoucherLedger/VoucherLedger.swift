@@ -2,35 +2,10 @@ import Logging
 import PostgresNIO
 import VoucherCore
 
-/// The balance moves of a voucher, each an append-only ledger entry written in the same
-/// transaction as the balance change (SPEC §2). The sign of every entry, which `ledger verify`
-/// uses to derive the balances from the ledger:
-///
-/// | entry   | available | held | captured | expired |
-/// |---------|-----------|------|----------|---------|
-/// | grant   | +         |      |          |         |
-/// | hold    | −         | +    |          |         |
-/// | release | +         | −    |          |         |
-/// | capture |           | −    | +        |         |
-/// | refund  | +         |      | −        |         |
-/// | expire  | −         |      |          | +       |
-///
-/// A refund to a voucher that has expired is a `refund` followed by an `expire` of the same
-/// amount, so the fen end in `expired` and each entry keeps one meaning.
-public enum VoucherMove: String, Sendable, CaseIterable {
-    case hold, release, capture, refund, expire
-
-    /// (available, held, captured, expired) deltas per fen moved.
-    var signs: (Int64, Int64, Int64, Int64) {
-        switch self {
-        case .hold: (-1, 1, 0, 0)
-        case .release: (1, -1, 0, 0)
-        case .capture: (0, -1, 1, 0)
-        case .refund: (1, 0, -1, 0)
-        case .expire: (-1, 0, 0, 1)
-        }
-    }
-
+/// The voucher ledger: a `VoucherMove` (VoucherCore, where its signs are defined and
+/// property-tested) applied to a voucher row with its append-only ledger entry, in the caller's
+/// transaction (SPEC §2).
+extension VoucherMove {
     /// Applies the move to one voucher and appends its ledger entry. The CHECK constraints of
     /// `vouchers` refuse any balance below zero, so a bug aborts the transaction instead of
     /// losing a fen; the caller must hold the voucher's row lock (or take it here by the UPDATE).
