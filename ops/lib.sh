@@ -81,7 +81,18 @@ load_secrets() {
 
 # --- Redis -------------------------------------------------------------------------------
 
-redis_pid() { local f="$1/redis.pid"; [ -s "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+# The pid in redis.pid, if that process is alive and is a redis-server: pids are reused, and a
+# stale file once made ops/test take another process for its Redis.
+redis_pid() {
+    local f="$1/redis.pid" pid
+    [ -s "$f" ] || return 1
+    pid="$(cat "$f")"
+    kill -0 "$pid" 2>/dev/null || return 1
+    case "$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" in
+        *redis-server*) echo "$pid" ;;
+        *) return 1 ;;
+    esac
+}
 
 # start_redis DIR PORT [extra redis-server args...]
 start_redis() {
@@ -91,7 +102,7 @@ start_redis() {
     redis-server "$ROOT_DIR/config/redis.conf" --port "$port" --dir "$dir" \
         --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
         --appendfsync "${VOUCHER_REDIS_APPENDFSYNC:-always}" "$@"
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 600); do # up to 30 s: a busy machine starts processes slowly
         redis-cli -p "$port" ping >/dev/null 2>&1 && { log "redis up on 127.0.0.1:$port"; return 0; }
         sleep 0.05
     done

@@ -3,6 +3,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import PostgresNIO
+import RedisNIO
 import VoucherCore
 import VoucherServices
 
@@ -28,6 +30,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             // Malformed framing met while a route read the body (`Transfer-Encoding: xchunked`, a
             // chunk size that does not parse): the client's fault, and the connection cannot go on.
             throw Problem.requestMalformed(error)
+        } catch let error as RedisClientError where StoreOutage.isOutage(error) {
+            context.logger.warning("request.store_unavailable", metadata: ["store": "redis", "error": "\(error)"])
+            throw Problem.storeUnavailable
+        } catch let error as PSQLError where StoreOutage.isOutage(error) {
+            context.logger.warning("request.store_unavailable", metadata: ["store": "postgres", "error": "\(String(reflecting: error))"])
+            throw Problem.storeUnavailable
         } catch let error as DecodingError {
             throw Problem.invalidBody("The request body is not valid: \(Self.describe(error)). Send a JSON object with the documented fields.")
         } catch {
