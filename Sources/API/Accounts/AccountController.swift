@@ -44,7 +44,7 @@ struct AccountController {
         group.put("account/password") { request, context in
             let identity = try context.requireIdentity()
             var request = request
-            let body = try await request.decodeAccountsBody(as: ChangePasswordRequest.self, context: context)
+            let body = try await request.decodeJSON(as: ChangePasswordRequest.self, context: context)
             guard let user = try await env.accounts.user(id: identity.userID) else { throw AuthProblem.invalidToken }
             let passwords = Passwords(env: env)
             guard body.currentPassword.count <= AccountsLimits.credentialLengthMax,

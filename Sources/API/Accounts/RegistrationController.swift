@@ -87,7 +87,7 @@ struct RegistrationController {
         group.post("registrations/sms") { request, context in try await sendCode(request, context) }
         group.post("registrations") { request, context in
             var request = request
-            let body = try await request.decodeAccountsBody(as: RegisterRequest.self, context: context)
+            let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
             let response = try await register(body, address: LoginThrottle.clientAddress(request, context))
             return try response.response(from: request, context: context).with(status: .created)
         }
@@ -97,7 +97,7 @@ struct RegistrationController {
         group.put("registrations/me/details") { request, context in
             let identity = try mainAccount(context)
             var request = request
-            let details = try await request.decodeAccountsBody(as: OrganisationDetails.self, context: context)
+            let details = try await request.decodeJSON(as: OrganisationDetails.self, context: context)
             try details.validateFormats()
             let uscc = try details.unifiedSocialCreditCode.map { code in
                 do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible {
@@ -131,7 +131,7 @@ struct RegistrationController {
         group.put("organisations/me/survey") { request, context in
             let identity = try mainAccount(context, roles: .enterprise)
             var request = request
-            let body = try await request.decodeAccountsBody(as: SurveyBody.self, context: context)
+            let body = try await request.decodeJSON(as: SurveyBody.self, context: context)
             try OrganisationDetails.text(body.companyName, "companyName", max: DetailLimits.nameMax)
             try OrganisationDetails.text(body.city, "city", max: 50)
             guard Self.companyTypes.contains(body.companyType) else {
@@ -184,7 +184,7 @@ struct RegistrationController {
     /// A registration code to the phone, within the per-phone and per-address limits.
     func sendCode(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         var request = request
-        let body = try await request.decodeAccountsBody(as: AuthController.SMSSendRequest.self, context: context)
+        let body = try await request.decodeJSON(as: AuthController.SMSSendRequest.self, context: context)
         let phone: PhoneNumber
         do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
         let guardian = RegistrationGuard(env: env)

@@ -78,7 +78,7 @@ struct SubAccountsController {
         subs.post { request, context in
             let identity = try manager(context)
             var request = request
-            let body = try await request.decodeAccountsBody(as: CreateRequest.self, context: context)
+            let body = try await request.decodeJSON(as: CreateRequest.self, context: context)
             let created = try await create(body, identity)
             return try created.response(from: request, context: context).with(status: .created)
         }
@@ -89,7 +89,7 @@ struct SubAccountsController {
         subs.patch(":id") { request, context in
             let identity = try manager(context)
             var request = request
-            let body = try await request.decodeAccountsBody(as: UpdateRequest.self, context: context)
+            let body = try await request.decodeJSON(as: UpdateRequest.self, context: context)
             let current = try await find(context, identity)
             if let username = body.username, username != current.username {
                 throw AccountsError.invalid("username_immutable", "A sub-account's username is fixed once created; leave it out.")
@@ -118,7 +118,7 @@ struct SubAccountsController {
         subs.put(":id/password") { request, context in
             let identity = try manager(context)
             var request = request
-            let body = try await request.decodeAccountsBody(as: PasswordRequest.self, context: context)
+            let body = try await request.decodeJSON(as: PasswordRequest.self, context: context)
             let current = try await find(context, identity)
             let passwords = Passwords(env: env)
             try await passwords.checkNew(
@@ -135,7 +135,7 @@ struct SubAccountsController {
         subs.put(":id/permissions") { request, context in
             let identity = try manager(context)
             var request = request
-            let body = try await request.decodeAccountsBody(as: PermissionsRequest.self, context: context)
+            let body = try await request.decodeJSON(as: PermissionsRequest.self, context: context)
             let current = try await find(context, identity)
             let permissions = try Self.permissions(body.permissions)
             guard

@@ -127,7 +127,7 @@ struct ApprovalsController {
         let identity = try context.requireMenu(.inbox)
         guard Self.deciderRoles.contains(identity.role) else { throw AuthProblem.wrongRole(Self.deciderRoles) }
         var request = request
-        let body = try await request.decodeAccountsBody(as: DecisionRequest.self, context: context)
+        let body = try await request.decodeJSON(as: DecisionRequest.self, context: context)
         let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reason, reason.count > AccountsLimits.reasonLengthMax {
             throw AccountsError.invalid("reason_too_long", "The reason is longer than \(AccountsLimits.reasonLengthMax) characters; shorten it.")

@@ -54,7 +54,7 @@ struct ReconciliationController {
         lines.post(":id/match") { request, context in
             let identity = try context.requireIdentity(.finance)
             var request = request
-            let body = try await request.decodeAccountsBody(as: MatchBody.self, context: context)
+            let body = try await request.decodeJSON(as: MatchBody.self, context: context)
             return StatementLineDTO(
                 try await env.reconciliation.match(
                     lineID: try Self.lineID(context), batchID: body.batchId, actor: identity.userID, note: body.note, now: env.clock.now()))
@@ -62,7 +62,7 @@ struct ReconciliationController {
         lines.post(":id/unmatch") { request, context in
             let identity = try context.requireIdentity(.finance)
             var request = request
-            let body = try await request.decodeAccountsBody(as: NoteBody.self, context: context)
+            let body = try await request.decodeJSON(as: NoteBody.self, context: context)
             return StatementLineDTO(
                 try await env.reconciliation.unmatch(
                     lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now()))
@@ -70,7 +70,7 @@ struct ReconciliationController {
         lines.post(":id/release") { request, context in
             let identity = try context.requireIdentity(.finance)
             var request = request
-            let body = try await request.decodeAccountsBody(as: NoteBody.self, context: context)
+            let body = try await request.decodeJSON(as: NoteBody.self, context: context)
             return StatementLineDTO(
                 try await env.reconciliation.release(
                     lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now(), policy: env.importer.policy))

@@ -23,7 +23,7 @@ struct OrdersController {
         orders.post("quote") { request, context in
             let identity = try context.requireIdentity(.enterprise)
             var request = request
-            let body = try await request.decodeAccountsBody(as: OrderBody.self, context: context)
+            let body = try await request.decodeJSON(as: OrderBody.self, context: context)
             return QuoteDTO(try await env.orders.quote(try body.request(identity), now: env.clock.now()))
         }
         orders.post { request, context in try await place(request, context) }
@@ -74,7 +74,7 @@ struct OrdersController {
         let identity = try context.requireIdentity(.enterprise)
         let key = try Self.idempotencyKey(request)
         var request = request
-        let body = try await request.decodeAccountsBody(as: OrderBody.self, context: context)
+        let body = try await request.decodeJSON(as: OrderBody.self, context: context)
         let (order, created) = try await env.orders.place(try body.request(identity), idempotencyKey: key, now: env.clock.now())
         return EditedResponse(status: created ? .created : .ok, response: OrderDTO(order))
     }

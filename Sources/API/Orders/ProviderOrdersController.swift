@@ -20,7 +20,7 @@ struct ProviderOrdersController {
         provider.post("products") { request, context in
             let identity = try context.requireIdentity(.provider)
             var request = request
-            let body = try await request.decodeAccountsBody(as: ProductBody.self, context: context)
+            let body = try await request.decodeJSON(as: ProductBody.self, context: context)
             let product = try await env.products.create(
                 orgID: identity.orgID, name: body.name, category: body.category,
                 specs: body.specs.map { NewSpec(name: $0.name, purchaseMode: $0.purchaseMode, pricing: $0.pricing, unitPriceFen: $0.unitPriceFen) },

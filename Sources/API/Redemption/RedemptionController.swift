@@ -32,7 +32,7 @@ struct RedemptionController {
         payees.post { request, context in
             let identity = try context.requireIdentity(.provider)
             var request = request
-            let body = try await request.decodeAccountsBody(as: PayeeBody.self, context: context)
+            let body = try await request.decodeJSON(as: PayeeBody.self, context: context)
             let account = try await env.payees.add(
                 orgID: identity.orgID, bank: body.bank, accountName: body.accountName, accountNumber: body.accountNumber, now: env.clock.now())
             return EditedResponse(status: .created, response: PayeeDTO(account))
@@ -73,7 +73,7 @@ struct RedemptionController {
         group.post("redemption/general") { request, context in
             let identity = try context.requireIdentity(.provider)
             var request = request
-            let body = try await request.decodeAccountsBody(as: GeneralBody.self, context: context)
+            let body = try await request.decodeJSON(as: GeneralBody.self, context: context)
             let batch = try await env.redemption.submitGeneral(
                 NewGeneralRedemption(
                     orgID: identity.orgID, userID: identity.userID, enterpriseName: body.enterpriseName, orderID: body.orderId,
@@ -83,7 +83,7 @@ struct RedemptionController {
         batches.post(":id/transfer") { request, context in
             _ = try context.requireIdentity(.operator)
             var request = request
-            let body = try await request.decodeAccountsBody(as: TransferBody.self, context: context)
+            let body = try await request.decodeJSON(as: TransferBody.self, context: context)
             return BatchDTO(
                 try await env.redemption.recordTransfer(
                     id: try Self.batchID(context),
@@ -94,7 +94,7 @@ struct RedemptionController {
         batches.post(":id/confirm") { request, context in
             let identity = try context.requireIdentity(.provider)
             var request = request
-            let body = try await request.decodeAccountsBody(as: ConfirmBody.self, context: context)
+            let body = try await request.decodeJSON(as: ConfirmBody.self, context: context)
             return BatchDTO(
                 try await env.redemption.confirm(
                     id: try Self.batchID(context), orgID: identity.orgID, payerName: body.payerName, payerAccount: body.payerAccount,
@@ -103,7 +103,7 @@ struct RedemptionController {
         batches.post(":id/dispute") { request, context in
             let identity = try context.requireIdentity(.provider)
             var request = request
-            let body = try await request.decodeAccountsBody(as: ReasonBody.self, context: context)
+            let body = try await request.decodeJSON(as: ReasonBody.self, context: context)
             return BatchDTO(
                 try await env.redemption.dispute(
                     id: try Self.batchID(context), orgID: identity.orgID, reason: body.reason, now: env.clock.now()))
@@ -111,7 +111,7 @@ struct RedemptionController {
         batches.post(":id/reject") { request, context in
             _ = try context.requireIdentity(.operator)
             var request = request
-            let body = try await request.decodeAccountsBody(as: ReasonBody.self, context: context)
+            let body = try await request.decodeJSON(as: ReasonBody.self, context: context)
             let id = try Self.batchID(context)
             let rejected = try await env.redemption.reject(id: id, reason: body.reason, now: env.clock.now())
             await env.cleanup.batchEnded(id)
