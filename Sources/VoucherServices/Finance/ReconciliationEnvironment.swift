@@ -1,13 +1,11 @@
 import Foundation
-import Hummingbird
 import Logging
 import PostgresNIO
 import PostgresStore
 import Reconciliation
 import VoucherCore
-import VoucherServices
 
-/// What the reconciliation routes need; tests build one with their own clock.
+/// What the reconciliation routes need; `Services` builds it with the server's clock and policy.
 public struct ReconciliationEnvironment: Sendable {
     public let importer: StatementImporter
     public let reconciliation: ReconciliationRepository
@@ -23,12 +21,5 @@ public struct ReconciliationEnvironment: Sendable {
         self.reconciliation = repository
         self.redemption = RedemptionRepository(client: postgres, logger: logger)
         self.clock = clock
-    }
-}
-
-/// Registers the finance reconciliation routes and the provider's receipts of a batch on `v1`.
-public enum ReconciliationRoutes {
-    public static func add(to v1: RouterGroup<AppRequestContext>, environment: ReconciliationEnvironment) {
-        ReconciliationController(env: environment).addRoutes(to: v1)
     }
 }
