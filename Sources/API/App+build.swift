@@ -28,22 +28,22 @@ public enum VoucherApp {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: TextInputMiddleware())
-        HealthController(
-            checks: checks ?? standardChecks(services.stores, logger: services.logger), registry: registry, metricsToken: config.metricsToken
-        ).addRoutes(to: router)
+        let health = HealthController(
+            checks: checks ?? standardChecks(services.stores, logger: services.logger), registry: registry, metricsToken: config.metricsToken)
+        router.addRoutes(health.endpoints)
         OpenAPIController().addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: services.accounts.authMiddleware)
-        CampaignsController(campaigns: services.campaigns, rush: services.rush, publisher: services.publisher).addRoutes(to: v1)
-        VoucherApplicationsController(applications: services.applications, campaigns: services.campaigns).addRoutes(to: v1)
-        AuthController(env: services.accounts).addRoutes(to: v1)
-        RegistrationController(env: services.accounts).addRoutes(to: v1)
-        AccountController(env: services.accounts).addRoutes(to: v1)
-        SubAccountsController(env: services.accounts).addRoutes(to: v1)
-        ApprovalsController(env: services.accounts).addRoutes(to: v1)
-        OrdersController(env: services.orders).addRoutes(to: v1)
-        ProviderOrdersController(env: services.orders).addRoutes(to: v1)
-        RedemptionController(env: services.redemption).addRoutes(to: v1)
-        ReconciliationController(env: services.reconciliation).addRoutes(to: v1)
+        v1.addRoutes(CampaignsController(campaigns: services.campaigns, rush: services.rush, publisher: services.publisher).endpoints)
+        v1.addRoutes(VoucherApplicationsController(applications: services.applications, campaigns: services.campaigns).endpoints)
+        v1.addRoutes(AuthController(env: services.accounts).endpoints)
+        v1.addRoutes(RegistrationController(env: services.accounts).endpoints)
+        v1.addRoutes(AccountController(env: services.accounts).endpoints)
+        v1.addRoutes(SubAccountsController(env: services.accounts).endpoints)
+        v1.addRoutes(ApprovalsController(env: services.accounts).endpoints)
+        v1.addRoutes(OrdersController(env: services.orders).endpoints)
+        v1.addRoutes(ProviderOrdersController(env: services.orders).endpoints)
+        v1.addRoutes(RedemptionController(env: services.redemption).endpoints)
+        v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
         return router
     }
 
