@@ -144,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "voucher-server",
             dependencies: [
-                "API", "VoucherConfig",
+                "API", "VoucherConfig", "VoucherServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -203,7 +203,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "VoucherConfig", "PostgresStore", "VoucherServices", "VoucherCore", "API",
+                "VoucherConfig", "PostgresStore", "VoucherServices", "VoucherCore", "API", "RedisNIO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

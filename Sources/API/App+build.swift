@@ -11,35 +11,15 @@ import VoucherConfig
 import VoucherCore
 import VoucherServices
 
-/// The stores the application talks to, created from configuration. They are `Service`s and must
-/// run in the application's service group (postgres-nio's pool does nothing until it runs).
-public struct AppStores: Sendable {
-    public let postgres: PostgresClient
-    public let redis: RedisClient
-
-    public init(postgres: PostgresClient, redis: RedisClient) {
-        self.postgres = postgres
-        self.redis = redis
-    }
-
-    /// Builds the clients; PostgreSQL connects when its service runs, Redis starts connecting
-    /// in the background at once (and keeps retrying with backoff).
-    public static func make(config: AppConfig, logger: Logger) throws -> AppStores {
-        AppStores(
-            postgres: PostgresClient(configuration: config.postgres.clientConfiguration, backgroundLogger: logger),
-            redis: try RedisClient(configuration: config.redis.clientConfiguration, logger: logger))
-    }
-}
-
 /// Everything `main` and the tests need to run one VoucherRush server.
 public enum VoucherApp {
-    /// The router with every controller and the middleware chain; `rushClock` is the time of the
-    /// grab path's in-memory limits and `sms` the code sender (tests move the one, read the other).
+    /// The only router, of the service and of the tests: every controller over `services`, behind
+    /// the whole middleware chain. `checks` default to the standard ones; `registry` is what
+    /// `/metrics` serves.
     public static func buildRouter(
-        config: AppConfig, stores: AppStores, tokens: TokenService, checks: [ReadinessCheck],
-        registry: PrometheusCollectorRegistry, logger: Logger, rushClock: any MonotonicClock = SystemMonotonicClock(),
-        sms: (any SMSSender)? = nil
+        services: Services, checks: [ReadinessCheck]? = nil, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) -> Router<AppRequestContext> {
+        let config = services.config
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ClientAddressMiddleware(proxies: TrustedProxies(config.http.trustedProxies)))
@@ -48,31 +28,22 @@ public enum VoucherApp {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: TextInputMiddleware())
-        HealthController(checks: checks, registry: registry, metricsToken: config.metricsToken).addRoutes(to: router)
+        let health = HealthController(
+            checks: checks ?? standardChecks(services.stores, logger: services.logger), registry: registry, metricsToken: config.metricsToken)
+        router.addRoutes(health.endpoints)
         OpenAPIController().addRoutes(to: router)
-        let accounts = AccountsEnvironment.live(config: config, postgres: stores.postgres, tokens: tokens, logger: logger, sms: sms)
-        let v1 = router.group("v1").add(middleware: accounts.authMiddleware)
-        let rush = RushServices(redis: stores.redis, postgres: stores.postgres, limits: config.grab, logger: logger, clock: rushClock)
-        let campaigns = CampaignsRepository(client: stores.postgres, logger: logger)
-        let publisher = CampaignPublisher(campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate)
-        CampaignsController(campaigns: campaigns, rush: rush, publisher: publisher).addRoutes(to: v1)
-        VoucherApplicationsController(
-            applications: VoucherApplicationsRepository(client: stores.postgres, logger: logger), campaigns: campaigns
-        ).addRoutes(to: v1)
-        AccountsRoutes.add(to: v1, environment: accounts)
-        OrdersRoutes.add(
-            to: v1,
-            environment: OrdersEnvironment(
-                postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
-        RedemptionRoutes.add(
-            to: v1,
-            environment: RedemptionEnvironment(
-                postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
-        ReconciliationRoutes.add(
-            to: v1,
-            environment: ReconciliationEnvironment(
-                postgres: stores.postgres, policy: MatchPolicy(dateWindowDays: config.reconciliation.dateWindowDays), clock: SystemWallClock(),
-                logger: logger, parse: { try StatementParser.parse($0) }))
+        let v1 = router.group("v1").add(middleware: services.accounts.authMiddleware)
+        v1.addRoutes(CampaignsController(campaigns: services.campaigns, rush: services.rush, publisher: services.publisher).endpoints)
+        v1.addRoutes(VoucherApplicationsController(applications: services.applications, campaigns: services.campaigns).endpoints)
+        v1.addRoutes(AuthController(env: services.accounts).endpoints)
+        v1.addRoutes(RegistrationController(env: services.accounts).endpoints)
+        v1.addRoutes(AccountController(env: services.accounts).endpoints)
+        v1.addRoutes(SubAccountsController(env: services.accounts).endpoints)
+        v1.addRoutes(ApprovalsController(env: services.accounts).endpoints)
+        v1.addRoutes(OrdersController(env: services.orders).endpoints)
+        v1.addRoutes(ProviderOrdersController(env: services.orders).endpoints)
+        v1.addRoutes(RedemptionController(env: services.redemption).endpoints)
+        v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
         return router
     }
 
@@ -93,36 +64,25 @@ public enum VoucherApp {
         ]
     }
 
-    /// The application with its stores as services, so they start before and stop after the server.
+    /// The application with its stores and `services.backgroundServices` as services, so they
+    /// start before and stop after the server.
     public static func buildApplication(
-        config: AppConfig,
-        stores: AppStores,
+        services: Services,
         checks: [ReadinessCheck]? = nil,
         extraServices: [any Service] = [],
-        registry: PrometheusCollectorRegistry,
-        logger: Logger,
-        rushClock: any MonotonicClock = SystemMonotonicClock(),
-        sms: (any SMSSender)? = nil
-    ) async -> some ApplicationProtocol {
-        let tokens = await TokenService(config: config.jwt)
-        let router = buildRouter(
-            config: config, stores: stores, tokens: tokens, checks: checks ?? standardChecks(stores, logger: logger), registry: registry,
-            logger: logger, rushClock: rushClock, sms: sms)
-        var services: [any Service] = [stores.postgres, RedisService(client: stores.redis)]
-        services.append(VoucherExpiryService(postgres: stores.postgres, logger: logger))
-        if config.sinkEnabled {
-            services.append(
-                ClaimSink(
-                    redis: stores.redis, claims: ClaimsRepository(client: stores.postgres, logger: logger),
-                    campaigns: CampaignsRepository(client: stores.postgres, logger: logger), logger: logger))
-        }
+        registry: PrometheusCollectorRegistry
+    ) -> some ApplicationProtocol {
+        let config = services.config
+        let stores = services.stores
+        let router = buildRouter(services: services, checks: checks, registry: registry)
+        let running: [any Service] = [stores.postgres, RedisService(client: stores.redis)] + services.backgroundServices
         return Application(
             router: router,
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectGuard.Installer()], idleTimeout: .seconds(Int64(config.http.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: "VoucherRush"),
-            services: services + extraServices,
-            logger: logger)
+            services: running + extraServices,
+            logger: services.logger)
     }
 }

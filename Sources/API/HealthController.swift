@@ -25,20 +25,27 @@ struct HealthController {
     /// `VOUCHER_METRICS_TOKEN`: `/metrics` answers only to it (`MetricsAccess`).
     var metricsToken: String?
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/health") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"alive"}"#)))
-        }
-        router.get("/ready") { _, context in
-            try await ready(logger: context.logger)
-        }
-        router.get("/metrics") { request, _ in
-            try MetricsAccess(token: metricsToken).check(request)
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
-        }
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("/health", use: health)
+            .get("/ready", use: readiness)
+            .get("/metrics", use: metrics)
+    }
+
+    func health(_ request: Request, _ context: AppRequestContext) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"alive"}"#)))
+    }
+
+    func readiness(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        try await ready(logger: context.logger)
+    }
+
+    func metrics(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        try MetricsAccess(token: metricsToken).check(request)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
 
     /// Probes every store concurrently; 200 when all answer, else a 503 problem naming the failures.

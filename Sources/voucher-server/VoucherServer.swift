@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Prometheus
 import VoucherConfig
+import VoucherServices
 
 /// The HTTP server: reads configuration, bootstraps logging and metrics once, and runs the
 /// application and its stores in one service group until SIGTERM or SIGINT.
@@ -34,7 +35,8 @@ struct VoucherServer: AsyncParsableCommand {
                 "config.jwt_secret_generated", metadata: ["hint": "dev mode: tokens die with this process; set VOUCHER_JWT_SECRET to keep them"])
         }
         let stores = try AppStores.make(config: config, logger: logger)
-        let app = await VoucherApp.buildApplication(config: config, stores: stores, registry: registry, logger: logger)
+        let services = await Services.live(config: config, stores: stores, logger: logger)
+        let app = VoucherApp.buildApplication(services: services, registry: registry)
         try await app.runService()
     }
 }

@@ -30,8 +30,9 @@ import VoucherServices
             adjust(&config)
             let settings = config
             let stores = try AppStores.make(config: settings, logger: TestEnvironment.logger)
-            let app = await VoucherApp.buildApplication(
-                config: settings, stores: stores, registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger, sms: sms)
+            let services = await Services.live(
+                config: settings, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(sms: sms))
+            let app = VoucherApp.buildApplication(services: services, registry: PrometheusCollectorRegistry())
             try await app.test(.live) { client in
                 try await body(client, try #require(client.port), postgres, settings)
             }
@@ -220,25 +221,22 @@ import VoucherServices
 
     // MARK: item 9 — forwarded addresses
 
-    /// The accounts routes behind `ClientAddressMiddleware` as the service orders it, with a
-    /// manual clock (the 15-minute throttle window never depends on how fast the test runs), on a
-    /// real socket so the peer address is the socket's.
+    /// The service's router trusting `proxies`, with a manual clock (the 15-minute throttle window
+    /// never depends on how fast the test runs), on a real socket so the peer address is the socket's.
     static func throttled(
         trusting proxies: [String], _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
-        try await TestDatabase.with { postgres, config in
-            let tokens = await TokenService(config: config.jwt)
-            let environment = AccountsEnvironment(
-                postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: TestClock(),
-                sms: LoggingSMSSender(logger: TestEnvironment.logger), files: LocalDiskFileStore(root: TestEnvironment.stateDirectory + "/edge"),
-                bcryptCost: 4, logger: TestEnvironment.logger)
-            _ = try await AccountsProvisioning(environment: environment)
-                .createPlatformUser(role: .operator, username: "edge_op1", phone: "13800138201", password: password)
-            let router = Router(context: AppRequestContext.self)
-            router.add(middleware: ClientAddressMiddleware(proxies: TrustedProxies(proxies)))
-            router.add(middleware: ProblemMiddleware())
-            AccountsRoutes.add(to: router.group("v1").add(middleware: environment.authMiddleware), environment: environment)
-            try await Application(router: router, logger: TestEnvironment.logger).test(.live) { client in try await body(client) }
+        try await TestDatabase.with { postgres, base in
+            var config = base
+            config.http.trustedProxies = proxies
+            let overrides = Services.Overrides(
+                clock: TestClock(), files: LocalDiskFileStore(root: TestEnvironment.stateDirectory + "/edge"), bcryptCost: 4)
+            try await TestServices.with(postgres: postgres, config: config, overrides: overrides) { services in
+                _ = try await AccountsProvisioning(environment: services.accounts)
+                    .createPlatformUser(role: .operator, username: "edge_op1", phone: "13800138201", password: password)
+                let router = VoucherApp.buildRouter(services: services)
+                try await Application(router: router, logger: TestEnvironment.logger).test(.live) { client in try await body(client) }
+            }
         }
     }
 

@@ -12,8 +12,8 @@ import VoucherServices
 /// Builds the application against the given configuration with the standard checks.
 func makeApp(_ config: AppConfig) async -> some ApplicationProtocol {
     let stores = try! AppStores.make(config: config, logger: TestEnvironment.logger)
-    return await VoucherApp.buildApplication(
-        config: config, stores: stores, registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+    let services = await Services.live(config: config, stores: stores, logger: TestEnvironment.logger)
+    return VoucherApp.buildApplication(services: services, registry: PrometheusCollectorRegistry())
 }
 
 @Suite struct HealthTests {

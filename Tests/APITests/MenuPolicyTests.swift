@@ -13,9 +13,8 @@ import VoucherServices
         // the sub-account check unnoticed. Add a rule to MenuPolicy.rules when this fails.
         let config = try TestEnvironment.config()
         let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
-        let router = VoucherApp.buildRouter(
-            config: config, stores: stores, tokens: await TokenService(config: config.jwt), checks: [],
-            registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+        let services = await Services.live(config: config, stores: stores, logger: TestEnvironment.logger)
+        let router = VoucherApp.buildRouter(services: services, checks: [], registry: PrometheusCollectorRegistry())
         let routes = router.routes.map { "\($0.path)" }.filter { $0.hasPrefix("/v1/") }
         #expect(routes.count > 50)
         for route in routes {

@@ -85,11 +85,12 @@ import VoucherServices
         // accounts, products, orders, payee and campaign routes.
         try await TestDatabase.with { postgres, config in
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
-            let tokens = await TokenService(config: config.jwt)
             let sms = CapturingSMS()
+            let services = await Services.live(
+                config: config, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(sms: sms))
             let router = VoucherApp.buildRouter(
-                config: config, stores: stores, tokens: tokens, checks: VoucherApp.standardChecks(stores, logger: TestEnvironment.logger),
-                registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger, sms: sms)
+                services: services, checks: VoucherApp.standardChecks(stores, logger: TestEnvironment.logger),
+                registry: PrometheusCollectorRegistry())
             let app = Application(router: router, services: [stores.postgres, RedisService(client: stores.redis)], logger: TestEnvironment.logger)
             let provisioning = await AccountsProvisioning(config: config, postgres: postgres, logger: TestEnvironment.logger)
             try await provisioning.createPlatformUser(role: .operator, username: "openapi_op1", phone: "13800138008", password: Self.password)
@@ -274,9 +275,8 @@ extension OpenAPIAnswersTests {
         // campaigns, grabs, applications, approvals, a paid order, usages and a redemption batch.
         try await TestDatabase.with { postgres, config in
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
-            let router = VoucherApp.buildRouter(
-                config: config, stores: stores, tokens: await TokenService(config: config.jwt), checks: [],
-                registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+            let services = await Services.live(config: config, stores: stores, logger: TestEnvironment.logger)
+            let router = VoucherApp.buildRouter(services: services, checks: [], registry: PrometheusCollectorRegistry())
             let app = Application(router: router, services: [stores.postgres, RedisService(client: stores.redis)], logger: TestEnvironment.logger)
             let provisioning = await AccountsProvisioning(config: config, postgres: postgres, logger: TestEnvironment.logger)
             try await provisioning.createPlatformUser(role: .operator, username: "openapi_op2", phone: "13800138018", password: Self.password)

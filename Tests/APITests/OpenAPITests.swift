@@ -25,10 +25,9 @@ import VoucherServices
     ) async throws -> T {
         let config = try given ?? TestEnvironment.config()
         let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
-        let tokens = await TokenService(config: config.jwt)
-        let router = VoucherApp.buildRouter(
-            config: config, stores: stores, tokens: tokens, checks: [],
-            registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger)
+        let services = await Services.live(config: config, stores: stores, logger: TestEnvironment.logger)
+        let tokens = services.tokens
+        let router = VoucherApp.buildRouter(services: services, checks: [], registry: PrometheusCollectorRegistry())
         let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
         let app = Application(router: router, services: [stores.postgres, RedisService(client: stores.redis)], logger: TestEnvironment.logger)
         return try await app.test(.router) { client in try await body(client, routes, tokens) }

@@ -27,8 +27,9 @@ import VoucherServices
             #expect(try await provisioning.createPlatformUser(role: .finance, username: "finance_tz", phone: "13700000032", password: "Review#2026x"))
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
             let sms = CapturingSMS()
-            let app = await VoucherApp.buildApplication(
-                config: config, stores: stores, registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger, sms: sms)
+            let services = await Services.live(
+                config: config, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(sms: sms))
+            let app = VoucherApp.buildApplication(services: services, registry: PrometheusCollectorRegistry())
             try await app.test(.router) { client in
                 try await Walk(client: client, sms: sms).run()
             }

@@ -13,8 +13,9 @@ import VoucherConfig
 import VoucherCore
 import VoucherServices
 
-/// The world of one test: a fresh migrated database, the accounts routes over it with a manual
-/// clock, a capturing SMS sender, a cheap bcrypt cost and files in a folder of its own.
+/// The world of one test: a fresh migrated database, the service's router over it (built by
+/// `Services`, as in production) with a manual clock, a capturing SMS sender, a cheap bcrypt cost
+/// and files in a folder of its own.
 struct AccountsWorld {
     let client: any TestClientProtocol
     let postgres: PostgresClient
@@ -29,23 +30,22 @@ struct AccountsWorld {
         try await TestDatabase.with { postgres, config in
             let clock = TestClock()
             let sms = CapturingSMS()
-            let tokens = await TokenService(config: config.jwt)
             let folder = TestEnvironment.stateDirectory + "/files-" + UUID().uuidString
-            let environment = AccountsEnvironment(
-                postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: clock, sms: sms,
-                files: LocalDiskFileStore(root: folder), bcryptCost: testBcryptCost, logger: TestEnvironment.logger)
-            // In-process requests have no socket: the test names the peer's address in a header
-            // of its own (a client's X-Forwarded-For is not believed; see ClientAddressMiddleware).
-            let router = AccountsRoutes.standaloneRouter(environment: environment).buildResponder()
-            let app = Application(
-                responder: CallbackResponder<AppRequestContext> { request, context in
-                    var context = context
-                    context.clientAddress = request.headers[peerAddress]
-                    return try await router.respond(to: request, context: context)
-                }, logger: TestEnvironment.logger)
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            try await app.test(.router) { client in
-                try await body(AccountsWorld(client: client, postgres: postgres, clock: clock, sms: sms, environment: environment))
+            let overrides = Services.Overrides(clock: clock, files: LocalDiskFileStore(root: folder), sms: sms, bcryptCost: testBcryptCost)
+            try await TestServices.with(postgres: postgres, config: config, overrides: overrides) { services in
+                // In-process requests have no socket: the test names the peer's address in a header
+                // of its own (a client's X-Forwarded-For is not believed; see ClientAddressMiddleware).
+                let router = VoucherApp.buildRouter(services: services).buildResponder()
+                let app = Application(
+                    responder: CallbackResponder<AppRequestContext> { request, context in
+                        var context = context
+                        context.clientAddress = request.headers[peerAddress]
+                        return try await router.respond(to: request, context: context)
+                    }, logger: TestEnvironment.logger)
+                try await app.test(.router) { client in
+                    try await body(AccountsWorld(client: client, postgres: postgres, clock: clock, sms: sms, environment: services.accounts))
+                }
             }
         }
     }

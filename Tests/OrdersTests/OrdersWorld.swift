@@ -12,9 +12,10 @@ import VoucherConfig
 import VoucherCore
 import VoucherServices
 
-/// The world of one orders test: a fresh migrated database; accounts, approvals and orders routes
-/// over it; a platform operator, one provider, enterprises, tokens; vouchers inserted by SQL
-/// with their grant entries, as the grab sink and the apply flow write them.
+/// The world of one orders test: a fresh migrated database; the service's router over it (built
+/// by `Services`, with a manual clock and a file folder of its own); a platform operator, one
+/// provider, enterprises, tokens; vouchers inserted by SQL with their grant entries, as the grab
+/// sink and the apply flow write them.
 struct OrdersWorld: Sendable {
     let client: any TestClientProtocol
     let postgres: PostgresClient
@@ -27,20 +28,17 @@ struct OrdersWorld: Sendable {
 
     static func run(_ body: @escaping @Sendable (OrdersWorld) async throws -> Void) async throws {
         try await TestDatabase.with { postgres, config in
-            let tokens = await TokenService(config: config.jwt)
             let folder = TestEnvironment.stateDirectory + "/orders-files-" + UUID().uuidString
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let files = LocalDiskFileStore(root: folder)
-            let clock = TestClock()
-            let accounts = AccountsEnvironment(
-                postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: clock,
-                sms: LoggingSMSSender(logger: TestEnvironment.logger), files: files, bcryptCost: 4, logger: TestEnvironment.logger)
-            let orders = OrdersEnvironment(postgres: postgres, files: files, clock: clock, logger: TestEnvironment.logger)
-            let app = Application(
-                router: OrdersRoutes.standaloneRouter(accounts: accounts, orders: orders), logger: TestEnvironment.logger)
-            try await seedPlatform(postgres)
-            try await app.test(.router) { client in
-                try await body(OrdersWorld(client: client, postgres: postgres, tokens: tokens, orders: orders, accounts: accounts))
+            let overrides = Services.Overrides(clock: TestClock(), files: LocalDiskFileStore(root: folder), bcryptCost: 4)
+            try await TestServices.with(postgres: postgres, config: config, overrides: overrides) { services in
+                let app = Application(router: VoucherApp.buildRouter(services: services), logger: TestEnvironment.logger)
+                try await seedPlatform(postgres)
+                try await app.test(.router) { client in
+                    let world = OrdersWorld(
+                        client: client, postgres: postgres, tokens: services.tokens, orders: services.orders, accounts: services.accounts)
+                    try await body(world)
+                }
             }
         }
     }

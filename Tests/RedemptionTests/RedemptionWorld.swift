@@ -13,9 +13,10 @@ import VoucherConfig
 import VoucherCore
 import VoucherServices
 
-/// The world of one redemption test: a fresh migrated database; accounts, approvals, orders and
-/// redemption routes over it; an operator, an auditor, a finance user, two providers, enterprises.
-/// Usages come from orders driven to completion over HTTP, as in production.
+/// The world of one redemption test: a fresh migrated database; the service's router over it
+/// (built by `Services`, with a manual clock and a file folder of its own); an operator, an
+/// auditor, a finance user, two providers, enterprises. Usages come from orders driven to
+/// completion over HTTP, as in production.
 struct RedemptionWorld: Sendable {
     let client: any TestClientProtocol
     let postgres: PostgresClient
@@ -31,24 +32,17 @@ struct RedemptionWorld: Sendable {
 
     static func run(_ body: @escaping @Sendable (RedemptionWorld) async throws -> Void) async throws {
         try await TestDatabase.with { postgres, config in
-            let tokens = await TokenService(config: config.jwt)
             let folder = TestEnvironment.stateDirectory + "/redemption-files-" + UUID().uuidString
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let files = LocalDiskFileStore(root: folder)
             let clock = TestClock()
-            let accounts = AccountsEnvironment(
-                postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: clock,
-                sms: LoggingSMSSender(logger: TestEnvironment.logger), files: files, bcryptCost: 4, logger: TestEnvironment.logger)
-            let orders = OrdersEnvironment(postgres: postgres, files: files, clock: clock, logger: TestEnvironment.logger)
-            let redemption = RedemptionEnvironment(postgres: postgres, files: files, clock: clock, logger: TestEnvironment.logger)
-            let reconciliation = ReconciliationEnvironment(
-                postgres: postgres, policy: .standard, clock: clock, logger: TestEnvironment.logger, parse: { try StatementParser.parse($0) })
-            let router = RedemptionRoutes.standaloneRouter(
-                accounts: accounts, orders: orders, redemption: redemption, reconciliation: reconciliation)
-            let app = Application(router: router, logger: TestEnvironment.logger)
-            try await seedPlatform(postgres)
-            try await app.test(.router) { client in
-                try await body(RedemptionWorld(client: client, postgres: postgres, tokens: tokens, clock: clock, files: files))
+            let overrides = Services.Overrides(clock: clock, files: files, bcryptCost: 4)
+            try await TestServices.with(postgres: postgres, config: config, overrides: overrides) { services in
+                let app = Application(router: VoucherApp.buildRouter(services: services), logger: TestEnvironment.logger)
+                try await seedPlatform(postgres)
+                try await app.test(.router) { client in
+                    try await body(RedemptionWorld(client: client, postgres: postgres, tokens: services.tokens, clock: clock, files: files))
+                }
             }
         }
     }

@@ -100,10 +100,9 @@ struct RushWorld: Sendable {
     func app(config: AppConfig? = nil, clock: TestClock? = nil) async throws -> some ApplicationProtocol {
         let config = config ?? self.config
         let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
-        let rushClock: any MonotonicClock
-        if let clock { rushClock = clock } else { rushClock = SystemMonotonicClock() }
-        return await VoucherApp.buildApplication(
-            config: config, stores: stores, registry: PrometheusCollectorRegistry(), logger: TestEnvironment.logger, rushClock: rushClock)
+        let services = await Services.live(
+            config: config, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(rushClock: clock))
+        return VoucherApp.buildApplication(services: services, registry: PrometheusCollectorRegistry())
     }
 
     /// Vouchers of a campaign in PostgreSQL.

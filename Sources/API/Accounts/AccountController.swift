@@ -30,34 +30,39 @@ struct AccountController {
         let newPasswordConfirmation: String
     }
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("account/me") { _, context in
-            let identity = try context.requireIdentity()
-            guard let user = try await env.accounts.user(id: identity.userID),
-                let organisation = try await env.accounts.organisation(id: identity.orgID)
-            else { throw AuthProblem.invalidToken }
-            return MeResponse(
-                userId: user.id, username: user.username, phone: user.phone, email: user.email, role: user.role,
-                mainAccount: user.isMain, permissions: identity.permissions, organisationId: organisation.id,
-                organisationName: organisation.name, certification: organisation.certification.rawValue)
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("account/me", use: me)
+            .put("account/password", use: changePassword)
+    }
+
+    func me(_ request: Request, _ context: AppRequestContext) async throws -> MeResponse {
+        let identity = try context.requireIdentity()
+        guard let user = try await env.accounts.user(id: identity.userID),
+            let organisation = try await env.accounts.organisation(id: identity.orgID)
+        else { throw AuthProblem.invalidToken }
+        return MeResponse(
+            userId: user.id, username: user.username, phone: user.phone, email: user.email, role: user.role,
+            mainAccount: user.isMain, permissions: identity.permissions, organisationId: organisation.id,
+            organisationName: organisation.name, certification: organisation.certification.rawValue)
+    }
+
+    func changePassword(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var request = request
+        let body = try await request.decodeJSON(as: ChangePasswordRequest.self, context: context)
+        guard let user = try await env.accounts.user(id: identity.userID) else { throw AuthProblem.invalidToken }
+        let passwords = Passwords(env: env)
+        guard body.currentPassword.count <= AccountsLimits.credentialLengthMax,
+            try await passwords.verify(body.currentPassword, hash: user.passwordHash)
+        else {
+            throw AccountsError.wrongCurrentPassword
         }
-        group.put("account/password") { request, context in
-            let identity = try context.requireIdentity()
-            var request = request
-            let body = try await request.decodeAccountsBody(as: ChangePasswordRequest.self, context: context)
-            guard let user = try await env.accounts.user(id: identity.userID) else { throw AuthProblem.invalidToken }
-            let passwords = Passwords(env: env)
-            guard body.currentPassword.count <= AccountsLimits.credentialLengthMax,
-                try await passwords.verify(body.currentPassword, hash: user.passwordHash)
-            else {
-                throw AccountsError.wrongCurrentPassword
-            }
-            try await passwords.checkNew(
-                body.newPassword, confirmation: body.newPasswordConfirmation, username: user.username,
-                phone: try? user.phone.map { try PhoneNumber(validating: $0) }, userID: user.id)
-            _ = try await env.credentials.setPassword(
-                userID: user.id, orgID: user.orgID, hash: try await passwords.hash(body.newPassword), now: env.clock.now())
-            return Response(status: .noContent)
-        }
+        try await passwords.checkNew(
+            body.newPassword, confirmation: body.newPasswordConfirmation, username: user.username,
+            phone: try? user.phone.map { try PhoneNumber(validating: $0) }, userID: user.id)
+        _ = try await env.credentials.setPassword(
+            userID: user.id, orgID: user.orgID, hash: try await passwords.hash(body.newPassword), now: env.clock.now())
+        return Response(status: .noContent)
     }
 }

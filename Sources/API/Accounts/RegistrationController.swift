@@ -83,84 +83,101 @@ struct RegistrationController {
     /// The seven company types of the survey (企业类型).
     static let companyTypes = ["private", "foreign", "collective", "state_owned", "joint_stock", "hk_macao_taiwan", "joint_venture"]
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("registrations/sms") { request, context in try await sendCode(request, context) }
-        group.post("registrations") { request, context in
-            var request = request
-            let body = try await request.decodeAccountsBody(as: RegisterRequest.self, context: context)
-            let response = try await register(body, address: LoginThrottle.clientAddress(request, context))
-            return try response.response(from: request, context: context).with(status: .created)
-        }
-        group.get("registrations/me") { _, context in
-            try await draft(try mainAccount(context))
-        }
-        group.put("registrations/me/details") { request, context in
-            let identity = try mainAccount(context)
-            var request = request
-            let details = try await request.decodeAccountsBody(as: OrganisationDetails.self, context: context)
-            try details.validateFormats()
-            let uscc = try details.unifiedSocialCreditCode.map { code in
-                do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible {
-                    throw AccountsError.from(error)
-                }
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("registrations/sms", use: sendCode)
+            .post("registrations", use: startRegistration)
+            .get("registrations/me", use: showDraft)
+            .put("registrations/me/details", use: saveDetails)
+            .put("registrations/me/licence", use: uploadLicence)
+            .post("registrations/me/submit", use: submitDraft)
+            .put("organisations/me/survey", use: saveSurvey)
+            .get("organisations/me/survey", use: survey)
+            .get("organisations/me", use: organisation)
+    }
+
+    func startRegistration(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
+        let response = try await register(body, address: LoginThrottle.clientAddress(request, context))
+        return try response.response(from: request, context: context).with(status: .created)
+    }
+
+    func showDraft(_ request: Request, _ context: AppRequestContext) async throws -> DraftResponse {
+        try await draft(try mainAccount(context))
+    }
+
+    func saveDetails(_ request: Request, _ context: AppRequestContext) async throws -> DraftResponse {
+        let identity = try mainAccount(context)
+        var request = request
+        let details = try await request.decodeJSON(as: OrganisationDetails.self, context: context)
+        try details.validateFormats()
+        let uscc = try details.unifiedSocialCreditCode.map { code in
+            do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible {
+                throw AccountsError.from(error)
             }
-            var stored = details
-            stored.unifiedSocialCreditCode = uscc
-            try await env.registration.saveProfile(
-                orgID: identity.orgID,
-                ProfileRecord(
-                    name: stored.name, uscc: uscc, contactName: stored.contactName, contactPhone: stored.contactPhone,
-                    licenceSHA256: nil, detailsJSON: try StoredJSON.encode(stored)), now: env.clock.now())
-            return try await draft(identity)
         }
-        group.put("registrations/me/licence") { request, context in
-            let identity = try mainAccount(context)
-            var request = request
-            let stored = try await storeImage(&request)
-            let replaced = try await env.cleanup.references.licence(orgID: identity.orgID)
-            try await env.registration.recordFile(sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes)
-            try await env.registration.setLicence(orgID: identity.orgID, sha256: stored.sha256, now: env.clock.now())
-            if replaced != stored.sha256 { await env.cleanup.deleteIfUnreferenced(replaced) }
-            return stored
+        var stored = details
+        stored.unifiedSocialCreditCode = uscc
+        try await env.registration.saveProfile(
+            orgID: identity.orgID,
+            ProfileRecord(
+                name: stored.name, uscc: uscc, contactName: stored.contactName, contactPhone: stored.contactPhone,
+                licenceSHA256: nil, detailsJSON: try StoredJSON.encode(stored)), now: env.clock.now())
+        return try await draft(identity)
+    }
+
+    func uploadLicence(_ request: Request, _ context: AppRequestContext) async throws -> StoredFile {
+        let identity = try mainAccount(context)
+        var request = request
+        let stored = try await storeImage(&request)
+        let replaced = try await env.cleanup.references.licence(orgID: identity.orgID)
+        try await env.registration.recordFile(sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes)
+        try await env.registration.setLicence(orgID: identity.orgID, sha256: stored.sha256, now: env.clock.now())
+        if replaced != stored.sha256 { await env.cleanup.deleteIfUnreferenced(replaced) }
+        return stored
+    }
+
+    func submitDraft(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try mainAccount(context)
+        let response = try await submit(identity)
+        return try response.response(from: request, context: context).with(status: .accepted)
+    }
+
+    func saveSurvey(_ request: Request, _ context: AppRequestContext) async throws -> SurveyBody {
+        let identity = try mainAccount(context, roles: .enterprise)
+        var request = request
+        let body = try await request.decodeJSON(as: SurveyBody.self, context: context)
+        try OrganisationDetails.text(body.companyName, "companyName", max: DetailLimits.nameMax)
+        try OrganisationDetails.text(body.city, "city", max: 50)
+        guard Self.companyTypes.contains(body.companyType) else {
+            throw AccountsError.invalid("company_type_invalid", "companyType must be one of: \(Self.companyTypes.joined(separator: ", ")).")
         }
-        group.post("registrations/me/submit") { request, context in
-            let identity = try mainAccount(context)
-            let response = try await submit(identity)
-            return try response.response(from: request, context: context).with(status: .accepted)
+        let answers = try StoredJSON.encode(body.answers ?? [:])
+        guard answers.utf8.count <= AccountsLimits.flexibleSectionBytesMax else {
+            throw AccountsError.invalid("field_invalid", "answers is larger than \(AccountsLimits.flexibleSectionBytesMax) bytes; shorten it.")
         }
-        group.put("organisations/me/survey") { request, context in
-            let identity = try mainAccount(context, roles: .enterprise)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: SurveyBody.self, context: context)
-            try OrganisationDetails.text(body.companyName, "companyName", max: DetailLimits.nameMax)
-            try OrganisationDetails.text(body.city, "city", max: 50)
-            guard Self.companyTypes.contains(body.companyType) else {
-                throw AccountsError.invalid("company_type_invalid", "companyType must be one of: \(Self.companyTypes.joined(separator: ", ")).")
-            }
-            let answers = try StoredJSON.encode(body.answers ?? [:])
-            guard answers.utf8.count <= AccountsLimits.flexibleSectionBytesMax else {
-                throw AccountsError.invalid("field_invalid", "answers is larger than \(AccountsLimits.flexibleSectionBytesMax) bytes; shorten it.")
-            }
-            try await env.registration.saveSurvey(
-                orgID: identity.orgID,
-                SurveyRecord(
-                    companyName: body.companyName, city: body.city, companyType: body.companyType, answersJSON: answers, answeredAt: env.clock.now()))
-            return body
-        }
-        group.get("organisations/me/survey") { _, context in
-            let identity = try context.requireMenu(.organisation, roles: .enterprise)
-            guard let survey = try await env.registration.survey(orgID: identity.orgID) else { throw AccountsError.notFound }
-            return SurveyBody(
-                companyName: survey.companyName, city: survey.city, companyType: survey.companyType,
-                answers: try StoredJSON.decode([String: JSONValue].self, from: survey.answersJSON))
-        }
-        group.get("organisations/me") { _, context in
-            let identity = try context.requireMenu(.organisation, roles: .enterprise, .provider)
-            guard let organisation = try await env.accounts.organisation(id: identity.orgID) else { throw AccountsError.notFound }
-            return OrganisationResponse(
-                id: organisation.id, kind: organisation.kind.rawValue, name: organisation.name, unifiedSocialCreditCode: organisation.uscc,
-                certification: organisation.certification.rawValue, statusText: Self.statusText(organisation.certification))
-        }
+        try await env.registration.saveSurvey(
+            orgID: identity.orgID,
+            SurveyRecord(
+                companyName: body.companyName, city: body.city, companyType: body.companyType, answersJSON: answers, answeredAt: env.clock.now()))
+        return body
+    }
+
+    func survey(_ request: Request, _ context: AppRequestContext) async throws -> SurveyBody {
+        let identity = try context.requireMenu(.organisation, roles: .enterprise)
+        guard let survey = try await env.registration.survey(orgID: identity.orgID) else { throw AccountsError.notFound }
+        return SurveyBody(
+            companyName: survey.companyName, city: survey.city, companyType: survey.companyType,
+            answers: try StoredJSON.decode([String: JSONValue].self, from: survey.answersJSON))
+    }
+
+    func organisation(_ request: Request, _ context: AppRequestContext) async throws -> OrganisationResponse {
+        let identity = try context.requireMenu(.organisation, roles: .enterprise, .provider)
+        guard let organisation = try await env.accounts.organisation(id: identity.orgID) else { throw AccountsError.notFound }
+        return OrganisationResponse(
+            id: organisation.id, kind: organisation.kind.rawValue, name: organisation.name, unifiedSocialCreditCode: organisation.uscc,
+            certification: organisation.certification.rawValue, statusText: Self.statusText(organisation.certification))
     }
 
     static func statusText(_ state: OrganisationRecord.Certification) -> String {
@@ -184,7 +201,7 @@ struct RegistrationController {
     /// A registration code to the phone, within the per-phone and per-address limits.
     func sendCode(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         var request = request
-        let body = try await request.decodeAccountsBody(as: AuthController.SMSSendRequest.self, context: context)
+        let body = try await request.decodeJSON(as: AuthController.SMSSendRequest.self, context: context)
         let phone: PhoneNumber
         do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
         let guardian = RegistrationGuard(env: env)

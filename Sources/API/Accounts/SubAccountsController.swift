@@ -67,83 +67,97 @@ struct SubAccountsController {
     /// Sub-accounts per organisation, a bound on the list and on the work of one organisation.
     static let subAccountsPerOrganisationMax = 200
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let subs = group.group("subaccounts")
-        subs.get { request, context in
-            let identity = try manager(context)
-            let page = try PageRequest(PageRequest.query(request))
-            let result = try await env.subAccounts.list(orgID: identity.orgID, page: page.page, pageSize: page.pageSize)
-            return Page(items: result.items.map(SubAccount.init), page: page.page, pageSize: page.pageSize, total: result.total)
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("subaccounts", use: list)
+            .post("subaccounts", use: add)
+            .get("subaccounts/:id", use: detail)
+            .patch("subaccounts/:id", use: update)
+            .delete("subaccounts/:id", use: remove)
+            .put("subaccounts/:id/password", use: resetPassword)
+            .put("subaccounts/:id/permissions", use: setPermissions)
+    }
+
+    func list(_ request: Request, _ context: AppRequestContext) async throws -> Page<SubAccount> {
+        let identity = try manager(context)
+        let page = try PageRequest(PageRequest.query(request))
+        let result = try await env.subAccounts.list(orgID: identity.orgID, page: page.page, pageSize: page.pageSize)
+        return Page(items: result.items.map(SubAccount.init), page: page.page, pageSize: page.pageSize, total: result.total)
+    }
+
+    func add(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try manager(context)
+        var request = request
+        let body = try await request.decodeJSON(as: CreateRequest.self, context: context)
+        let created = try await create(body, identity)
+        return try created.response(from: request, context: context).with(status: .created)
+    }
+
+    func detail(_ request: Request, _ context: AppRequestContext) async throws -> SubAccount {
+        let identity = try manager(context)
+        return SubAccount(try await find(context, identity))
+    }
+
+    func update(_ request: Request, _ context: AppRequestContext) async throws -> SubAccount {
+        let identity = try manager(context)
+        var request = request
+        let body = try await request.decodeJSON(as: UpdateRequest.self, context: context)
+        let current = try await find(context, identity)
+        if let username = body.username, username != current.username {
+            throw AccountsError.invalid("username_immutable", "A sub-account's username is fixed once created; leave it out.")
         }
-        subs.post { request, context in
-            let identity = try manager(context)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: CreateRequest.self, context: context)
-            let created = try await create(body, identity)
-            return try created.response(from: request, context: context).with(status: .created)
+        let phone =
+            try body.phone.map { text in
+                do { return try PhoneNumber(validating: text).digits } catch let error as any DomainErrorConvertible {
+                    throw AccountsError.from(error)
+                }
+            } ?? current.phone ?? ""
+        let email = try normalisedEmail(body.email) ?? current.email
+        guard
+            let updated = try await env.subAccounts.update(
+                orgID: identity.orgID, id: current.id, phone: phone, email: email, now: env.clock.now())
+        else { throw AccountsError.notFound }
+        return SubAccount(updated)
+    }
+
+    func remove(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try manager(context)
+        let current = try await find(context, identity)
+        guard try await env.subAccounts.delete(orgID: identity.orgID, id: current.id, now: env.clock.now()) else {
+            throw AccountsError.notFound
         }
-        subs.get(":id") { _, context in
-            let identity = try manager(context)
-            return SubAccount(try await find(context, identity))
+        return Response(status: .noContent)
+    }
+
+    func resetPassword(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try manager(context)
+        var request = request
+        let body = try await request.decodeJSON(as: PasswordRequest.self, context: context)
+        let current = try await find(context, identity)
+        let passwords = Passwords(env: env)
+        try await passwords.checkNew(
+            body.password, confirmation: body.passwordConfirmation, username: current.username,
+            phone: try? current.phone.map { try PhoneNumber(validating: $0) }, userID: current.id)
+        guard
+            try await env.credentials.setPassword(
+                userID: current.id, orgID: identity.orgID, hash: try await passwords.hash(body.password), now: env.clock.now())
+        else {
+            throw AccountsError.notFound
         }
-        subs.patch(":id") { request, context in
-            let identity = try manager(context)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: UpdateRequest.self, context: context)
-            let current = try await find(context, identity)
-            if let username = body.username, username != current.username {
-                throw AccountsError.invalid("username_immutable", "A sub-account's username is fixed once created; leave it out.")
-            }
-            let phone =
-                try body.phone.map { text in
-                    do { return try PhoneNumber(validating: text).digits } catch let error as any DomainErrorConvertible {
-                        throw AccountsError.from(error)
-                    }
-                } ?? current.phone ?? ""
-            let email = try normalisedEmail(body.email) ?? current.email
-            guard
-                let updated = try await env.subAccounts.update(
-                    orgID: identity.orgID, id: current.id, phone: phone, email: email, now: env.clock.now())
-            else { throw AccountsError.notFound }
-            return SubAccount(updated)
-        }
-        subs.delete(":id") { _, context in
-            let identity = try manager(context)
-            let current = try await find(context, identity)
-            guard try await env.subAccounts.delete(orgID: identity.orgID, id: current.id, now: env.clock.now()) else {
-                throw AccountsError.notFound
-            }
-            return Response(status: .noContent)
-        }
-        subs.put(":id/password") { request, context in
-            let identity = try manager(context)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: PasswordRequest.self, context: context)
-            let current = try await find(context, identity)
-            let passwords = Passwords(env: env)
-            try await passwords.checkNew(
-                body.password, confirmation: body.passwordConfirmation, username: current.username,
-                phone: try? current.phone.map { try PhoneNumber(validating: $0) }, userID: current.id)
-            guard
-                try await env.credentials.setPassword(
-                    userID: current.id, orgID: identity.orgID, hash: try await passwords.hash(body.password), now: env.clock.now())
-            else {
-                throw AccountsError.notFound
-            }
-            return Response(status: .noContent)
-        }
-        subs.put(":id/permissions") { request, context in
-            let identity = try manager(context)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: PermissionsRequest.self, context: context)
-            let current = try await find(context, identity)
-            let permissions = try Self.permissions(body.permissions)
-            guard
-                let updated = try await env.subAccounts.setPermissions(
-                    orgID: identity.orgID, id: current.id, permissions: permissions, now: env.clock.now())
-            else { throw AccountsError.notFound }
-            return SubAccount(updated)
-        }
+        return Response(status: .noContent)
+    }
+
+    func setPermissions(_ request: Request, _ context: AppRequestContext) async throws -> SubAccount {
+        let identity = try manager(context)
+        var request = request
+        let body = try await request.decodeJSON(as: PermissionsRequest.self, context: context)
+        let current = try await find(context, identity)
+        let permissions = try Self.permissions(body.permissions)
+        guard
+            let updated = try await env.subAccounts.setPermissions(
+                orgID: identity.orgID, id: current.id, permissions: permissions, now: env.clock.now())
+        else { throw AccountsError.notFound }
+        return SubAccount(updated)
     }
 
     /// The main account of a certified enterprise or provider.

@@ -79,37 +79,51 @@ struct ApprovalsController {
     /// Roles that decide applications; they work for the platform, across organisations.
     static let deciderRoles: [Role] = [.operator, .expert, .authority, .auditor, .finance]
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let approvals = group.group("approvals")
-        approvals.get("waiting") { request, context in
-            let identity = try context.requireMenu(.inbox)
-            return try await list(.waiting(role: identity.role.rawValue), request)
-        }
-        approvals.get("mine") { request, context in
-            let identity = try context.requireMenu(.inbox)
-            return try await list(.mine(userID: identity.userID), request)
-        }
-        approvals.get("history") { request, context in
-            let identity = try context.requireMenu(.inbox)
-            return try await list(.history(userID: identity.userID), request)
-        }
-        approvals.get(":id") { _, context in
-            let identity = try context.requireMenu(.inbox)
-            let (record, decisions) = try await visible(context, identity)
-            return Item(record, decisions: decisions)
-        }
-        approvals.post(":id/approve") { request, context in
-            try await decide(request, context, approve: true)
-        }
-        approvals.post(":id/reject") { request, context in
-            try await decide(request, context, approve: false)
-        }
-        approvals.post(":id/withdraw") { _, context in
-            let identity = try context.requireMenu(.inbox)
-            let (record, _) = try await visible(context, identity)
-            let actor = try await actor(identity)
-            return Item(await ended(try await env.approvals.withdraw(id: record.id, by: actor, now: env.clock.now())))
-        }
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("approvals/waiting", use: waiting)
+            .get("approvals/mine", use: mine)
+            .get("approvals/history", use: history)
+            .get("approvals/:id", use: detail)
+            .post("approvals/:id/approve", use: approve)
+            .post("approvals/:id/reject", use: reject)
+            .post("approvals/:id/withdraw", use: withdraw)
+    }
+
+    func waiting(_ request: Request, _ context: AppRequestContext) async throws -> Page<Item> {
+        let identity = try context.requireMenu(.inbox)
+        return try await list(.waiting(role: identity.role.rawValue), request)
+    }
+
+    func mine(_ request: Request, _ context: AppRequestContext) async throws -> Page<Item> {
+        let identity = try context.requireMenu(.inbox)
+        return try await list(.mine(userID: identity.userID), request)
+    }
+
+    func history(_ request: Request, _ context: AppRequestContext) async throws -> Page<Item> {
+        let identity = try context.requireMenu(.inbox)
+        return try await list(.history(userID: identity.userID), request)
+    }
+
+    func detail(_ request: Request, _ context: AppRequestContext) async throws -> Item {
+        let identity = try context.requireMenu(.inbox)
+        let (record, decisions) = try await visible(context, identity)
+        return Item(record, decisions: decisions)
+    }
+
+    func approve(_ request: Request, _ context: AppRequestContext) async throws -> Item {
+        try await decide(request, context, approve: true)
+    }
+
+    func reject(_ request: Request, _ context: AppRequestContext) async throws -> Item {
+        try await decide(request, context, approve: false)
+    }
+
+    func withdraw(_ request: Request, _ context: AppRequestContext) async throws -> Item {
+        let identity = try context.requireMenu(.inbox)
+        let (record, _) = try await visible(context, identity)
+        let actor = try await actor(identity)
+        return Item(await ended(try await env.approvals.withdraw(id: record.id, by: actor, now: env.clock.now())))
     }
 
     func list(_ box: ApprovalsRepository.Box, _ request: Request) async throws -> Page<Item> {
@@ -127,7 +141,7 @@ struct ApprovalsController {
         let identity = try context.requireMenu(.inbox)
         guard Self.deciderRoles.contains(identity.role) else { throw AuthProblem.wrongRole(Self.deciderRoles) }
         var request = request
-        let body = try await request.decodeAccountsBody(as: DecisionRequest.self, context: context)
+        let body = try await request.decodeJSON(as: DecisionRequest.self, context: context)
         let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reason, reason.count > AccountsLimits.reasonLengthMax {
             throw AccountsError.invalid("reason_too_long", "The reason is longer than \(AccountsLimits.reasonLengthMax) characters; shorten it.")

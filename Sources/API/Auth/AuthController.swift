@@ -46,29 +46,34 @@ struct AuthController {
         .unauthorized, code: "invalid_sms_code",
         detail: "The SMS code is wrong, used or expired. Check it, or ask for a new code.")
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("auth/login") { request, context in try await login(request, context) }
-        group.post("auth/sms/send") { request, context in try await sendCode(request, context) }
-        group.post("auth/sms/login") { request, context in try await smsLogin(request, context) }
-        group.post("auth/refresh") { request, context in
-            var request = request
-            let body = try await request.decodeAccountsBody(as: RefreshRequest.self, context: context)
-            guard !body.refreshToken.isEmpty, body.refreshToken.utf8.count <= 128 else { throw AuthProblem.invalidRefreshToken }
-            return try await Sessions(env: env).refresh(body.refreshToken)
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("auth/login", use: login)
+            .post("auth/sms/send", use: sendCode)
+            .post("auth/sms/login", use: smsLogin)
+            .post("auth/refresh", use: refresh)
+            .post("auth/logout", use: logout)
+    }
+
+    func refresh(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
+        var request = request
+        let body = try await request.decodeJSON(as: RefreshRequest.self, context: context)
+        guard !body.refreshToken.isEmpty, body.refreshToken.utf8.count <= 128 else { throw AuthProblem.invalidRefreshToken }
+        return try await Sessions(env: env).refresh(body.refreshToken)
+    }
+
+    func logout(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.decodeJSON(as: RefreshRequest.self, context: context)
+        if !body.refreshToken.isEmpty, body.refreshToken.utf8.count <= 128 {
+            try await env.credentials.revokeFamily(tokenHash: Secrets.sha256Hex(body.refreshToken), now: env.clock.now())
         }
-        group.post("auth/logout") { request, context in
-            var request = request
-            let body = try await request.decodeAccountsBody(as: RefreshRequest.self, context: context)
-            if !body.refreshToken.isEmpty, body.refreshToken.utf8.count <= 128 {
-                try await env.credentials.revokeFamily(tokenHash: Secrets.sha256Hex(body.refreshToken), now: env.clock.now())
-            }
-            return Response(status: .noContent)
-        }
+        return Response(status: .noContent)
     }
 
     func login(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
         var request = request
-        let body = try await request.decodeAccountsBody(as: LoginRequest.self, context: context)
+        let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
         guard !body.username.isEmpty, body.username.count <= AccountsLimits.credentialLengthMax,
             !body.password.isEmpty, body.password.count <= AccountsLimits.credentialLengthMax
         else {
@@ -89,7 +94,7 @@ struct AuthController {
 
     func sendCode(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         var request = request
-        let body = try await request.decodeAccountsBody(as: SMSSendRequest.self, context: context)
+        let body = try await request.decodeJSON(as: SMSSendRequest.self, context: context)
         let phone: PhoneNumber
         do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
         // The answer is the same whether or not the phone has an account, so it reveals none;
@@ -107,7 +112,7 @@ struct AuthController {
 
     func smsLogin(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
         var request = request
-        let body = try await request.decodeAccountsBody(as: SMSLoginRequest.self, context: context)
+        let body = try await request.decodeJSON(as: SMSLoginRequest.self, context: context)
         let phone: PhoneNumber
         do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
         guard body.code.utf8.count == AccountsLimits.smsCodeDigits, body.code.utf8.allSatisfy({ (48...57).contains($0) }) else {

@@ -12,19 +12,19 @@ import VoucherServices
 struct CampaignsController {
     let campaigns: CampaignsRepository
     let rush: RushServices
-
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("campaigns") { request, context in try await create(request, context) }
-        group.get("campaigns") { request, context in try await list(request, context) }
-        group.get("campaigns/:campaignID") { request, context in try await detail(request, context) }
-        group.put("campaigns/:campaignID") { request, context in try await replace(request, context) }
-        group.post("campaigns/:campaignID/publish") { request, context in try await publish(request, context) }
-        group.post("campaigns/:campaignID/end") { request, context in try await end(request, context) }
-        group.patch("campaigns/:campaignID/lots/:lotID") { request, context in try await restock(request, context) }
-        group.post("campaigns/:campaignID/lots/:lotID/grab") { request, context in try await grab(request, context) }
-    }
-
     let publisher: CampaignPublisher
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("campaigns", use: create)
+            .get("campaigns", use: list)
+            .get("campaigns/:campaignID", use: detail)
+            .put("campaigns/:campaignID", use: replace)
+            .post("campaigns/:campaignID/publish", use: publish)
+            .post("campaigns/:campaignID/end", use: end)
+            .patch("campaigns/:campaignID/lots/:lotID", use: restock)
+            .post("campaigns/:campaignID/lots/:lotID/grab", use: grab)
+    }
 
     func create(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<CampaignResponse> {
         let identity = try context.requireIdentity(.operator)

@@ -13,12 +13,13 @@ struct VoucherApplicationsController {
     /// Longest rejection reason kept.
     static let reasonLengthMax = 500
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("campaigns/:campaignID/lots/:lotID/applications") { request, context in try await apply(request, context) }
-        group.get("voucher-applications") { request, context in try await list(request, context) }
-        group.get("voucher-applications/:applicationID") { request, context in try await show(request, context) }
-        group.post("voucher-applications/:applicationID/approve") { request, context in try await approve(request, context) }
-        group.post("voucher-applications/:applicationID/reject") { request, context in try await reject(request, context) }
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("campaigns/:campaignID/lots/:lotID/applications", use: apply)
+            .get("voucher-applications", use: list)
+            .get("voucher-applications/:applicationID", use: show)
+            .post("voucher-applications/:applicationID/approve", use: approve)
+            .post("voucher-applications/:applicationID/reject", use: reject)
     }
 
     struct ApplicationResponse: ResponseEncodable {

@@ -28,69 +28,84 @@ struct ReconciliationController {
     /// The name stored when the upload does not give one.
     static let defaultFilename = "statement"
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let statements = group.group("finance/statements")
-        statements.post { request, context in try await upload(request, context) }
-        statements.get { request, context in
-            _ = try context.requireIdentity(.finance)
-            let page = try PageRequest(PageRequest.query(request))
-            let result = try await env.reconciliation.statements(page: page.page, pageSize: page.pageSize)
-            return Page(items: result.items.map(StatementDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("finance/statements", use: upload)
+            .get("finance/statements", use: statements)
+            .get("finance/statements/:id", use: statement)
+            .get("finance/statements/:id/report", use: report)
+            .post("finance/statement-lines/:id/match", use: match)
+            .post("finance/statement-lines/:id/unmatch", use: unmatch)
+            .post("finance/statement-lines/:id/release", use: release)
+            .get("finance/statement-lines/:id/audit", use: audit)
+            .post("finance/reconciliation/rematch", use: rematch)
+            .get("redemption/batches/:id/receipts", use: receipts)
+    }
+
+    func statements(_ request: Request, _ context: AppRequestContext) async throws -> Page<StatementDTO> {
+        _ = try context.requireIdentity(.finance)
+        let page = try PageRequest(PageRequest.query(request))
+        let result = try await env.reconciliation.statements(page: page.page, pageSize: page.pageSize)
+        return Page(items: result.items.map(StatementDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
+    }
+
+    func statement(_ request: Request, _ context: AppRequestContext) async throws -> StatementDTO {
+        _ = try context.requireIdentity(.finance)
+        guard
+            let statement = try await env.reconciliation.statement(
+                id: try Self.id(
+                    context, prefix: ReconciliationRepository.statementPrefix,
+                    missing: .statementNotFound))
+        else {
+            throw ReconciliationError.statementNotFound
         }
-        statements.get(":id") { _, context in
-            _ = try context.requireIdentity(.finance)
-            guard
-                let statement = try await env.reconciliation.statement(
-                    id: try Self.id(
-                        context, prefix: ReconciliationRepository.statementPrefix,
-                        missing: .statementNotFound))
-            else {
-                throw ReconciliationError.statementNotFound
-            }
-            return StatementDTO(statement)
-        }
-        statements.get(":id/report") { request, context in try await report(request, context) }
-        let lines = group.group("finance/statement-lines")
-        lines.post(":id/match") { request, context in
-            let identity = try context.requireIdentity(.finance)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: MatchBody.self, context: context)
-            return StatementLineDTO(
-                try await env.reconciliation.match(
-                    lineID: try Self.lineID(context), batchID: body.batchId, actor: identity.userID, note: body.note, now: env.clock.now()))
-        }
-        lines.post(":id/unmatch") { request, context in
-            let identity = try context.requireIdentity(.finance)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: NoteBody.self, context: context)
-            return StatementLineDTO(
-                try await env.reconciliation.unmatch(
-                    lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now()))
-        }
-        lines.post(":id/release") { request, context in
-            let identity = try context.requireIdentity(.finance)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: NoteBody.self, context: context)
-            return StatementLineDTO(
-                try await env.reconciliation.release(
-                    lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now(), policy: env.importer.policy))
-        }
-        lines.get(":id/audit") { _, context in
-            _ = try context.requireIdentity(.finance)
-            guard let records = try await env.reconciliation.audit(lineID: try Self.lineID(context)) else { throw ReconciliationError.lineNotFound }
-            return Page(items: records.map(AuditDTO.init), page: 1, pageSize: max(records.count, 1), total: records.count)
-        }
-        group.post("finance/reconciliation/rematch") { _, context in
-            _ = try context.requireIdentity(.finance)
-            return RematchDTO(try await env.reconciliation.rematch(policy: env.importer.policy, now: env.clock.now()))
-        }
-        group.get("redemption/batches/:id/receipts") { _, context in
-            let viewer = try RedemptionController.viewer(context)
-            let id = try RedemptionController.batchID(context)
-            guard try await env.redemption.batch(id: id, viewer: viewer) != nil else { throw RedemptionError.batchNotFound }
-            let receipts = try await env.reconciliation.receipts(batchID: id)
-            return Page(items: receipts.map(BatchReceiptDTO.init), page: 1, pageSize: max(receipts.count, 1), total: receipts.count)
-        }
+        return StatementDTO(statement)
+    }
+
+    func match(_ request: Request, _ context: AppRequestContext) async throws -> StatementLineDTO {
+        let identity = try context.requireIdentity(.finance)
+        var request = request
+        let body = try await request.decodeJSON(as: MatchBody.self, context: context)
+        return StatementLineDTO(
+            try await env.reconciliation.match(
+                lineID: try Self.lineID(context), batchID: body.batchId, actor: identity.userID, note: body.note, now: env.clock.now()))
+    }
+
+    func unmatch(_ request: Request, _ context: AppRequestContext) async throws -> StatementLineDTO {
+        let identity = try context.requireIdentity(.finance)
+        var request = request
+        let body = try await request.decodeJSON(as: NoteBody.self, context: context)
+        return StatementLineDTO(
+            try await env.reconciliation.unmatch(
+                lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now()))
+    }
+
+    func release(_ request: Request, _ context: AppRequestContext) async throws -> StatementLineDTO {
+        let identity = try context.requireIdentity(.finance)
+        var request = request
+        let body = try await request.decodeJSON(as: NoteBody.self, context: context)
+        return StatementLineDTO(
+            try await env.reconciliation.release(
+                lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now(), policy: env.importer.policy))
+    }
+
+    func audit(_ request: Request, _ context: AppRequestContext) async throws -> Page<AuditDTO> {
+        _ = try context.requireIdentity(.finance)
+        guard let records = try await env.reconciliation.audit(lineID: try Self.lineID(context)) else { throw ReconciliationError.lineNotFound }
+        return Page(items: records.map(AuditDTO.init), page: 1, pageSize: max(records.count, 1), total: records.count)
+    }
+
+    func rematch(_ request: Request, _ context: AppRequestContext) async throws -> RematchDTO {
+        _ = try context.requireIdentity(.finance)
+        return RematchDTO(try await env.reconciliation.rematch(policy: env.importer.policy, now: env.clock.now()))
+    }
+
+    func receipts(_ request: Request, _ context: AppRequestContext) async throws -> Page<BatchReceiptDTO> {
+        let viewer = try RedemptionController.viewer(context)
+        let id = try RedemptionController.batchID(context)
+        guard try await env.redemption.batch(id: id, viewer: viewer) != nil else { throw RedemptionError.batchNotFound }
+        let receipts = try await env.reconciliation.receipts(batchID: id)
+        return Page(items: receipts.map(BatchReceiptDTO.init), page: 1, pageSize: max(receipts.count, 1), total: receipts.count)
     }
 
     func upload(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<ImportResultDTO> {

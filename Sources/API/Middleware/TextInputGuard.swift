@@ -139,7 +139,7 @@ public struct GuardedJSONDecoder: RequestDecoder {
         return try decode(T.self, from: Data(buffer.readableBytesView))
     }
 
-    /// Decodes bytes already collected (`decodeAccountsBody` collects with its own bound).
+    /// Decodes bytes already collected (`decodeJSON` collects with its own bound).
     public func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         if let problem = TextInputGuard.problem(inJSON: data) { throw problem }
         return try json.decode(T.self, from: data)

@@ -18,63 +18,79 @@ import VoucherServices
 struct OrdersController {
     let env: OrdersEnvironment
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let orders = group.group("orders")
-        orders.post("quote") { request, context in
-            let identity = try context.requireIdentity(.enterprise)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: OrderBody.self, context: context)
-            return QuoteDTO(try await env.orders.quote(try body.request(identity), now: env.clock.now()))
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("orders/quote", use: quote)
+            .post("orders", use: place)
+            .get("orders", use: list)
+            .get("orders/:id", use: detail)
+            .post("orders/:id/cancel", use: cancel)
+            .post("orders/:id/proofs", use: uploadProof)
+            .post("orders/:id/payment", use: submitPayment)
+            .post("orders/:id/accept", use: accept)
+            .post("orders/:id/refund", use: requestRefund)
+            .get("vouchers", use: vouchers)
+    }
+
+    func quote(_ request: Request, _ context: AppRequestContext) async throws -> QuoteDTO {
+        let identity = try context.requireIdentity(.enterprise)
+        var request = request
+        let body = try await request.decodeJSON(as: OrderBody.self, context: context)
+        return QuoteDTO(try await env.orders.quote(try body.request(identity), now: env.clock.now()))
+    }
+
+    func list(_ request: Request, _ context: AppRequestContext) async throws -> Page<OrderDTO> {
+        let identity = try context.requireIdentity(.enterprise)
+        let page = try PageRequest(PageRequest.query(request))
+        let result = try await env.orders.orders(viewer: .enterprise(orgID: identity.orgID), page: page.page, pageSize: page.pageSize)
+        return Page(items: result.items.map(OrderDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
+    }
+
+    func detail(_ request: Request, _ context: AppRequestContext) async throws -> OrderDTO {
+        let identity = try context.requireIdentity(.enterprise)
+        guard let order = try await env.orders.order(id: try Self.orderID(context), viewer: .enterprise(orgID: identity.orgID)) else {
+            throw OrdersError.orderNotFound
         }
-        orders.post { request, context in try await place(request, context) }
-        orders.get { request, context in
-            let identity = try context.requireIdentity(.enterprise)
-            let page = try PageRequest(PageRequest.query(request))
-            let result = try await env.orders.orders(viewer: .enterprise(orgID: identity.orgID), page: page.page, pageSize: page.pageSize)
-            return Page(items: result.items.map(OrderDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
-        }
-        orders.get(":id") { _, context in
-            let identity = try context.requireIdentity(.enterprise)
-            guard let order = try await env.orders.order(id: try Self.orderID(context), viewer: .enterprise(orgID: identity.orgID)) else {
-                throw OrdersError.orderNotFound
-            }
-            return OrderDTO(order)
-        }
-        orders.post(":id/cancel") { _, context in
-            let identity = try context.requireIdentity(.enterprise)
-            return OrderDTO(try await env.orders.cancel(id: try Self.orderID(context), orgID: identity.orgID))
-        }
-        orders.post(":id/proofs") { request, context in try await uploadProof(request, context) }
-        orders.post(":id/payment") { _, context in
-            let identity = try context.requireIdentity(.enterprise)
-            let (order, approval) = try await env.orders.submitPayment(
-                orderID: try Self.orderID(context), orgID: identity.orgID, userID: identity.userID, now: env.clock.now())
-            return OrderWithApprovalDTO(order: OrderDTO(order), approvalId: approval)
-        }
-        orders.post(":id/accept") { _, context in
-            let identity = try context.requireIdentity(.enterprise)
-            return OrderDTO(try await env.orders.accept(id: try Self.orderID(context), orgID: identity.orgID, now: env.clock.now()))
-        }
-        orders.post(":id/refund") { _, context in
-            let identity = try context.requireIdentity(.enterprise)
-            let (order, approval) = try await env.orders.requestRefund(
-                id: try Self.orderID(context), orgID: identity.orgID, userID: identity.userID, now: env.clock.now())
-            return OrderWithApprovalDTO(order: OrderDTO(order), approvalId: approval)
-        }
-        group.get("vouchers") { request, context in
-            let identity = try context.requireIdentity(.enterprise)
-            let page = try PageRequest(PageRequest.query(request))
-            let result = try await env.orders.vouchers(orgID: identity.orgID, page: page.page, pageSize: page.pageSize)
-            let now = env.clock.now()
-            return Page(items: result.items.map { VoucherDTO($0, now: now) }, page: page.page, pageSize: page.pageSize, total: result.total)
-        }
+        return OrderDTO(order)
+    }
+
+    func cancel(_ request: Request, _ context: AppRequestContext) async throws -> OrderDTO {
+        let identity = try context.requireIdentity(.enterprise)
+        return OrderDTO(try await env.orders.cancel(id: try Self.orderID(context), orgID: identity.orgID))
+    }
+
+    func submitPayment(_ request: Request, _ context: AppRequestContext) async throws -> OrderWithApprovalDTO {
+        let identity = try context.requireIdentity(.enterprise)
+        let (order, approval) = try await env.orders.submitPayment(
+            orderID: try Self.orderID(context), orgID: identity.orgID, userID: identity.userID, now: env.clock.now())
+        return OrderWithApprovalDTO(order: OrderDTO(order), approvalId: approval)
+    }
+
+    func accept(_ request: Request, _ context: AppRequestContext) async throws -> OrderDTO {
+        let identity = try context.requireIdentity(.enterprise)
+        return OrderDTO(try await env.orders.accept(id: try Self.orderID(context), orgID: identity.orgID, now: env.clock.now()))
+    }
+
+    func requestRefund(_ request: Request, _ context: AppRequestContext) async throws -> OrderWithApprovalDTO {
+        let identity = try context.requireIdentity(.enterprise)
+        let (order, approval) = try await env.orders.requestRefund(
+            id: try Self.orderID(context), orgID: identity.orgID, userID: identity.userID, now: env.clock.now())
+        return OrderWithApprovalDTO(order: OrderDTO(order), approvalId: approval)
+    }
+
+    func vouchers(_ request: Request, _ context: AppRequestContext) async throws -> Page<VoucherDTO> {
+        let identity = try context.requireIdentity(.enterprise)
+        let page = try PageRequest(PageRequest.query(request))
+        let result = try await env.orders.vouchers(orgID: identity.orgID, page: page.page, pageSize: page.pageSize)
+        let now = env.clock.now()
+        return Page(items: result.items.map { VoucherDTO($0, now: now) }, page: page.page, pageSize: page.pageSize, total: result.total)
     }
 
     func place(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<OrderDTO> {
         let identity = try context.requireIdentity(.enterprise)
         let key = try Self.idempotencyKey(request)
         var request = request
-        let body = try await request.decodeAccountsBody(as: OrderBody.self, context: context)
+        let body = try await request.decodeJSON(as: OrderBody.self, context: context)
         let (order, created) = try await env.orders.place(try body.request(identity), idempotencyKey: key, now: env.clock.now())
         return EditedResponse(status: created ? .created : .ok, response: OrderDTO(order))
     }

@@ -15,47 +15,59 @@ import VoucherServices
 struct ProviderOrdersController {
     let env: OrdersEnvironment
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let provider = group.group("provider")
-        provider.post("products") { request, context in
-            let identity = try context.requireIdentity(.provider)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: ProductBody.self, context: context)
-            let product = try await env.products.create(
-                orgID: identity.orgID, name: body.name, category: body.category,
-                specs: body.specs.map { NewSpec(name: $0.name, purchaseMode: $0.purchaseMode, pricing: $0.pricing, unitPriceFen: $0.unitPriceFen) },
-                now: env.clock.now())
-            return EditedResponse(status: .created, response: ProductDTO(product))
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("provider/products", use: createProduct)
+            .post("products/:id/list", use: listProduct)
+            .get("products/:id", use: product)
+            .get("provider/orders", use: orders)
+            .post("provider/orders/:id/deliver", use: deliver)
+            .get("provider/usages", use: usages)
+    }
+
+    func createProduct(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<ProductDTO> {
+        let identity = try context.requireIdentity(.provider)
+        var request = request
+        let body = try await request.decodeJSON(as: ProductBody.self, context: context)
+        let product = try await env.products.create(
+            orgID: identity.orgID, name: body.name, category: body.category,
+            specs: body.specs.map { NewSpec(name: $0.name, purchaseMode: $0.purchaseMode, pricing: $0.pricing, unitPriceFen: $0.unitPriceFen) },
+            now: env.clock.now())
+        return EditedResponse(status: .created, response: ProductDTO(product))
+    }
+
+    func listProduct(_ request: Request, _ context: AppRequestContext) async throws -> ProductDTO {
+        _ = try context.requireIdentity(.operator)
+        return ProductDTO(try await env.products.list(id: try Self.productID(context), now: env.clock.now()))
+    }
+
+    func product(_ request: Request, _ context: AppRequestContext) async throws -> ProductDTO {
+        let identity = try context.requireIdentity()
+        guard let product = try await env.products.product(id: try Self.productID(context)),
+            product.status == "listed" || product.orgID == identity.orgID || identity.role == .operator
+        else {
+            throw OrdersError.productNotFound
         }
-        group.post("products/:id/list") { _, context in
-            _ = try context.requireIdentity(.operator)
-            return ProductDTO(try await env.products.list(id: try Self.productID(context), now: env.clock.now()))
-        }
-        group.get("products/:id") { _, context in
-            let identity = try context.requireIdentity()
-            guard let product = try await env.products.product(id: try Self.productID(context)),
-                product.status == "listed" || product.orgID == identity.orgID || identity.role == .operator
-            else {
-                throw OrdersError.productNotFound
-            }
-            return ProductDTO(product)
-        }
-        provider.get("orders") { request, context in
-            let identity = try context.requireIdentity(.provider)
-            let page = try PageRequest(PageRequest.query(request))
-            let result = try await env.orders.orders(viewer: .provider(orgID: identity.orgID), page: page.page, pageSize: page.pageSize)
-            return Page(items: result.items.map(OrderDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
-        }
-        provider.post("orders/:id/deliver") { _, context in
-            let identity = try context.requireIdentity(.provider)
-            return OrderDTO(try await env.orders.deliver(id: try OrdersController.orderID(context), providerOrgID: identity.orgID))
-        }
-        provider.get("usages") { request, context in
-            let identity = try context.requireIdentity(.provider)
-            let page = try PageRequest(PageRequest.query(request))
-            let result = try await env.orders.usages(providerOrgID: identity.orgID, page: page.page, pageSize: page.pageSize)
-            return Page(items: result.items.map(UsageDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
-        }
+        return ProductDTO(product)
+    }
+
+    func orders(_ request: Request, _ context: AppRequestContext) async throws -> Page<OrderDTO> {
+        let identity = try context.requireIdentity(.provider)
+        let page = try PageRequest(PageRequest.query(request))
+        let result = try await env.orders.orders(viewer: .provider(orgID: identity.orgID), page: page.page, pageSize: page.pageSize)
+        return Page(items: result.items.map(OrderDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
+    }
+
+    func deliver(_ request: Request, _ context: AppRequestContext) async throws -> OrderDTO {
+        let identity = try context.requireIdentity(.provider)
+        return OrderDTO(try await env.orders.deliver(id: try OrdersController.orderID(context), providerOrgID: identity.orgID))
+    }
+
+    func usages(_ request: Request, _ context: AppRequestContext) async throws -> Page<UsageDTO> {
+        let identity = try context.requireIdentity(.provider)
+        let page = try PageRequest(PageRequest.query(request))
+        let result = try await env.orders.usages(providerOrgID: identity.orgID, page: page.page, pageSize: page.pageSize)
+        return Page(items: result.items.map(UsageDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
     }
 
     static func productID(_ context: AppRequestContext) throws -> String {

@@ -27,97 +27,122 @@ struct RedemptionController {
     /// Roles that see every batch.
     static let platformRoles: [Role] = [.operator, .auditor, .finance]
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let payees = group.group("provider/payee-accounts")
-        payees.post { request, context in
-            let identity = try context.requireIdentity(.provider)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: PayeeBody.self, context: context)
-            let account = try await env.payees.add(
-                orgID: identity.orgID, bank: body.bank, accountName: body.accountName, accountNumber: body.accountNumber, now: env.clock.now())
-            return EditedResponse(status: .created, response: PayeeDTO(account))
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("provider/payee-accounts", use: addPayee)
+            .get("provider/payee-accounts", use: payees)
+            .post("provider/payee-accounts/:id/disable", use: disablePayee)
+            .post("redemption/batches", use: submit)
+            .get("redemption/batches", use: batches)
+            .get("redemption/batches/:id", use: batch)
+            .get("redemption/batches/:id/materials", use: materials)
+            .get("redemption/batches/:id/files/:position", use: file)
+            .post("redemption/materials", use: uploadMaterial)
+            .post("redemption/general", use: submitGeneral)
+            .post("redemption/batches/:id/transfer", use: recordTransfer)
+            .post("redemption/batches/:id/confirm", use: confirm)
+            .post("redemption/batches/:id/dispute", use: dispute)
+            .post("redemption/batches/:id/reject", use: reject)
+            .get("finance/payouts", use: payouts)
+    }
+
+    func addPayee(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<PayeeDTO> {
+        let identity = try context.requireIdentity(.provider)
+        var request = request
+        let body = try await request.decodeJSON(as: PayeeBody.self, context: context)
+        let account = try await env.payees.add(
+            orgID: identity.orgID, bank: body.bank, accountName: body.accountName, accountNumber: body.accountNumber, now: env.clock.now())
+        return EditedResponse(status: .created, response: PayeeDTO(account))
+    }
+
+    func payees(_ request: Request, _ context: AppRequestContext) async throws -> Page<PayeeDTO> {
+        let identity = try context.requireIdentity(.provider)
+        let accounts = try await env.payees.list(orgID: identity.orgID)
+        return Page(items: accounts.map(PayeeDTO.init), page: 1, pageSize: max(accounts.count, 1), total: accounts.count)
+    }
+
+    func disablePayee(_ request: Request, _ context: AppRequestContext) async throws -> PayeeDTO {
+        let identity = try context.requireIdentity(.provider)
+        let id = context.parameters.get("id") ?? ""
+        return PayeeDTO(try await env.payees.disable(id: id, orgID: identity.orgID, now: env.clock.now()))
+    }
+
+    func batches(_ request: Request, _ context: AppRequestContext) async throws -> Page<BatchDTO> {
+        let viewer = try Self.viewer(context)
+        let page = try PageRequest(PageRequest.query(request))
+        let result = try await env.redemption.batches(viewer: viewer, page: page.page, pageSize: page.pageSize)
+        return Page(items: result.items.map(BatchDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
+    }
+
+    func batch(_ request: Request, _ context: AppRequestContext) async throws -> BatchDTO {
+        BatchDTO(try await visibleBatch(context))
+    }
+
+    func materials(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let batch = try await visibleBatch(context)
+        guard let sha = batch.materialSHA256, let media = batch.materialMediaType else { throw RedemptionError.batchNotFound }
+        return try await download(sha: sha, mediaType: media, name: "\(batch.reference).\(media == "application/zip" ? "zip" : "rar")")
+    }
+
+    func file(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let batch = try await visibleBatch(context)
+        guard let position = context.parameters.get("position").flatMap({ Int($0) }), batch.files.indices.contains(position) else {
+            throw RedemptionError.batchNotFound
         }
-        payees.get { _, context in
-            let identity = try context.requireIdentity(.provider)
-            let accounts = try await env.payees.list(orgID: identity.orgID)
-            return Page(items: accounts.map(PayeeDTO.init), page: 1, pageSize: max(accounts.count, 1), total: accounts.count)
-        }
-        payees.post(":id/disable") { _, context in
-            let identity = try context.requireIdentity(.provider)
-            let id = context.parameters.get("id") ?? ""
-            return PayeeDTO(try await env.payees.disable(id: id, orgID: identity.orgID, now: env.clock.now()))
-        }
-        let batches = group.group("redemption/batches")
-        batches.post { request, context in try await submit(request, context) }
-        batches.get { request, context in
-            let viewer = try Self.viewer(context)
-            let page = try PageRequest(PageRequest.query(request))
-            let result = try await env.redemption.batches(viewer: viewer, page: page.page, pageSize: page.pageSize)
-            return Page(items: result.items.map(BatchDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
-        }
-        batches.get(":id") { _, context in BatchDTO(try await visibleBatch(context)) }
-        batches.get(":id/materials") { _, context in
-            let batch = try await visibleBatch(context)
-            guard let sha = batch.materialSHA256, let media = batch.materialMediaType else { throw RedemptionError.batchNotFound }
-            return try await download(sha: sha, mediaType: media, name: "\(batch.reference).\(media == "application/zip" ? "zip" : "rar")")
-        }
-        batches.get(":id/files/:position") { _, context in
-            let batch = try await visibleBatch(context)
-            guard let position = context.parameters.get("position").flatMap({ Int($0) }), batch.files.indices.contains(position) else {
-                throw RedemptionError.batchNotFound
-            }
-            let file = batch.files[position]
-            return try await download(sha: file.sha256, mediaType: file.mediaType, name: "\(batch.reference)-\(position + 1)")
-        }
-        group.post("redemption/materials") { request, context in try await uploadMaterial(request, context) }
-        group.post("redemption/general") { request, context in
-            let identity = try context.requireIdentity(.provider)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: GeneralBody.self, context: context)
-            let batch = try await env.redemption.submitGeneral(
-                NewGeneralRedemption(
-                    orgID: identity.orgID, userID: identity.userID, enterpriseName: body.enterpriseName, orderID: body.orderId,
-                    direction: body.direction, payeeAccountID: body.payeeAccountId, materialSHA256s: body.materials), now: env.clock.now())
-            return EditedResponse(status: .created, response: BatchDTO(batch))
-        }
-        batches.post(":id/transfer") { request, context in
-            _ = try context.requireIdentity(.operator)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: TransferBody.self, context: context)
-            return BatchDTO(
-                try await env.redemption.recordTransfer(
-                    id: try Self.batchID(context),
-                    transfer: TransferRecord(
-                        amountFen: body.amountFen, payerName: body.payerName, payerAccount: body.payerAccount, date: body.date,
-                        bankSerial: body.bankSerial), now: env.clock.now()))
-        }
-        batches.post(":id/confirm") { request, context in
-            let identity = try context.requireIdentity(.provider)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: ConfirmBody.self, context: context)
-            return BatchDTO(
-                try await env.redemption.confirm(
-                    id: try Self.batchID(context), orgID: identity.orgID, payerName: body.payerName, payerAccount: body.payerAccount,
-                    amountFen: body.amountFen, now: env.clock.now()))
-        }
-        batches.post(":id/dispute") { request, context in
-            let identity = try context.requireIdentity(.provider)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: ReasonBody.self, context: context)
-            return BatchDTO(
-                try await env.redemption.dispute(
-                    id: try Self.batchID(context), orgID: identity.orgID, reason: body.reason, now: env.clock.now()))
-        }
-        batches.post(":id/reject") { request, context in
-            _ = try context.requireIdentity(.operator)
-            var request = request
-            let body = try await request.decodeAccountsBody(as: ReasonBody.self, context: context)
-            let id = try Self.batchID(context)
-            let rejected = try await env.redemption.reject(id: id, reason: body.reason, now: env.clock.now())
-            await env.cleanup.batchEnded(id)
-            return BatchDTO(rejected)
-        }
-        group.get("finance/payouts") { request, context in try await payouts(request, context) }
+        let file = batch.files[position]
+        return try await download(sha: file.sha256, mediaType: file.mediaType, name: "\(batch.reference)-\(position + 1)")
+    }
+
+    func submitGeneral(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<BatchDTO> {
+        let identity = try context.requireIdentity(.provider)
+        var request = request
+        let body = try await request.decodeJSON(as: GeneralBody.self, context: context)
+        let batch = try await env.redemption.submitGeneral(
+            NewGeneralRedemption(
+                orgID: identity.orgID, userID: identity.userID, enterpriseName: body.enterpriseName, orderID: body.orderId,
+                direction: body.direction, payeeAccountID: body.payeeAccountId, materialSHA256s: body.materials), now: env.clock.now())
+        return EditedResponse(status: .created, response: BatchDTO(batch))
+    }
+
+    func recordTransfer(_ request: Request, _ context: AppRequestContext) async throws -> BatchDTO {
+        _ = try context.requireIdentity(.operator)
+        var request = request
+        let body = try await request.decodeJSON(as: TransferBody.self, context: context)
+        return BatchDTO(
+            try await env.redemption.recordTransfer(
+                id: try Self.batchID(context),
+                transfer: TransferRecord(
+                    amountFen: body.amountFen, payerName: body.payerName, payerAccount: body.payerAccount, date: body.date,
+                    bankSerial: body.bankSerial), now: env.clock.now()))
+    }
+
+    func confirm(_ request: Request, _ context: AppRequestContext) async throws -> BatchDTO {
+        let identity = try context.requireIdentity(.provider)
+        var request = request
+        let body = try await request.decodeJSON(as: ConfirmBody.self, context: context)
+        return BatchDTO(
+            try await env.redemption.confirm(
+                id: try Self.batchID(context), orgID: identity.orgID, payerName: body.payerName, payerAccount: body.payerAccount,
+                amountFen: body.amountFen, now: env.clock.now()))
+    }
+
+    func dispute(_ request: Request, _ context: AppRequestContext) async throws -> BatchDTO {
+        let identity = try context.requireIdentity(.provider)
+        var request = request
+        let body = try await request.decodeJSON(as: ReasonBody.self, context: context)
+        return BatchDTO(
+            try await env.redemption.dispute(
+                id: try Self.batchID(context), orgID: identity.orgID, reason: body.reason, now: env.clock.now()))
+    }
+
+    func reject(_ request: Request, _ context: AppRequestContext) async throws -> BatchDTO {
+        _ = try context.requireIdentity(.operator)
+        var request = request
+        let body = try await request.decodeJSON(as: ReasonBody.self, context: context)
+        let id = try Self.batchID(context)
+        let rejected = try await env.redemption.reject(id: id, reason: body.reason, now: env.clock.now())
+        await env.cleanup.batchEnded(id)
+        return BatchDTO(rejected)
     }
 
     func submit(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<BatchDTO> {

@@ -4,8 +4,8 @@ import PostgresNIO
 import PostgresStore
 import VoucherConfig
 
-/// What the accounts, auth and approvals routes need, built once; tests build one with their own
-/// clock, SMS sender, file store and a cheap bcrypt cost.
+/// What the accounts, auth and approvals routes need, built once by `Services` (tests override its
+/// clock, SMS sender, file store and bcrypt cost there).
 public struct AccountsEnvironment: Sendable {
     public let accounts: AccountsRepository
     public let registration: RegistrationRepository
@@ -46,13 +46,12 @@ public struct AccountsEnvironment: Sendable {
     public static let effects: [String: any ApprovalEffect] = [CertificationEffect.type: CertificationEffect()].merging(OrderEffects.all) { $1 }
         .merging(RedemptionEffects.all) { $1 }
 
-    /// The running service's environment: wall clock, the logging SMS sender unless one is given
-    /// (no gateway is configured yet; tests read the codes), files under `dataDir`.
-    public static func live(
-        config: AppConfig, postgres: PostgresClient, tokens: TokenService, logger: Logger, sms: (any SMSSender)? = nil
-    ) -> AccountsEnvironment {
+    /// The admin CLI's environment (`AccountsProvisioning`), which needs PostgreSQL only: wall
+    /// clock, the logging SMS sender, files under `dataDir`. A server takes its environment from
+    /// `Services`, which builds it with the same parts.
+    public static func live(config: AppConfig, postgres: PostgresClient, tokens: TokenService, logger: Logger) -> AccountsEnvironment {
         AccountsEnvironment(
             postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: SystemWallClock(),
-            sms: sms ?? LoggingSMSSender(logger: logger), files: LocalDiskFileStore(root: config.dataDir), logger: logger)
+            sms: LoggingSMSSender(logger: logger), files: LocalDiskFileStore(root: config.dataDir), logger: logger)
     }
 }

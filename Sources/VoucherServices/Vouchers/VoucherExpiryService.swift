@@ -3,7 +3,6 @@ import Logging
 import PostgresNIO
 import PostgresStore
 import ServiceLifecycle
-import VoucherServices
 
 /// The expiry job as a background service of every server: once a minute, what is left on
 /// vouchers past their validity moves to `expired` (`VoucherExpiry`). Several servers may run it

@@ -36,11 +36,3 @@ struct Page<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     let pageSize: Int
     let total: Int
 }
-
-/// Reads a JSON body of at most `AccountsLimits.jsonBodyBytesMax` bytes.
-extension Request {
-    mutating func decodeAccountsBody<T: Decodable>(as type: T.Type, context: AppRequestContext) async throws -> T {
-        let buffer = try await collectBody(upTo: AccountsLimits.jsonBodyBytesMax)
-        return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
-    }
-}

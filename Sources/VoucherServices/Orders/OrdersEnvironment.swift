@@ -1,0 +1,19 @@
+import Foundation
+import Logging
+import PostgresNIO
+import PostgresStore
+
+/// What the orders routes need; `Services` builds it with the server's clock and file store.
+public struct OrdersEnvironment: Sendable {
+    public let orders: OrdersRepository
+    public let products: ProductsRepository
+    public let files: any FileStore
+    public let clock: any WallClock
+
+    public init(postgres: PostgresClient, files: any FileStore, clock: any WallClock, logger: Logger) {
+        self.orders = OrdersRepository(client: postgres, logger: logger)
+        self.products = ProductsRepository(client: postgres, logger: logger)
+        self.files = files
+        self.clock = clock
+    }
+}
