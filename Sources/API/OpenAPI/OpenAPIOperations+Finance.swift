@@ -37,7 +37,7 @@ extension OpenAPIDocument {
             ]),
         Op(
             .get, "/v1/finance/statements", id: "listStatements", summary: "Imported statements, newest first.", access: .signedIn([.finance]),
-            parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Statement")), errors: ["invalid_page"]),
+            parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Statement")), errors: ["page_invalid"]),
         Op(
             .get, "/v1/finance/statements/{id}", id: "statement", summary: "One imported statement.", access: .signedIn([.finance]),
             answer: .json(Schema.ref("Statement")), errors: ["statement_not_found"]),
@@ -64,7 +64,7 @@ extension OpenAPIDocument {
                     "Lines per page, at most \(ReconciliationLimits.reportPageSizeMax)."),
             ],
             answer: .media(["application/json": Schema.ref("StatementReport"), "text/csv; charset=utf-8": Schema.string]),
-            errors: ["statement_not_found", "format_invalid", "outcome_unknown", "invalid_page"]),
+            errors: ["statement_not_found", "format_invalid", "outcome_unknown", "page_invalid"]),
         Op(
             .post, "/v1/finance/statement-lines/{id}/match", id: "matchStatementLine",
             summary: "Match a receipt to a paid batch by hand, with a note.",

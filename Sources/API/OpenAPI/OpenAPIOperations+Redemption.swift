@@ -46,7 +46,7 @@ extension OpenAPIDocument {
         Op(
             .get, "/v1/redemption/batches", id: "listRedemptionBatches",
             summary: "Batches: the provider's own; every batch for operators, auditors and finance.",
-            access: .signedIn(batchViewers), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Batch")), errors: ["invalid_page"]),
+            access: .signedIn(batchViewers), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Batch")), errors: ["page_invalid"]),
         Op(
             .get, "/v1/redemption/batches/{id}", id: "redemptionBatch", summary: "One batch.", access: .signedIn(batchViewers),
             answer: .json(Schema.ref("Batch")), errors: ["batch_not_found"]),
