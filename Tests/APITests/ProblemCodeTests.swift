@@ -88,8 +88,9 @@ import VoucherServices
             ],
             "payouts": [ReportQueryError.periodInvalid, ReportQueryError.formatInvalid],
             "disablePayeeAccount": [OpaqueIDError.malformed(prefix: "pay"), RedemptionError.accountNotFound],
-            "statementLineAudit": [ReconciliationError.lineNotFound],
-            "batchReceipts": [RedemptionError.batchNotFound],
+            "listPayeeAccounts": [AccountsError.invalid("page_invalid", "page")],
+            "statementLineAudit": [AccountsError.invalid("page_invalid", "page"), ReconciliationError.lineNotFound],
+            "batchReceipts": [AccountsError.invalid("page_invalid", "page"), RedemptionError.batchNotFound],
         ]
     }()
 

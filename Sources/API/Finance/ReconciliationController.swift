@@ -73,21 +73,25 @@ struct ReconciliationController {
                 try await env.reconciliation.release(
                     lineID: try Self.lineID(context), actor: identity.userID, note: body.note, now: env.clock.now(), policy: env.importer.policy))
         }
-        lines.get(":id/audit") { _, context in
+        lines.get(":id/audit") { request, context in
             _ = try context.requireIdentity(.finance)
-            guard let records = try await env.reconciliation.audit(lineID: try Self.lineID(context)) else { throw ReconciliationError.lineNotFound }
-            return Page(items: records.map(AuditDTO.init), page: 1, pageSize: max(records.count, 1), total: records.count)
+            let page = try PageRequest(PageRequest.query(request))
+            guard let result = try await env.reconciliation.audit(lineID: try Self.lineID(context), page: page.page, pageSize: page.pageSize) else {
+                throw ReconciliationError.lineNotFound
+            }
+            return Page(items: result.items.map(AuditDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
         }
         group.post("finance/reconciliation/rematch") { _, context in
             _ = try context.requireIdentity(.finance)
             return RematchDTO(try await env.reconciliation.rematch(policy: env.importer.policy, now: env.clock.now()))
         }
-        group.get("redemption/batches/:id/receipts") { _, context in
+        group.get("redemption/batches/:id/receipts") { request, context in
             let viewer = try RedemptionController.viewer(context)
             let id = try RedemptionController.batchID(context)
+            let page = try PageRequest(PageRequest.query(request))
             guard try await env.redemption.batch(id: id, viewer: viewer) != nil else { throw RedemptionError.batchNotFound }
-            let receipts = try await env.reconciliation.receipts(batchID: id)
-            return Page(items: receipts.map(BatchReceiptDTO.init), page: 1, pageSize: max(receipts.count, 1), total: receipts.count)
+            let result = try await env.reconciliation.receipts(batchID: id, page: page.page, pageSize: page.pageSize)
+            return Page(items: result.items.map(BatchReceiptDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
         }
     }
 

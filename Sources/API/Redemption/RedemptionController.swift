@@ -37,10 +37,11 @@ struct RedemptionController {
                 orgID: identity.orgID, bank: body.bank, accountName: body.accountName, accountNumber: body.accountNumber, now: env.clock.now())
             return EditedResponse(status: .created, response: PayeeDTO(account))
         }
-        payees.get { _, context in
+        payees.get { request, context in
             let identity = try context.requireIdentity(.provider)
-            let accounts = try await env.payees.list(orgID: identity.orgID)
-            return Page(items: accounts.map(PayeeDTO.init), page: 1, pageSize: max(accounts.count, 1), total: accounts.count)
+            let page = try PageRequest(PageRequest.query(request))
+            let result = try await env.payees.list(orgID: identity.orgID, page: page.page, pageSize: page.pageSize)
+            return Page(items: result.items.map(PayeeDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
         }
         payees.post(":id/disable") { _, context in
             let identity = try context.requireIdentity(.provider)
