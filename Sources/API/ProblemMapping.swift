@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PostgresStore
+import Reconciliation
 import RedisNIO
 import Rush
 import VoucherCore
@@ -27,6 +28,27 @@ extension GrabRefusal: ProblemConvertible {
     }
 }
 
+extension CampaignRequestError: ProblemConvertible {
+    var problem: Problem {
+        var problem = Problem(domain: domainError)
+        switch self {
+        case .notOpen(let opensAt, let closesAt), .ended(let opensAt, let closesAt):
+            problem.extensions = ["opensAt": .string(RFC3339.format(opensAt)), "closesAt": .string(RFC3339.format(closesAt))]
+        case .input, .statusInvalid, .notCertified, .lotNotApplicable, .reasonMissing:
+            break
+        }
+        return problem
+    }
+}
+
+extension ReportQueryError: ProblemConvertible {
+    var problem: Problem {
+        var problem = Problem(domain: domainError)
+        if case .outcomeUnknown = self { problem.extensions = ["validOutcomes": .array(Outcome.allCases.map { .string($0.rawValue) })] }
+        return problem
+    }
+}
+
 extension VoucherApplicationError: ProblemConvertible {
     var problem: Problem {
         var problem = Problem(domain: domainError)
@@ -36,6 +58,11 @@ extension VoucherApplicationError: ProblemConvertible {
 }
 
 extension Problem {
+    /// The campaign directory (PostgreSQL behind a cache) cannot be read: a 503 to retry.
+    static let campaignUnreadable = Problem(
+        .serviceUnavailable, code: "unavailable", detail: "The campaign could not be read right now. Retry in a moment.",
+        headers: [.retryAfter: "1"])
+
     /// Redis failures on the hot path: overload is a fast 503 with Retry-After, never a hang.
     static func grabUnavailable(_ error: RedisClientError) -> Problem {
         switch error {

@@ -256,7 +256,7 @@ import VoucherServices
                 #expect(answer.status == .unauthorized, "guess \(index): \(answer.json)")
             }
             let blocked = try await Self.login(client, "edge_op1", Self.password, forwardedFor: "198.51.100.77")
-            #expect(blocked.status == .tooManyRequests && blocked.code == "too_many_failed_logins", "\(blocked.json)")
+            #expect(blocked.status == .tooManyRequests && blocked.code == "failed_logins_too_many", "\(blocked.json)")
         }
     }
 

@@ -56,7 +56,7 @@ import VoucherServices
 
     @Test func rolesOutsideXRolesAreRefused() async throws {
         // Proves a token of each role the document leaves out of an operation's x-roles is
-        // answered 403 forbidden_role (before the handler reads the body or the store).
+        // answered 403 role_forbidden (before the handler reads the body or the store).
         let (_, document, _) = try await OpenAPITests.routesAndDocument()
         let calls = try Self.calls(document).filter { !$0.isPublic }
         // Every request's login is checked against the store, so the caller exists there.
@@ -82,7 +82,7 @@ import VoucherServices
                             uri: call.uri, method: call.method, headers: [.authorization: "Bearer \(token)"]
                         ) { ($0.status, Self.code($0)) }
                         checked += 1
-                        if status != .forbidden || code != "forbidden_role" { wrong.append("\(call.key) as \(role): \(status.code) \(code ?? "-")") }
+                        if status != .forbidden || code != "role_forbidden" { wrong.append("\(call.key) as \(role): \(status.code) \(code ?? "-")") }
                     }
                 }
                 #expect(checked > 200, "each operation is called with the roles it leaves out")

@@ -36,13 +36,13 @@ import VoucherServices
             let login = try await Self.smsLogin(world, "13800000301", code)
             #expect(login.status == .ok)
             #expect(login.string("role") == "enterprise")
-            #expect(try await Self.smsLogin(world, "13800000301", code).code == "invalid_sms_code")
+            #expect(try await Self.smsLogin(world, "13800000301", code).code == "sms_code_invalid")
 
             world.clock.advance(seconds: AccountsLimits.smsSendIntervalSeconds)
             #expect(try await Self.send(world, "13800000301").status == .accepted)
             let second = try #require(world.sms.lastCode(for: "13800000301"))
             world.clock.advance(seconds: AccountsLimits.smsCodeLifetimeSeconds + 1)
-            #expect(try await Self.smsLogin(world, "13800000301", second).code == "invalid_sms_code")
+            #expect(try await Self.smsLogin(world, "13800000301", second).code == "sms_code_invalid")
 
             let before = world.sms.count
             #expect(try await Self.send(world, "13800009999").status == .accepted)
@@ -64,7 +64,7 @@ import VoucherServices
                 #expect(answer.status == .unauthorized)
                 #expect(answer.json["attemptsLeft"] as? Int == left)
             }
-            #expect(try await Self.smsLogin(world, "13800000302", code).code == "invalid_sms_code")
+            #expect(try await Self.smsLogin(world, "13800000302", code).code == "sms_code_invalid")
 
             let tooSoon = try await Self.send(world, "13800000302")
             #expect(tooSoon.status == .tooManyRequests)
@@ -97,15 +97,15 @@ import VoucherServices
 
             let replay = try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": first])
             #expect(replay.code == "refresh_token_reused")
-            #expect(try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": second]).code == "invalid_refresh_token")
+            #expect(try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": second]).code == "refresh_token_invalid")
 
             let other = try #require(try await world.login("refresh_co", "Secret#2026").string("refreshToken"))
             #expect(try await world.call(.post, "/v1/auth/logout", json: ["refreshToken": other]).status == .noContent)
-            #expect(try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": other]).code == "invalid_refresh_token")
+            #expect(try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": other]).code == "refresh_token_invalid")
 
             let late = try #require(try await world.login("refresh_co", "Secret#2026").string("refreshToken"))
             world.clock.advance(seconds: world.environment.refreshTtlSeconds + 1)
-            #expect(try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": late]).code == "invalid_refresh_token")
+            #expect(try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": late]).code == "refresh_token_invalid")
             #expect(try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": "nonsense"]).status == .unauthorized)
         }
     }
@@ -121,7 +121,7 @@ import VoucherServices
                     "currentPassword": "Secret#2026", "newPassword": "Another#2027", "newPasswordConfirmation": "Another#2027",
                 ], token: token)
             #expect(changed.status == .noContent)
-            #expect(try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh]).code == "invalid_refresh_token")
+            #expect(try await world.call(.post, "/v1/auth/refresh", json: ["refreshToken": refresh]).code == "refresh_token_invalid")
         }
     }
 
@@ -132,18 +132,18 @@ import VoucherServices
         try await AccountsWorld.run { world in
             _ = try await world.register("enterprise", "target_co", phone: "13800000305")
             for _ in 0..<AccountsLimits.loginFailuresPerAccountMax {
-                #expect(try await world.login("target_co", "Guess#0000").code == "invalid_credentials")
+                #expect(try await world.login("target_co", "Guess#0000").code == "credentials_invalid")
             }
             let locked = try await world.login("target_co", "Secret#2026")
             #expect(locked.status == .tooManyRequests)
-            #expect(locked.code == "too_many_failed_logins")
+            #expect(locked.code == "failed_logins_too_many")
             #expect(locked.headers[.retryAfter] != nil)
             world.clock.advance(seconds: AccountsLimits.loginFailureWindowSeconds + 1)
             #expect(try await world.login("target_co", "Secret#2026").status == .ok)
 
             for index in 0..<AccountsLimits.loginFailuresPerAddressMax {
                 let answer = try await world.login("nobody_\(index)", "Guess#0000", address: "203.0.113.7")
-                #expect(answer.code == "invalid_credentials")
+                #expect(answer.code == "credentials_invalid")
             }
             #expect(try await world.login("target_co", "Secret#2026", address: "203.0.113.7").status == .tooManyRequests)
             #expect(try await world.login("target_co", "Secret#2026", address: "198.51.100.1").status == .ok)

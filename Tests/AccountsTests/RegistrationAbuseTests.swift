@@ -18,26 +18,26 @@ import VoucherServices
     }
 
     @Test func registrationNeedsTheCodeSentToThePhone() async throws {
-        // Proves nobody registers a phone they cannot read: without a code 400 sms_code_required,
-        // with a wrong code 401 invalid_sms_code (attempts counted), with another phone's code
+        // Proves nobody registers a phone they cannot read: without a code 400 sms_code_missing,
+        // with a wrong code 401 sms_code_invalid (attempts counted), with another phone's code
         // 401, none of which creates anything; the phone's own code registers once and cannot
         // be used again.
         try await AccountsWorld.run { world in
             let before = try await world.snapshot()
             let missing = try await world.call(.post, "/v1/registrations", json: Self.body("phone_thief", phone: "13800000701", code: nil))
             #expect(missing.status == .badRequest)
-            #expect(missing.code == "sms_code_required")
+            #expect(missing.code == "sms_code_missing")
             let otherCode = try await world.registrationCode("13800000702")
             let code = try await world.registrationCode("13800000701")
             let wrongDigit = code.last == "0" ? "1" : "0"
             let wrong = try await world.call(
                 .post, "/v1/registrations", json: Self.body("phone_thief", phone: "13800000701", code: String(code.dropLast()) + wrongDigit))
             #expect(wrong.status == .unauthorized)
-            #expect(wrong.code == "invalid_sms_code")
+            #expect(wrong.code == "sms_code_invalid")
             #expect(wrong.json["attemptsLeft"] as? Int == AccountsLimits.smsAttemptsMax - 1)
             if otherCode != code {
                 let borrowed = try await world.call(.post, "/v1/registrations", json: Self.body("phone_thief", phone: "13800000701", code: otherCode))
-                #expect(borrowed.code == "invalid_sms_code")
+                #expect(borrowed.code == "sms_code_invalid")
             }
             #expect(
                 try await world.call(.post, "/v1/registrations", json: Self.body("bad", phone: "13800000701", code: "12")).code
@@ -47,7 +47,7 @@ import VoucherServices
             let registered = try await world.call(.post, "/v1/registrations", json: Self.body("phone_owner", phone: "13800000701", code: code))
             #expect(registered.status == .created, "\(registered.json)")
             let again = try await world.call(.post, "/v1/registrations", json: Self.body("phone_owner2", phone: "13800000701", code: code))
-            #expect(again.code == "invalid_sms_code")
+            #expect(again.code == "sms_code_invalid")
         }
     }
 

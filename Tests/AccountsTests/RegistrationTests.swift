@@ -85,7 +85,7 @@ import VoucherServices
             let second = try await world.call(.post, "/v1/registrations/me/submit", token: token)
             let secondID = try #require(second.string("applicationId"))
             let noReason = try await world.call(.post, "/v1/approvals/\(secondID)/reject", json: [:], token: operatorToken)
-            #expect(noReason.code == "reason_required")
+            #expect(noReason.code == "reason_missing")
             let rejected = try await world.call(.post, "/v1/approvals/\(secondID)/reject", json: ["reason": "营业执照不清晰，请重新上传"], token: operatorToken)
             #expect(rejected.string("status") == "rejected")
             let detail = try await world.call(.get, "/v1/approvals/\(secondID)", token: token)

@@ -73,7 +73,7 @@ import VoucherServices
 
             let list = try await world.call(.get, "/v1/subaccounts?page=1&pageSize=100", token: main)
             #expect(list.json["total"] as? Int == 1)
-            #expect(try await world.call(.get, "/v1/subaccounts?pageSize=101", token: main).code == "invalid_page")
+            #expect(try await world.call(.get, "/v1/subaccounts?pageSize=101", token: main).code == "page_invalid")
             #expect(try await world.call(.delete, "/v1/subaccounts/\(subID)", token: main).status == .noContent)
             #expect(try await world.login("clerk_01", "Reset#2027").status == .unauthorized)
             #expect(try await world.call(.get, "/v1/subaccounts/\(subID)", token: main).status == .notFound)

@@ -54,7 +54,7 @@ struct ReconciliationDecisionTests {
                 .post, "/v1/finance/statement-lines/\(m3)/match", token: finance, json: ["batchId": batch.id, "note": "x"])
             #expect(credit.code == "line_not_payout")
             let missing = try await world.call(
-                .post, "/v1/finance/statement-lines/sl_nothere/match", token: finance, json: ["batchId": batch.id, "note": "x"])
+                .post, "/v1/finance/statement-lines/sl_00000000000000000000000000/match", token: finance, json: ["batchId": batch.id, "note": "x"])
             #expect(missing.status == .notFound)
 
             let rematch = try await world.call(.post, "/v1/finance/reconciliation/rematch", token: finance)

@@ -114,7 +114,7 @@ struct ReconciliationPagingReleaseTests {
             }
             for paging in ["page=0", "page=x", "pageSize=0", "pageSize=501", "pageSize=abc", "page=-1&pageSize=10"] {
                 let answer = try await world.call(.get, "\(path)?\(paging)", token: finance)
-                #expect(answer.status == .badRequest && answer.code == "invalid_page", "\(paging): \(answer.json)")
+                #expect(answer.status == .badRequest && answer.code == "page_invalid", "\(paging): \(answer.json)")
             }
             for query in ["format=csv&outcome=matched", "format=csv&page=2", "format=xml"] {
                 let answer = try await world.call(.get, "\(path)?\(query)", token: finance)
@@ -190,7 +190,8 @@ struct ReconciliationPagingReleaseTests {
             #expect(notPayout.status == .conflict && notPayout.code == "line_not_payout", "\(notPayout.json)")
             let noNote = try await world.call(.post, "/v1/finance/statement-lines/\(stray)/release", token: finance, json: ["note": " "])
             #expect(noNote.status == .badRequest && noNote.code == "note_missing", "\(noNote.json)")
-            let missing = try await world.call(.post, "/v1/finance/statement-lines/sl_nothere/release", token: finance, json: ["note": "x"])
+            let unknownLine = "/v1/finance/statement-lines/sl_00000000000000000000000000/release"
+            let missing = try await world.call(.post, unknownLine, token: finance, json: ["note": "x"])
             #expect(missing.status == .notFound && missing.code == "statement_line_not_found")
             let others = [
                 try await world.token("ent_x"), try await world.providerToken(), try await world.platformToken(.operator),

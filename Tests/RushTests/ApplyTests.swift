@@ -76,7 +76,7 @@ import VoucherServices
                     body: try body(["reason": "  "])
                 ) { response in
                     let code = try json(response.body)["code"] as? String
-                    #expect(code == "reason_required")
+                    #expect(code == "reason_missing")
                 }
                 try await client.execute(
                     uri: "/v1/voucher-applications/\(bobApplication)/reject", method: .post, headers: bearer(operatorToken),

@@ -131,12 +131,12 @@ import VoucherServices
                     ("/v1/campaigns/cmp_nope/lots/\(lot)/grab", bearer(token), .notFound, "lot_not_found"),
                     ("/v1/campaigns/\(campaign)/lots/bad%20id!/grab", bearer(token), .badRequest, "id_malformed"),
                     ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", [:], .unauthorized, "unauthenticated"),
-                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer("not.a.token"), .unauthorized, "invalid_token"),
-                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await forged(world, org: orgs[0])), .unauthorized, "invalid_token"),
+                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer("not.a.token"), .unauthorized, "token_invalid"),
+                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await forged(world, org: orgs[0])), .unauthorized, "token_invalid"),
                     ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await expired(world, org: orgs[0])), .unauthorized, "token_expired"),
                     (
                         "/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await world.token(org: "org_provider", role: .provider)), .forbidden,
-                        "forbidden_role"
+                        "role_forbidden"
                     ),
                     (
                         "/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await world.token(org: uncertified[0], certified: false)),
@@ -197,7 +197,7 @@ import VoucherServices
                     ("lot_limit_invalid", try broken(lot { $0["perEnterpriseLimit"] = 0 })),
                     ("lot_mode_invalid", try broken(lot { $0["mode"] = "lottery" })),
                     ("lot_validity_invalid", try broken(lot { $0["validityDays"] = 0 })),
-                    ("invalid_body", ByteBuffer(string: "{\"name\": 1}")),
+                    ("body_invalid", ByteBuffer(string: "{\"name\": 1}")),
                 ]
                 for (code, payload) in cases {
                     try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(operatorToken), body: payload) { response in

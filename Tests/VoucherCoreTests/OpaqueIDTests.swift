@@ -53,9 +53,9 @@ struct OpaqueIDTests {
         "vch_0000000000000000000000000Z",
     ])
     func malformedIdsAreRejected(id: String) {
-        // Proves wrong prefixes, lengths and characters outside the alphabet are not well formed and map to not found.
+        // Proves wrong prefixes, lengths and characters outside the alphabet are not well formed and map to 400 id_malformed.
         #expect(!OpaqueID.isWellFormed(id, prefix: "vch"))
         #expect(throws: OpaqueIDError.malformed(prefix: "vch")) { try OpaqueID.validate(id, prefix: "vch") }
-        #expect(OpaqueIDError.malformed(prefix: "vch").kind == .notFound)
+        #expect(OpaqueIDError.malformed(prefix: "vch").kind == .invalidInput)
     }
 }

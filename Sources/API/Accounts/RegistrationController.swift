@@ -244,16 +244,12 @@ struct RegistrationController {
         return SubmitResponse(applicationId: id, certification: "under_review")
     }
 
-    static let fileTooLarge = Problem(.contentTooLarge, code: "file_too_large", detail: "The file is larger than 10 MB. Send a smaller image.")
-
     /// Reads an image body of at most 10 MB, checks it is JPG or PNG by content, stores it.
     func storeImage(_ request: inout Request) async throws -> StoredFile {
         let upload = try await Upload.read(
-            request, bytesMax: AccountsLimits.uploadBytesMax, sniff: ImageFormat.sniff, tooLarge: Self.fileTooLarge,
+            request, bytesMax: AccountsLimits.uploadBytesMax, sniff: ImageFormat.sniff, tooLarge: AccountsError.fileTooLarge,
             emptyDetail: "The body is empty. Send the licence image as the request body.",
-            unsupported: Problem(
-                .unsupportedMediaType, code: "file_type_unsupported",
-                detail: "The file is not a JPG or PNG image by its content. Send the licence as JPG, JPEG or PNG."))
+            unsupported: AccountsError.licenceTypeUnsupported)
         return try await env.files.store(upload.bytes, mediaType: upload.mediaType)
     }
 }

@@ -38,12 +38,12 @@ struct RegistrationGuard: Sendable {
         try await env.credentials.recordLoginFailure(keys: [Self.addressKey(address)], now: env.clock.now())
     }
 
-    /// 400 when the registration carries no well-formed code; 401 `invalid_sms_code` when it is
+    /// 400 when the registration carries no well-formed code; 401 `sms_code_invalid` when it is
     /// not the phone's live code (each guess counts; the right code is used up).
     func provePhone(_ phone: PhoneNumber, code: String?) async throws {
         guard let code, !code.isEmpty else {
             throw AccountsError.invalid(
-                "sms_code_required", "Registration needs the SMS code sent to the phone: POST /v1/registrations/sms, then send it as smsCode.")
+                "sms_code_missing", "Registration needs the SMS code sent to the phone: POST /v1/registrations/sms, then send it as smsCode.")
         }
         guard code.utf8.count == AccountsLimits.smsCodeDigits, code.utf8.allSatisfy({ (48...57).contains($0) }) else {
             throw AccountsError.invalid("sms_code_malformed", "The SMS code has \(AccountsLimits.smsCodeDigits) digits; type it as received.")

@@ -168,11 +168,12 @@ struct SubAccountsController {
         return identity
     }
 
-    /// The sub-account named in the path, in the caller's organisation, or 404.
+    /// The sub-account named in the path, in the caller's organisation; 400 for a malformed id, 404 for another one.
     func find(_ context: AppRequestContext, _ identity: Identity) async throws -> UserRecord {
-        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: RegistrationController.userPrefix),
-            let user = try await env.subAccounts.find(orgID: identity.orgID, id: id)
-        else { throw AccountsError.notFound }
+        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: RegistrationController.userPrefix) else {
+            throw OpaqueIDError.malformed(prefix: RegistrationController.userPrefix)
+        }
+        guard let user = try await env.subAccounts.find(orgID: identity.orgID, id: id) else { throw AccountsError.notFound }
         return user
     }
 
@@ -203,9 +204,7 @@ struct SubAccountsController {
         try await passwords.checkNew(body.password, confirmation: body.passwordConfirmation, username: username.value, phone: phone, userID: nil)
         let existing = try await env.subAccounts.list(orgID: identity.orgID, page: 1, pageSize: 1)
         guard existing.total < Self.subAccountsPerOrganisationMax else {
-            throw Problem(
-                .conflict, code: "subaccount_limit",
-                detail: "The organisation has \(Self.subAccountsPerOrganisationMax) sub-accounts, the most allowed. Delete one first.")
+            throw AccountsError.subAccountLimit(Self.subAccountsPerOrganisationMax)
         }
         let user = UserRecord(
             id: OpaqueID.make(prefix: RegistrationController.userPrefix), orgID: identity.orgID, username: username.value,

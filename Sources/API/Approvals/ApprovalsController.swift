@@ -147,7 +147,7 @@ struct ApprovalsController {
             throw AccountsError.invalid("reason_too_long", "The reason is longer than \(AccountsLimits.reasonLengthMax) characters; shorten it.")
         }
         if !approve, reason?.isEmpty ?? true {
-            throw AccountsError.invalid("reason_required", "A rejection needs a reason the applicant can act on; send it in reason.")
+            throw AccountsError.invalid("reason_missing", "A rejection needs a reason the applicant can act on; send it in reason.")
         }
         let (record, _) = try await visible(context, identity)
         let actor = try await actor(identity)
@@ -166,11 +166,12 @@ struct ApprovalsController {
     }
 
     /// The application named in the path if the caller may see it: its own organisation's, or
-    /// one whose chain includes the caller's role. Otherwise 404, as for a missing one.
+    /// one whose chain includes the caller's role. Otherwise 404, as for a missing one; 400 for a malformed id.
     func visible(_ context: AppRequestContext, _ identity: Identity) async throws -> (ApprovalRecord, [ApprovalDecisionRecord]) {
-        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: ApprovalsRepository.idPrefix),
-            let (record, decisions) = try await env.approvals.application(id: id)
-        else { throw ApprovalsStoreError.notFound }
+        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: ApprovalsRepository.idPrefix) else {
+            throw OpaqueIDError.malformed(prefix: ApprovalsRepository.idPrefix)
+        }
+        guard let (record, decisions) = try await env.approvals.application(id: id) else { throw ApprovalsStoreError.notFound }
         let ownOrganisation = record.orgID == identity.orgID
         let inChain = Self.deciderRoles.contains(identity.role) && record.stageRoles.contains(identity.role.rawValue)
         guard ownOrganisation || inChain else { throw ApprovalsStoreError.notFound }
@@ -185,7 +186,7 @@ struct ApprovalsController {
     static func time(_ text: String?, _ field: String) throws -> Date? {
         guard let text else { return nil }
         guard let date = RFC3339.parse(text) else {
-            throw AccountsError.invalid("invalid_time", "\(field) must be an RFC 3339 time with an offset, such as 2026-12-01T10:00:00+08:00.")
+            throw AccountsError.invalid("time_invalid", "\(field) must be an RFC 3339 time with an offset, such as 2026-12-01T10:00:00+08:00.")
         }
         return date
     }
@@ -193,7 +194,7 @@ struct ApprovalsController {
     static func text(_ text: String?, _ field: String) throws -> String? {
         guard let text, !text.isEmpty else { return nil }
         guard text.count <= AccountsLimits.filterTextLengthMax else {
-            throw AccountsError.invalid("invalid_filter", "\(field) is longer than \(AccountsLimits.filterTextLengthMax) characters; shorten it.")
+            throw AccountsError.invalid("filter_invalid", "\(field) is longer than \(AccountsLimits.filterTextLengthMax) characters; shorten it.")
         }
         return text
     }

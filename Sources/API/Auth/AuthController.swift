@@ -40,10 +40,10 @@ struct AuthController {
 
     /// One answer for unknown users and wrong passwords, so the answer does not reveal which.
     static let badCredentials = Problem(
-        .unauthorized, code: "invalid_credentials",
+        .unauthorized, code: "credentials_invalid",
         detail: "The username or password is wrong. Check both and try again.")
     static let badCode = Problem(
-        .unauthorized, code: "invalid_sms_code",
+        .unauthorized, code: "sms_code_invalid",
         detail: "The SMS code is wrong, used or expired. Check it, or ask for a new code.")
 
     var endpoints: RouteCollection<AppRequestContext> {

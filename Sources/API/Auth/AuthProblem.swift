@@ -1,14 +1,15 @@
 import Hummingbird
 import VoucherServices
 
-/// The 401 and 403 answers of authentication and authorisation.
+/// The 401 and 403 answers of authentication and authorisation. The `WWW-Authenticate` challenge
+/// keeps RFC 6750's `error="invalid_token"`; the problem codes follow the house convention.
 enum AuthProblem {
     static let missingToken = Problem(
         .unauthorized, code: "unauthenticated",
         detail: "This route needs a login. Send Authorization: Bearer <access token> from POST /v1/auth/login.",
         headers: [.wwwAuthenticate: "Bearer"])
     static let invalidToken = Problem(
-        .unauthorized, code: "invalid_token",
+        .unauthorized, code: "token_invalid",
         detail: "The access token is malformed or its signature is wrong. Log in again for a new one.",
         headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
     static let tokenExpired = Problem(
@@ -16,7 +17,7 @@ enum AuthProblem {
         detail: "The access token has expired. Refresh it or log in again.",
         headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
     static let invalidRefreshToken = Problem(
-        .unauthorized, code: "invalid_refresh_token",
+        .unauthorized, code: "refresh_token_invalid",
         detail: "The refresh token is unknown, expired or revoked. Log in again.")
     static let refreshTokenReused = Problem(
         .unauthorized, code: "refresh_token_reused",
@@ -28,7 +29,7 @@ enum AuthProblem {
         headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
     static func wrongRole(_ allowed: [Role]) -> Problem {
         Problem(
-            .forbidden, code: "forbidden_role",
+            .forbidden, code: "role_forbidden",
             detail: "This route is for \(allowed.map(\.rawValue).joined(separator: " or ")) accounts. Log in with such an account.")
     }
 }

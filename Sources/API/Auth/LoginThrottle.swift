@@ -40,7 +40,7 @@ struct LoginThrottle: Sendable {
         let oldest = try await env.credentials.oldestLoginFailure(key: blocked, since: since) ?? now
         let retry = max(1, Int((oldest.timeIntervalSince(now) + TimeInterval(AccountsLimits.loginFailureWindowSeconds)).rounded(.up)))
         throw Problem(
-            .tooManyRequests, code: "too_many_failed_logins",
+            .tooManyRequests, code: "failed_logins_too_many",
             detail: "Too many failed logins for this account or address. Wait \(retry) seconds, or log in with an SMS code.",
             headers: [.retryAfter: String(retry)], extensions: ["retryAfterSeconds": .int(Int64(retry))])
     }

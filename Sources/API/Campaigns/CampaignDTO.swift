@@ -33,7 +33,7 @@ struct CampaignInput: Decodable {
 
     static let directions = VoucherDirection.allCases.map(\.rawValue)
 
-    /// The record to store, or a 400 problem naming the first broken rule.
+    /// The record to store, or a 400 naming the first broken rule.
     func record(id: String, lotIDs: (Int) -> String) throws -> CampaignRecord {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= Limits.nameLengthMax else {
@@ -87,8 +87,8 @@ struct CampaignInput: Decodable {
         return CampaignRecord(id: id, name: name, startsAt: starts, endsAt: ends, status: .draft, lots: records)
     }
 
-    private func invalid(_ code: String, _ detail: String) -> Problem {
-        Problem(.badRequest, code: code, detail: detail)
+    private func invalid(_ code: String, _ detail: String) -> CampaignRequestError {
+        .input(code: code, detail: detail)
     }
 }
 
@@ -152,7 +152,7 @@ enum PathID {
                 ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x5f || $0 == 0x2d
             })
         else {
-            throw Problem(.badRequest, code: "id_malformed", detail: "\(name) is not a valid id: use the id exactly as the API returned it.")
+            throw OpaqueIDError.malformedParameter(name: name)
         }
         return value
     }

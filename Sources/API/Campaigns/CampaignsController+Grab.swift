@@ -7,9 +7,6 @@ import VoucherCore
 import VoucherServices
 
 extension CampaignsController {
-    /// Idempotency keys are short tokens chosen by the client.
-    static let idempotencyKeyLengthMax = 64
-
     /// 抢券: one Redis script call decides; PostgreSQL is not touched on this path.
     func grab(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<GrabResponse> {
         let identity = try context.requireIdentity(.enterprise)
@@ -18,7 +15,7 @@ extension CampaignsController {
         }
         let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
         let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
-        let key = try Self.idempotencyKey(request)
+        let key = try IdempotencyKey.validated(request.headers[.idempotencyKey], reserved: IdempotencyKey.grabReserved)?.value
         try rush.admit(org: identity.orgID, address: context.clientAddress)
 
         guard let entry = try await lookup(lotID), entry.lot.campaignID == campaignID, entry.campaignStatus.isVisible else {
@@ -40,25 +37,8 @@ extension CampaignsController {
         do {
             return try await rush.directory.lot(lotID)
         } catch {
-            throw Problem(
-                .serviceUnavailable, code: "unavailable", detail: "The campaign could not be read right now. Retry in a moment.",
-                headers: [.retryAfter: "1"])
+            throw Problem.campaignUnreadable
         }
-    }
-
-    static func idempotencyKey(_ request: Request) throws -> String? {
-        guard let key = request.headers[.idempotencyKey] else { return nil }
-        guard !key.isEmpty, key.utf8.count <= idempotencyKeyLengthMax, key.utf8.allSatisfy(isKeyByte) else {
-            throw Problem(
-                .badRequest, code: "idempotency_key_invalid",
-                detail: "Idempotency-Key must be 1 to \(idempotencyKeyLengthMax) printable ASCII characters without '|' or ':'.")
-        }
-        return key
-    }
-
-    /// Printable ASCII but `|` and `:`, which the grab script uses as separators.
-    static func isKeyByte(_ byte: UInt8) -> Bool {
-        byte > 0x20 && byte < 0x7f && byte != UInt8(ascii: "|") && byte != UInt8(ascii: ":")
     }
 
     static func response(_ outcome: GrabOutcome, entry: LotDirectory.Entry) throws -> EditedResponse<GrabResponse> {

@@ -51,7 +51,7 @@ struct CampaignsController {
         var statuses: [CampaignStatus]? = nil
         if let status = query["status"] {
             guard let status = CampaignStatus(rawValue: status) else {
-                throw Problem(.badRequest, code: "status_invalid", detail: "status must be draft, published or ended.")
+                throw CampaignRequestError.statusInvalid(allowed: ["draft", "published", "ended"])
             }
             statuses = [status]
         }
@@ -103,7 +103,7 @@ struct CampaignsController {
         let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
         let input = try await request.decode(as: RestockInput.self, context: context)
         guard (0...CampaignInput.Limits.stockMax).contains(input.stock) else {
-            throw Problem(.badRequest, code: "lot_stock_invalid", detail: "stock must be from 0 to \(CampaignInput.Limits.stockMax).")
+            throw CampaignRequestError.input(code: "lot_stock_invalid", detail: "stock must be from 0 to \(CampaignInput.Limits.stockMax).")
         }
         return CampaignResponse(try await publisher.restock(campaignID: campaignID, lotID: lotID, stock: input.stock))
     }

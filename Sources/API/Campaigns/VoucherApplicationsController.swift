@@ -49,7 +49,7 @@ struct VoucherApplicationsController {
     func apply(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<ApplicationResponse> {
         let identity = try context.requireIdentity(.enterprise)
         guard identity.certified else {
-            throw Problem(.forbidden, code: "not_certified", detail: "Only certified enterprises may apply for vouchers. Finish certification first.")
+            throw CampaignRequestError.notCertified
         }
         let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
         let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
@@ -57,19 +57,16 @@ struct VoucherApplicationsController {
             let lot = campaign.lots.first(where: { $0.id == lotID })
         else { throw CampaignError.lotNotFound }
         guard lot.mode == .apply else {
-            throw Problem(.conflict, code: "lot_not_applicable", detail: "This lot is issued by grabbing, not by application. Grab it instead.")
+            throw CampaignRequestError.lotNotApplicable
         }
         let now = Date()
         guard campaign.status == .published, now >= campaign.startsAt else {
-            throw Problem(
-                .conflict, code: now < campaign.startsAt ? "not_open" : "ended",
-                detail: now < campaign.startsAt ? "The campaign has not opened yet." : "The campaign has ended.",
-                extensions: ["opensAt": .string(RFC3339.format(campaign.startsAt)), "closesAt": .string(RFC3339.format(campaign.endsAt))])
+            throw now < campaign.startsAt
+                ? CampaignRequestError.notOpen(opensAt: campaign.startsAt, closesAt: campaign.endsAt)
+                : CampaignRequestError.ended(opensAt: campaign.startsAt, closesAt: campaign.endsAt)
         }
         guard now < campaign.endsAt else {
-            throw Problem(
-                .conflict, code: "ended", detail: "The campaign has ended.",
-                extensions: ["opensAt": .string(RFC3339.format(campaign.startsAt)), "closesAt": .string(RFC3339.format(campaign.endsAt))])
+            throw CampaignRequestError.ended(opensAt: campaign.startsAt, closesAt: campaign.endsAt)
         }
         let record = try await applications.apply(id: OpaqueID.make(prefix: "vap"), lot: lot, orgID: identity.orgID, applicantID: identity.userID)
         return EditedResponse(status: .created, response: ApplicationResponse(record))
@@ -82,7 +79,7 @@ struct VoucherApplicationsController {
         var status: ApprovalStatus?
         if let text = query["status"] {
             guard let value = ApprovalStatus(rawValue: text), value != .withdrawn else {
-                throw Problem(.badRequest, code: "status_invalid", detail: "status must be pending, approved or rejected.")
+                throw CampaignRequestError.statusInvalid(allowed: ["pending", "approved", "rejected"])
             }
             status = value
         }
@@ -114,9 +111,7 @@ struct VoucherApplicationsController {
         let input = try await request.decode(as: RejectInput.self, context: context)
         let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= Self.reasonLengthMax else {
-            throw Problem(
-                .badRequest, code: "reason_required",
-                detail: "A rejection needs a reason of 1 to \(Self.reasonLengthMax) characters; the enterprise sees it.")
+            throw CampaignRequestError.reasonMissing(lengthMax: Self.reasonLengthMax)
         }
         return ApplicationResponse(try await applications.reject(id: id, reason: reason, decidedBy: identity.userID))
     }

@@ -53,9 +53,7 @@ struct ReconciliationController {
         _ = try context.requireIdentity(.finance)
         guard
             let statement = try await env.reconciliation.statement(
-                id: try Self.id(
-                    context, prefix: ReconciliationRepository.statementPrefix,
-                    missing: .statementNotFound))
+                id: try Self.id(context, prefix: ReconciliationRepository.statementPrefix))
         else {
             throw ReconciliationError.statementNotFound
         }
@@ -91,8 +89,11 @@ struct ReconciliationController {
 
     func audit(_ request: Request, _ context: AppRequestContext) async throws -> Page<AuditDTO> {
         _ = try context.requireIdentity(.finance)
-        guard let records = try await env.reconciliation.audit(lineID: try Self.lineID(context)) else { throw ReconciliationError.lineNotFound }
-        return Page(items: records.map(AuditDTO.init), page: 1, pageSize: max(records.count, 1), total: records.count)
+        let page = try PageRequest(PageRequest.query(request))
+        guard let result = try await env.reconciliation.audit(lineID: try Self.lineID(context), page: page.page, pageSize: page.pageSize) else {
+            throw ReconciliationError.lineNotFound
+        }
+        return Page(items: result.items.map(AuditDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
     }
 
     func rematch(_ request: Request, _ context: AppRequestContext) async throws -> RematchDTO {
@@ -104,8 +105,9 @@ struct ReconciliationController {
         let viewer = try RedemptionController.viewer(context)
         let id = try RedemptionController.batchID(context)
         guard try await env.redemption.batch(id: id, viewer: viewer) != nil else { throw RedemptionError.batchNotFound }
-        let receipts = try await env.reconciliation.receipts(batchID: id)
-        return Page(items: receipts.map(BatchReceiptDTO.init), page: 1, pageSize: max(receipts.count, 1), total: receipts.count)
+        let page = try PageRequest(PageRequest.query(request))
+        let result = try await env.reconciliation.receipts(batchID: id, page: page.page, pageSize: page.pageSize)
+        return Page(items: result.items.map(BatchReceiptDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
     }
 
     func upload(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<ImportResultDTO> {
@@ -114,11 +116,9 @@ struct ReconciliationController {
         guard (1...ReconciliationLimits.filenameLengthMax).contains(filename.count) else { throw ReconciliationError.filenameInvalid }
         let upload = try await Upload.read(
             request, bytesMax: Self.statementBytesMax, sniff: { _ in "application/octet-stream" },
-            tooLarge: Problem(
-                .contentTooLarge, code: "statement_too_large",
-                detail: "A statement may be at most \(Self.statementBytesMax / (1024 * 1024)) MiB; export a shorter period."),
+            tooLarge: ReconciliationError.statementTooLarge(bytesMax: Self.statementBytesMax),
             emptyDetail: "The body is empty. Send the statement file (CSV or camt.053 XML) as the request body.",
-            unsupported: Problem(.unprocessableContent, code: "statement_not_recognised", detail: "The file is not a bank statement."))
+            unsupported: ReconciliationError.statementNotRecognised)
         let result = try await env.importer.importFile(
             upload.bytes, filename: filename, actor: identity.userID, source: .api, now: env.clock.now())
         return EditedResponse(status: result.created ? .created : .ok, response: ImportResultDTO(result))
@@ -126,7 +126,7 @@ struct ReconciliationController {
 
     func report(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         _ = try context.requireIdentity(.finance)
-        let id = try Self.id(context, prefix: ReconciliationRepository.statementPrefix, missing: .statementNotFound)
+        let id = try Self.id(context, prefix: ReconciliationRepository.statementPrefix)
         let query = try StatementReportQuery(PageRequest.query(request))
         guard let report = try await env.reconciliation.report(statementID: id, selection: query.selection) else {
             throw ReconciliationError.statementNotFound
@@ -143,12 +143,12 @@ struct ReconciliationController {
     }
 
     static func lineID(_ context: AppRequestContext) throws -> String {
-        try id(context, prefix: ReconciliationRepository.linePrefix, missing: .lineNotFound)
+        try id(context, prefix: ReconciliationRepository.linePrefix)
     }
 
-    /// The path's id; garbage is answered like a missing one (no database round trip).
-    static func id(_ context: AppRequestContext, prefix: String, missing: ReconciliationError) throws -> String {
-        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: prefix) else { throw missing }
+    /// The path's id; garbage is a 400 `id_malformed` (no database round trip).
+    static func id(_ context: AppRequestContext, prefix: String) throws -> String {
+        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: prefix) else { throw OpaqueIDError.malformed(prefix: prefix) }
         return id
     }
 }

@@ -20,9 +20,7 @@ struct StatementReportQuery: Sendable {
         case .csv:
             // Nothing is guessed: an export that silently ignored a filter would look filtered.
             if let named = Self.jsonOnly.first(where: { query[$0] != nil }) {
-                throw Problem(
-                    .badRequest, code: "format_invalid",
-                    detail: "format=csv is the full export of the statement; \(named) applies to the JSON report only.")
+                throw ReportQueryError.csvWithJSONParameter(named: named)
             }
             selection = nil
         case .json:
@@ -37,27 +35,17 @@ struct StatementReportQuery: Sendable {
         guard let text else { return [] }
         var wanted = Set<Outcome>()
         for name in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let outcome = Outcome(rawValue: String(name)) else { throw unknown(String(name)) }
+            guard let outcome = Outcome(rawValue: String(name)) else { throw ReportQueryError.outcomeUnknown(name: String(name)) }
             wanted.insert(outcome)
         }
         return Outcome.allCases.filter(wanted.contains)
     }
 
-    static func unknown(_ name: String) -> Problem {
-        let valid = Outcome.allCases.map(\.rawValue).joined(separator: ", ")
-        var detail = "outcome \"\(name.prefix(40))\" is not one of \(valid); give one or more, separated by commas."
-        if name == StatementReport.paidNoReceipt { detail += " Batches paid with no receipt are listed in unpaidBatches." }
-        return Problem(
-            .badRequest, code: "outcome_unknown", detail: detail,
-            extensions: [
-                "validOutcomes": .array(Outcome.allCases.map { .string($0.rawValue) })
-            ])
-    }
 }
 
 extension PageRequest {
     /// A page with this list's own default and largest size; the page number and the 400
-    /// `invalid_page` are those of every list (`init(_:)` reads the page, this reads the size).
+    /// `page_invalid` are those of every list (`init(_:)` reads the page, this reads the size).
     init(_ query: [String: String], pageSizeDefault: Int, pageSizeMax: Int) throws {
         var others = query
         others["pageSize"] = nil
@@ -67,7 +55,7 @@ extension PageRequest {
             return
         }
         guard let size = Int(text), (1...pageSizeMax).contains(size) else {
-            throw AccountsError.invalid("invalid_page", "pageSize must be a whole number from 1 to \(pageSizeMax).")
+            throw AccountsError.invalid("page_invalid", "pageSize must be a whole number from 1 to \(pageSizeMax).")
         }
         pageSize = size
     }

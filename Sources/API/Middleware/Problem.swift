@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Synchronization
+import VoucherCore
 import VoucherServices
 
 /// An RFC 9457 problem response. Every error a client can see is one of these, with a stable
@@ -52,9 +53,11 @@ public struct Problem: HTTPResponseError, Sendable {
     /// Encoded bodies by status, code and detail. Guarded by the mutex.
     static let rendered = Mutex<[String: [UInt8]]>([:])
 
-    /// The JSON body: `type`, `title`, `status`, `detail`, `code`, then the extensions.
+    /// The JSON body: `type`, `title`, `status`, `detail`, `code`, then the extensions; a code
+    /// renamed to the convention also carries its old names in `aliases` (`ErrorCode.aliases`).
     func bodyBytes() -> [UInt8] {
         var object: [String: ProblemValue] = extensions
+        if let aliases = ErrorCode.aliases[code] { object["aliases"] = .array(aliases.map { .string($0) }) }
         object["type"] = .string("https://voucherrush.example/problems/\(code)")
         object["title"] = .string(status.reasonPhrase)
         object["status"] = .int(Int64(status.code))
@@ -90,7 +93,7 @@ public indirect enum ProblemValue: Sendable, Encodable, Equatable {
 extension Problem {
     /// 400 for a body that is not the JSON the route expects.
     static func invalidBody(_ detail: String) -> Problem {
-        Problem(.badRequest, code: "invalid_body", detail: detail)
+        Problem(.badRequest, code: "body_invalid", detail: detail)
     }
 
     /// 500 that hides the cause from the client; the cause goes to the log.

@@ -47,13 +47,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     static func code(for status: HTTPResponse.Status) -> String {
         switch status.code {
         // Hummingbird answers 400 itself when a body does not decode into the route's type.
-        case 400: return "invalid_body"
+        case 400: return "body_invalid"
         case 401: return "unauthorized"
         case 403: return "forbidden"
         case 404: return "not_found"
         case 405: return "method_not_allowed"
         case 413: return "payload_too_large"
-        case 415: return "unsupported_media_type"
+        case 415: return "media_type_unsupported"
         case 429: return "rate_limited"
         case 503: return "unavailable"
         default: return status.code >= 500 ? "internal_error" : "bad_request"

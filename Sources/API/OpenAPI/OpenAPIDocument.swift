@@ -58,6 +58,7 @@ enum OpenAPIDocument {
                 "description": .string(description),
             ],
             "tags": .array(tags.map { ["name": .string($0)] }),
+            "x-code-aliases": .object(OpenAPIErrors.aliases.mapValues { .array($0.map { .string($0) }) }),
             "paths": .object(paths.mapValues { .object($0) }),
             "components": [
                 "securitySchemes": [
@@ -75,7 +76,11 @@ enum OpenAPIDocument {
     static let description = """
         JSON over HTTP under /v1 (SPEC §9). Amounts are integers in fen in fields named …Fen; times are RFC 3339 \
         with an offset; ids are opaque strings; lists take page (from 1) and pageSize (default 10, at most 100) and \
-        answer {items, page, pageSize, total}. Every error is application/problem+json with a stable snake_case code. \
+        answer {items, page, pageSize, total}. Every error is application/problem+json with a stable snake_case code \
+        named <subject>_<fault>, the noun first (page_invalid, order_not_found); a field absent from the request is \
+        <field>_missing; a path id that does not parse is 400 id_malformed on every route, and 404 means a well-formed id that is \
+        not found or not yours. A code renamed to that convention answers with its old names in aliases; x-code-aliases lists \
+        them by current code. \
         Extensions: x-roles lists the roles that may call an operation (empty with security [] for a public one; a \
         bearer token sent to a public /v1 route is still verified); x-menu-permission names, by role, the menu a \
         sub-account needs (MenuPolicy); x-error-codes lists every code an operation can answer, and each error response lists its own. \

@@ -1,3 +1,4 @@
+import VoucherCore
 import VoucherServices
 
 /// Every stable problem `code` the API answers, with its status: the document groups an
@@ -17,10 +18,14 @@ enum OpenAPIErrors {
         return table
     }()
 
+    /// The old names of codes renamed to the convention (`ErrorCode.aliases`), rendered as the
+    /// document's `x-code-aliases`: a problem with such a code also carries them in `aliases`.
+    static let aliases: [String: [String]] = ErrorCode.aliases
+
     /// The codes by status, as written by the controllers and the domain mappings.
     static let byStatus: [Int: [String]] = [
         400: [
-            "invalid_body", "text_invalid", "request_malformed", "id_malformed", "invalid_page", "invalid_time", "invalid_filter", "status_invalid",
+            "body_invalid", "text_invalid", "request_malformed", "id_malformed", "page_invalid", "time_invalid", "filter_invalid", "status_invalid",
             "idempotency_key_missing", "idempotency_key_invalid", "file_empty",
             // accounts
             "role_invalid", "consent_required", "password_mismatch", "current_password_wrong",
@@ -29,25 +34,26 @@ enum OpenAPIErrors {
             "password_contains_username", "password_contains_phone", "password_reused",
             "credit_code_invalid_length", "credit_code_invalid_character", "credit_code_check_mismatch",
             "field_invalid", "email_invalid", "service_scope_invalid", "company_type_invalid", "permission_invalid",
-            "sms_code_malformed", "sms_code_required", "reason_required", "reason_too_long",
+            "sms_code_malformed", "sms_code_missing", "reason_missing", "reason_too_long",
             // campaigns
-            "campaign_name_invalid", "time_invalid", "window_invalid", "lots_invalid", "lot_kind_invalid",
+            "campaign_name_invalid", "window_invalid", "lots_invalid", "lot_kind_invalid",
             "lot_direction_invalid", "lot_face_value_invalid", "lot_stock_invalid", "lot_limit_invalid", "lot_mode_invalid",
             "lot_validity_invalid",
             // orders
             "voucher_not_applicable", "voucher_on_free_order", "quantity_out_of_range", "order_total_too_large", "product_invalid",
+            "voucher_duplicate", "vouchers_too_many",
             // redemption and finance
             "payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "usages_empty", "usages_too_many",
-            "usage_not_redeemable", "transfer_invalid", "reason_missing", "redemption_invalid", "period_invalid",
+            "usage_not_redeemable", "transfer_invalid", "redemption_invalid", "period_invalid",
             // reconciliation
             "filename_invalid", "note_missing", "format_invalid", "outcome_unknown",
         ],
         401: [
-            "unauthenticated", "invalid_token", "token_expired", "invalid_credentials", "invalid_sms_code",
-            "invalid_refresh_token", "refresh_token_reused", "metrics_token_required", "session_revoked",
+            "unauthenticated", "token_invalid", "token_expired", "credentials_invalid", "sms_code_invalid",
+            "refresh_token_invalid", "refresh_token_reused", "metrics_token_required", "session_revoked",
         ],
         403: [
-            "forbidden_role", "main_account_only", "certification_required", "permission_denied", "not_certified",
+            "role_forbidden", "main_account_only", "certification_required", "permission_denied", "not_certified",
             "not_your_stage", "not_applicant",
         ],
         404: [
@@ -60,7 +66,7 @@ enum OpenAPIErrors {
             "details_missing", "application_closed", "application_pending", "phone_ambiguous", "subaccount_limit",
             "campaign_not_draft", "campaign_not_published", "campaign_ended", "stock_below_issued", "lot_not_grabbable",
             "lot_not_applicable", "sold_out", "not_open", "ended", "limit_reached", "application_decided",
-            "order_state_conflict", "proofs_too_many", "proofs_missing",
+            "order_state_conflict", "proofs_too_many", "proofs_missing", "voucher_expired",
             "payee_account_exists", "usage_in_batch", "batch_state_conflict", "transfer_mismatch",
             "line_not_payout", "batch_not_paid", "match_exceeds_batch", "line_not_decided", "four_eyes_required",
         ],
@@ -68,12 +74,12 @@ enum OpenAPIErrors {
             "payload_too_large", "file_too_large", "proof_too_large", "materials_too_large", "statement_too_large",
             "statement_too_many_lines",
         ],
-        415: ["file_type_unsupported", "proof_unsupported_format", "materials_unsupported_format"],
+        415: ["file_type_unsupported", "proof_unsupported_format", "materials_unsupported_format", "media_type_unsupported"],
         422: [
             "registration_incomplete", "idempotency_key_reused", "statement_unreadable", "statement_empty", "statement_not_recognised",
             "statement_encoding_unknown", "statement_malformed",
         ],
-        429: ["too_many_failed_logins", "sms_rate_limited", "rate_limited", "registration_rate_limited"],
+        429: ["failed_logins_too_many", "sms_rate_limited", "rate_limited", "registration_rate_limited"],
         500: ["internal_error"],
         503: ["not_ready", "lot_not_loaded", "busy", "unavailable"],
     ]
@@ -83,17 +89,19 @@ enum OpenAPIErrors {
     /// none is needed; a signed-in route refuses anonymous callers, other roles and sub-accounts
     /// without the menu; a JSON body can fail to decode or pass `http.bodyBytesMax`; text holding
     /// a NUL or a lone surrogate (in the URI, a header or a JSON body) is `text_invalid`, and a
-    /// body whose HTTP framing breaks is `request_malformed`.
+    /// body whose HTTP framing breaks is `request_malformed`; a path id that does not parse is
+    /// 400 `id_malformed` on every route with one.
     static func shared(for operation: OpenAPIOperation) -> [String] {
         var codes = ["internal_error", "text_invalid"]
+        if !operation.pathParameters.isEmpty { codes.append("id_malformed") }
         if operation.body != nil { codes.append("request_malformed") }
-        if operation.path.hasPrefix("/v1/") { codes += ["invalid_token", "token_expired", "session_revoked", "unavailable"] }
+        if operation.path.hasPrefix("/v1/") { codes += ["token_invalid", "token_expired", "session_revoked", "unavailable"] }
         if case .signedIn(let roles) = operation.access {
             codes.append("unauthenticated")
-            if !roles.isEmpty, Set(roles) != Set(Role.allCases) { codes.append("forbidden_role") }
+            if !roles.isEmpty, Set(roles) != Set(Role.allCases) { codes.append("role_forbidden") }
         }
         if !operation.menus.isEmpty { codes.append("permission_denied") }
-        if case .json = operation.body { codes += ["invalid_body", "payload_too_large"] }
+        if case .json = operation.body { codes += ["body_invalid", "payload_too_large"] }
         return codes
     }
 }

@@ -35,7 +35,7 @@ extension OpenAPIDocument {
         Op(
             .post, "/v1/auth/login", id: "login", summary: "Log in with username and password; throttled per account and address.",
             access: .anyone, body: .json(Schema.ref("LoginRequest")), answer: .json(Schema.ref("TokenResponse")),
-            errors: ["invalid_credentials", "too_many_failed_logins"]),
+            errors: ["credentials_invalid", "failed_logins_too_many"]),
         Op(
             .post, "/v1/auth/sms/send", id: "sendLoginCode",
             summary: "Send a 6-digit login code by SMS (same answer whether or not the phone has an account).",
@@ -45,12 +45,12 @@ extension OpenAPIDocument {
             .post, "/v1/auth/sms/login", id: "loginWithCode",
             summary: "Log in with phone and SMS code (and username when the phone has several accounts).",
             access: .anyone, body: .json(Schema.ref("SMSLoginRequest")), answer: .json(Schema.ref("TokenResponse")),
-            errors: ["phone_invalid", "sms_code_malformed", "phone_ambiguous", "invalid_sms_code"]),
+            errors: ["phone_invalid", "sms_code_malformed", "phone_ambiguous", "sms_code_invalid"]),
         Op(
             .post, "/v1/auth/refresh", id: "refreshSession",
             summary: "Spend a refresh token for the next pair; a reused one revokes its whole login.",
             access: .anyone, body: .json(Schema.ref("RefreshRequest")), answer: .json(Schema.ref("TokenResponse")),
-            errors: ["invalid_refresh_token", "refresh_token_reused"]),
+            errors: ["refresh_token_invalid", "refresh_token_reused"]),
         Op(
             .post, "/v1/auth/logout", id: "logout", summary: "Revoke the login of a refresh token.", access: .anyone,
             body: .json(Schema.ref("RefreshRequest")), status: 204, answer: .empty),
@@ -68,8 +68,8 @@ extension OpenAPIDocument {
             summary: "Step one, with the phone's SMS code: an enterprise or provider main account and its draft organisation, signed in.",
             access: .anyone, body: .json(Schema.ref("RegisterRequest")), status: 201, answer: .json(Schema.ref("RegisterResponse")),
             errors: [
-                "role_invalid", "phone_invalid", "consent_required", "username_taken", "phone_taken", "sms_code_required",
-                "sms_code_malformed", "invalid_sms_code", "registration_rate_limited",
+                "role_invalid", "phone_invalid", "consent_required", "username_taken", "phone_taken", "sms_code_missing",
+                "sms_code_malformed", "sms_code_invalid", "registration_rate_limited",
             ] + usernameCodes + newPasswordCodes),
         Op(
             .get, "/v1/registrations/me", id: "registrationDraft", summary: "The draft, what is still missing, and the certification state.",
@@ -118,7 +118,7 @@ extension OpenAPIDocument {
             errors: ["current_password_wrong", "password_reused"] + newPasswordCodes),
         Op(
             .get, "/v1/subaccounts", id: "listSubAccounts", summary: "The organisation's sub-accounts.", access: .signedIn(owners),
-            parameters: [.page, .pageSize], answer: .json(Schema.page(of: "SubAccount")), errors: managerCodes + ["invalid_page"]),
+            parameters: [.page, .pageSize], answer: .json(Schema.page(of: "SubAccount")), errors: managerCodes + ["page_invalid"]),
         Op(
             .post, "/v1/subaccounts", id: "createSubAccount",
             summary: "Add a sub-account; its username is fixed forever, its phone unique in the organisation.",
@@ -154,7 +154,7 @@ extension OpenAPIDocument {
             .query("applicant", ["type": "string", "maxLength": 100], "Part of the applicant's name."),
             .page, .pageSize,
         ]
-        let listCodes = ["invalid_page", "invalid_time", "invalid_filter"]
+        let listCodes = ["page_invalid", "time_invalid", "filter_invalid"]
         // Approving runs the application's effect: certification, a payment's capture, a refund, a redemption step.
         let decideCodes = [
             "not_found", "application_closed", "not_your_stage", "reason_too_long",
@@ -183,7 +183,7 @@ extension OpenAPIDocument {
                 .post, "/v1/approvals/{id}/reject", id: "rejectApplication",
                 summary: "Reject at the current stage, with a reason the applicant can act on.",
                 access: .signedIn(ApprovalsController.deciderRoles), body: .json(Schema.ref("ApprovalDecision")),
-                answer: .json(Schema.ref("Approval")), errors: decideCodes + ["reason_required"]),
+                answer: .json(Schema.ref("Approval")), errors: decideCodes + ["reason_missing"]),
             Op(
                 .post, "/v1/approvals/{id}/withdraw", id: "withdrawApplication", summary: "Withdraw (撤销) my pending application.",
                 access: .signedIn([]), answer: .json(Schema.ref("Approval")),

@@ -37,7 +37,7 @@ extension OpenAPIDocument {
             ]),
         Op(
             .get, "/v1/finance/statements", id: "listStatements", summary: "Imported statements, newest first.", access: .signedIn([.finance]),
-            parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Statement")), errors: ["invalid_page"]),
+            parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Statement")), errors: ["page_invalid"]),
         Op(
             .get, "/v1/finance/statements/{id}", id: "statement", summary: "One imported statement.", access: .signedIn([.finance]),
             answer: .json(Schema.ref("Statement")), errors: ["statement_not_found"]),
@@ -64,7 +64,7 @@ extension OpenAPIDocument {
                     "Lines per page, at most \(ReconciliationLimits.reportPageSizeMax)."),
             ],
             answer: .media(["application/json": Schema.ref("StatementReport"), "text/csv; charset=utf-8": Schema.string]),
-            errors: ["statement_not_found", "format_invalid", "outcome_unknown", "invalid_page"]),
+            errors: ["statement_not_found", "format_invalid", "outcome_unknown", "page_invalid"]),
         Op(
             .post, "/v1/finance/statement-lines/{id}/match", id: "matchStatementLine",
             summary: "Match a receipt to a paid batch by hand, with a note.",
@@ -83,14 +83,16 @@ extension OpenAPIDocument {
             errors: ["statement_line_not_found", "note_missing", "line_not_payout", "line_not_decided"]),
         Op(
             .get, "/v1/finance/statement-lines/{id}/audit", id: "statementLineAudit",
-            summary: "The manual decisions about a receipt, all on one page.",
-            access: .signedIn([.finance]), answer: .json(Schema.page(of: "LineAudit")), errors: ["statement_line_not_found"]),
+            summary: "The manual decisions about a receipt, oldest first, a page at a time.",
+            access: .signedIn([.finance]), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "LineAudit")),
+            errors: ["statement_line_not_found", "page_invalid"]),
         Op(
             .post, "/v1/finance/reconciliation/rematch", id: "rematch", summary: "Match the open receipts again (after transfers recorded late).",
             access: .signedIn([.finance]), answer: .json(Schema.ref("Rematch"))),
         Op(
-            .get, "/v1/redemption/batches/{id}/receipts", id: "batchReceipts", summary: "The receipts linked to a batch, all on one page.",
-            access: .signedIn(batchViewers), answer: .json(Schema.page(of: "BatchReceipt")), errors: ["batch_not_found"]),
+            .get, "/v1/redemption/batches/{id}/receipts", id: "batchReceipts",
+            summary: "The receipts linked to a batch, by booking day, a page at a time.", access: .signedIn(batchViewers),
+            parameters: [.page, .pageSize], answer: .json(Schema.page(of: "BatchReceipt")), errors: ["batch_not_found", "page_invalid"]),
     ]
 
     /// The schemas of `ReconciliationDTO.swift`.

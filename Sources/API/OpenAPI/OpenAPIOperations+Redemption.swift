@@ -18,8 +18,9 @@ extension OpenAPIDocument {
             access: .signedIn([.provider]), body: .json(Schema.ref("PayeeBody")), status: 201, answer: .json(Schema.ref("Payee")),
             errors: ["payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "payee_account_exists"]),
         Op(
-            .get, "/v1/provider/payee-accounts", id: "listPayeeAccounts", summary: "The provider's payee accounts, all on one page.",
-            access: .signedIn([.provider]), answer: .json(Schema.page(of: "Payee"))),
+            .get, "/v1/provider/payee-accounts", id: "listPayeeAccounts",
+            summary: "The provider's payee accounts, active first, newest first, a page at a time.", access: .signedIn([.provider]),
+            parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Payee")), errors: ["page_invalid"]),
         Op(
             .post, "/v1/provider/payee-accounts/{id}/disable", id: "disablePayeeAccount", summary: "Disable a payee account.",
             access: .signedIn([.provider]), answer: .json(Schema.ref("Payee")), errors: ["payee_account_not_found"]),
@@ -46,7 +47,7 @@ extension OpenAPIDocument {
         Op(
             .get, "/v1/redemption/batches", id: "listRedemptionBatches",
             summary: "Batches: the provider's own; every batch for operators, auditors and finance.",
-            access: .signedIn(batchViewers), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Batch")), errors: ["invalid_page"]),
+            access: .signedIn(batchViewers), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Batch")), errors: ["page_invalid"]),
         Op(
             .get, "/v1/redemption/batches/{id}", id: "redemptionBatch", summary: "One batch.", access: .signedIn(batchViewers),
             answer: .json(Schema.ref("Batch")), errors: ["batch_not_found"]),

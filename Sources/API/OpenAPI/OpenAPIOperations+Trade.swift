@@ -8,7 +8,7 @@ private let campaignInputCodes = [
 ]
 private let orderBodyCodes = [
     "id_malformed", "product_not_found", "spec_not_found", "voucher_not_found", "voucher_not_applicable",
-    "voucher_on_free_order", "quantity_out_of_range", "order_total_too_large",
+    "voucher_on_free_order", "quantity_out_of_range", "order_total_too_large", "voucher_duplicate", "vouchers_too_many", "voucher_expired",
 ]
 private let orderStep = ["order_not_found", "order_state_conflict"]
 
@@ -21,7 +21,7 @@ extension OpenAPIDocument {
         Op(
             .get, "/v1/campaigns", id: "listCampaigns", summary: "Campaigns (drafts for operators only).", access: .signedIn([]),
             parameters: [.query("status", Schema.oneOf(["draft", "published", "ended"]), "Only campaigns in this state."), .page, .pageSize],
-            answer: .json(Schema.page(of: "Campaign")), errors: ["status_invalid", "invalid_page"]),
+            answer: .json(Schema.page(of: "Campaign")), errors: ["status_invalid", "page_invalid"]),
         Op(
             .get, "/v1/campaigns/{campaignID}", id: "campaign", summary: "One campaign with each lot's remaining stock.", access: .signedIn([]),
             answer: .json(Schema.ref("Campaign")), errors: ["id_malformed", "campaign_not_found"]),
@@ -67,7 +67,7 @@ extension OpenAPIDocument {
             summary: "Voucher applications: the enterprise's own, or all for operators.",
             access: .signedIn([.enterprise, .operator]),
             parameters: [.query("status", Schema.oneOf(["pending", "approved", "rejected"]), "Only applications in this state."), .page, .pageSize],
-            answer: .json(Schema.page(of: "VoucherApplication")), errors: ["status_invalid", "invalid_page"]),
+            answer: .json(Schema.page(of: "VoucherApplication")), errors: ["status_invalid", "page_invalid"]),
         Op(
             .get, "/v1/voucher-applications/{applicationID}", id: "voucherApplication", summary: "One voucher application.",
             access: .signedIn([.enterprise, .operator]), answer: .json(Schema.ref("VoucherApplication")),
@@ -81,7 +81,7 @@ extension OpenAPIDocument {
             .post, "/v1/voucher-applications/{applicationID}/reject", id: "rejectVoucherApplication",
             summary: "Reject with a reason the enterprise sees.",
             access: .signedIn([.operator]), body: .json(Schema.ref("Reason")), answer: .json(Schema.ref("VoucherApplication")),
-            errors: ["reason_required", "id_malformed", "application_not_found", "application_decided"]),
+            errors: ["reason_missing", "id_malformed", "application_not_found", "application_decided"]),
     ]
 
     /// `OrdersController`: the enterprise's side of buying.
@@ -99,7 +99,7 @@ extension OpenAPIDocument {
             errors: orderBodyCodes + ["idempotency_key_missing", "idempotency_key_invalid", "idempotency_key_reused"]),
         Op(
             .get, "/v1/orders", id: "listOrders", summary: "The organisation's orders, newest first.", access: .signedIn([.enterprise]),
-            parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Order")), errors: ["invalid_page"]),
+            parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Order")), errors: ["page_invalid"]),
         Op(
             .get, "/v1/orders/{id}", id: "order", summary: "One order of the organisation.", access: .signedIn([.enterprise]),
             answer: .json(Schema.ref("Order")), errors: ["order_not_found"]),
@@ -127,7 +127,7 @@ extension OpenAPIDocument {
         Op(
             .get, "/v1/vouchers", id: "listVouchers", summary: "The organisation's vouchers with balances and status.",
             access: .signedIn([.enterprise]), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Voucher")),
-            errors: ["invalid_page"]),
+            errors: ["page_invalid"]),
     ]
 
     /// `ProviderOrdersController`: products, and the provider's orders and usages.
@@ -144,12 +144,12 @@ extension OpenAPIDocument {
         Op(
             .get, "/v1/provider/orders", id: "listProviderOrders", summary: "Orders of the provider's products, newest first.",
             access: .signedIn([.provider]), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Order")),
-            errors: ["invalid_page"]),
+            errors: ["page_invalid"]),
         Op(
             .post, "/v1/provider/orders/{id}/deliver", id: "deliverOrder", summary: "Mark a paid order delivered.",
             access: .signedIn([.provider]), answer: .json(Schema.ref("Order")), errors: orderStep),
         Op(
             .get, "/v1/provider/usages", id: "listUsages", summary: "Voucher deductions on completed orders: pending redemption (待兑换) and on.",
-            access: .signedIn([.provider]), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Usage")), errors: ["invalid_page"]),
+            access: .signedIn([.provider]), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Usage")), errors: ["page_invalid"]),
     ]
 }

@@ -33,7 +33,7 @@ extension OpenAPIDocument {
             [
                 "role": Schema.oneOf(["enterprise", "provider"]), "username": usernameSchema, "phone": Schema.string,
                 "password": passwordSchema, "passwordConfirmation": Schema.string, "consent": Schema.bool,
-                "smsCode": Schema.string("The 6-digit code POST /v1/registrations/sms sent to the phone; without it 400 sms_code_required."),
+                "smsCode": Schema.string("The 6-digit code POST /v1/registrations/sms sent to the phone; without it 400 sms_code_missing."),
             ], optional: ["smsCode"]),
         "RegisterResponse": Schema.object([
             "organisationId": Schema.id, "userId": Schema.id, "certification": certificationSchema, "session": Schema.ref("TokenResponse"),
@@ -259,17 +259,23 @@ extension OpenAPIDocument {
             "title": Schema.string("The status's reason phrase."),
             "status": Schema.int,
             "detail": Schema.string("What went wrong and what to fix."),
-            "code": ["type": "string", "pattern": "^[a-z][a-z0-9_]*$", "description": "Stable snake_case code to branch on."],
+            "code": [
+                "type": "string", "pattern": "^[a-z][a-z0-9_]*$",
+                "description": "Stable snake_case code to branch on: <subject>_<fault>, the noun first (page_invalid, reason_missing).",
+            ],
+            "aliases": Schema.array(Schema.string).merging([
+                "description": "On a code renamed to the convention: its old names (x-code-aliases), so a client that branches on one keeps working."
+            ]),
             "retryAfterSeconds": Schema.int.merging(["description": "On 429: seconds until a retry may succeed."]),
             "opensAt": Schema.time.merging(["description": "On not_open and ended: the campaign's window."]),
             "closesAt": Schema.time,
             "held": Schema.int.merging(["description": "On limit_reached: vouchers of the lot the organisation holds."]),
-            "attemptsLeft": Schema.int.merging(["description": "On invalid_sms_code: wrong tries left for the code."]),
+            "attemptsLeft": Schema.int.merging(["description": "On sms_code_invalid: wrong tries left for the code."]),
             "lines": Schema.array(Schema.object(["line": Schema.int, "reason": Schema.string]))
                 .merging(["description": "On statement_unreadable: the lines that cannot be read, the first ones only."]),
             "linesNotListed": Schema.int.merging(["description": "On statement_unreadable: unreadable lines not listed."]),
             "validOutcomes": Schema.array(Schema.string).merging(["description": "On outcome_unknown: the outcomes a report may be filtered by."]),
-        ], optional: ["retryAfterSeconds", "opensAt", "closesAt", "held", "attemptsLeft", "lines", "linesNotListed", "validOutcomes"],
+        ], optional: ["aliases", "retryAfterSeconds", "opensAt", "closesAt", "held", "attemptsLeft", "lines", "linesNotListed", "validOutcomes"],
         description: "Problem (RFC 9457)."
     )
     .merging(["additionalProperties": ["type": "string", "description": "not_ready names each store: ok or failed: …"]])

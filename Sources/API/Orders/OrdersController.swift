@@ -103,11 +103,8 @@ struct OrdersController {
         }
         let upload = try await Upload.read(
             request, bytesMax: OrdersLimits.proofBytesMax, sniff: ProofFormat.sniff,
-            tooLarge: Problem(.contentTooLarge, code: "proof_too_large", detail: "A payment proof may be at most 10 MB; send a smaller file."),
-            emptyDetail: "The body is empty. Send the proof file as the request body.",
-            unsupported: Problem(
-                .unsupportedMediaType, code: "proof_unsupported_format",
-                detail: "The file is not PNG, JPG, BMP or PDF by its content. Send the proof in one of these formats."))
+            tooLarge: OrdersError.proofTooLarge, emptyDetail: "The body is empty. Send the proof file as the request body.",
+            unsupported: OrdersError.proofUnsupportedFormat)
         let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
         _ = try await env.orders.addProof(
             orderID: orderID, orgID: identity.orgID, sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count,
@@ -118,19 +115,16 @@ struct OrdersController {
         return OrderDTO(order)
     }
 
-    /// The path's order id; garbage is answered like a missing order (no database round trip).
+    /// The path's order id; garbage is a 400 `id_malformed` (no database round trip).
     static func orderID(_ context: AppRequestContext) throws -> String {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: OrdersRepository.orderPrefix) else {
-            throw OrdersError.orderNotFound
+            throw OpaqueIDError.malformed(prefix: OrdersRepository.orderPrefix)
         }
         return id
     }
 
     static func idempotencyKey(_ request: Request) throws -> String {
-        guard let key = request.headers[.idempotencyKey] else { throw OrdersError.idempotencyKeyMissing }
-        guard (1...OrdersLimits.idempotencyKeyLengthMax).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            throw OrdersError.idempotencyKeyInvalid
-        }
-        return key
+        guard let key = try IdempotencyKey.validated(request.headers[.idempotencyKey]) else { throw OrdersError.idempotencyKeyMissing }
+        return key.value
     }
 }

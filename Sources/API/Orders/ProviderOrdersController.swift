@@ -72,7 +72,7 @@ struct ProviderOrdersController {
 
     static func productID(_ context: AppRequestContext) throws -> String {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: ProductsRepository.productPrefix) else {
-            throw OrdersError.productNotFound
+            throw OpaqueIDError.malformed(prefix: ProductsRepository.productPrefix)
         }
         return id
     }

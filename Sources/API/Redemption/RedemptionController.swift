@@ -57,13 +57,15 @@ struct RedemptionController {
 
     func payees(_ request: Request, _ context: AppRequestContext) async throws -> Page<PayeeDTO> {
         let identity = try context.requireIdentity(.provider)
-        let accounts = try await env.payees.list(orgID: identity.orgID)
-        return Page(items: accounts.map(PayeeDTO.init), page: 1, pageSize: max(accounts.count, 1), total: accounts.count)
+        let page = try PageRequest(PageRequest.query(request))
+        let result = try await env.payees.list(orgID: identity.orgID, page: page.page, pageSize: page.pageSize)
+        return Page(items: result.items.map(PayeeDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
     }
 
     func disablePayee(_ request: Request, _ context: AppRequestContext) async throws -> PayeeDTO {
         let identity = try context.requireIdentity(.provider)
         let id = context.parameters.get("id") ?? ""
+        try OpaqueID.validate(id, prefix: PayeeAccountsRepository.idPrefix)
         return PayeeDTO(try await env.payees.disable(id: id, orgID: identity.orgID, now: env.clock.now()))
     }
 
@@ -156,14 +158,11 @@ struct RedemptionController {
         }
         let upload = try await Upload.read(
             request, bytesMax: RedemptionLimits.materialBytesMax, sniff: ArchiveFormat.sniff,
-            tooLarge: Problem(
-                .contentTooLarge, code: "materials_too_large", detail: "The materials archive may be at most 10 MB; send a smaller file."),
+            tooLarge: RedemptionError.materialsTooLarge(archive: true),
             emptyDetail: "The body is empty. Send the materials archive as the request body.",
-            unsupported: Problem(
-                .unsupportedMediaType, code: "materials_unsupported_format",
-                detail: "The materials are not a ZIP or RAR archive by their content. Pack them as .zip or .rar."))
+            unsupported: RedemptionError.materialsUnsupportedFormat(archive: true))
         var key: String?
-        if request.headers[.idempotencyKey] != nil { key = try OrdersController.idempotencyKey(request) }
+        key = try IdempotencyKey.validated(request.headers[.idempotencyKey])?.value
         let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
         let (batch, created) = try await env.redemption.submit(
             NewBatch(
@@ -185,11 +184,8 @@ struct RedemptionController {
         let identity = try context.requireIdentity(.provider)
         let upload = try await Upload.read(
             request, bytesMax: RedemptionLimits.materialBytesMax, sniff: GeneralMaterialFormat.sniff,
-            tooLarge: Problem(.contentTooLarge, code: "materials_too_large", detail: "A material file may be at most 10 MB; send a smaller file."),
-            emptyDetail: "The body is empty. Send the file as the request body.",
-            unsupported: Problem(
-                .unsupportedMediaType, code: "materials_unsupported_format",
-                detail: "The file is not JPG, PNG, PDF or DOCX by its content. Send it in one of these formats."))
+            tooLarge: RedemptionError.materialsTooLarge(archive: false), emptyDetail: "The body is empty. Send the file as the request body.",
+            unsupported: RedemptionError.materialsUnsupportedFormat(archive: false))
         let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
         let file = MaterialFile(sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count)
         try await env.redemption.addMaterial(orgID: identity.orgID, file: file, now: env.clock.now())
@@ -200,7 +196,7 @@ struct RedemptionController {
         _ = try context.requireIdentity(.finance, .operator)
         let query = PageRequest.query(request)
         guard let from = query["from"].flatMap(RFC3339.parse), let to = query["to"].flatMap(RFC3339.parse), from < to else {
-            throw Problem(.badRequest, code: "period_invalid", detail: "Give from and to as RFC 3339 times with from before to.")
+            throw ReportQueryError.periodInvalid
         }
         let format = try ReportFormat(query: query)
         let rows = try await env.redemption.payoutTotals(from: from, to: to)
@@ -231,10 +227,10 @@ struct RedemptionController {
         return batch
     }
 
-    /// The path's batch id; garbage is answered like a missing batch (no database round trip).
+    /// The path's batch id; garbage is a 400 `id_malformed` (no database round trip).
     static func batchID(_ context: AppRequestContext) throws -> String {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: RedemptionRepository.idPrefix) else {
-            throw RedemptionError.batchNotFound
+            throw OpaqueIDError.malformed(prefix: RedemptionRepository.idPrefix)
         }
         return id
     }

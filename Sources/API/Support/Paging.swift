@@ -23,7 +23,7 @@ struct PageRequest: Sendable {
     private static func number(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw AccountsError.invalid("invalid_page", "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+            throw AccountsError.invalid("page_invalid", "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
         }
         return number
     }

@@ -8,7 +8,7 @@ enum ReportFormat: String, Sendable {
     /// The format a query asks for.
     init(query: [String: String]) throws {
         guard let format = ReportFormat(rawValue: query["format"] ?? ReportFormat.json.rawValue) else {
-            throw Problem(.badRequest, code: "format_invalid", detail: "format must be json or csv.")
+            throw ReportQueryError.formatInvalid
         }
         self = format
     }

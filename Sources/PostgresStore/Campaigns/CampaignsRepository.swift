@@ -59,7 +59,6 @@ public enum CampaignStateError: Error, Equatable {
     case notFound
     case notDraft(status: CampaignStatus)
     case notPublished(status: CampaignStatus)
-    case stockBelowIssued(issued: Int)
 }
 
 /// Campaigns and lots in PostgreSQL.

@@ -13,9 +13,12 @@ public enum OrdersError: DomainErrorConvertible, Equatable {
     case invalidState(current: String, action: String)
     case proofsTooMany
     case proofsMissing
+    /// A payment proof larger than `OrdersLimits.proofBytesMax`.
+    case proofTooLarge
+    /// A payment proof that is not PNG, JPG, BMP or PDF by its content.
+    case proofUnsupportedFormat
     case idempotencyKeyMissing
-    case idempotencyKeyInvalid
-    /// The key was used before with a different body; the API answers 422.
+    /// The key was used before with a different body: 422 (well formed, but cannot be processed).
     case idempotencyKeyReused
     case invalidProduct(String)
 
@@ -32,8 +35,9 @@ public enum OrdersError: DomainErrorConvertible, Equatable {
         case .invalidState: "order_state_conflict"
         case .proofsTooMany: "proofs_too_many"
         case .proofsMissing: "proofs_missing"
+        case .proofTooLarge: "proof_too_large"
+        case .proofUnsupportedFormat: "proof_unsupported_format"
         case .idempotencyKeyMissing: "idempotency_key_missing"
-        case .idempotencyKeyInvalid: "idempotency_key_invalid"
         case .idempotencyKeyReused: "idempotency_key_reused"
         case .invalidProduct: "product_invalid"
         }
@@ -43,9 +47,12 @@ public enum OrdersError: DomainErrorConvertible, Equatable {
         switch self {
         case .productNotFound, .specNotFound, .orderNotFound, .voucherNotFound: .notFound
         case .invalidState, .proofsTooMany, .proofsMissing: .conflict
+        case .proofTooLarge: .tooLarge
+        case .proofUnsupportedFormat: .unsupportedFormat
         case .voucherNotApplicable, .vouchersOnFreeOrder, .quantityOutOfRange, .orderTotalTooLarge,
-            .idempotencyKeyMissing, .idempotencyKeyInvalid, .idempotencyKeyReused, .invalidProduct:
+            .idempotencyKeyMissing, .invalidProduct:
             .invalidInput
+        case .idempotencyKeyReused: .unprocessable
         }
     }
 
@@ -64,9 +71,9 @@ public enum OrdersError: DomainErrorConvertible, Equatable {
         case .invalidState(let current, let action): "The order is \(current); it cannot be \(action) now."
         case .proofsTooMany: "This payment already has \(OrdersLimits.proofsPerAttemptMax) proofs; submit it or wait for the review."
         case .proofsMissing: "Upload at least one payment proof (PNG, JPG, BMP or PDF) before submitting the payment."
+        case .proofTooLarge: "A payment proof may be at most 10 MB; send a smaller file."
+        case .proofUnsupportedFormat: "The file is not PNG, JPG, BMP or PDF by its content. Send the proof in one of these formats."
         case .idempotencyKeyMissing: "Placing an order needs an Idempotency-Key header; send a unique key per order."
-        case .idempotencyKeyInvalid:
-            "The Idempotency-Key must be 1 to \(OrdersLimits.idempotencyKeyLengthMax) visible ASCII characters."
         case .idempotencyKeyReused: "This Idempotency-Key was used for a different order; use a new key for a new order."
         case .invalidProduct(let why): why
         }

@@ -14,8 +14,6 @@ public enum OrdersLimits {
     public static let proofsPerAttemptMax = 3
     /// The largest proof file (SPEC §4: 10 MB).
     public static let proofBytesMax = 10 * 1024 * 1024
-    /// The longest Idempotency-Key.
-    public static let idempotencyKeyLengthMax = 64
     /// Vouchers expired per transaction by the expiry job, so one run never holds many locks.
     public static let expiryBatchCountMax = 500
     /// Transactions per expiry run; a run that hits it leaves the rest to the next run.

@@ -20,6 +20,10 @@ public enum ReconciliationError: DomainErrorConvertible, Equatable {
     case lineNotDecided
     case noteMissing
     case filenameInvalid
+    /// An upload larger than `bytesMax`.
+    case statementTooLarge(bytesMax: Int)
+    /// An upload that is not a bank statement (the parser's own refusals are `StatementError`s).
+    case statementNotRecognised
 
     public var code: String {
         switch self {
@@ -34,6 +38,8 @@ public enum ReconciliationError: DomainErrorConvertible, Equatable {
         case .lineNotDecided: "line_not_decided"
         case .noteMissing: "note_missing"
         case .filenameInvalid: "filename_invalid"
+        case .statementTooLarge: "statement_too_large"
+        case .statementNotRecognised: "statement_not_recognised"
         }
     }
 
@@ -41,7 +47,10 @@ public enum ReconciliationError: DomainErrorConvertible, Equatable {
         switch self {
         case .statementNotFound, .lineNotFound, .batchNotFound: .notFound
         case .lineNotPayout, .batchNotPaid, .matchExceedsBatch, .lineNotDecided: .conflict
-        case .statementUnreadable, .statementEmpty, .noteMissing, .filenameInvalid: .invalidInput
+        case .noteMissing, .filenameInvalid: .invalidInput
+        case .statementUnreadable, .statementEmpty: .unprocessable
+        case .statementTooLarge: .tooLarge
+        case .statementNotRecognised: .unprocessable
         }
     }
 
@@ -62,6 +71,8 @@ public enum ReconciliationError: DomainErrorConvertible, Equatable {
             "The line was not decided by a person, so automatic matching already takes it; only a line matched or unmatched by hand can be released."
         case .noteMissing: "Give a note of 1 to \(ReconciliationLimits.noteLengthMax) characters saying why."
         case .filenameInvalid: "The filename must be 1 to \(ReconciliationLimits.filenameLengthMax) characters."
+        case .statementTooLarge(let bytesMax): "A statement may be at most \(bytesMax / (1024 * 1024)) MiB; export a shorter period."
+        case .statementNotRecognised: "The file is not a bank statement."
         }
     }
 }

@@ -91,20 +91,28 @@ extension ReconciliationRepository {
         }
     }
 
-    /// The manual decisions about a line, oldest first; nil when the line does not exist.
-    public func audit(lineID: String) async throws -> [AuditRecord]? {
-        try await client.withConnection { connection in
+    /// One page of the manual decisions about a line, oldest first, and how many there are; nil
+    /// when the line does not exist.
+    public func audit(lineID: String, page: Int, pageSize: Int) async throws -> (items: [AuditRecord], total: Int)? {
+        precondition(page >= 1 && pageSize >= 1, "the API validates paging before it reaches the repository")
+        return try await client.withConnection { connection in
             guard try await Self.line(id: lineID, on: connection, logger: logger) != nil else { return nil }
+            var total = 0
+            for try await count in try await connection.query(
+                "SELECT count(*)::int FROM reconciliation_audit WHERE line_id = \(lineID)", logger: logger
+            ).decode(Int.self) {
+                total = count
+            }
             var records: [AuditRecord] = []
             for try await (id, line, action, batch, actor, note, created) in try await connection.query(
                 """
                 SELECT id, line_id, action, batch_id, actor, note, created_at FROM reconciliation_audit
-                WHERE line_id = \(lineID) ORDER BY created_at, id
+                WHERE line_id = \(lineID) ORDER BY created_at, id LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
                 """, logger: logger
             ).decode((String, String, String, String?, String, String, Date).self) {
                 records.append(AuditRecord(id: id, lineID: line, action: action, batchID: batch, actor: actor, note: note, createdAt: created))
             }
-            return records
+            return (records, total)
         }
     }
 

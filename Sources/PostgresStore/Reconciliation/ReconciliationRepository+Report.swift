@@ -216,17 +216,28 @@ extension ReconciliationRepository {
         return result
     }
 
-    /// The statement lines linked to a batch (matched or not), for the batch's provider: no other line.
-    public func receipts(batchID: String) async throws -> [BatchReceiptRecord] {
-        var result: [BatchReceiptRecord] = []
-        for try await (serial, day, amount, outcome, rule) in try await client.query(
-            """
-            SELECT serial, to_char(booked_on, 'YYYY-MM-DD'), amount_fen, outcome, rule FROM statement_lines
-            WHERE batch_id = \(batchID) ORDER BY booked_on, serial
-            """, logger: logger
-        ).decode((String, String, Int64, String, String?).self) {
-            result.append(BatchReceiptRecord(serial: serial, bookedOn: day, amountFen: amount, outcome: outcome, rule: rule))
+    /// One page of the statement lines linked to a batch (matched or not), for the batch's
+    /// provider: no other line; by booking day, then serial, then id (stable across pages); and
+    /// how many there are.
+    public func receipts(batchID: String, page: Int, pageSize: Int) async throws -> (items: [BatchReceiptRecord], total: Int) {
+        precondition(page >= 1 && pageSize >= 1, "the API validates paging before it reaches the repository")
+        return try await client.withConnection { connection in
+            var total = 0
+            for try await count in try await connection.query(
+                "SELECT count(*)::int FROM statement_lines WHERE batch_id = \(batchID)", logger: logger
+            ).decode(Int.self) {
+                total = count
+            }
+            var result: [BatchReceiptRecord] = []
+            for try await (serial, day, amount, outcome, rule) in try await connection.query(
+                """
+                SELECT serial, to_char(booked_on, 'YYYY-MM-DD'), amount_fen, outcome, rule FROM statement_lines
+                WHERE batch_id = \(batchID) ORDER BY booked_on, serial, id LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
+                """, logger: logger
+            ).decode((String, String, Int64, String, String?).self) {
+                result.append(BatchReceiptRecord(serial: serial, bookedOn: day, amountFen: amount, outcome: outcome, rule: rule))
+            }
+            return (result, total)
         }
-        return result
     }
 }

@@ -69,13 +69,24 @@ public struct PayeeAccountsRepository: Sendable {
         }
     }
 
-    /// The organisation's accounts, active first, newest first.
-    public func list(orgID: String) async throws -> [PayeeAccountRecord] {
-        try await Self.decode(
-            client.query(
-                """
-                SELECT \(unescaped: Self.columns) FROM payee_accounts WHERE org_id = \(orgID) ORDER BY active DESC, created_at DESC, id
-                """, logger: logger))
+    /// One page of the organisation's accounts, active first, newest first, and how many it has.
+    public func list(orgID: String, page: Int, pageSize: Int) async throws -> (items: [PayeeAccountRecord], total: Int) {
+        precondition(page >= 1 && pageSize >= 1, "the API validates paging before it reaches the repository")
+        return try await client.withConnection { connection in
+            var total = 0
+            for try await count in try await connection.query(
+                "SELECT count(*)::int FROM payee_accounts WHERE org_id = \(orgID)", logger: logger
+            ).decode(Int.self) {
+                total = count
+            }
+            let items = try await Self.decode(
+                connection.query(
+                    """
+                    SELECT \(unescaped: Self.columns) FROM payee_accounts WHERE org_id = \(orgID) ORDER BY active DESC, created_at DESC, id
+                    LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
+                    """, logger: logger))
+            return (items, total)
+        }
     }
 
     /// Disables an active account; batches already filed keep their snapshot of it.

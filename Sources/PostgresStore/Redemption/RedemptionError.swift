@@ -14,13 +14,17 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
     case usageTaken(id: String)
     case batchNotFound
     case invalidState(current: String, action: String)
-    /// The key was used before with a different request; the API answers 422.
+    /// The key was used before with a different request: 422 (well formed, but cannot be processed).
     case idempotencyKeyReused
     case transferInvalid(String)
     /// The provider's details differ from the recorded transfer (or it from the batch total);
     /// which part, so the detail can say so. The code stays `transfer_mismatch`.
     case transferMismatch(TransferDifference)
     case reasonMissing
+    /// A materials archive (`archive`) or a general-voucher material file larger than 10 MB.
+    case materialsTooLarge(archive: Bool)
+    /// Materials whose content is not an accepted format: ZIP or RAR for an archive, else JPG, PNG, PDF or DOCX.
+    case materialsUnsupportedFormat(archive: Bool)
     case orderNotFound
     case invalidInput(String)
 
@@ -42,6 +46,8 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         case .transferInvalid: "transfer_invalid"
         case .transferMismatch: "transfer_mismatch"
         case .reasonMissing: "reason_missing"
+        case .materialsTooLarge: "materials_too_large"
+        case .materialsUnsupportedFormat: "materials_unsupported_format"
         case .orderNotFound: "order_not_found"
         case .invalidInput: "redemption_invalid"
         }
@@ -51,9 +57,12 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         switch self {
         case .accountNotFound, .usageNotFound, .batchNotFound, .orderNotFound: .notFound
         case .accountDuplicate, .usageTaken, .invalidState, .transferMismatch: .conflict
+        case .materialsTooLarge: .tooLarge
+        case .materialsUnsupportedFormat: .unsupportedFormat
         case .bankNotAllowed, .accountNameMismatch, .accountNumberInvalid, .usagesEmpty, .usagesTooMany, .usageNotRedeemable,
-            .transferInvalid, .reasonMissing, .invalidInput, .idempotencyKeyReused:
+            .transferInvalid, .reasonMissing, .invalidInput:
             .invalidInput
+        case .idempotencyKeyReused: .unprocessable
         }
     }
 
@@ -84,6 +93,10 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
             "The recorded transfer is not the batch total; dispute it with a reason so the operator records the full amount."
         case .orderNotFound: "No order of your products has this number. Check the orderId."
         case .reasonMissing: "Give a reason of 1 to \(RedemptionLimits.reasonLengthMax) characters."
+        case .materialsTooLarge(archive: true): "The materials archive may be at most 10 MB; send a smaller file."
+        case .materialsTooLarge(archive: false): "A material file may be at most 10 MB; send a smaller file."
+        case .materialsUnsupportedFormat(archive: true): "The materials are not a ZIP or RAR archive by their content. Pack them as .zip or .rar."
+        case .materialsUnsupportedFormat(archive: false): "The file is not JPG, PNG, PDF or DOCX by its content. Send it in one of these formats."
         }
     }
 }

@@ -1,7 +1,17 @@
-/// Every error code the core's rules produce, in one place.
+/// Every error code the core's rules produce, in one place, and the one convention every code of
+/// the server follows.
 ///
 /// Codes are part of the public API (clients branch on them, SPEC §9), so they live together
 /// where a reviewer sees a rename; other modules add their own codes next to their own rules.
+///
+/// The convention: `<subject>_<fault>`, the noun first (`page_invalid`, `order_not_found`,
+/// `proofs_too_many`); a field absent from the request is `<field>_missing` (`reason_missing`); a
+/// precondition the caller has not met is `<what>_required` (`certification_required`); a path id
+/// that does not parse is 400 `id_malformed` everywhere, and 404 is kept for a well-formed id that
+/// is not found or not the caller's. The grab's refusals that SPEC §9 names (`sold_out`,
+/// `not_open`, `ended`, `limit_reached`, `not_certified`) and the HTTP-level codes (`busy`,
+/// `unavailable`, `rate_limited`, `internal_error`, …) keep their names. A code renamed to the
+/// convention stays recognisable: see `aliases`.
 public enum ErrorCode {
     /// The largest length of a code, so that a code always fits a log field or a DB column.
     public static let lengthMax = 64
@@ -90,6 +100,33 @@ public enum ErrorCode {
 
     /// An opaque id in a path or body is not one this system could have issued.
     public static let idMalformed = "id_malformed"
+    /// An `Idempotency-Key` header is empty, too long, or holds a byte the route does not accept.
+    public static let idempotencyKeyInvalid = "idempotency_key_invalid"
+
+    // MARK: Renamed codes
+
+    /// Codes renamed to the convention, by their current name, with the names they had before.
+    /// A problem whose code is here also carries `"aliases": [old names]`, so a client that
+    /// branches on an old name keeps working; an old name is never given to another failure.
+    public static let aliases: [String: [String]] = [
+        "page_invalid": ["invalid_page"],
+        "time_invalid": ["invalid_time"],
+        "filter_invalid": ["invalid_filter"],
+        "body_invalid": ["invalid_body"],
+        "token_invalid": ["invalid_token"],
+        "refresh_token_invalid": ["invalid_refresh_token"],
+        "credentials_invalid": ["invalid_credentials"],
+        "sms_code_invalid": ["invalid_sms_code"],
+        "sms_code_missing": ["sms_code_required"],
+        "reason_missing": ["reason_required"],
+        "role_forbidden": ["forbidden_role"],
+        "failed_logins_too_many": ["too_many_failed_logins"],
+        "media_type_unsupported": ["unsupported_media_type"],
+    ]
+
+    /// Codes that put an adjective or a quantity before their subject (`invalid_page`): the
+    /// shapes the convention replaced, which no current code may have.
+    public static let faultFirstPrefixes = ["invalid_", "missing_", "unknown_", "unsupported_", "malformed_", "forbidden_", "too_many_"]
 
     /// Every code above, so a test can prove they are unique and snake_case.
     public static let all: [String] = [
@@ -101,6 +138,6 @@ public enum ErrorCode {
         passwordTooShort, passwordTooLong, passwordInvalidCharacter, passwordTooWeak,
         passwordContainsUsername, passwordContainsPhone, passwordReused,
         creditCodeInvalidLength, creditCodeInvalidCharacter, creditCodeCheckMismatch,
-        idMalformed,
+        idMalformed, idempotencyKeyInvalid,
     ]
 }

@@ -39,8 +39,8 @@ public enum OpaqueID {
         return prefix + separator + base32(bytes)
     }
 
-    /// Whether `id` has the shape of an id minted with `prefix`; lets the API answer "not found"
-    /// for garbage without a database round trip.
+    /// Whether `id` has the shape of an id minted with `prefix`; lets the API answer 400
+    /// `id_malformed` for garbage without a database round trip.
     public static func isWellFormed(_ id: String, prefix: String) -> Bool {
         let bytes = Array(id.utf8)
         let head = Array((prefix + separator).utf8)
@@ -86,17 +86,22 @@ public enum OpaqueID {
 public enum OpaqueIDError: DomainErrorConvertible, Hashable {
     /// Not an id of the expected kind.
     case malformed(prefix: String)
+    /// The path parameter `name` is not an id at all (empty, too long, or a character no id has).
+    case malformedParameter(name: String)
 
     /// `id_malformed`.
     public var code: String { ErrorCode.idMalformed }
-    /// A malformed id names nothing, so it is "not found", the same answer as another
-    /// organisation's id (SPEC §8: no request can even learn that such an id exists).
-    public var kind: DomainError.Kind { .notFound }
+    /// A malformed id is the request's fault whatever exists (400, the same on every route); a
+    /// well-formed id that is missing or another organisation's is 404, so no request can learn
+    /// that such an id exists (SPEC §8).
+    public var kind: DomainError.Kind { .invalidInput }
     /// What to fix.
     public var detail: String {
         switch self {
         case .malformed(let prefix):
             "The id is not a valid \(prefix) id; use an id exactly as the API returned it."
+        case .malformedParameter(let name):
+            "\(name) is not a valid id: use the id exactly as the API returned it."
         }
     }
 }

@@ -28,6 +28,15 @@ package enum AccountsError {
             code: "permission_denied", kind: .forbidden,
             detail: "Your account lacks the \(menu.rawValue) menu permission. Ask your organisation's main account to grant it.")
     }
+    package static func subAccountLimit(_ max: Int) -> DomainError {
+        DomainError(
+            code: "subaccount_limit", kind: .conflict, detail: "The organisation has \(max) sub-accounts, the most allowed. Delete one first.")
+    }
+    package static let fileTooLarge = DomainError(
+        code: "file_too_large", kind: .tooLarge, detail: "The file is larger than 10 MB. Send a smaller image.")
+    package static let licenceTypeUnsupported = DomainError(
+        code: "file_type_unsupported", kind: .unsupportedFormat,
+        detail: "The file is not a JPG or PNG image by its content. Send the licence as JPG, JPEG or PNG.")
     package static let wrongCurrentPassword = DomainError(
         code: "current_password_wrong", kind: .invalidInput, detail: "The current password is wrong. Type your current password to change it.")
 }

@@ -76,7 +76,6 @@ public struct CampaignPublisher: Sendable {
             case .notFound: throw CampaignError.campaignNotFound
             case .notDraft(let status): throw CampaignError.notDraft(status: status)
             case .notPublished(let status): throw CampaignError.notPublished(status: status)
-            case .stockBelowIssued(let issued): throw CampaignError.stockBelowIssued(issued: Int64(issued))
             }
         }
     }
