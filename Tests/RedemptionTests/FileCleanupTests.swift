@@ -39,7 +39,7 @@ struct FileCleanupTests {
             let kept = try await world.submit([usages[1]], payee: payee, archive: shared)
             let dropped = try await world.submit([usages[2]], payee: payee, archive: shared)
             let sharedSHA = try await archiveHash(world, batch: try #require(kept.string("id")))
-            try await BatchFlowTests.approveChain(world, approval: try #require(dropped.string("approvalId")))
+            try await world.approveChain(try #require(dropped.string("approvalId")))
             let droppedID = try #require(dropped.string("id"))
             let late = try await world.call(
                 .post, "/v1/redemption/batches/\(droppedID)/reject", token: try await world.platformToken(.operator),
