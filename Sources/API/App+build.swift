@@ -63,11 +63,13 @@ public enum VoucherApp {
         OrdersRoutes.add(
             to: v1,
             environment: OrdersEnvironment(
-                postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
+                postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(),
+                orgStoredBytesMax: config.orgStoredBytesMax, logger: logger))
         RedemptionRoutes.add(
             to: v1,
             environment: RedemptionEnvironment(
-                postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(), logger: logger))
+                postgres: stores.postgres, files: LocalDiskFileStore(root: config.dataDir), clock: SystemWallClock(),
+                orgStoredBytesMax: config.orgStoredBytesMax, logger: logger))
         ReconciliationRoutes.add(
             to: v1,
             environment: ReconciliationEnvironment(

@@ -116,7 +116,7 @@ struct RegistrationController {
         group.put("registrations/me/licence") { request, context in
             let identity = try mainAccount(context)
             var request = request
-            let stored = try await storeImage(&request)
+            let stored = try await storeImage(&request, licenceOf: identity.orgID)
             let replaced = try await env.cleanup.references.licence(orgID: identity.orgID)
             try await env.registration.recordFile(sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes)
             try await env.registration.setLicence(orgID: identity.orgID, sha256: stored.sha256, now: env.clock.now())
@@ -229,15 +229,16 @@ struct RegistrationController {
 
     static let fileTooLarge = Problem(.contentTooLarge, code: "file_too_large", detail: "The file is larger than 10 MB. Send a smaller image.")
 
-    /// Reads an image body of at most 10 MB, checks it is JPG or PNG by content, stores it.
-    func storeImage(_ request: inout Request) async throws -> StoredFile {
+    /// Reads an image body of at most 10 MB, checks it is JPG or PNG by content, stores it as the
+    /// organisation's new licence (within its stored-bytes bound, where it replaces the old one).
+    func storeImage(_ request: inout Request, licenceOf orgID: String) async throws -> StoredFile {
         let upload = try await Upload.read(
             request, bytesMax: AccountsLimits.uploadBytesMax, sniff: ImageFormat.sniff, tooLarge: Self.fileTooLarge,
             emptyDetail: "The body is empty. Send the licence image as the request body.",
             unsupported: Problem(
                 .unsupportedMediaType, code: "file_type_unsupported",
                 detail: "The file is not a JPG or PNG image by its content. Send the licence as JPG, JPEG or PNG."))
-        return try await env.files.store(upload.bytes, mediaType: upload.mediaType)
+        return try await env.storage.store(upload.bytes, mediaType: upload.mediaType, orgID: orgID, replacingLicence: true)
     }
 }
 

@@ -92,7 +92,7 @@ struct OrdersController {
             unsupported: Problem(
                 .unsupportedMediaType, code: "proof_unsupported_format",
                 detail: "The file is not PNG, JPG, BMP or PDF by its content. Send the proof in one of these formats."))
-        let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
+        let stored = try await env.storage.store(upload.bytes, mediaType: upload.mediaType, orgID: identity.orgID)
         _ = try await env.orders.addProof(
             orderID: orderID, orgID: identity.orgID, sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count,
             now: env.clock.now())

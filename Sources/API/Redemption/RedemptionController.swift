@@ -139,7 +139,7 @@ struct RedemptionController {
                 detail: "The materials are not a ZIP or RAR archive by their content. Pack them as .zip or .rar."))
         var key: String?
         if request.headers[.idempotencyKey] != nil { key = try OrdersController.idempotencyKey(request) }
-        let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
+        let stored = try await env.storage.store(upload.bytes, mediaType: upload.mediaType, orgID: identity.orgID)
         let (batch, created) = try await env.redemption.submit(
             NewBatch(
                 orgID: identity.orgID, userID: identity.userID, applicantName: identity.userID, usageIDs: usageIDs, payeeAccountID: payee,
@@ -165,7 +165,7 @@ struct RedemptionController {
             unsupported: Problem(
                 .unsupportedMediaType, code: "materials_unsupported_format",
                 detail: "The file is not JPG, PNG, PDF or DOCX by its content. Send it in one of these formats."))
-        let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
+        let stored = try await env.storage.store(upload.bytes, mediaType: upload.mediaType, orgID: identity.orgID)
         let file = MaterialFile(sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count)
         try await env.redemption.addMaterial(orgID: identity.orgID, file: file, now: env.clock.now())
         return EditedResponse(status: .created, response: MaterialDTO(sha256: file.sha256, mediaType: file.mediaType, sizeBytes: file.sizeBytes))
