@@ -199,12 +199,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Where the test stores are (ports from ops/test), fresh databases and key prefixes per test.
+        // Where the test stores are (ports from ops/test), fresh databases and key prefixes per test;
+        // the worlds that two test targets share (RushWorld: the whole app; RedemptionWorld), SplitMix64.
         .target(
             name: "TestSupport",
             dependencies: [
-                "VoucherConfig", "PostgresStore", "VoucherServices", "VoucherCore", "API", "RedisNIO",
+                "VoucherConfig", "PostgresStore", "VoucherServices", "VoucherCore", "API", "Rush", "RedisNIO", "Reconciliation",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -240,6 +242,7 @@ let package = Package(
             dependencies: ["PostgresStore", "TestSupport", "VoucherConfig"],
             swiftSettings: swiftSettings
         ),
+        // The grab path only: the Lua gate, the claim sink, faults, archiving.
         .testTarget(
             name: "RushTests",
             dependencies: serverTestDependencies + ["Rush", "RedisNIO", .product(name: "Prometheus", package: "swift-prometheus")],
@@ -259,7 +262,19 @@ let package = Package(
         // Redemption against real PostgreSQL: payee accounts, batches through the chain to redeemed, races, bad input.
         .testTarget(
             name: "RedemptionTests",
+            dependencies: serverTestDependencies,
+            swiftSettings: swiftSettings
+        ),
+        // Finance over HTTP against real PostgreSQL: statement import, reconciliation, its report and decisions.
+        .testTarget(
+            name: "FinanceTests",
             dependencies: serverTestDependencies + ["Reconciliation"],
+            swiftSettings: swiftSettings
+        ),
+        // Campaign management over HTTP (not the grab): campaign input and drafts, apply-mode lots.
+        .testTarget(
+            name: "CampaignsTests",
+            dependencies: serverTestDependencies,
             swiftSettings: swiftSettings
         ),
         // Accounts and access against real PostgreSQL: registration, certification, login, sub-accounts.

@@ -20,6 +20,10 @@ public struct AppConfig: Sendable, Equatable {
     public var jwt: JWT
     /// Folder for uploaded files (stored by content hash); relative paths are taken from the working directory.
     public var dataDir: String
+    /// Bytes of uploaded files one organisation may keep stored (its licence, payment proofs,
+    /// redemption archives and materials, counted from what the database refers to); an upload
+    /// past it is refused before anything is written (issue 20, item 10).
+    public var orgStoredBytesMax: Int
     public var grab: Grab
     /// Whether this process drains claim streams into PostgreSQL (every server may; the
     /// consumer group shares the work).

@@ -156,6 +156,7 @@ public enum ConfigLoader {
             ),
             jwt: try jwt(values, environment, mode: mode, randomSecret: randomSecret),
             dataDir: try values.string("data.dir"),
+            orgStoredBytesMax: try values.int("data.orgStoredBytesMax", in: 1...(1 << 40)),
             grab: .init(
                 enterpriseBurst: try values.int("grab.enterpriseBurst", in: 1...1_000_000),
                 enterprisePerSecond: try values.int("grab.enterprisePerSecond", in: 1...1_000_000),

@@ -18,18 +18,6 @@ import VoucherServices
     /// Requests per text field, each with the next kind of text in turn.
     static let kindsPerField = 3
 
-    /// SplitMix64: a small generator whose sequence is fixed by its seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A JSON string given as its escaped text, for what a Swift `String` cannot hold (a lone surrogate).
     struct RawJSONString {
         let escaped: String
@@ -40,7 +28,7 @@ import VoucherServices
         case nul, loneHigh, loneLow, long, unicode, hostile
 
         /// The value for a JSON body (`RawJSONString` for escapes) and the text for a URI.
-        func make(_ random: inout SeededGenerator) -> (json: Any, uri: String) {
+        func make(_ random: inout SplitMix64) -> (json: Any, uri: String) {
             switch self {
             case .nul:
                 let text = EdgeFuzzTests.unicode(&random, count: 6) + "\u{0}" + EdgeFuzzTests.unicode(&random, count: 3)
@@ -66,7 +54,7 @@ import VoucherServices
 
     /// Random scalars from ranges that break naive code: controls, quotes, Latin, combining
     /// marks, right-to-left, CJK, private use, emoji, noncharacters.
-    static func unicode(_ random: inout SeededGenerator, count: Int) -> String {
+    static func unicode(_ random: inout SplitMix64, count: Int) -> String {
         let ranges: [ClosedRange<UInt32>] = [
             0x01...0x1F, 0x20...0x7E, 0xA0...0x24F, 0x300...0x36F, 0x590...0x6FF, 0x4E00...0x9FFF, 0xE000...0xF8FF,
             0xFFF0...0xFFFF, 0x1F300...0x1FAFF, 0x10FFF0...0x10FFFF,
@@ -141,7 +129,7 @@ import VoucherServices
             let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.body)) as? [String: Any])
             let operations = OpenAPITests.operations(document).sorted { $0.key < $1.key }
             let tokens = try await Self.tokens(client, postgres: postgres, config: config)
-            var random = SeededGenerator(state: Self.seed)
+            var random = SplitMix64(state: Self.seed)
             var sent = 0
             var refused = 0
             var failures: [String] = []

@@ -4,18 +4,6 @@ import TestSupport
 import Testing
 import VoucherCore
 
-/// A small deterministic generator, so a failing sequence is replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random sequences of quote/order/cancel/pay (approve or reject)/deliver/accept/refund
 /// (approve or reject)/expire on real PostgreSQL keep every invariant of `ledger verify` after
 /// each step. Bounded: `seeds.count` sequences of `stepsPerSequence` steps.

@@ -56,6 +56,8 @@ import Testing
         }
     }
 
+    /// The same generator as TestSupport's `SplitMix64`, kept here on purpose: ReconciliationTests
+    /// tests pure code and must not depend on TestSupport, which links the whole server.
     struct SplitMix64: RandomNumberGenerator {
         var state: UInt64
         mutating func next() -> UInt64 {

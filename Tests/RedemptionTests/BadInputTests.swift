@@ -136,7 +136,7 @@ struct BadInputTests {
             #expect(early.status == .conflict)
             #expect(try await world.batch(id).string("state") == "in_review")
 
-            try await BatchFlowTests.approveChain(world, approval: approval)
+            try await world.approveChain(approval)
             let byProvider = try await world.call(
                 .post, "/v1/redemption/batches/\(id)/transfer", token: try await world.providerToken(),
                 json: [

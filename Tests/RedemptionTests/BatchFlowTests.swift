@@ -9,14 +9,6 @@ import VoucherServices
 /// Diagnostic-voucher redemption batches over HTTP against real PostgreSQL.
 @Suite("Redemption batches")
 struct BatchFlowTests {
-    /// Walks the approvals chain: the auditor, an operator (settlement), a second operator (payment).
-    static func approveChain(_ world: RedemptionWorld, approval: String) async throws {
-        for (role, user) in RedemptionWorld.batchDeciders {
-            let answer = try await world.decide(approval, role: role, approve: true, user: user)
-            #expect(answer.status == .ok, "\(role): \(answer.json)")
-        }
-    }
-
     /// Proves a batch of three usages goes end to end: total fixed at submission, the chain, a
     /// transfer of the wrong amount cannot be confirmed (only disputed), the corrected transfer is
     /// confirmed, usages are redeemed with one `redeem` entry each, the ledger still verifies, and
@@ -37,7 +29,7 @@ struct BatchFlowTests {
 
             let waiting = try await world.call(.get, "/v1/approvals/waiting", token: try await world.platformToken(.auditor))
             #expect(waiting.items.contains { $0["id"] as? String == approval })
-            try await Self.approveChain(world, approval: approval)
+            try await world.approveChain(approval)
             #expect(try await world.batch(id).string("state") == "awaiting_transfer")
 
             let operatorToken = try await world.platformToken(.operator)

@@ -39,7 +39,7 @@ struct FileCleanupTests {
             let kept = try await world.submit([usages[1]], payee: payee, archive: shared)
             let dropped = try await world.submit([usages[2]], payee: payee, archive: shared)
             let sharedSHA = try await archiveHash(world, batch: try #require(kept.string("id")))
-            try await BatchFlowTests.approveChain(world, approval: try #require(dropped.string("approvalId")))
+            try await world.approveChain(try #require(dropped.string("approvalId")))
             let droppedID = try #require(dropped.string("id"))
             let late = try await world.call(
                 .post, "/v1/redemption/batches/\(droppedID)/reject", token: try await world.platformToken(.operator),
@@ -48,6 +48,24 @@ struct FileCleanupTests {
             #expect(try await world.files.read(sha256: sharedSHA) != nil, "a live batch still holds the same archive")
             #expect(try await world.decide(try #require(kept.string("approvalId")), role: .auditor, approve: false).status == .ok)
             #expect(try await world.files.read(sha256: sharedSHA) == nil)
+        }
+    }
+
+    /// Proves a batch its provider withdraws while it is pending has its archive deleted from disk,
+    /// and its usages are pending again.
+    @Test func withdrawnBatchesArchivesAreDeleted() async throws {
+        try await RedemptionWorld.run { world in
+            let payee = try await world.payeeAccount()
+            let usages = try await world.completedUsages(pricesFen: [400_000])
+            let submitted = try await world.submit(usages, payee: payee, archive: Self.archive())
+            let batchID = try #require(submitted.string("id"))
+            let sha = try await archiveHash(world, batch: batchID)
+            #expect(try await world.files.read(sha256: sha) != nil)
+            let withdrawn = try await world.call(
+                .post, "/v1/approvals/\(try #require(submitted.string("approvalId")))/withdraw", token: try await world.providerToken())
+            #expect(withdrawn.status == .ok, "\(withdrawn.json)")
+            #expect(try await world.files.read(sha256: sha) == nil, "the withdrawn batch's archive is gone from disk")
+            #expect(try await world.usageStates(usages) == ["pending_redemption"])
         }
     }
 }

@@ -35,10 +35,7 @@ import VoucherServices
                 #expect(keptLength == 3)
                 #expect(try await world.archiveRow(campaign) == nil)
 
-                try await client.execute(uri: "/v1/campaigns/\(campaign)/end", method: .post, headers: bearer(try await world.operatorToken())) {
-                    response in
-                    #expect(response.status == .ok)
-                }
+                #expect(try await client.call(.post, "/v1/campaigns/\(campaign)/end", token: try await world.operatorToken()).status == .ok)
                 guard case .archived(let archive) = try await archiver.archive(campaignID: campaign) else {
                     Issue.record("the first archive did not archive")
                     return
@@ -85,10 +82,7 @@ import VoucherServices
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
                 for token in allTokens { #expect(try await client.grab(campaign, lot, token: token).status == .created) }
-                try await client.execute(uri: "/v1/campaigns/\(campaign)/end", method: .post, headers: bearer(try await world.operatorToken())) {
-                    response in
-                    #expect(response.status == .ok)
-                }
+                #expect(try await client.call(.post, "/v1/campaigns/\(campaign)/end", token: try await world.operatorToken()).status == .ok)
                 let redis = try await RedisClient.connect(configuration: world.config.redis.clientConfiguration)
                 let archiver = world.archiver(redis)
                 let stream = CampaignKeys(campaignID: campaign).stream

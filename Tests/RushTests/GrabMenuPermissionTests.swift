@@ -5,6 +5,7 @@ import HummingbirdTesting
 import PostgresNIO
 import RedisNIO
 import Rush
+import TestSupport
 import Testing
 import VoucherServices
 
@@ -28,15 +29,12 @@ import VoucherServices
                     (HTTPRequest.Method.get, "/v1/campaigns"), (.get, "/v1/campaigns/\(campaign)"),
                     (.post, "/v1/campaigns/\(campaign)/lots/\(lot)/applications"),
                 ] {
-                    try await client.execute(uri: path, method: method, headers: bearer(without)) { response in
-                        #expect(response.status == .forbidden, "\(method) \(path)")
-                        let code = try json(response.body)["code"] as? String
-                        #expect(code == "permission_denied")
-                    }
+                    let refused = try await client.call(method, path, token: without)
+                    #expect(refused.status == .forbidden, "\(method) \(path)")
+                    #expect(refused.code == "permission_denied")
                 }
-                let remaining = try await client.execute(uri: "/v1/campaigns/\(campaign)", method: .get, headers: bearer(main)) { response in
-                    (try json(response.body)["lots"] as? [[String: Any]])?.first?["remaining"] as? Int
-                }
+                let lots = try await client.call(.get, "/v1/campaigns/\(campaign)", token: main).json["lots"] as? [[String: Any]]
+                let remaining = lots?.first?["remaining"] as? Int
                 #expect(remaining == 1, "the refused grab took no stock")
                 // Every voucher row comes from a claim in the campaign's stream: none there means
                 // none will ever be stored (checked as a state, not after a pause).

@@ -95,22 +95,17 @@ import VoucherServices
             let token = try await world.token(org: orgs[0])
             try await (try await world.app()).test(.router) { client in
                 let (early, earlyLot) = try await client.publishCampaign(world, campaignBody(stock: 5, opensIn: 3600, closesIn: 7200))
-                try await client.execute(uri: "/v1/campaigns/\(early)/lots/\(earlyLot)/grab", method: .post, headers: bearer(token)) { response in
-                    #expect(response.status == .conflict)
-                    let problem = try json(response.body)
-                    #expect(problem["code"] as? String == "not_open")
-                    #expect((problem["opensAt"] as? String)?.hasSuffix("+08:00") == true)
-                }
+                let notOpen = try await client.call(.post, "/v1/campaigns/\(early)/lots/\(earlyLot)/grab", token: token)
+                #expect(notOpen.status == .conflict)
+                #expect(notOpen.code == "not_open")
+                #expect(notOpen.string("opensAt")?.hasSuffix("+08:00") == true)
 
                 let (late, lateLot) = try await client.publishCampaign(world, campaignBody(stock: 5, opensIn: -7200, closesIn: -3600))
                 let ended = try await client.grab(late, lateLot, token: token)
                 #expect(ended.code == "ended")
 
                 let (open, openLot) = try await client.publishCampaign(world, campaignBody(stock: 5))
-                try await client.execute(uri: "/v1/campaigns/\(open)/end", method: .post, headers: bearer(try await world.operatorToken())) {
-                    response in
-                    #expect(response.status == .ok)
-                }
+                #expect(try await client.call(.post, "/v1/campaigns/\(open)/end", token: try await world.operatorToken()).status == .ok)
                 let afterEnd = try await client.grab(open, openLot, token: token)
                 #expect(afterEnd.code == "ended")
                 #expect(try await world.voucherRows(campaign: open).isEmpty)
@@ -126,116 +121,28 @@ import VoucherServices
             let token = try await world.token(org: orgs[0])
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 3))
-                let cases: [(String, HTTPFields, HTTPResponse.Status, String)] = [
-                    ("/v1/campaigns/\(campaign)/lots/lot_nope/grab", bearer(token), .notFound, "lot_not_found"),
-                    ("/v1/campaigns/cmp_nope/lots/\(lot)/grab", bearer(token), .notFound, "lot_not_found"),
-                    ("/v1/campaigns/\(campaign)/lots/bad%20id!/grab", bearer(token), .badRequest, "id_malformed"),
-                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", [:], .unauthorized, "unauthenticated"),
-                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer("not.a.token"), .unauthorized, "token_invalid"),
-                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await forged(world, org: orgs[0])), .unauthorized, "token_invalid"),
-                    ("/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await expired(world, org: orgs[0])), .unauthorized, "token_expired"),
-                    (
-                        "/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await world.token(org: "org_provider", role: .provider)), .forbidden,
-                        "role_forbidden"
-                    ),
-                    (
-                        "/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(try await world.token(org: uncertified[0], certified: false)),
-                        .forbidden, "not_certified"
-                    ),
-                    (
-                        "/v1/campaigns/\(campaign)/lots/\(lot)/grab", bearer(token, [.idempotencyKey: String(repeating: "k", count: 65)]),
-                        .badRequest, "idempotency_key_invalid"
-                    ),
+                let grab = "/v1/campaigns/\(campaign)/lots/\(lot)/grab"
+                let cases: [(String, String?, HTTPFields, HTTPResponse.Status, String)] = [
+                    ("/v1/campaigns/\(campaign)/lots/lot_nope/grab", token, [:], .notFound, "lot_not_found"),
+                    ("/v1/campaigns/cmp_nope/lots/\(lot)/grab", token, [:], .notFound, "lot_not_found"),
+                    ("/v1/campaigns/\(campaign)/lots/bad%20id!/grab", token, [:], .badRequest, "id_malformed"),
+                    (grab, nil, [:], .unauthorized, "unauthenticated"),
+                    (grab, "not.a.token", [:], .unauthorized, "token_invalid"),
+                    (grab, try await forged(world, org: orgs[0]), [:], .unauthorized, "token_invalid"),
+                    (grab, try await expired(world, org: orgs[0]), [:], .unauthorized, "token_expired"),
+                    (grab, try await world.token(org: "org_provider", role: .provider), [:], .forbidden, "role_forbidden"),
+                    (grab, try await world.token(org: uncertified[0], certified: false), [:], .forbidden, "not_certified"),
+                    (grab, token, [.idempotencyKey: String(repeating: "k", count: 65)], .badRequest, "idempotency_key_invalid"),
                 ]
-                for (uri, headers, status, code) in cases {
-                    try await client.execute(uri: uri, method: .post, headers: headers) { response in
-                        #expect(response.status == status, "\(uri) \(code)")
-                        #expect(response.headers[.contentType] == "application/problem+json")
-                        let problemCode = try json(response.body)["code"] as? String
-                        #expect(problemCode == code)
-                    }
+                for (uri, bearer, headers, status, code) in cases {
+                    let answer = try await client.call(.post, uri, token: bearer, headers: headers)
+                    #expect(answer.status == status, "\(uri) \(code)")
+                    #expect(answer.headers[.contentType] == "application/problem+json")
+                    #expect(answer.code == code)
                 }
-                try await client.execute(uri: "/v1/campaigns/\(campaign)", method: .get, headers: bearer(token)) { response in
-                    let lots = try json(response.body)["lots"] as? [[String: Any]]
-                    #expect(lots?.first?["remaining"] as? Int == 3)
-                }
+                let lots = try await client.call(.get, "/v1/campaigns/\(campaign)", token: token).json["lots"] as? [[String: Any]]
+                #expect(lots?.first?["remaining"] as? Int == 3)
                 #expect(try await world.voucherRows(campaign: campaign).isEmpty)
-            }
-        }
-    }
-
-    @Test func campaignInputIsValidatedAndDraftsStayPrivate() async throws {
-        // Proves each broken campaign field gets its own 400 code and creates nothing, only
-        // operators may create or publish, and enterprises never see a draft.
-        try await RushWorld.with { world in
-            let orgs = try await world.enterprises(1)
-            let enterprise = try await world.token(org: orgs[0])
-            let operatorToken = try await world.operatorToken()
-            try await (try await world.app()).test(.router) { client in
-                func broken(_ change: (inout [String: Any]) -> Void) throws -> ByteBuffer {
-                    var campaign = campaignBody(stock: 5)
-                    change(&campaign)
-                    return try body(campaign)
-                }
-                func lot(_ change: @escaping (inout [String: Any]) -> Void) -> (inout [String: Any]) -> Void {
-                    { campaign in
-                        var first = (campaign["lots"] as? [[String: Any]])?.first ?? [:]
-                        change(&first)
-                        campaign["lots"] = [first]
-                    }
-                }
-                let cases: [(String, ByteBuffer)] = [
-                    ("campaign_name_invalid", try broken { $0["name"] = "  " }),
-                    ("time_invalid", try broken { $0["startsAt"] = "tomorrow" }),
-                    ("window_invalid", try broken { $0["endsAt"] = $0["startsAt"] }),
-                    ("lots_invalid", try broken { $0["lots"] = [[String: Any]]() }),
-                    ("lot_kind_invalid", try broken(lot { $0["kind"] = "gold" })),
-                    ("lot_direction_invalid", try broken(lot { $0["kind"] = "general" })),
-                    ("lot_direction_invalid", try broken(lot { $0["direction"] = "cloud" })),
-                    ("lot_face_value_invalid", try broken(lot { $0["faceValueFen"] = 0 })),
-                    ("lot_stock_invalid", try broken(lot { $0["stock"] = -1 })),
-                    ("lot_limit_invalid", try broken(lot { $0["perEnterpriseLimit"] = 0 })),
-                    ("lot_mode_invalid", try broken(lot { $0["mode"] = "lottery" })),
-                    ("lot_validity_invalid", try broken(lot { $0["validityDays"] = 0 })),
-                    ("body_invalid", ByteBuffer(string: "{\"name\": 1}")),
-                ]
-                for (code, payload) in cases {
-                    try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(operatorToken), body: payload) { response in
-                        #expect(response.status == .badRequest, "\(code)")
-                        #expect(response.headers[.contentType] == "application/problem+json")
-                        let problemCode = try json(response.body)["code"] as? String
-                        #expect(problemCode == code)
-                    }
-                }
-                try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(enterprise), body: try body(campaignBody(stock: 5))) {
-                    response in
-                    #expect(response.status == .forbidden)
-                }
-                var count = -1
-                for try await value in try await world.postgres.query("SELECT count(*)::int FROM campaigns").decode(Int.self) { count = value }
-                #expect(count == 0)
-
-                let draft = try await client.execute(
-                    uri: "/v1/campaigns", method: .post, headers: bearer(operatorToken), body: try body(campaignBody(stock: 5))
-                ) { response in
-                    try json(response.body)["id"] as? String
-                }
-                let draftID = try #require(draft)
-                try await client.execute(uri: "/v1/campaigns/\(draftID)", method: .get, headers: bearer(enterprise)) { response in
-                    #expect(response.status == .notFound)
-                }
-                try await client.execute(uri: "/v1/campaigns", method: .get, headers: bearer(enterprise)) { response in
-                    let total = try json(response.body)["total"] as? Int
-                    #expect(total == 0)
-                }
-                try await client.execute(uri: "/v1/campaigns/\(draftID)/publish", method: .post, headers: bearer(enterprise)) { response in
-                    #expect(response.status == .forbidden)
-                }
-                try await client.execute(uri: "/v1/campaigns/\(draftID)/end", method: .post, headers: bearer(operatorToken)) { response in
-                    #expect(response.status == .conflict)
-                    let problemCode = try json(response.body)["code"] as? String
-                    #expect(problemCode == "campaign_not_published")
-                }
             }
         }
     }
@@ -252,13 +159,11 @@ import VoucherServices
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 3))
                 var limited = 0
                 for _ in 0..<6 {
-                    try await client.execute(uri: "/v1/campaigns/\(campaign)/lots/\(lot)/grab", method: .post, headers: bearer(token)) { response in
-                        if response.status == .tooManyRequests {
-                            limited += 1
-                            #expect(response.headers[.retryAfter] == "1")
-                            let problemCode = try json(response.body)["code"] as? String
-                            #expect(problemCode == "rate_limited")
-                        }
+                    let answer = try await client.call(.post, "/v1/campaigns/\(campaign)/lots/\(lot)/grab", token: token)
+                    if answer.status == .tooManyRequests {
+                        limited += 1
+                        #expect(answer.headers[.retryAfter] == "1")
+                        #expect(answer.code == "rate_limited")
                     }
                 }
                 #expect(limited == 3)
@@ -280,18 +185,11 @@ import VoucherServices
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 1))
                 #expect(try await client.grab(campaign, lot, token: try await world.token(org: orgs[0])).status == .created)
                 #expect(try await client.grab(campaign, lot, token: try await world.token(org: orgs[1])).code == "sold_out")
-                try await client.execute(
-                    uri: "/v1/campaigns/\(campaign)/lots/\(lot)", method: .patch, headers: bearer(operatorToken), body: try body(["stock": 0])
-                ) { response in
-                    #expect(response.status == .conflict)
-                    let problemCode = try json(response.body)["code"] as? String
-                    #expect(problemCode == "stock_below_issued")
-                }
-                try await client.execute(
-                    uri: "/v1/campaigns/\(campaign)/lots/\(lot)", method: .patch, headers: bearer(operatorToken), body: try body(["stock": 2])
-                ) { response in
-                    #expect(response.status == .ok)
-                }
+                let below = try await client.call(.patch, "/v1/campaigns/\(campaign)/lots/\(lot)", token: operatorToken, json: ["stock": 0])
+                #expect(below.status == .conflict)
+                #expect(below.code == "stock_below_issued")
+                let raised = try await client.call(.patch, "/v1/campaigns/\(campaign)/lots/\(lot)", token: operatorToken, json: ["stock": 2])
+                #expect(raised.status == .ok)
                 #expect(try await client.grab(campaign, lot, token: try await world.token(org: orgs[1])).status == .created)
                 #expect(try await client.grab(campaign, lot, token: try await world.token(org: orgs[2])).code == "sold_out")
                 _ = try await world.waitForRows(campaign: campaign, count: 2)

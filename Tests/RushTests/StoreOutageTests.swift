@@ -12,25 +12,17 @@ import Testing
             try await RushWorld.with(overrides: ["redis.port": String(redisServer.port)]) { world in
                 try await (try await world.app()).test(.router) { client in
                     let token = try await world.operatorToken()
-                    let created = try await client.execute(
-                        uri: "/v1/campaigns", method: .post, headers: bearer(token), body: try body(campaignBody(stock: 10))
-                    ) { response in
-                        #expect(response.status == .created)
-                        return try json(response.body)
-                    }
-                    let id = try #require(created["id"] as? String)
+                    let created = try await client.call(.post, "/v1/campaigns", token: token, json: campaignBody(stock: 10))
+                    #expect(created.status == .created)
+                    let id = try #require(created.string("id"))
                     redisServer.kill9()
-                    try await client.execute(uri: "/v1/campaigns/\(id)/publish", method: .post, headers: bearer(token)) { response in
-                        #expect(response.status == .serviceUnavailable)
-                        #expect(response.headers[.retryAfter] == "1")
-                        let answer = try json(response.body)
-                        #expect(answer["code"] as? String == "unavailable")
-                    }
-                    try await client.execute(uri: "/v1/campaigns/\(id)", method: .get, headers: bearer(token)) { response in
-                        #expect(response.status == .ok)
-                        let campaign = try json(response.body)
-                        #expect(campaign["status"] as? String == "draft")
-                    }
+                    let published = try await client.call(.post, "/v1/campaigns/\(id)/publish", token: token)
+                    #expect(published.status == .serviceUnavailable)
+                    #expect(published.headers[.retryAfter] == "1")
+                    #expect(published.string("code") == "unavailable")
+                    let campaign = try await client.call(.get, "/v1/campaigns/\(id)", token: token)
+                    #expect(campaign.status == .ok)
+                    #expect(campaign.string("status") == "draft")
                 }
             }
         } catch {

@@ -12,7 +12,7 @@ private let defaultsJSON = """
       "postgres": { "host": "127.0.0.1", "port": 15432, "user": "voucher", "database": "voucherrush", "connectionsMax": 16, "tls": false },
       "redis": { "host": "127.0.0.1", "port": 16379, "database": 0, "poolSize": 0, "commandTimeoutMs": 2000, "tls": false },
       "jwt": { "accessTtlSeconds": 900, "refreshTtlSeconds": 2592000, "issuer": "voucherrush" },
-      "data": { "dir": ".local/data" },
+      "data": { "dir": ".local/data", "orgStoredBytesMax": 209715200 },
       "grab": { "enterpriseBurst": 10, "enterprisePerSecond": 5, "addressBurst": 200, "addressPerSecond": 100 },
       "sink": { "enabled": true },
       "reconciliation": { "dateWindowDays": 3 }

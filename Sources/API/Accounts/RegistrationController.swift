@@ -130,7 +130,7 @@ struct RegistrationController {
     func uploadLicence(_ request: Request, _ context: AppRequestContext) async throws -> StoredFile {
         let identity = try mainAccount(context)
         var request = request
-        let stored = try await storeImage(&request)
+        let stored = try await storeImage(&request, licenceOf: identity.orgID)
         let replaced = try await env.cleanup.references.licence(orgID: identity.orgID)
         try await env.registration.recordFile(sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes)
         try await env.registration.setLicence(orgID: identity.orgID, sha256: stored.sha256, now: env.clock.now())
@@ -245,12 +245,12 @@ struct RegistrationController {
     }
 
     /// Reads an image body of at most 10 MB, checks it is JPG or PNG by content, stores it.
-    func storeImage(_ request: inout Request) async throws -> StoredFile {
+    func storeImage(_ request: inout Request, licenceOf orgID: String) async throws -> StoredFile {
         let upload = try await Upload.read(
             request, bytesMax: AccountsLimits.uploadBytesMax, sniff: ImageFormat.sniff, tooLarge: AccountsError.fileTooLarge,
             emptyDetail: "The body is empty. Send the licence image as the request body.",
             unsupported: AccountsError.licenceTypeUnsupported)
-        return try await env.files.store(upload.bytes, mediaType: upload.mediaType)
+        return try await env.storage.store(upload.bytes, mediaType: upload.mediaType, orgID: orgID, replacingLicence: true)
     }
 }
 

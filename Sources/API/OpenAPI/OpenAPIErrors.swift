@@ -72,7 +72,7 @@ enum OpenAPIErrors {
         ],
         413: [
             "payload_too_large", "file_too_large", "proof_too_large", "materials_too_large", "statement_too_large",
-            "statement_too_many_lines",
+            "statement_too_many_lines", "storage_quota_exceeded",
         ],
         415: ["file_type_unsupported", "proof_unsupported_format", "materials_unsupported_format", "media_type_unsupported"],
         422: [

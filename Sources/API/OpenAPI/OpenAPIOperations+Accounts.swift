@@ -86,7 +86,10 @@ extension OpenAPIDocument {
             summary: "The business licence image as the raw body (JPG or PNG by content, at most 10 MB).",
             access: .signedIn(owners), body: .raw(mediaTypes: ["image/jpeg", "image/png"], description: "The licence image."),
             answer: .json(Schema.ref("StoredFile")),
-            errors: ["main_account_only", "file_empty", "file_too_large", "file_type_unsupported", "certification_state_conflict"]),
+            errors: [
+                "main_account_only", "file_empty", "file_too_large", "file_type_unsupported", "certification_state_conflict",
+                "storage_quota_exceeded",
+            ]),
         Op(
             .post, "/v1/registrations/me/submit", id: "submitRegistration",
             summary: "Submit for certification: under_review and an application in the operators' inbox.",

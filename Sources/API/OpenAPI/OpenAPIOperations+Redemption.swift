@@ -42,7 +42,7 @@ extension OpenAPIDocument {
             errors: [
                 "usages_empty", "usages_too_many", "redemption_invalid", "payee_account_not_found", "file_empty", "materials_too_large",
                 "materials_unsupported_format", "idempotency_key_invalid", "idempotency_key_reused", "usage_not_found",
-                "usage_not_redeemable", "usage_in_batch",
+                "usage_not_redeemable", "usage_in_batch", "storage_quota_exceeded",
             ]),
         Op(
             .get, "/v1/redemption/batches", id: "listRedemptionBatches",
@@ -68,7 +68,8 @@ extension OpenAPIDocument {
             .post, "/v1/redemption/materials", id: "uploadRedemptionMaterial",
             summary: "One general-voucher material as the raw body (JPG, PNG, PDF or DOCX by content, at most 10 MB); cite its sha256 when filing.",
             access: .signedIn([.provider]), body: .raw(mediaTypes: generalMaterialTypes, description: "The material file."),
-            status: 201, answer: .json(Schema.ref("Material")), errors: ["file_empty", "materials_too_large", "materials_unsupported_format"]),
+            status: 201, answer: .json(Schema.ref("Material")),
+            errors: ["file_empty", "materials_too_large", "materials_unsupported_format", "storage_quota_exceeded"]),
         Op(
             .post, "/v1/redemption/general", id: "fileGeneralRedemption",
             summary: "File a general-voucher redemption against the provider's completed order; an operator approves, then the same payout.",

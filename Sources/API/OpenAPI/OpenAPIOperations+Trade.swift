@@ -112,7 +112,7 @@ extension OpenAPIDocument {
             access: .signedIn([.enterprise]),
             body: .raw(mediaTypes: ["image/png", "image/jpeg", "image/bmp", "application/pdf"], description: "The proof of the offline transfer."),
             answer: .json(Schema.ref("Order")),
-            errors: orderStep + ["file_empty", "proof_too_large", "proof_unsupported_format", "proofs_too_many"]),
+            errors: orderStep + ["file_empty", "proof_too_large", "proof_unsupported_format", "proofs_too_many", "storage_quota_exceeded"]),
         Op(
             .post, "/v1/orders/{id}/payment", id: "submitPayment", summary: "Submit the proofs: an operator's approval opens.",
             access: .signedIn([.enterprise]), answer: .json(Schema.ref("OrderWithApproval")),

@@ -105,7 +105,7 @@ struct OrdersController {
             request, bytesMax: OrdersLimits.proofBytesMax, sniff: ProofFormat.sniff,
             tooLarge: OrdersError.proofTooLarge, emptyDetail: "The body is empty. Send the proof file as the request body.",
             unsupported: OrdersError.proofUnsupportedFormat)
-        let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
+        let stored = try await env.storage.store(upload.bytes, mediaType: upload.mediaType, orgID: identity.orgID)
         _ = try await env.orders.addProof(
             orderID: orderID, orgID: identity.orgID, sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count,
             now: env.clock.now())

@@ -163,7 +163,7 @@ struct RedemptionController {
             unsupported: RedemptionError.materialsUnsupportedFormat(archive: true))
         var key: String?
         key = try IdempotencyKey.validated(request.headers[.idempotencyKey])?.value
-        let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
+        let stored = try await env.storage.store(upload.bytes, mediaType: upload.mediaType, orgID: identity.orgID)
         let (batch, created) = try await env.redemption.submit(
             NewBatch(
                 orgID: identity.orgID, userID: identity.userID, applicantName: identity.userID, usageIDs: usageIDs, payeeAccountID: payee,
@@ -186,7 +186,7 @@ struct RedemptionController {
             request, bytesMax: RedemptionLimits.materialBytesMax, sniff: GeneralMaterialFormat.sniff,
             tooLarge: RedemptionError.materialsTooLarge(archive: false), emptyDetail: "The body is empty. Send the file as the request body.",
             unsupported: RedemptionError.materialsUnsupportedFormat(archive: false))
-        let stored = try await env.files.store(upload.bytes, mediaType: upload.mediaType)
+        let stored = try await env.storage.store(upload.bytes, mediaType: upload.mediaType, orgID: identity.orgID)
         let file = MaterialFile(sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count)
         try await env.redemption.addMaterial(orgID: identity.orgID, file: file, now: env.clock.now())
         return EditedResponse(status: .created, response: MaterialDTO(sha256: file.sha256, mediaType: file.mediaType, sizeBytes: file.sizeBytes))

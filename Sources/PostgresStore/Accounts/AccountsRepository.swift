@@ -72,29 +72,6 @@ public struct AccountsRepository: Sendable {
         self.logger = logger
     }
 
-    /// Creates an organisation with its main user in one transaction, unless the username is
-    /// taken already; returns false in that case (seeding is idempotent this way).
-    @discardableResult
-    public func createOrganisation(_ organisation: OrganisationRecord, mainUser: UserRecord) async throws -> Bool {
-        precondition(mainUser.orgID == organisation.id && mainUser.isMain, "the main user belongs to the organisation")
-        return try await client.withTransaction(logger: logger) { tx in
-            let taken = try await tx.query("SELECT 1 FROM users WHERE lower(username) = lower(\(mainUser.username))", logger: logger)
-            for try await _ in taken { return false }
-            try await tx.query(
-                """
-                INSERT INTO organisations (id, kind, name, uscc, certification)
-                VALUES (\(organisation.id), \(organisation.kind.rawValue), \(organisation.name), \(organisation.uscc),
-                    \(organisation.certification.rawValue))
-                """, logger: logger)
-            try await insert(mainUser, tx)
-            try await tx.query(
-                """
-                INSERT INTO password_history (user_id, password_hash, set_at) VALUES (\(mainUser.id), \(mainUser.passwordHash), now())
-                """, logger: logger)
-            return true
-        }
-    }
-
     func insert(_ user: UserRecord, _ connection: PostgresConnection) async throws {
         try await connection.query(
             """

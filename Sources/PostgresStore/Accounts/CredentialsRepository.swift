@@ -30,7 +30,7 @@ public struct CredentialsRepository: Sendable {
     /// Sets a new password hash, records it in the history, and revokes every refresh token of the
     /// user (a password change logs other sessions out). False when the user does not exist in `orgID`.
     public func setPassword(userID: String, orgID: String, hash: String, now: Date) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { tx in
+        try await client.transaction(logger: logger) { tx in
             let rows = try await tx.query(
                 """
                 UPDATE users SET password_hash = \(hash), updated_at = \(now)
@@ -71,7 +71,7 @@ public struct CredentialsRepository: Sendable {
     public func rotateRefreshToken(
         tokenHash: String, successorID: String, successorHash: String, now: Date, successorExpiresAt: Date
     ) async throws -> RotationOutcome {
-        try await client.withTransaction(logger: logger) { tx in
+        try await client.transaction(logger: logger) { tx in
             let rows = try await tx.query(
                 """
                 SELECT family_id, user_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = \(tokenHash) FOR UPDATE
@@ -126,7 +126,7 @@ public struct CredentialsRepository: Sendable {
 
     /// Stores a new code (hash only); earlier codes of the phone stop working.
     public func insertSMSCode(id: String, phone: String, codeHash: String, sentAt: Date, expiresAt: Date) async throws {
-        try await client.withTransaction(logger: logger) { tx in
+        try await client.transaction(logger: logger) { tx in
             try await tx.query("UPDATE sms_codes SET consumed_at = \(sentAt) WHERE phone = \(phone) AND consumed_at IS NULL", logger: logger)
             try await tx.query(
                 """
@@ -147,7 +147,7 @@ public struct CredentialsRepository: Sendable {
     /// Checks `codeHash` against the phone's newest live code, counting the guess; the right code
     /// is consumed so it works once.
     public func checkSMSCode(phone: String, codeHash: String, now: Date, attemptsMax: Int) async throws -> SMSCheck {
-        try await client.withTransaction(logger: logger) { tx in
+        try await client.transaction(logger: logger) { tx in
             let rows = try await tx.query(
                 """
                 SELECT id, code_hash, attempts FROM sms_codes

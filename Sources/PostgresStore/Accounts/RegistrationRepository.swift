@@ -64,7 +64,7 @@ public struct RegistrationRepository: Sendable {
     public func register(_ organisation: OrganisationRecord, mainUser: UserRecord, now: Date) async throws {
         precondition(mainUser.orgID == organisation.id && mainUser.isMain, "the main user belongs to the organisation")
         do {
-            try await client.withTransaction(logger: logger) { tx in
+            try await client.transaction(logger: logger) { tx in
                 try await tx.query(
                     """
                     INSERT INTO organisations (id, kind, name, uscc, certification, created_at, updated_at)
@@ -78,7 +78,7 @@ public struct RegistrationRepository: Sendable {
                     """, logger: logger)
             }
         } catch {
-            throw ledgerError(error)
+            throw AccountsStoreError.fromUniqueViolation(error) ?? error
         }
     }
 
@@ -103,7 +103,7 @@ public struct RegistrationRepository: Sendable {
     /// under review or certified and the details are frozen.
     public func saveProfile(orgID: String, _ profile: ProfileRecord, now: Date) async throws {
         do {
-            try await client.withTransaction(logger: logger) { tx in
+            try await client.transaction(logger: logger) { tx in
                 let state = try await Self.lockCertification(orgID: orgID, tx, logger: logger)
                 guard state.isEditable else { throw AccountsStoreError.wrongCertificationState(current: state.rawValue) }
                 // The licence is set by its own upload and kept across saves of the other fields.
@@ -118,7 +118,7 @@ public struct RegistrationRepository: Sendable {
                     """, logger: logger)
             }
         } catch {
-            throw ledgerError(error)
+            throw AccountsStoreError.fromUniqueViolation(error) ?? error
         }
     }
 
@@ -160,7 +160,7 @@ public struct RegistrationRepository: Sendable {
     /// Returns the application's id.
     public func submit(orgID: String, application: NewApproval, now: Date) async throws -> String {
         do {
-            return try await client.withTransaction(logger: logger) { tx in
+            return try await client.transaction(logger: logger) { tx in
                 let state = try await Self.lockCertification(orgID: orgID, tx, logger: logger)
                 guard state.isEditable else { throw AccountsStoreError.wrongCertificationState(current: state.rawValue) }
                 let rows = try await tx.query(
@@ -181,7 +181,7 @@ public struct RegistrationRepository: Sendable {
                 return try await ApprovalsRepository.file(application, now: now, on: tx, logger: logger)
             }
         } catch {
-            throw ledgerError(error)
+            throw AccountsStoreError.fromUniqueViolation(error) ?? error
         }
     }
 
@@ -197,27 +197,12 @@ public struct RegistrationRepository: Sendable {
     }
 }
 
-/// postgres-nio wraps errors thrown inside `withTransaction`; this finds the original.
-func unwrap(_ error: any Error) -> any Error {
-    if let transaction = error as? PostgresTransactionError {
-        return transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? error
-    }
-    return error
-}
-
-/// The error a repository should throw: our own refusals unwrapped from the transaction, unique
-/// violations turned into their meaning, anything else as it came.
-func ledgerError(_ error: any Error) -> any Error {
-    let inner = unwrap(error)
-    return AccountsStoreError.fromUniqueViolation(inner) ?? inner
-}
-
 extension RegistrationRepository {
     /// Points the draft at a stored licence image, creating the draft if none was saved yet;
     /// allowed while the organisation is `draft` or `rejected`.
     public func setLicence(orgID: String, sha256: String, now: Date) async throws {
         do {
-            try await client.withTransaction(logger: logger) { tx in
+            try await client.transaction(logger: logger) { tx in
                 let state = try await Self.lockCertification(orgID: orgID, tx, logger: logger)
                 guard state.isEditable else { throw AccountsStoreError.wrongCertificationState(current: state.rawValue) }
                 try await tx.query(
@@ -227,7 +212,7 @@ extension RegistrationRepository {
                     """, logger: logger)
             }
         } catch {
-            throw ledgerError(error)
+            throw AccountsStoreError.fromUniqueViolation(error) ?? error
         }
     }
 }

@@ -20,7 +20,7 @@ public struct SubAccountsRepository: Sendable {
     public func create(_ user: UserRecord, now: Date) async throws {
         precondition(!user.isMain, "sub-accounts are not main accounts")
         do {
-            try await client.withTransaction(logger: logger) { tx in
+            try await client.transaction(logger: logger) { tx in
                 try await AccountsRepository(client: client, logger: logger).insert(user, tx)
                 try await tx.query(
                     """
@@ -28,7 +28,7 @@ public struct SubAccountsRepository: Sendable {
                     """, logger: logger)
             }
         } catch {
-            throw ledgerError(error)
+            throw AccountsStoreError.fromUniqueViolation(error) ?? error
         }
     }
 
@@ -70,7 +70,7 @@ public struct SubAccountsRepository: Sendable {
                 """, logger: logger)
             return try await AccountsRepository.decodeUsers(rows).first
         } catch {
-            throw ledgerError(error)
+            throw AccountsStoreError.fromUniqueViolation(error) ?? error
         }
     }
 
@@ -88,7 +88,7 @@ public struct SubAccountsRepository: Sendable {
     /// Deletes softly (the username stays taken, the phone is freed) and revokes its sessions.
     /// False when there is no such sub-account.
     public func delete(orgID: String, id: String, now: Date) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { tx in
+        try await client.transaction(logger: logger) { tx in
             let rows = try await tx.query(
                 """
                 UPDATE users SET deleted_at = \(now), disabled = true, updated_at = \(now)

@@ -183,24 +183,20 @@ public struct ApprovalsRepository: Sendable {
         id: String, now: Date,
         _ step: @escaping @Sendable (ApprovalRecord, PostgresConnection) async throws -> ApprovalStatus?
     ) async throws -> ApprovalRecord {
-        do {
-            return try await client.withTransaction(logger: logger) { tx in
-                let rows = try await tx.query(
-                    "SELECT \(unescaped: Self.columns) FROM approval_applications WHERE id = \(id) FOR UPDATE", logger: logger)
-                guard let record = try await Self.decode(rows).first else { throw ApprovalsStoreError.notFound }
-                if let closing = try await step(record, tx) {
-                    try await tx.query(
-                        """
-                        UPDATE approval_applications SET status = \(closing.rawValue), updated_at = \(now), closed_at = \(now) WHERE id = \(id)
-                        """, logger: logger)
-                    try await effects[record.type]?.closed(record, as: closing, on: tx, logger: logger)
-                }
-                let after = try await tx.query("SELECT \(unescaped: Self.columns) FROM approval_applications WHERE id = \(id)", logger: logger)
-                guard let updated = try await Self.decode(after).first else { throw ApprovalsStoreError.notFound }
-                return updated
+        return try await client.transaction(logger: logger) { tx in
+            let rows = try await tx.query(
+                "SELECT \(unescaped: Self.columns) FROM approval_applications WHERE id = \(id) FOR UPDATE", logger: logger)
+            guard let record = try await Self.decode(rows).first else { throw ApprovalsStoreError.notFound }
+            if let closing = try await step(record, tx) {
+                try await tx.query(
+                    """
+                    UPDATE approval_applications SET status = \(closing.rawValue), updated_at = \(now), closed_at = \(now) WHERE id = \(id)
+                    """, logger: logger)
+                try await effects[record.type]?.closed(record, as: closing, on: tx, logger: logger)
             }
-        } catch {
-            throw unwrap(error)
+            let after = try await tx.query("SELECT \(unescaped: Self.columns) FROM approval_applications WHERE id = \(id)", logger: logger)
+            guard let updated = try await Self.decode(after).first else { throw ApprovalsStoreError.notFound }
+            return updated
         }
     }
 

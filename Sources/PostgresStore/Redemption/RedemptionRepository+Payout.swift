@@ -125,7 +125,7 @@ extension RedemptionRepository {
                 throw RedemptionError.transferInvalid("\(name) must be 1 to \(RedemptionLimits.transferFieldLengthMax) characters.")
             }
         }
-        guard transfer.date.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil, RFC3339Date.isValid(transfer.date) else {
+        guard CalendarDay(iso: transfer.date) != nil else {
             throw RedemptionError.transferInvalid("date must be a calendar date YYYY-MM-DD.")
         }
     }
@@ -208,17 +208,5 @@ extension RedemptionRepository {
             """
             UPDATE redemption_batches SET state = 'rejected', rejection_reason = \(reason), updated_at = \(now) WHERE id = \(batchID)
             """, logger: logger)
-    }
-}
-
-/// A `YYYY-MM-DD` that names a real day (no 2026-02-30).
-enum RFC3339Date {
-    static func isValid(_ text: String) -> Bool {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2])
-        return components.isValidDate(in: calendar)
     }
 }

@@ -18,6 +18,8 @@ public struct AccountsEnvironment: Sendable {
     public let files: any FileStore
     /// Deletes replaced and refused uploads once nothing refers to them.
     package let cleanup: FileCleanup
+    /// Stores an organisation's uploads within its bound of stored bytes.
+    public let storage: OrganisationStorage
     /// How long a refresh token lives, from configuration.
     public let refreshTtlSeconds: Int
     public let bcryptCost: UInt8
@@ -25,7 +27,8 @@ public struct AccountsEnvironment: Sendable {
 
     public init(
         postgres: PostgresClient, tokens: TokenService, refreshTtlSeconds: Int, clock: any WallClock,
-        sms: any SMSSender, files: any FileStore, bcryptCost: UInt8 = AccountsLimits.bcryptCost, logger: Logger
+        sms: any SMSSender, files: any FileStore, bcryptCost: UInt8 = AccountsLimits.bcryptCost,
+        orgStoredBytesMax: Int = OrganisationStorage.bytesMaxDefault, logger: Logger
     ) {
         self.accounts = AccountsRepository(client: postgres, logger: logger)
         self.registration = RegistrationRepository(client: postgres, logger: logger)
@@ -38,6 +41,8 @@ public struct AccountsEnvironment: Sendable {
         self.sms = sms
         self.files = files
         self.cleanup = FileCleanup(files: files, references: StoredFileReferences(client: postgres, logger: logger), logger: logger)
+        self.storage = OrganisationStorage(
+            files: files, references: StoredFileReferences(client: postgres, logger: logger), bytesMax: orgStoredBytesMax)
         self.bcryptCost = bcryptCost
         self.logger = logger
     }
@@ -52,6 +57,7 @@ public struct AccountsEnvironment: Sendable {
     public static func live(config: AppConfig, postgres: PostgresClient, tokens: TokenService, logger: Logger) -> AccountsEnvironment {
         AccountsEnvironment(
             postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: SystemWallClock(),
-            sms: LoggingSMSSender(logger: logger), files: LocalDiskFileStore(root: config.dataDir), logger: logger)
+            sms: LoggingSMSSender(logger: logger), files: LocalDiskFileStore(root: config.dataDir),
+            orgStoredBytesMax: config.orgStoredBytesMax, logger: logger)
     }
 }

@@ -82,9 +82,11 @@ public struct Services: Sendable {
         self.tokens = tokens
         self.accounts = AccountsEnvironment(
             postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: clock, sms: sms, files: files,
-            bcryptCost: overrides.bcryptCost ?? AccountsLimits.bcryptCost, logger: logger)
-        self.orders = OrdersEnvironment(postgres: postgres, files: files, clock: clock, logger: logger)
-        self.redemption = RedemptionEnvironment(postgres: postgres, files: files, clock: clock, logger: logger)
+            bcryptCost: overrides.bcryptCost ?? AccountsLimits.bcryptCost, orgStoredBytesMax: config.orgStoredBytesMax, logger: logger)
+        self.orders = OrdersEnvironment(
+            postgres: postgres, files: files, clock: clock, orgStoredBytesMax: config.orgStoredBytesMax, logger: logger)
+        self.redemption = RedemptionEnvironment(
+            postgres: postgres, files: files, clock: clock, orgStoredBytesMax: config.orgStoredBytesMax, logger: logger)
         self.reconciliation = ReconciliationEnvironment(
             postgres: postgres, policy: MatchPolicy(dateWindowDays: config.reconciliation.dateWindowDays), clock: clock, logger: logger,
             parse: { try StatementParser.parse($0) })

@@ -8,12 +8,19 @@ public struct OrdersEnvironment: Sendable {
     public let orders: OrdersRepository
     public let products: ProductsRepository
     public let files: any FileStore
+    /// Stores an organisation's uploads within its bound of stored bytes.
+    public let storage: OrganisationStorage
     public let clock: any WallClock
 
-    public init(postgres: PostgresClient, files: any FileStore, clock: any WallClock, logger: Logger) {
+    public init(
+        postgres: PostgresClient, files: any FileStore, clock: any WallClock, orgStoredBytesMax: Int = OrganisationStorage.bytesMaxDefault,
+        logger: Logger
+    ) {
         self.orders = OrdersRepository(client: postgres, logger: logger)
         self.products = ProductsRepository(client: postgres, logger: logger)
         self.files = files
+        self.storage = OrganisationStorage(
+            files: files, references: StoredFileReferences(client: postgres, logger: logger), bytesMax: orgStoredBytesMax)
         self.clock = clock
     }
 }

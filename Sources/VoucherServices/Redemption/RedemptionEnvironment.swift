@@ -8,15 +8,22 @@ public struct RedemptionEnvironment: Sendable {
     public let payees: PayeeAccountsRepository
     public let redemption: RedemptionRepository
     public let files: any FileStore
+    /// Stores an organisation's uploads within its bound of stored bytes.
+    public let storage: OrganisationStorage
     /// Deletes refused batches' archives once nothing refers to them.
     package let cleanup: FileCleanup
     public let clock: any WallClock
 
-    public init(postgres: PostgresClient, files: any FileStore, clock: any WallClock, logger: Logger) {
+    public init(
+        postgres: PostgresClient, files: any FileStore, clock: any WallClock, orgStoredBytesMax: Int = OrganisationStorage.bytesMaxDefault,
+        logger: Logger
+    ) {
         self.payees = PayeeAccountsRepository(client: postgres, logger: logger)
         self.redemption = RedemptionRepository(client: postgres, logger: logger)
         self.files = files
         self.cleanup = FileCleanup(files: files, references: StoredFileReferences(client: postgres, logger: logger), logger: logger)
+        self.storage = OrganisationStorage(
+            files: files, references: StoredFileReferences(client: postgres, logger: logger), bytesMax: orgStoredBytesMax)
         self.clock = clock
     }
 }

@@ -7,7 +7,6 @@ import Logging
 import PostgresNIO
 import PostgresStore
 import Reconciliation
-import TestSupport
 import Testing
 import VoucherConfig
 import VoucherCore
@@ -17,20 +16,20 @@ import VoucherServices
 /// (built by `Services`, with a manual clock and a file folder of its own); an operator, an
 /// auditor, a finance user, two providers, enterprises. Usages come from orders driven to
 /// completion over HTTP, as in production.
-struct RedemptionWorld: Sendable {
-    let client: any TestClientProtocol
-    let postgres: PostgresClient
-    let tokens: TokenService
-    let clock: TestClock
+public struct RedemptionWorld: Sendable {
+    public let client: any TestClientProtocol
+    public let postgres: PostgresClient
+    public let tokens: TokenService
+    public let clock: TestClock
     /// The uploads' folder, to see what is on disk.
-    let files: LocalDiskFileStore
+    public let files: LocalDiskFileStore
 
-    static let provider = "org_prov"
-    static let providerName = "数字服务商"
-    static let otherProvider = "org_prov2"
-    static let abcNumber = "6228480402564890018"
+    public static let provider = "org_prov"
+    public static let providerName = "数字服务商"
+    public static let otherProvider = "org_prov2"
+    public static let abcNumber = "6228480402564890018"
 
-    static func run(_ body: @escaping @Sendable (RedemptionWorld) async throws -> Void) async throws {
+    public static func run(_ body: @escaping @Sendable (RedemptionWorld) async throws -> Void) async throws {
         try await TestDatabase.with { postgres, config in
             let folder = TestEnvironment.stateDirectory + "/redemption-files-" + UUID().uuidString
             defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -47,7 +46,7 @@ struct RedemptionWorld: Sendable {
         }
     }
 
-    static func seedPlatform(_ postgres: PostgresClient) async throws {
+    public static func seedPlatform(_ postgres: PostgresClient) async throws {
         try await postgres.query(
             """
             INSERT INTO organisations (id, kind, name, certification) VALUES
@@ -74,10 +73,10 @@ struct RedemptionWorld: Sendable {
 
     /// The batch chain's deciders, one person a stage (four-eyes): the auditor, an operator for
     /// settlement and a second operator for payment.
-    static let batchDeciders: [(role: Role, user: String)] = [(.auditor, "usr_aud"), (.operator, "usr_op"), (.operator, "usr_op2")]
+    public static let batchDeciders: [(role: Role, user: String)] = [(.auditor, "usr_aud"), (.operator, "usr_op"), (.operator, "usr_op2")]
 
     /// A token of the platform's `role` (`user` picks one of the two operators, `usr_op` by default).
-    func platformToken(_ role: Role, user chosen: String? = nil) async throws -> String {
+    public func platformToken(_ role: Role, user chosen: String? = nil) async throws -> String {
         let standard =
             switch role {
             case .auditor: "usr_aud"
@@ -88,14 +87,14 @@ struct RedemptionWorld: Sendable {
         return try await tokens.issueAccessToken(for: Identity(userID: user, orgID: "org_platform", role: role, certified: true, permissions: ["*"]))
     }
 
-    func token(_ org: String, role: Role = .enterprise) async throws -> String {
+    public func token(_ org: String, role: Role = .enterprise) async throws -> String {
         try await tokens.issueAccessToken(for: Identity(userID: "usr_" + org, orgID: org, role: role, certified: true, permissions: ["*"]))
     }
 
-    func providerToken(_ org: String = Self.provider) async throws -> String { try await token(org, role: .provider) }
+    public func providerToken(_ org: String = Self.provider) async throws -> String { try await token(org, role: .provider) }
 
     /// One request through this world's client (`TestClientProtocol.call` in TestSupport).
-    func call(
+    public func call(
         _ method: HTTPRequest.Method, _ path: String, token: String?, json: [String: Any]? = nil, raw: [UInt8]? = nil, headers: HTTPFields = [:]
     ) async throws -> Answer {
         try await client.call(method, path, token: token, json: json, raw: raw, headers: headers)
@@ -103,7 +102,7 @@ struct RedemptionWorld: Sendable {
 
     /// Completed orders of `provider`, each paid partly with a fresh diagnostic voucher of a new
     /// enterprise; returns the usage ids (one per order). Deductions are 30 % of each price.
-    func completedUsages(pricesFen: [Int64], provider: String = Self.provider, kind: String = "diagnostic") async throws -> [String] {
+    public func completedUsages(pricesFen: [Int64], provider: String = Self.provider, kind: String = "diagnostic") async throws -> [String] {
         var usages: [String] = []
         for price in pricesFen {
             let product = try await call(
@@ -150,12 +149,12 @@ struct RedemptionWorld: Sendable {
         return usages
     }
 
-    func grantVoucher(org: String, faceFen: Int64, kind: String) async throws -> String {
+    public func grantVoucher(org: String, faceFen: Int64, kind: String) async throws -> String {
         try await TestVouchers.grant(postgres, org: org, faceFen: faceFen, kind: kind, direction: kind == "general" ? "cloud" : nil)
     }
 
     /// Adds the provider's ABC account under its registered name.
-    func payeeAccount(_ org: String = Self.provider, name: String = Self.providerName) async throws -> String {
+    public func payeeAccount(_ org: String = Self.provider, name: String = Self.providerName) async throws -> String {
         let added = try await call(
             .post, "/v1/provider/payee-accounts", token: try await providerToken(org),
             json: [
@@ -165,7 +164,7 @@ struct RedemptionWorld: Sendable {
         return try #require(added.string("id"))
     }
 
-    func submit(
+    public func submit(
         _ usages: [String], payee: String, archive: [UInt8] = Files.zip, org: String = Self.provider, key: String? = nil
     ) async throws -> Answer {
         var headers: HTTPFields = [:]
@@ -175,18 +174,26 @@ struct RedemptionWorld: Sendable {
             token: try await providerToken(org), raw: archive, headers: headers)
     }
 
-    func decide(_ approvalID: String, role: Role, approve: Bool, user: String? = nil) async throws -> Answer {
+    public func decide(_ approvalID: String, role: Role, approve: Bool, user: String? = nil) async throws -> Answer {
         try await call(
             .post, "/v1/approvals/\(approvalID)/\(approve ? "approve" : "reject")", token: try await platformToken(role, user: user),
             json: approve ? [:] : ["reason": "材料不全：缺少发票"])
     }
 
-    func batch(_ id: String, token: String? = nil) async throws -> Answer {
+    /// Walks a batch's approvals chain: the auditor, an operator (settlement), a second operator (payment).
+    public func approveChain(_ approval: String) async throws {
+        for (role, user) in Self.batchDeciders {
+            let answer = try await decide(approval, role: role, approve: true, user: user)
+            #expect(answer.status == .ok, "\(role): \(answer.json)")
+        }
+    }
+
+    public func batch(_ id: String, token: String? = nil) async throws -> Answer {
         let bearer = if let token { token } else { try await providerToken() }
         return try await call(.get, "/v1/redemption/batches/\(id)", token: bearer)
     }
 
-    func usageStates(_ ids: [String]) async throws -> [String] {
+    public func usageStates(_ ids: [String]) async throws -> [String] {
         var states: [String] = []
         for try await state in try await postgres.query("SELECT state FROM usages WHERE id = ANY(\(ids)) ORDER BY id").decode(String.self) {
             states.append(state)
@@ -194,21 +201,21 @@ struct RedemptionWorld: Sendable {
         return states
     }
 
-    func count(_ sql: String) async throws -> Int {
+    public func count(_ sql: String) async throws -> Int {
         for try await value in try await postgres.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { return value }
         return 0
     }
 
-    func expectLedgerConsistent(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    public func expectLedgerConsistent(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let report = try await LedgerVerifier(client: postgres, logger: TestEnvironment.logger).verify()
         #expect(report.isConsistent, "\(report.breaches)", sourceLocation: sourceLocation)
     }
 }
 
 /// Small files by their magic bytes.
-enum Files {
-    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 64)
-    static let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 3, count: 128)
-    static let rar: [UInt8] = [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x01, 0x00] + [UInt8](repeating: 5, count: 128)
-    static let notZip: [UInt8] = Array("this file claims to be a .zip but is text".utf8)
+public enum Files {
+    public static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 64)
+    public static let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 3, count: 128)
+    public static let rar: [UInt8] = [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07, 0x01, 0x00] + [UInt8](repeating: 5, count: 128)
+    public static let notZip: [UInt8] = Array("this file claims to be a .zip but is text".utf8)
 }

@@ -59,7 +59,7 @@ extension RedemptionWorld {
         let id = try #require(submitted.string("id"))
         let reference = try #require(submitted.string("reference"))
         let totalFen = try #require(submitted.fen("totalFen"))
-        try await BatchFlowTests.approveChain(self, approval: try #require(submitted.string("approvalId")))
+        try await approveChain(try #require(submitted.string("approvalId")))
         try await recordTransfer(id, amountFen: totalFen, date: transferDate, bankSerial: bankSerial ?? "OP" + String(id.suffix(10)))
         return PaidBatchInfo(id: id, reference: reference, totalFen: totalFen)
     }

@@ -155,7 +155,7 @@ struct ReconciliationFlowTests {
             let late = try await world.submit(usages, payee: payee)
             let lateID = try #require(late.string("id"))
             let lateReference = try #require(late.string("reference"))
-            try await BatchFlowTests.approveChain(world, approval: try #require(late.string("approvalId")))
+            try await world.approveChain(try #require(late.string("approvalId")))
             let early = try await world.upload(
                 StatementFile.utf8([
                     ReceiptLine(serial: "L1", date: "2026-12-05", amount: "3000.00", memo: lateReference)

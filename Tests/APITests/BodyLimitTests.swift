@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import PostgresNIO
+import TestSupport
 import Testing
 
 /// `http.bodyBytesMax` bounds the JSON bodies Hummingbird collects (a campaign is the largest JSON
@@ -15,15 +17,14 @@ import Testing
             try await (try await world.app()).test(.router) { client in
                 var padded = campaignBody(stock: 10)
                 padded["description"] = String(repeating: "券", count: 1_000)
-                let refused = try await client.execute(uri: "/v1/campaigns", method: .post, headers: bearer(token), body: try body(padded))
+                let refused = try await client.call(.post, "/v1/campaigns", token: token, json: padded)
                 #expect(refused.status == .contentTooLarge)
                 #expect(refused.headers[.contentType] == "application/problem+json")
-                #expect(try json(refused.body)["code"] as? String == "payload_too_large")
+                #expect(refused.code == "payload_too_large")
                 var count = 0
                 for try await n in try await world.postgres.query("SELECT count(*)::int FROM campaigns").decode(Int.self) { count = n }
                 #expect(count == 0)
-                let created = try await client.execute(
-                    uri: "/v1/campaigns", method: .post, headers: bearer(token), body: try body(campaignBody(stock: 10)))
+                let created = try await client.call(.post, "/v1/campaigns", token: token, json: campaignBody(stock: 10))
                 #expect(created.status == .created)
             }
         }

@@ -140,7 +140,7 @@ struct ReconciliationDecisionTests {
             let usages = try await world.completedUsages(pricesFen: [1_000_000])
             let submitted = try await world.submit(usages, payee: payee)
             let id = try #require(submitted.string("id"))
-            try await BatchFlowTests.approveChain(world, approval: try #require(submitted.string("approvalId")))
+            try await world.approveChain(try #require(submitted.string("approvalId")))
             let operatorToken = try await world.platformToken(.operator)
             _ = try await world.call(
                 .post, "/v1/redemption/batches/\(id)/transfer", token: operatorToken,
