@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Prometheus
+import VoucherCore
 import VoucherServices
 
 /// One dependency the service needs before it can take traffic.

@@ -29,6 +29,12 @@ public struct ClaimSink: Service {
     public static let backoffMax: Duration = .seconds(2)
     /// Entries whose failures are counted at most (a bound, not a tuning knob).
     static let failuresTrackedMax = 100_000
+    /// How long one PostgreSQL call of a pass may take before the pass gives it up and retries.
+    /// postgres-nio 1.33.2 was seen never answering a query that was in flight when its server
+    /// stopped: without a bound the sink stopped draining for good, and the server's graceful
+    /// shutdown waited for it. A given-up store that commits later is harmless: the entries stay
+    /// pending until acknowledged, and storing them again inserts nothing.
+    public static let storeCallDeadline: Duration = .seconds(30)
     /// Ended campaigns keep being drained this long.
     public static let drainAfterEnd: Duration = .seconds(7 * 86_400)
 
@@ -111,7 +117,10 @@ public struct ClaimSink: Service {
     /// The streams of campaigns that may hold claims; on a PostgreSQL failure the old list stays.
     func refreshStreams(current: [String]) async throws -> [String] {
         do {
-            let ids = try await campaigns.drainableCampaignIDs(endedWithin: Self.drainAfterEnd)
+            let campaigns = self.campaigns
+            let ids = try await withDeadline(Self.storeCallDeadline) {
+                try await campaigns.drainableCampaignIDs(endedWithin: Self.drainAfterEnd)
+            }
             let streams = ids.map { CampaignKeys(campaignID: $0).stream }
             for stream in streams where !current.contains(stream) {
                 _ = try await redis.xgroupCreate(stream, group: Self.group, startID: "0")
@@ -156,7 +165,8 @@ public struct ClaimSink: Service {
         }
         metrics.batchSize.record(entries.count)
         let started = ContinuousClock.now
-        let stored = try await claims.store(parsed)
+        let (claims, batch) = (self.claims, parsed)
+        let stored = try await withDeadline(Self.storeCallDeadline) { try await claims.store(batch) }
         metrics.insertLatency.recordInterval(since: started)
         let done = parsed.filter { stored.contains($0.voucherID) }
         try await afterCommit(done)
