@@ -192,7 +192,9 @@ public struct ClaimSink: Service {
     }
 
     private func deadLetter(_ entry: RedisStreamEntry, stream: String, reason: String) async throws {
-        let deadStream = stream.replacingOccurrences(of: ":claims", with: ":dead")
+        guard let deadStream = CampaignKeys(stream: stream)?.deadLetters else {
+            preconditionFailure("the sink drains only campaign claim streams, not \(stream)")
+        }
         var fields = entry.fields.map { (field: $0.key, value: $0.value) }.sorted { $0.field < $1.field }
         fields.append((field: "source_id", value: entry.id))
         fields.append((field: "reason", value: reason))

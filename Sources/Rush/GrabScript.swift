@@ -57,6 +57,14 @@ public struct CampaignKeys: Sendable, Hashable {
     public var stream: String { "vr:{c:\(campaignID)}:claims" }
     /// Entries that failed `ClaimSink.deliveriesMax` times, kept for a person to look at.
     public var deadLetters: String { "vr:{c:\(campaignID)}:dead" }
+
+    /// The keys of the campaign whose claim stream is `stream`; nil for any other key.
+    public init?(stream: String) {
+        let prefix = "vr:{c:"
+        let suffix = "}:claims"
+        guard stream.hasPrefix(prefix), stream.hasSuffix(suffix), stream.count > prefix.count + suffix.count else { return nil }
+        self.init(campaignID: String(stream.dropFirst(prefix.count).dropLast(suffix.count)))
+    }
 }
 
 /// The Lua scripts shipped as resources of this module.

@@ -11,7 +11,7 @@ import VoucherServices
 /// test accepts them. It never runs in production mode: it makes certified enterprises out of
 /// thin air. Idempotent: enterprises and the operator are keyed by fixed ids and kept if present.
 ///
-/// Files written: `--tokens-file`, one line per enterprise `orgID<space>token` (wrk's grab.lua and
+/// Files written: `--tokens-file`, one line per enterprise `orgID<space>token` (wrk's LoadTests/wrk-grab.lua and
 /// rush-load read it); `--operator-token-file`, one operator token (to create and publish
 /// campaigns through the public API).
 struct LoadTestPrepare: AsyncParsableCommand {

@@ -86,6 +86,17 @@ import VoucherServices
         #expect(CampaignKeys(campaignID: "cmp_x").deadLetters.contains("{c:cmp_x}"))
     }
 
+    @Test func aClaimStreamNamesItsCampaignsKeys() {
+        // Proves the sink finds a stream's dead-letter key through CampaignKeys (not by string
+        // surgery), and that keys which are not a campaign's claim stream are not taken for one.
+        let keys = CampaignKeys(campaignID: "cmp_abc")
+        #expect(CampaignKeys(stream: keys.stream) == keys)
+        #expect(CampaignKeys(stream: keys.stream)?.deadLetters == "vr:{c:cmp_abc}:dead")
+        for other in ["vr:{c:cmp_abc}:dead", "vr:{c:}:claims", "claims", "vr:{c:cmp_abc}:claims:x", ""] {
+            #expect(CampaignKeys(stream: other) == nil, "\(other)")
+        }
+    }
+
     @Test func timesAreFormattedInChinaStandardTime() {
         // Proves the RFC 3339 answers carry +08:00 and round-trip through the parser.
         let date = Date(timeIntervalSince1970: 1_764_554_400)  // 2025-12-01T02:00:00Z

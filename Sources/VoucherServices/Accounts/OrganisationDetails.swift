@@ -84,7 +84,6 @@ package enum DetailLimits {
     package static let contactPhoneMax = 13
     package static let legalPhoneMax = 30
     package static let titleMax = 64
-    package static let emailMax = 80
     package static let postCodeMax = 25
     package static let shortTextMax = 100
     package static let coreProductMax = 64

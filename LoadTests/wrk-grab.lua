@@ -1,5 +1,5 @@
 -- wrk script: grabs with the tokens of `voucherctl loadtest-prepare` (lines `orgID token`).
---   wrk -t1 -c64 -d10s --latency -s LoadTests/grab.lua http://127.0.0.1:38080 -- TOKENS_FILE CAMPAIGN_ID LOT_ID
+--   wrk -t1 -c64 -d10s --latency -s LoadTests/wrk-grab.lua http://127.0.0.1:38080 -- TOKENS_FILE CAMPAIGN_ID LOT_ID
 -- Each request takes the next token (threads start at different offsets), so a run walks all
 -- enterprises in turn. Status codes and problem codes are counted and printed at the end.
 -- wrk is a closed-loop tool: its latencies are NOT corrected for coordinated omission; use
@@ -14,11 +14,11 @@ end
 
 function init(args)
   if wrk.host ~= "127.0.0.1" then
-    error("grab.lua loads 127.0.0.1 only, not " .. tostring(wrk.host))
+    error("wrk-grab.lua loads 127.0.0.1 only, not " .. tostring(wrk.host))
   end
   local file, campaign, lot = args[1], args[2], args[3]
   if file == nil or campaign == nil or lot == nil then
-    error("usage: wrk ... -s LoadTests/grab.lua http://127.0.0.1:PORT -- TOKENS_FILE CAMPAIGN_ID LOT_ID")
+    error("usage: wrk ... -s LoadTests/wrk-grab.lua http://127.0.0.1:PORT -- TOKENS_FILE CAMPAIGN_ID LOT_ID")
   end
   tokens = {}
   for line in io.lines(file) do
