@@ -127,7 +127,7 @@ public struct ClaimSink: Service {
             }
             return streams
         } catch {
-            if current.isEmpty { throw error }
+            if current.isEmpty || error is CancellationError { throw error }
             return current
         }
     }

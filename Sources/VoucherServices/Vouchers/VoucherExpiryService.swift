@@ -13,7 +13,7 @@ public struct VoucherExpiryService: Service {
     /// checks validity itself), so this only bounds how long a balance shows as available.
     public static let interval: Duration = .seconds(60)
     /// One run may take this long before it is given up (and retried at the next interval).
-    public static let runDeadline: Duration = .seconds(30)
+    public static let runDeadline: Duration = .seconds(120)
 
     let expiry: VoucherExpiry
     let logger: Logger
