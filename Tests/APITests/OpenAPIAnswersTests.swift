@@ -2,6 +2,7 @@ import API
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostgresNIO
 import Prometheus
 import RedisNIO
 import TestSupport
@@ -99,7 +100,7 @@ import VoucherServices
                 let bytes = try await client.execute(uri: "/openapi.json", method: .get) { Data(buffer: $0.body) }
                 let document = DocumentBox(value: try JSONSerialization.jsonObject(with: bytes) as? [String: Any] ?? [:])
                 let caller = Caller(client: client, document: document, sms: sms)
-                try await Self.walk(caller)
+                try await Self.walk(caller, postgres: postgres)
             }
         }
     }
@@ -112,7 +113,7 @@ import VoucherServices
         return try #require(session["accessToken"] as? String)
     }
 
-    static func walk(_ api: Caller) async throws {
+    static func walk(_ api: Caller, postgres: PostgresClient) async throws {
         let operatorToken = try await login(api, "openapi_op1")
         let finance = try await login(api, "openapi_fin1")
         try await api.call(.get, "/health", expect: .ok)
@@ -155,12 +156,21 @@ import VoucherServices
                 "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138002"),
             ], expect: .created)
         let prv = try #require((provider["session"] as? [String: Any])?["accessToken"] as? String)
-        let product = try await api.call(
-            .post, "/v1/provider/products", token: prv,
-            json: [
-                "name": "诊断咨询服务", "category": "diagnostic_consulting",
-                "specs": [["name": "基础版", "purchaseMode": "year", "pricing": "simple", "unitPriceFen": 5_000_000]],
-            ], expect: .created)
+        let productBody: [String: Any] = [
+            "name": "诊断咨询服务", "category": "diagnostic_consulting",
+            "specs": [["name": "基础版", "purchaseMode": "year", "pricing": "simple", "unitPriceFen": 5_000_000]],
+        ]
+        try await api.call(.post, "/v1/provider/products", token: prv, json: productBody, expect: .forbidden)
+        try await api.call(
+            .post, "/v1/provider/payee-accounts", token: prv,
+            json: ["bank": "ABC", "accountName": "openapi_prv1", "accountNumber": "622848001234567"], expect: .forbidden)
+        // Trading needs certified organisations: the walk's two are certified here, as an operator's approval would.
+        try await postgres.query(
+            """
+            UPDATE organisations SET certification = 'certified'
+            WHERE id IN (SELECT org_id FROM users WHERE username IN ('openapi_ent1', 'openapi_prv1'))
+            """)
+        let product = try await api.call(.post, "/v1/provider/products", token: prv, json: productBody, expect: .created)
         let productID = try #require(product["id"] as? String)
         let specID = try #require(((product["specs"] as? [[String: Any]])?.first)?["id"] as? String)
         try await api.call(.post, "/v1/products/{id}/list", ["id": productID], token: operatorToken, expect: .ok)
