@@ -364,7 +364,9 @@ extension OpenAPIAnswersTests {
         try await api.call(.post, "/v1/orders/{id}/proofs", orderID, token: ent, raw: (png, "image/png"), expect: .ok)
         try await api.call(.post, "/v1/orders/{id}/proofs", orderID, token: ent, raw: ([0x00, 0x01], "image/png"), expect: .unsupportedMediaType)
         let payment = try await api.call(.post, "/v1/orders/{id}/payment", orderID, token: ent, expect: .ok)
-        try await decide(api, try #require(payment["approvalId"] as? String), tokens: [op])
+        let paymentApproval = ["id": try #require(payment["approvalId"] as? String)]
+        try await decide(api, paymentApproval["id"] ?? "", tokens: [op])
+        try await platformReads(api, approval: paymentApproval, order: order, operatorToken: op, provider: prv)
         try await api.call(.post, "/v1/provider/orders/{id}/deliver", orderID, token: prv, expect: .ok)
         try await api.call(.post, "/v1/orders/{id}/accept", orderID, token: ent, expect: .ok)
         let usages = try await api.call(.get, "/v1/provider/usages", token: prv, expect: .ok)
@@ -416,6 +418,29 @@ extension OpenAPIAnswersTests {
             json: [
                 "currentPassword": password, "newPassword": "Voucher#2027y", "newPasswordConfirmation": "Voucher#2027y",
             ], expect: .noContent)
+    }
+
+    /// The approval's detail with its subject and a proof's download, the operators' lists, the
+    /// provider's order detail and its enterprise lookup (企业信息查询).
+    static func platformReads(
+        _ api: Caller, approval: [String: String], order: [String: Any], operatorToken op: String, provider prv: String
+    ) async throws {
+        let detail = try await api.call(.get, "/v1/approvals/{id}", approval, token: op, expect: .ok)
+        let files = try #require((detail["subject"] as? [String: Any])?["files"] as? [[String: Any]])
+        let fileID = try #require(files.first?["id"] as? String)
+        try await api.call(.get, "/v1/approvals/{id}/files/{fileId}", ["id": approval["id"] ?? "", "fileId": fileID], token: op, expect: .ok)
+        try await api.call(
+            .get, "/v1/approvals/{id}/files/{fileId}", ["id": approval["id"] ?? "", "fileId": String(repeating: "a", count: 64)], token: op,
+            expect: .notFound)
+        try await api.call(.get, "/v1/platform/organisations?certification=certified", token: op, expect: .ok)
+        try await api.call(.get, "/v1/platform/organisations?kind=platform", token: op, expect: .badRequest)
+        try await api.call(.get, "/v1/platform/orders?state=paid", token: op, expect: .ok)
+        try await api.call(.get, "/v1/platform/products?status=listed", token: op, expect: .ok)
+        let orderID = ["id": try #require(order["id"] as? String)]
+        try await api.call(.get, "/v1/provider/orders/{id}", orderID, token: prv, expect: .ok)
+        let enterprise = ["id": try #require(order["subscriberOrgId"] as? String)]
+        try await api.call(.get, "/v1/provider/enterprises/{id}", enterprise, token: prv, expect: .ok)
+        try await api.call(.get, "/v1/provider/enterprises/{id}", ["id": "org_nobody"], token: prv, expect: .notFound)
     }
 
     /// A second order's payment rejected with a reason, then paid again and withdrawn by the applicant.
