@@ -96,6 +96,14 @@ struct ApprovalSubjectTests {
             let unknown = try await world.call(.get, "/v1/approvals/\(approval)/files/\(String(repeating: "0", count: 64))", token: operatorToken)
             #expect(unknown.status == .notFound)
             #expect(unknown.code == "file_not_found")
+
+            #expect(try await world.decide(approval, role: .operator, approve: true).status == .ok)
+            let history = try await world.call(.get, "/v1/approvals/history", token: operatorToken)
+            let decided = try #require(history.items.first { $0["id"] as? String == approval }, "\(history.json)")
+            #expect(decided["subjectType"] as? String == "order")
+            #expect(decided["subjectId"] as? String == orderID)
+            #expect(decided["organisationName"] as? String == "某企业")
+            #expect(decided["subject"] == nil, "the snapshot is the detail's, not the list's")
         }
     }
 

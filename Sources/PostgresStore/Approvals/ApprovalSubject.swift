@@ -72,7 +72,10 @@ public struct BatchSnapshot: Sendable {
 }
 
 /// What the detail of an application shows of its subject, typed by kind. Adding a workflow
-/// type is one case here, one in `ApprovalSubject` and one in `ApprovalSubjectsRepository.snapshot`.
+/// type (the product listing) is a case of `ApprovalSubject` naming its types and a case here with
+/// its snapshot; the switches over them are exhaustive, so the compiler then lists the two other
+/// places that need a line: its read in `ApprovalSubjectsRepository.snapshot` and its section in
+/// the API's `ApprovalSubjectDTO`. Until then the type answers `.generic`.
 public enum ApprovalSnapshot: Sendable {
     case organisation(OrganisationSnapshot)
     case order(OrderSnapshot)
