@@ -39,9 +39,10 @@ public enum VoucherApp {
         v1.addRoutes(RegistrationController(env: services.accounts).endpoints)
         v1.addRoutes(AccountController(env: services.accounts).endpoints)
         v1.addRoutes(SubAccountsController(env: services.accounts).endpoints)
-        v1.addRoutes(ApprovalsController(env: services.accounts).endpoints)
+        v1.addRoutes(ApprovalsController(env: services.accounts, platform: services.platform).endpoints)
         v1.addRoutes(OrdersController(env: services.orders).endpoints)
         v1.addRoutes(ProviderOrdersController(env: services.orders).endpoints)
+        v1.addRoutes(PlatformController(env: services.platform).endpoints)
         v1.addRoutes(RedemptionController(env: services.redemption).endpoints)
         v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
         return router

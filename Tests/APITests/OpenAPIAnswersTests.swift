@@ -2,6 +2,7 @@ import API
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostgresNIO
 import Prometheus
 import RedisNIO
 import TestSupport
@@ -99,7 +100,7 @@ import VoucherServices
                 let bytes = try await client.execute(uri: "/openapi.json", method: .get) { Data(buffer: $0.body) }
                 let document = DocumentBox(value: try JSONSerialization.jsonObject(with: bytes) as? [String: Any] ?? [:])
                 let caller = Caller(client: client, document: document, sms: sms)
-                try await Self.walk(caller)
+                try await Self.walk(caller, postgres: postgres)
             }
         }
     }
@@ -112,7 +113,7 @@ import VoucherServices
         return try #require(session["accessToken"] as? String)
     }
 
-    static func walk(_ api: Caller) async throws {
+    static func walk(_ api: Caller, postgres: PostgresClient) async throws {
         let operatorToken = try await login(api, "openapi_op1")
         let finance = try await login(api, "openapi_fin1")
         try await api.call(.get, "/health", expect: .ok)
@@ -155,12 +156,21 @@ import VoucherServices
                 "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138002"),
             ], expect: .created)
         let prv = try #require((provider["session"] as? [String: Any])?["accessToken"] as? String)
-        let product = try await api.call(
-            .post, "/v1/provider/products", token: prv,
-            json: [
-                "name": "诊断咨询服务", "category": "diagnostic_consulting",
-                "specs": [["name": "基础版", "purchaseMode": "year", "pricing": "simple", "unitPriceFen": 5_000_000]],
-            ], expect: .created)
+        let productBody: [String: Any] = [
+            "name": "诊断咨询服务", "category": "diagnostic_consulting",
+            "specs": [["name": "基础版", "purchaseMode": "year", "pricing": "simple", "unitPriceFen": 5_000_000]],
+        ]
+        try await api.call(.post, "/v1/provider/products", token: prv, json: productBody, expect: .forbidden)
+        try await api.call(
+            .post, "/v1/provider/payee-accounts", token: prv,
+            json: ["bank": "ABC", "accountName": "openapi_prv1", "accountNumber": "622848001234567"], expect: .forbidden)
+        // Trading needs certified organisations: the walk's two are certified here, as an operator's approval would.
+        try await postgres.query(
+            """
+            UPDATE organisations SET certification = 'certified'
+            WHERE id IN (SELECT org_id FROM users WHERE username IN ('openapi_ent1', 'openapi_prv1'))
+            """)
+        let product = try await api.call(.post, "/v1/provider/products", token: prv, json: productBody, expect: .created)
         let productID = try #require(product["id"] as? String)
         let specID = try #require(((product["specs"] as? [[String: Any]])?.first)?["id"] as? String)
         try await api.call(.post, "/v1/products/{id}/list", ["id": productID], token: operatorToken, expect: .ok)
@@ -354,7 +364,9 @@ extension OpenAPIAnswersTests {
         try await api.call(.post, "/v1/orders/{id}/proofs", orderID, token: ent, raw: (png, "image/png"), expect: .ok)
         try await api.call(.post, "/v1/orders/{id}/proofs", orderID, token: ent, raw: ([0x00, 0x01], "image/png"), expect: .unsupportedMediaType)
         let payment = try await api.call(.post, "/v1/orders/{id}/payment", orderID, token: ent, expect: .ok)
-        try await decide(api, try #require(payment["approvalId"] as? String), tokens: [op])
+        let paymentApproval = ["id": try #require(payment["approvalId"] as? String)]
+        try await decide(api, paymentApproval["id"] ?? "", tokens: [op])
+        try await platformReads(api, approval: paymentApproval, order: order, operatorToken: op, provider: prv)
         try await api.call(.post, "/v1/provider/orders/{id}/deliver", orderID, token: prv, expect: .ok)
         try await api.call(.post, "/v1/orders/{id}/accept", orderID, token: ent, expect: .ok)
         let usages = try await api.call(.get, "/v1/provider/usages", token: prv, expect: .ok)
@@ -406,6 +418,29 @@ extension OpenAPIAnswersTests {
             json: [
                 "currentPassword": password, "newPassword": "Voucher#2027y", "newPasswordConfirmation": "Voucher#2027y",
             ], expect: .noContent)
+    }
+
+    /// The approval's detail with its subject and a proof's download, the operators' lists, the
+    /// provider's order detail and its enterprise lookup (企业信息查询).
+    static func platformReads(
+        _ api: Caller, approval: [String: String], order: [String: Any], operatorToken op: String, provider prv: String
+    ) async throws {
+        let detail = try await api.call(.get, "/v1/approvals/{id}", approval, token: op, expect: .ok)
+        let files = try #require((detail["subject"] as? [String: Any])?["files"] as? [[String: Any]])
+        let fileID = try #require(files.first?["id"] as? String)
+        try await api.call(.get, "/v1/approvals/{id}/files/{fileId}", ["id": approval["id"] ?? "", "fileId": fileID], token: op, expect: .ok)
+        try await api.call(
+            .get, "/v1/approvals/{id}/files/{fileId}", ["id": approval["id"] ?? "", "fileId": String(repeating: "a", count: 64)], token: op,
+            expect: .notFound)
+        try await api.call(.get, "/v1/platform/organisations?certification=certified", token: op, expect: .ok)
+        try await api.call(.get, "/v1/platform/organisations?kind=platform", token: op, expect: .badRequest)
+        try await api.call(.get, "/v1/platform/orders?state=paid", token: op, expect: .ok)
+        try await api.call(.get, "/v1/platform/products?status=listed", token: op, expect: .ok)
+        let orderID = ["id": try #require(order["id"] as? String)]
+        try await api.call(.get, "/v1/provider/orders/{id}", orderID, token: prv, expect: .ok)
+        let enterprise = ["id": try #require(order["subscriberOrgId"] as? String)]
+        try await api.call(.get, "/v1/provider/enterprises/{id}", enterprise, token: prv, expect: .ok)
+        try await api.call(.get, "/v1/provider/enterprises/{id}", ["id": "org_nobody"], token: prv, expect: .notFound)
     }
 
     /// A second order's payment rejected with a reason, then paid again and withdrawn by the applicant.

@@ -10,15 +10,19 @@ import VoucherServices
 /// - `GET /v1/approvals/mine` applications I filed (我的申请)
 /// - `GET /v1/approvals/history` applications I decided on or withdrew
 ///   (all three: `createdFrom`, `createdTo` RFC 3339, `title`, `applicant`, `page`, `pageSize`)
-/// - `GET /v1/approvals/{id}` one application with its stages and decisions
+/// - `GET /v1/approvals/{id}` one application with its stages, decisions and a snapshot of its subject
+///   (registration details and licence; order, amounts and proofs; batch, usages and archive)
+/// - `GET /v1/approvals/{id}/files/{fileId}` one file of the subject (`fileId` is its SHA-256, as the snapshot lists it)
 /// - `POST /v1/approvals/{id}/approve` `{reason?}` (the current stage's role)
 /// - `POST /v1/approvals/{id}/reject` `{reason}` (the current stage's role; reason required)
 /// - `POST /v1/approvals/{id}/withdraw` (撤销; the applicant, while pending)
 ///
 /// Every route needs the inbox menu. An application is visible to its organisation and to the
-/// roles of its chain; anyone else gets 404.
+/// roles of its chain; anyone else gets 404, for the application and for its files alike.
+/// Every item names its subject (`subjectType`, `subjectId`) and organisation (企业名称).
 struct ApprovalsController {
     let env: AccountsEnvironment
+    let platform: PlatformEnvironment
 
     struct Item: ResponseEncodable, Sendable {
         let id: String
@@ -28,6 +32,9 @@ struct ApprovalsController {
         let applicant: String
         let applicantId: String
         let organisationId: String
+        let organisationName: String
+        let subjectType: String
+        let subjectId: String
         let stages: [String]
         let currentStage: Int
         let waitingForRole: String?
@@ -35,8 +42,10 @@ struct ApprovalsController {
         let updatedAt: Date
         let closedAt: Date?
         let decisions: [Decision]?
+        /// What is decided, only on the detail.
+        let subject: ApprovalSubjectDTO?
 
-        init(_ record: ApprovalRecord, decisions: [ApprovalDecisionRecord]? = nil) {
+        init(_ record: ApprovalRecord, decisions: [ApprovalDecisionRecord]? = nil, subject: ApprovalSnapshot? = nil) {
             id = record.id
             type = record.type
             title = record.title
@@ -44,6 +53,9 @@ struct ApprovalsController {
             applicant = record.applicantName
             applicantId = record.applicantUserID
             organisationId = record.orgID
+            organisationName = record.organisationName
+            subjectType = ApprovalSubject(approvalType: record.type).name
+            subjectId = record.subjectID
             stages = record.stageRoles
             currentStage = record.currentStage
             waitingForRole = record.waitingForRole
@@ -51,6 +63,7 @@ struct ApprovalsController {
             updatedAt = record.updatedAt
             closedAt = record.closedAt
             self.decisions = decisions?.map(Decision.init)
+            self.subject = subject.map { ApprovalSubjectDTO($0, application: record) }
         }
     }
 
@@ -85,6 +98,7 @@ struct ApprovalsController {
             .get("approvals/mine", use: mine)
             .get("approvals/history", use: history)
             .get("approvals/:id", use: detail)
+            .get("approvals/:id/files/:fileId", use: file)
             .post("approvals/:id/approve", use: approve)
             .post("approvals/:id/reject", use: reject)
             .post("approvals/:id/withdraw", use: withdraw)
@@ -108,7 +122,33 @@ struct ApprovalsController {
     func detail(_ request: Request, _ context: AppRequestContext) async throws -> Item {
         let identity = try context.requireMenu(.inbox)
         let (record, decisions) = try await visible(context, identity)
-        return Item(record, decisions: decisions)
+        return Item(record, decisions: decisions, subject: try await platform.subjects.snapshot(of: record))
+    }
+
+    /// One file of the subject, for those who see the application; a file the snapshot does not
+    /// list is 404 `file_not_found` even when it exists (another subject's file is not reachable here).
+    func file(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireMenu(.inbox)
+        let (record, _) = try await visible(context, identity)
+        guard let fileID = context.parameters.get("fileId"), Self.isSHA256(fileID) else {
+            throw OpaqueIDError.malformedParameter(name: "fileId")
+        }
+        let files = try await platform.subjects.snapshot(of: record).files
+        guard let file = files.first(where: { $0.sha256 == fileID }), let bytes = try await platform.files.read(sha256: fileID) else {
+            throw Self.fileNotFound
+        }
+        let name = "\(file.purpose)-\(fileID.prefix(12))"
+        return Response(
+            status: .ok, headers: [.contentType: file.mediaType, .contentDisposition: "attachment; filename=\"\(name)\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static let fileNotFound = DomainError(
+        code: "file_not_found", kind: .notFound, detail: "This application has no such file. Take the file's id from the application's subject.")
+
+    /// A lower-case hex SHA-256, the only shape of a file id.
+    static func isSHA256(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
     func approve(_ request: Request, _ context: AppRequestContext) async throws -> Item {

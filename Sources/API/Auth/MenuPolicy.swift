@@ -43,6 +43,7 @@ public enum MenuPolicy {
         // Buying and selling.
         Rule("v1/orders", .menu(.orders)),
         Rule("v1/provider/orders", .menu(.orders)),
+        Rule("v1/provider/enterprises", .menu(.orders)),
         Rule("v1/provider/products", .menu(.products)),
         Rule("v1/products", roles: [.provider], .menu(.products)),
         Rule("v1/products", .open("an enterprise reads a listed product to buy it; no menu is the catalogue")),
@@ -57,6 +58,7 @@ public enum MenuPolicy {
         // Platform routes (finance, operator): their accounts hold every menu, so this only says
         // where they belong.
         Rule("v1/finance", .menu(.redemptions)),
+        Rule("v1/platform", .open("the operators' lists across organisations; platform accounts hold every menu")),
     ]
 
     /// The decision for a route template and a role; nil when no rule matches (a test keeps

@@ -26,6 +26,7 @@ enum OpenAPIDocument {
         + tagged("Products", productOperations)
         + tagged("Redemption", redemptionOperations)
         + tagged("Finance", financeOperations)
+        + tagged("Platform", platformOperations)
 
     /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {

@@ -59,7 +59,7 @@ enum OpenAPIErrors {
         404: [
             "not_found", "campaign_not_found", "lot_not_found", "application_not_found", "product_not_found", "spec_not_found",
             "order_not_found", "voucher_not_found", "payee_account_not_found", "usage_not_found", "batch_not_found",
-            "statement_not_found", "statement_line_not_found",
+            "statement_not_found", "statement_line_not_found", "file_not_found", "enterprise_not_found",
         ],
         409: [
             "username_taken", "phone_taken", "credit_code_taken", "certification_state_conflict", "survey_required",

@@ -16,7 +16,7 @@ extension OpenAPIDocument {
             .post, "/v1/provider/payee-accounts", id: "addPayeeAccount",
             summary: "Add a payee account: Agricultural Bank of China only, the registered name, 15–19 digits.",
             access: .signedIn([.provider]), body: .json(Schema.ref("PayeeBody")), status: 201, answer: .json(Schema.ref("Payee")),
-            errors: ["payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "payee_account_exists"]),
+            errors: ["payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "payee_account_exists", "certification_required"]),
         Op(
             .get, "/v1/provider/payee-accounts", id: "listPayeeAccounts",
             summary: "The provider's payee accounts, active first, newest first, a page at a time.", access: .signedIn([.provider]),
@@ -42,7 +42,7 @@ extension OpenAPIDocument {
             errors: [
                 "usages_empty", "usages_too_many", "redemption_invalid", "payee_account_not_found", "file_empty", "materials_too_large",
                 "materials_unsupported_format", "idempotency_key_invalid", "idempotency_key_reused", "usage_not_found",
-                "usage_not_redeemable", "usage_in_batch", "storage_quota_exceeded",
+                "usage_not_redeemable", "usage_in_batch", "storage_quota_exceeded", "certification_required",
             ]),
         Op(
             .get, "/v1/redemption/batches", id: "listRedemptionBatches",
@@ -74,7 +74,10 @@ extension OpenAPIDocument {
             .post, "/v1/redemption/general", id: "fileGeneralRedemption",
             summary: "File a general-voucher redemption against the provider's completed order; an operator approves, then the same payout.",
             access: .signedIn([.provider]), body: .json(Schema.ref("GeneralRedemption")), status: 201, answer: .json(Schema.ref("Batch")),
-            errors: ["redemption_invalid", "order_not_found", "payee_account_not_found", "usage_not_redeemable", "usage_in_batch"]),
+            errors: [
+                "redemption_invalid", "order_not_found", "payee_account_not_found", "usage_not_redeemable", "usage_in_batch",
+                "certification_required",
+            ]),
         Op(
             .post, "/v1/redemption/batches/{id}/transfer", id: "recordTransfer", summary: "Record the offline transfer of an approved batch.",
             access: .signedIn([.operator]), body: .json(Schema.ref("Transfer")), answer: .json(Schema.ref("Batch")),

@@ -90,13 +90,13 @@ extension OpenAPIDocument {
             .post, "/v1/orders/quote", id: "quoteOrder",
             summary: "Total, the 30% cap, eligible vouchers, deduction, payable and carry-over, without ordering.",
             access: .signedIn([.enterprise]), body: .json(Schema.ref("OrderBody")), answer: .json(Schema.ref("Quote")),
-            errors: orderBodyCodes),
+            errors: orderBodyCodes + ["certification_required"]),
         Op(
             .post, "/v1/orders", id: "placeOrder", summary: "Place an order and hold the deduction: 201, or 200 replaying the order of the same key.",
             access: .signedIn([.enterprise]), body: .json(Schema.ref("OrderBody")),
             parameters: [.idempotencyKey(required: true, "One key per order; a retry with it answers the same order.")],
             status: 201, answer: .json(Schema.ref("Order")), replayStatus: 200,
-            errors: orderBodyCodes + ["idempotency_key_missing", "idempotency_key_invalid", "idempotency_key_reused"]),
+            errors: orderBodyCodes + ["idempotency_key_missing", "idempotency_key_invalid", "idempotency_key_reused", "certification_required"]),
         Op(
             .get, "/v1/orders", id: "listOrders", summary: "The organisation's orders, newest first.", access: .signedIn([.enterprise]),
             parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Order")), errors: ["page_invalid"]),
@@ -134,7 +134,8 @@ extension OpenAPIDocument {
     static let productOperations: [OpenAPIOperation] = [
         Op(
             .post, "/v1/provider/products", id: "createProduct", summary: "A draft product with its specs.", access: .signedIn([.provider]),
-            body: .json(Schema.ref("ProductBody")), status: 201, answer: .json(Schema.ref("Product")), errors: ["product_invalid"]),
+            body: .json(Schema.ref("ProductBody")), status: 201, answer: .json(Schema.ref("Product")),
+            errors: ["product_invalid", "certification_required"]),
         Op(
             .post, "/v1/products/{id}/list", id: "listProduct", summary: "List (上架) a product, which makes it purchasable.",
             access: .signedIn([.operator]), answer: .json(Schema.ref("Product")), errors: ["product_not_found"]),

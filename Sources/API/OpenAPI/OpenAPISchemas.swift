@@ -87,7 +87,9 @@ extension OpenAPIDocument {
             [
                 "id": Schema.id, "type": Schema.string, "title": Schema.string,
                 "status": Schema.oneOf(ApprovalStatus.allCases.map(\.rawValue)), "applicant": Schema.string,
-                "applicantId": Schema.id, "organisationId": Schema.id, "stages": Schema.array(roleSchema), "currentStage": Schema.int,
+                "applicantId": Schema.id, "organisationId": Schema.id, "organisationName": Schema.string("企业名称, the organisation's name now."),
+                "subjectType": Schema.string("organisation, order, redemption_batch, or the type's own name for a type without a snapshot."),
+                "subjectId": Schema.id, "stages": Schema.array(roleSchema), "currentStage": Schema.int,
                 "waitingForRole": roleSchema, "createdAt": Schema.time, "updatedAt": Schema.time, "closedAt": Schema.time,
                 "decisions": Schema.array(
                     Schema.object(
@@ -96,8 +98,43 @@ extension OpenAPIDocument {
                             "decision": Schema.oneOf(["approved", "rejected", "withdrawn"]),
                             "reason": Schema.string, "decidedAt": Schema.time,
                         ], optional: ["reason"])),
-            ], optional: ["waitingForRole", "closedAt", "decisions"],
-            description: "ApprovalsController.Item; decisions only on GET /v1/approvals/{id}."),
+                "subject": Schema.ref("ApprovalSubject"),
+            ], optional: ["waitingForRole", "closedAt", "decisions", "subject"],
+            description: "ApprovalsController.Item; decisions and subject only on GET /v1/approvals/{id}."),
+        "ApprovalSubject": Schema.object(
+            [
+                "type": Schema.string, "id": Schema.id, "organisation": Schema.ref("ApprovalOrganisation"), "order": Schema.ref("Order"),
+                "batch": Schema.ref("Batch"), "usages": Schema.array(Schema.ref("Usage")),
+                "files": Schema.array(
+                    Schema.object(
+                        [
+                            "id": Schema.sha256, "purpose": Schema.oneOf(["licence", "proof", "archive", "material"]),
+                            "mediaType": Schema.string, "sizeBytes": Schema.int, "attempt": Schema.int,
+                            "download": Schema.string("The path that serves the file to this application's viewers."),
+                        ], optional: ["attempt"])),
+            ], optional: ["organisation", "order", "batch", "usages"],
+            description: "ApprovalSubjectDTO: one section for the subject's kind; none for a type without a snapshot."),
+        "ApprovalOrganisation": Schema.object(
+            [
+                "id": Schema.id, "kind": Schema.oneOf(["enterprise", "provider", "platform"]), "name": Schema.string,
+                "unifiedSocialCreditCode": Schema.string, "certification": certificationSchema, "contactName": Schema.string,
+                "contactPhone": Schema.string, "details": Schema.ref("OrganisationDetails"), "submittedAt": Schema.time,
+            ], optional: ["unifiedSocialCreditCode", "contactName", "contactPhone", "details", "submittedAt"],
+            description: "ApprovalSubjectDTO.Organisation: the registration as submitted for certification."),
+        "PlatformOrganisation": Schema.object(
+            [
+                "id": Schema.id, "kind": Schema.oneOf(["enterprise", "provider"]), "name": Schema.string,
+                "unifiedSocialCreditCode": Schema.string, "certification": certificationSchema, "contactName": Schema.string,
+                "createdAt": Schema.time, "updatedAt": Schema.time,
+            ], optional: ["unifiedSocialCreditCode", "contactName"], description: "OrganisationListDTO"),
+        "PlatformProduct": Schema.object(
+            [
+                "id": Schema.id, "name": Schema.string, "category": Schema.string, "status": Schema.string, "providerOrgId": Schema.id,
+                "providerName": Schema.string, "createdAt": Schema.time, "listedAt": Schema.time,
+            ], optional: ["listedAt"], description: "PlatformProductDTO"),
+        "EnterpriseContact": Schema.object(
+            ["id": Schema.id, "name": Schema.string, "contactName": Schema.string, "contactPhone": Schema.string],
+            optional: ["contactName", "contactPhone"], description: "EnterpriseContactDTO (企业信息查询)."),
         "ApprovalDecision": Schema.object(["reason": Schema.string("Required to reject; at most 500 characters.")], optional: ["reason"]),
         // Campaigns and vouchers
         "CampaignInput": Schema.object(

@@ -34,6 +34,7 @@ struct OrdersController {
 
     func quote(_ request: Request, _ context: AppRequestContext) async throws -> QuoteDTO {
         let identity = try context.requireIdentity(.enterprise)
+        try await env.certification.require(identity, for: .quoting)
         var request = request
         let body = try await request.decodeJSON(as: OrderBody.self, context: context)
         return QuoteDTO(try await env.orders.quote(try body.request(identity), now: env.clock.now()))
@@ -88,6 +89,7 @@ struct OrdersController {
 
     func place(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<OrderDTO> {
         let identity = try context.requireIdentity(.enterprise)
+        try await env.certification.require(identity, for: .ordering)
         let key = try Self.idempotencyKey(request)
         var request = request
         let body = try await request.decodeJSON(as: OrderBody.self, context: context)

@@ -27,6 +27,7 @@ struct ProviderOrdersController {
 
     func createProduct(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<ProductDTO> {
         let identity = try context.requireIdentity(.provider)
+        try await env.certification.require(identity, for: .listing)
         var request = request
         let body = try await request.decodeJSON(as: ProductBody.self, context: context)
         let product = try await env.products.create(

@@ -48,6 +48,7 @@ struct RedemptionController {
 
     func addPayee(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<PayeeDTO> {
         let identity = try context.requireIdentity(.provider)
+        try await env.certification.require(identity, for: .payeeAccounts)
         var request = request
         let body = try await request.decodeJSON(as: PayeeBody.self, context: context)
         let account = try await env.payees.add(
@@ -97,6 +98,7 @@ struct RedemptionController {
 
     func submitGeneral(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<BatchDTO> {
         let identity = try context.requireIdentity(.provider)
+        try await env.certification.require(identity, for: .redemption)
         var request = request
         let body = try await request.decodeJSON(as: GeneralBody.self, context: context)
         let batch = try await env.redemption.submitGeneral(
@@ -149,6 +151,7 @@ struct RedemptionController {
 
     func submit(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<BatchDTO> {
         let identity = try context.requireIdentity(.provider)
+        try await env.certification.require(identity, for: .redemption)
         let query = PageRequest.query(request)
         let usageIDs = (query["usageIds"] ?? "").split(separator: ",").map { String($0) }
         guard !usageIDs.isEmpty else { throw RedemptionError.usagesEmpty }

@@ -50,6 +50,8 @@ public struct ApprovalRecord: Sendable, Equatable {
     public let applicantUserID: String
     public let applicantName: String
     public let orgID: String
+    /// The organisation's name now (企业名称, the inbox's column), read with the application.
+    public let organisationName: String
     public let subjectID: String
     public let stageRoles: [String]
     public let currentStage: Int

@@ -27,18 +27,18 @@ public struct ApprovalsRepository: Sendable {
 
     static let columns = """
         id, type, title, applicant_user_id, applicant_name, org_id, subject_id, stage_roles, current_stage, status,
-        payload::text, created_at, updated_at, closed_at
+        payload::text, created_at, updated_at, closed_at, (SELECT o.name FROM organisations o WHERE o.id = org_id)
         """
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [ApprovalRecord] {
         var result: [ApprovalRecord] = []
-        for try await (id, type, title, applicant, name, org, subject, stages, stage, status, payload, created, updated, closed) in rows.decode(
-            (String, String, String, String, String, String, String, [String], Int, String, String, Date, Date, Date?).self)
+        for try await (id, type, title, applicant, name, org, subject, stages, stage, status, payload, created, updated, closed, orgName)
+            in rows.decode((String, String, String, String, String, String, String, [String], Int, String, String, Date, Date, Date?, String).self)
         {
             result.append(
                 ApprovalRecord(
                     id: id, type: type, title: title, applicantUserID: applicant, applicantName: name, orgID: org,
-                    subjectID: subject, stageRoles: stages, currentStage: stage,
+                    organisationName: orgName, subjectID: subject, stageRoles: stages, currentStage: stage,
                     status: try StoredValue.decode(ApprovalStatus.self, status, column: "approval_applications.status"),
                     payloadJSON: payload, createdAt: created, updatedAt: updated, closedAt: closed))
         }
@@ -122,7 +122,7 @@ public struct ApprovalsRepository: Sendable {
         let limit = bind(filter.pageSize)
         let offset = bind((filter.page - 1) * filter.pageSize)
         let sql = """
-            SELECT \(Self.columns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
+            SELECT \(Self.columns)
             FROM approval_applications a WHERE \(whereClause) ORDER BY a.created_at DESC, a.id LIMIT \(limit) OFFSET \(offset)
             """
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)

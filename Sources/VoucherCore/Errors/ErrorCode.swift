@@ -96,6 +96,12 @@ public enum ErrorCode {
     /// A unified social credit code's check character does not match the other seventeen.
     public static let creditCodeCheckMismatch = "credit_code_check_mismatch"
 
+    // MARK: Certification (SPEC §3, §7)
+
+    /// The caller's organisation is not certified, and the step needs a certified one (quoting,
+    /// ordering, listing, payee accounts, redemption; also sub-account management).
+    public static let certificationRequired = "certification_required"
+
     // MARK: Ids
 
     /// An opaque id in a path or body is not one this system could have issued.
@@ -138,6 +144,6 @@ public enum ErrorCode {
         passwordTooShort, passwordTooLong, passwordInvalidCharacter, passwordTooWeak,
         passwordContainsUsername, passwordContainsPhone, passwordReused,
         creditCodeInvalidLength, creditCodeInvalidCharacter, creditCodeCheckMismatch,
-        idMalformed, idempotencyKeyInvalid,
+        certificationRequired, idMalformed, idempotencyKeyInvalid,
     ]
 }

@@ -31,6 +31,8 @@ public struct Services: Sendable {
     public let orders: OrdersEnvironment
     /// Payee accounts, redemption batches and payouts.
     public let redemption: RedemptionEnvironment
+    /// The approvals detail's snapshots and the operators' cross-organisation lists.
+    public let platform: PlatformEnvironment
     /// Statement import, matching and reports.
     public let reconciliation: ReconciliationEnvironment
     /// The grab path's shared parts.
@@ -87,6 +89,7 @@ public struct Services: Sendable {
             postgres: postgres, files: files, clock: clock, orgStoredBytesMax: config.orgStoredBytesMax, logger: logger)
         self.redemption = RedemptionEnvironment(
             postgres: postgres, files: files, clock: clock, orgStoredBytesMax: config.orgStoredBytesMax, logger: logger)
+        self.platform = PlatformEnvironment(postgres: postgres, files: files, logger: logger)
         self.reconciliation = ReconciliationEnvironment(
             postgres: postgres, policy: MatchPolicy(dateWindowDays: config.reconciliation.dateWindowDays), clock: clock, logger: logger,
             parse: { try StatementParser.parse($0) })

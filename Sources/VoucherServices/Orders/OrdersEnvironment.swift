@@ -11,6 +11,8 @@ public struct OrdersEnvironment: Sendable {
     /// Stores an organisation's uploads within its bound of stored bytes.
     public let storage: OrganisationStorage
     public let clock: any WallClock
+    /// Quoting, ordering, listing, payee accounts and redemption need a certified organisation.
+    public let certification: CertificationGate
 
     public init(
         postgres: PostgresClient, files: any FileStore, clock: any WallClock, orgStoredBytesMax: Int = OrganisationStorage.bytesMaxDefault,
@@ -22,5 +24,6 @@ public struct OrdersEnvironment: Sendable {
         self.storage = OrganisationStorage(
             files: files, references: StoredFileReferences(client: postgres, logger: logger), bytesMax: orgStoredBytesMax)
         self.clock = clock
+        self.certification = CertificationGate(postgres: postgres, logger: logger)
     }
 }

@@ -13,6 +13,8 @@ public struct RedemptionEnvironment: Sendable {
     /// Deletes refused batches' archives once nothing refers to them.
     package let cleanup: FileCleanup
     public let clock: any WallClock
+    /// Quoting, ordering, listing, payee accounts and redemption need a certified organisation.
+    public let certification: CertificationGate
 
     public init(
         postgres: PostgresClient, files: any FileStore, clock: any WallClock, orgStoredBytesMax: Int = OrganisationStorage.bytesMaxDefault,
@@ -25,5 +27,6 @@ public struct RedemptionEnvironment: Sendable {
         self.storage = OrganisationStorage(
             files: files, references: StoredFileReferences(client: postgres, logger: logger), bytesMax: orgStoredBytesMax)
         self.clock = clock
+        self.certification = CertificationGate(postgres: postgres, logger: logger)
     }
 }
