@@ -42,6 +42,7 @@ public enum VoucherApp {
         v1.addRoutes(ApprovalsController(env: services.accounts).endpoints)
         v1.addRoutes(OrdersController(env: services.orders).endpoints)
         v1.addRoutes(ProviderOrdersController(env: services.orders).endpoints)
+        v1.addRoutes(ProductsController(env: services.orders).endpoints)
         v1.addRoutes(RedemptionController(env: services.redemption).endpoints)
         v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
         return router

@@ -5,7 +5,9 @@ import VoucherServices
 /// The schemas of the DTOs, under `components/schemas`, named after the Swift types they describe
 /// (the type is in each `description`, so a change to one is easy to carry to the other).
 extension OpenAPIDocument {
-    static let schemas: [String: OpenAPIJSON] = [
+    static let schemas: [String: OpenAPIJSON] = baseSchemas.merging(productSchemas) { _, _ in preconditionFailure("schema named twice") }
+
+    static let baseSchemas: [String: OpenAPIJSON] = [
         "Problem": problem,
         // Service
         "Health": Schema.object(["status": Schema.oneOf(["alive"])]),
@@ -187,24 +189,6 @@ extension OpenAPIDocument {
                 "productName": Schema.string, "orderId": Schema.id, "state": Schema.oneOf(["pending_redemption", "in_redemption", "redeemed"]),
                 "usedAt": Schema.time,
             ], description: "UsageDTO"),
-        "ProductBody": Schema.object([
-            "name": Schema.string, "category": Schema.oneOf(productCategories),
-            "specs": Schema.array(
-                Schema.object([
-                    "name": Schema.string, "purchaseMode": Schema.oneOf(["year", "month", "quantity"]),
-                    "pricing": Schema.oneOf(["free", "simple"]), "unitPriceFen": Schema.fen,
-                ])),
-        ]),
-        "Product": Schema.object(
-            [
-                "id": Schema.id, "name": Schema.string, "category": Schema.oneOf(productCategories), "status": Schema.string,
-                "providerOrgId": Schema.id,
-                "specs": Schema.array(
-                    Schema.object([
-                        "id": Schema.id, "name": Schema.string, "purchaseMode": Schema.oneOf(["year", "month", "quantity"]),
-                        "pricing": Schema.oneOf(["free", "simple"]), "unitPriceFen": Schema.fen,
-                    ])),
-            ], description: "ProductDTO"),
         // Redemption and finance
         "PayeeBody": Schema.object([
             "bank": Schema.oneOf(["ABC"], "Agricultural Bank of China (农业银行) only."),

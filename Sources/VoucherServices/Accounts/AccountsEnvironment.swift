@@ -49,7 +49,7 @@ public struct AccountsEnvironment: Sendable {
 
     /// The workflows that act when their applications close; later workflows add theirs here.
     public static let effects: [String: any ApprovalEffect] = [CertificationEffect.type: CertificationEffect()].merging(OrderEffects.all) { $1 }
-        .merging(RedemptionEffects.all) { $1 }
+        .merging(RedemptionEffects.all) { $1 }.merging([ListingEffect.type: ListingEffect()]) { $1 }
 
     /// The admin CLI's environment (`AccountsProvisioning`), which needs PostgreSQL only: wall
     /// clock, the logging SMS sender, files under `dataDir`. A server takes its environment from
