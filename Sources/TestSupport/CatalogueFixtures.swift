@@ -15,19 +15,28 @@ public enum CatalogueFixtures {
     public static func product(
         _ postgres: PostgresClient, id: String, org: String, name: String, category: ProductCategory, pricesFen: [Int64], listedAt: Date
     ) async throws -> [CatalogueDetail.Spec] {
-        try await postgres.query(
-            """
-            INSERT INTO products (id, org_id, name, category, status, created_at, listed_at)
-            VALUES (\(id), \(org), \(name), \(category.rawValue), 'listed', \(listedAt), \(listedAt))
-            """)
+        // A product and its live revision (migration 0011) refer to each other, so both go in one transaction.
+        let revisionID = "rev_\(id.dropFirst(4))"
+        try await postgres.transaction(logger: TestEnvironment.logger) { tx in
+            try await tx.query(
+                """
+                INSERT INTO products (id, org_id, name, category, status, created_at, updated_at, listed_at, live_revision_id, working_revision_id)
+                VALUES (\(id), \(org), \(name), \(category.rawValue), 'listed', \(listedAt), \(listedAt), \(listedAt), \(revisionID), \(revisionID))
+                """, logger: TestEnvironment.logger)
+            try await tx.query(
+                """
+                INSERT INTO product_revisions (id, product_id, number, state, name, category, created_at, updated_at)
+                VALUES (\(revisionID), \(id), 1, 'approved', \(name), \(category.rawValue), \(listedAt), \(listedAt))
+                """, logger: TestEnvironment.logger)
+        }
         var specs: [CatalogueDetail.Spec] = []
         for (position, price) in pricesFen.enumerated() {
             let specID = "spc_\(id.dropFirst(4))_\(position)"
             let pricing = price == 0 ? Pricing.free : .simple
             try await postgres.query(
                 """
-                INSERT INTO product_specs (id, product_id, position, name, purchase_mode, pricing, unit_price_fen)
-                VALUES (\(specID), \(id), \(position), \("规格\(position + 1)"), 'quantity', \(pricing.rawValue), \(price))
+                INSERT INTO product_specs (id, product_id, revision_id, position, name, purchase_mode, pricing, unit_price_fen)
+                VALUES (\(specID), \(id), \(revisionID), \(position), \("规格\(position + 1)"), 'quantity', \(pricing.rawValue), \(price))
                 """)
             specs.append(.init(id: specID, name: "规格\(position + 1)", purchaseMode: .quantity, pricing: pricing, unitPriceFen: price))
         }

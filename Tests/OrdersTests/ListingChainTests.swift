@@ -29,6 +29,14 @@ struct ListingChainTests {
         return try await world.call(.get, "/v1/products/\(id)", token: chosen)
     }
 
+    /// The name the public catalogue shows for the product, nil when it is not there.
+    static func catalogueName(_ world: OrdersWorld, _ id: String) async throws -> String? {
+        for try await name in try await world.postgres.query("SELECT name FROM catalogue_entries WHERE product_id = \(id)").decode(String.self) {
+            return name
+        }
+        return nil
+    }
+
     /// The state 我的商品 shows for the product.
     static func mine(_ world: OrdersWorld, state: String) async throws -> [String] {
         let page = try await world.call(.get, "/v1/provider/products?state=\(state)", token: try await world.providerToken())
@@ -74,6 +82,7 @@ struct ListingChainTests {
             #expect((live["content"] as? [String: Any])?["name"] as? String == "企业数字化诊断")
             #expect(((live["content"] as? [String: Any])?["caseStudies"] as? [Any])?.count == 3)
             #expect(try await Self.mine(world, state: "listed") == [id])
+            #expect(try await Self.catalogueName(world, id) == "企业数字化诊断", "the final approval wrote the catalogue")
             let spec = try #require((listed.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
             let order = try await world.placeOrder(org: "ent_a", product: (id, spec))
             #expect(order.status == .created, "\(order.json)")
@@ -159,6 +168,7 @@ struct ListingChainTests {
             let delisted = try await world.call(.post, "/v1/products/\(product.0)/delist", token: try await world.providerToken())
             #expect(delisted.status == .ok && delisted.string("status") == "delisted", "\(delisted.json)")
             #expect(try await Self.mine(world, state: "delisted") == [product.0])
+            #expect(try await Self.catalogueName(world, product.0) == nil, "delisting took it out of the catalogue")
             let newOrder = try await world.placeOrder(org: "ent_b", product: product)
             #expect(newOrder.status == .notFound && newOrder.code == "product_not_found", "\(newOrder.json)")
             #expect(try await Self.product(world, product.0, token: try await world.token("ent_b")).status == .notFound)
@@ -205,11 +215,13 @@ struct ListingChainTests {
             let quote = try await world.call(
                 .post, "/v1/orders/quote", token: try await world.token("ent_a"), json: ["productId": id, "specId": oldSpec, "quantity": 1])
             #expect(quote.status == .ok && quote.fen("totalFen") == 1_000_000, "the listed version stays on sale: \(quote.json)")
+            #expect(try await Self.catalogueName(world, id) == "企业数字化诊断")
 
             #expect(
                 try await world.call(.post, "/v1/approvals/\(approval)/approve", token: try await chain.token(.authority), json: [:]).status == .ok)
             let updated = try await Self.product(world, id, token: try await world.token("ent_a"))
             #expect(updated.string("name") == "企业数字化诊断 2.0", "\(updated.json)")
+            #expect(try await Self.catalogueName(world, id) == "企业数字化诊断 2.0", "the approved edit replaced the catalogue entry")
             let newSpec = try #require((updated.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
             #expect(newSpec != oldSpec)
             let oldAgain = try await world.placeOrder(org: "ent_a", product: (id, oldSpec))

@@ -63,7 +63,7 @@ extension ProductsRepository {
             guard head.status == .listed else { throw ListingError.stateConflict(current: head.status.rawValue, action: "delisted") }
             try await tx.query(
                 "UPDATE products SET status = 'delisted', delisted_at = \(now), updated_at = \(now) WHERE id = \(id)", logger: logger)
-            try await ListingEffect.catalogueRemove(productID: id, on: tx, logger: logger)
+            try await CatalogueRepository(client: client, logger: logger).remove(productID: id, on: tx)
         }
         guard let product = try await product(id: id) else { throw OrdersError.productNotFound }
         return product

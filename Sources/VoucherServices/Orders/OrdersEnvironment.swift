@@ -20,7 +20,8 @@ public struct OrdersEnvironment: Sendable {
     ) {
         self.orders = OrdersRepository(client: postgres, logger: logger)
         self.products = ProductsRepository(client: postgres, logger: logger)
-        self.approvals = ApprovalsRepository(client: postgres, logger: logger, effects: AccountsEnvironment.effects)
+        self.approvals = ApprovalsRepository(
+            client: postgres, logger: logger, effects: AccountsEnvironment.effects(postgres: postgres, logger: logger))
         self.files = files
         self.storage = OrganisationStorage(
             files: files, references: StoredFileReferences(client: postgres, logger: logger), bytesMax: orgStoredBytesMax)
