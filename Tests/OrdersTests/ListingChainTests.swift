@@ -44,9 +44,10 @@ struct ListingChainTests {
         return page.items.compactMap { $0["id"] as? String }
     }
 
-    /// Proves the whole chain: a draft is submitted (待审核), each stage waits in the inbox of its
-    /// role only (any expert may take the expert stage), every other role is refused at every
-    /// stage, and the authority's approval lists it — then an enterprise sees it and can order.
+    /// Proves the whole chain: a draft is submitted (待审核) and its application's listing snapshot
+    /// holds the submitted content, each stage waits in the inbox of its role only (any expert may
+    /// take the expert stage), every other role is refused at every stage, and the authority's
+    /// approval lists it and writes the catalogue — then an enterprise sees it and can order.
     @Test func wholeChainToListed() async throws {
         try await OrdersWorld.run { world in
             let chain = world.listings
@@ -54,6 +55,10 @@ struct ListingChainTests {
             #expect(try await Self.mine(world, state: "draft") == [id])
             let approval = try await Self.submit(world, id)
             #expect(try await Self.mine(world, state: "in_review") == [id])
+            let (record, _) = try #require(try await world.accounts.approvals.application(id: approval))
+            let snapshot = try #require(try await world.orders.products.listingSnapshot(approval: record))
+            #expect(snapshot.productID == id && snapshot.organisationName == "数字服务商" && snapshot.liveRevisionID == nil)
+            #expect(snapshot.revision.content?.caseStudies?.count == 3 && snapshot.revision.specs.count == 1)
             try await world.enterprise("ent_a")
             let enterprise = try await world.token("ent_a")
             #expect(try await Self.product(world, id, token: enterprise).status == .notFound, "not on sale while in review")
