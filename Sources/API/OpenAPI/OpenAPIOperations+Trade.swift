@@ -173,7 +173,7 @@ extension OpenAPIDocument {
             .post, "/v1/provider/products/{id}/submit", id: "submitProduct",
             summary: "提交申请: the listing enters the chain operator → expert → authority (approvals type listing).",
             access: .signedIn([.provider]), answer: .json(Schema.ref("SubmittedProduct")),
-            errors: ["product_not_found", "listing_state_conflict", "application_pending"]),
+            errors: ["product_not_found", "listing_state_conflict", "application_pending", "listing_invalid"]),
         Op(
             .post, "/v1/provider/products/{id}/withdraw", id: "withdrawProduct", summary: "撤销 a listing in review (已撤销; editable again).",
             access: .signedIn([.provider]), answer: .json(Schema.ref("Product")),

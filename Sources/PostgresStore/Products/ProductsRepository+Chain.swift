@@ -15,6 +15,12 @@ extension ProductsRepository {
             case "approved": throw ListingError.stateConflict(current: head.status.rawValue, action: "submitted unchanged; edit it first")
             default: break
             }
+            // A product made before listings had content (migration 0011) is edited before it is submitted.
+            for try await hasContent in try await tx.query(
+                "SELECT content ? 'caseStudies' FROM product_revisions WHERE id = \(head.workingID)", logger: logger
+            ).decode(Bool.self) where !hasContent {
+                throw ListingError.invalid(field: "The listing", rule: "has no content yet; send it with PUT /v1/provider/products/\(id) first")
+            }
             var applicantName = applicantUserID
             for try await name in try await tx.query("SELECT username FROM users WHERE id = \(applicantUserID)", logger: logger).decode(String.self) {
                 applicantName = name
