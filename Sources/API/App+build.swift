@@ -43,6 +43,7 @@ public enum VoucherApp {
         v1.addRoutes(OrdersController(env: services.orders).endpoints)
         v1.addRoutes(ProviderOrdersController(env: services.orders).endpoints)
         v1.addRoutes(PlatformController(env: services.platform).endpoints)
+        v1.addRoutes(ProductsController(env: services.orders).endpoints)
         v1.addRoutes(RedemptionController(env: services.redemption).endpoints)
         v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
         return router

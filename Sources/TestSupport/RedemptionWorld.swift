@@ -105,17 +105,11 @@ public struct RedemptionWorld: Sendable {
     public func completedUsages(pricesFen: [Int64], provider: String = Self.provider, kind: String = "diagnostic") async throws -> [String] {
         var usages: [String] = []
         for price in pricesFen {
-            let product = try await call(
-                .post, "/v1/provider/products", token: try await providerToken(provider),
-                json: [
-                    "name": "企业数字化诊断", "category": kind == "general" ? "cloud" : "diagnostic_consulting",
-                    "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": price]],
-                ])
-            #expect(product.status == .created, "\(product.json)")
-            let productID = try #require(product.string("id"))
-            let specID = try #require((product.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
-            let listed = try await call(.post, "/v1/products/\(productID)/list", token: try await platformToken(.operator))
-            #expect(listed.status == .ok, "\(listed.json)")
+            let listed = try await ListingChain(client: client, postgres: postgres, tokens: tokens).listedProduct(
+                providerToken: try await providerToken(provider), category: kind == "general" ? "cloud" : "diagnostic_consulting",
+                specs: [ListingChain.spec(unitPriceFen: price)])
+            let productID = listed.productID
+            let specID = try #require(listed.specIDs.first)
 
             let org = "ent_" + String(OpaqueID.make(prefix: "e").suffix(8))
             try await postgres.query("INSERT INTO organisations (id, kind, name, certification) VALUES (\(org), 'enterprise', \(org), 'certified')")

@@ -4,7 +4,8 @@ import PostgresStore
 import VoucherConfig
 import VoucherServices
 
-/// `voucherctl seed-demo`: two operators, an auditor, a finance person, a certified enterprise and a certified provider with
+/// `voucherctl seed-demo`: two operators, an auditor, a finance person, an expert, an authority, a certified enterprise and a
+/// certified provider with
 /// known credentials, so that a fresh `ops/run` has someone to log in as. The operator is made as
 /// `voucherctl user create` makes one; the enterprise and provider register, fill in their
 /// details, answer the survey, submit, and are certified by the operator, through the same code
@@ -27,6 +28,9 @@ struct SeedDemo: AsyncParsableCommand {
         (.auditor, "demo_auditor", "Auditor#2026", "13800000004"),
         (.operator, "demo_payments", "Payments#2026", "13800000006"),
         (.finance, "demo_finance", "Finance#2026", "13800000005"),
+        // The listing chain's second and third stages (operator → expert → authority).
+        (.expert, "demo_expert", "Expert#2026", "13800000007"),
+        (.authority, "demo_authority", "Authority#2026", "13800000008"),
     ]
 
     /// The demo organisations, registered through the self-registration flow.

@@ -96,6 +96,8 @@ import VoucherServices
             let provisioning = await AccountsProvisioning(config: config, postgres: postgres, logger: TestEnvironment.logger)
             try await provisioning.createPlatformUser(role: .operator, username: "openapi_op1", phone: "13800138008", password: Self.password)
             try await provisioning.createPlatformUser(role: .finance, username: "openapi_fin1", phone: "13800138009", password: Self.password)
+            try await provisioning.createPlatformUser(role: .expert, username: "openapi_exp1", phone: "13800138031", password: Self.password)
+            try await provisioning.createPlatformUser(role: .authority, username: "openapi_auth1", phone: "13800138032", password: Self.password)
             try await app.test(.router) { client in
                 let bytes = try await client.execute(uri: "/openapi.json", method: .get) { Data(buffer: $0.body) }
                 let document = DocumentBox(value: try JSONSerialization.jsonObject(with: bytes) as? [String: Any] ?? [:])
@@ -156,24 +158,22 @@ import VoucherServices
                 "passwordConfirmation": password, "consent": true, "smsCode": try await api.registrationCode("13800138002"),
             ], expect: .created)
         let prv = try #require((provider["session"] as? [String: Any])?["accessToken"] as? String)
-        let productBody: [String: Any] = [
-            "name": "诊断咨询服务", "category": "diagnostic_consulting",
-            "specs": [["name": "基础版", "purchaseMode": "year", "pricing": "simple", "unitPriceFen": 5_000_000]],
-        ]
-        try await api.call(.post, "/v1/provider/products", token: prv, json: productBody, expect: .forbidden)
+        // Trading needs certified organisations: before, product and payee account are refused.
+        let draftBody: [String: Any] = ["name": "诊断咨询服务"]
+        try await api.call(.post, "/v1/provider/products", token: prv, json: draftBody, expect: .forbidden)
         try await api.call(
             .post, "/v1/provider/payee-accounts", token: prv,
             json: ["bank": "ABC", "accountName": "openapi_prv1", "accountNumber": "622848001234567"], expect: .forbidden)
-        // Trading needs certified organisations: the walk's two are certified here, as an operator's approval would.
+        // The walk's two are certified here, as an operator's approval would.
         try await postgres.query(
             """
             UPDATE organisations SET certification = 'certified'
             WHERE id IN (SELECT org_id FROM users WHERE username IN ('openapi_ent1', 'openapi_prv1'))
             """)
-        let product = try await api.call(.post, "/v1/provider/products", token: prv, json: productBody, expect: .created)
-        let productID = try #require(product["id"] as? String)
-        let specID = try #require(((product["specs"] as? [[String: Any]])?.first)?["id"] as? String)
-        try await api.call(.post, "/v1/products/{id}/list", ["id": productID], token: operatorToken, expect: .ok)
+        let deciders = [operatorToken, try await login(api, "openapi_exp1"), try await login(api, "openapi_auth1")]
+        let (productID, specID) = try await listedProduct(
+            api, provider: prv, deciders: deciders, name: "诊断咨询服务",
+            spec: ["name": "基础版", "purchaseMode": "year", "pricing": "simple", "unitPriceFen": 5_000_000])
         try await api.call(.get, "/v1/products/{id}", ["id": productID], token: ent, expect: .ok)
         let order = ["productId": productID, "specId": specID, "quantity": 1] as [String: Any]
         try await api.call(.post, "/v1/orders/quote", token: ent, json: order, expect: .ok)
@@ -293,6 +293,8 @@ extension OpenAPIAnswersTests {
             try await provisioning.createPlatformUser(role: .auditor, username: "openapi_aud2", phone: "13800138019", password: Self.password)
             try await provisioning.createPlatformUser(role: .operator, username: "openapi_op3", phone: "13800138021", password: Self.password)
             try await provisioning.createPlatformUser(role: .finance, username: "openapi_fin2", phone: "13800138020", password: Self.password)
+            try await provisioning.createPlatformUser(role: .expert, username: "openapi_exp2", phone: "13800138033", password: Self.password)
+            try await provisioning.createPlatformUser(role: .authority, username: "openapi_auth2", phone: "13800138034", password: Self.password)
             for (role, username, phone, name, uscc) in [
                 (Role.enterprise, "openapi_ent2", "13800138011", "开放接口制造有限公司", "91350100M000100Y43"),
                 (Role.provider, "openapi_prv2", "13800138012", "开放接口科技有限公司", "91110108MA01ABCD1E"),
@@ -347,17 +349,11 @@ extension OpenAPIAnswersTests {
             .post, "/v1/voucher-applications/{applicationID}/reject", applicationID, token: op, json: ["reason": "迟了"], expect: .conflict)
         try await api.call(.get, "/v1/vouchers", token: ent, expect: .ok)
 
-        let product = try await api.call(
-            .post, "/v1/provider/products", token: prv,
-            json: [
-                "name": "数字化诊断", "category": "diagnostic_consulting",
-                "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": 10_000_000]],
-            ], expect: .created)
-        let productID = try #require(product["id"] as? String)
-        try await api.call(.post, "/v1/products/{id}/list", ["id": productID], token: op, expect: .ok)
-        let body =
-            ["productId": productID, "specId": try #require(((product["specs"] as? [[String: Any]])?.first)?["id"] as? String), "quantity": 1]
-            as [String: Any]
+        let deciders = [op, try await login(api, "openapi_exp2"), try await login(api, "openapi_auth2")]
+        let (productID, specID) = try await listedProduct(
+            api, provider: prv, deciders: deciders, name: "数字化诊断",
+            spec: ["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": 10_000_000])
+        let body = ["productId": productID, "specId": specID, "quantity": 1] as [String: Any]
         try await api.call(.post, "/v1/orders/quote", token: ent, json: body, expect: .ok)
         let order = try await api.call(.post, "/v1/orders", token: ent, json: body, headers: [.idempotencyKey: "o1"], expect: .created)
         let orderID = ["id": try #require(order["id"] as? String)]
@@ -411,6 +407,9 @@ extension OpenAPIAnswersTests {
             ], expect: .notFound)
         try await api.call(.post, "/v1/orders/{id}/refund", orderID, token: ent, expect: .conflict)
         try await rejectAndWithdraw(api, body: body, enterprise: ent, operatorToken: op)
+        // 下架 once the orders are placed; the orders go on.
+        try await api.call(.post, "/v1/products/{id}/delist", ["id": productID], token: op, expect: .ok)
+        try await api.call(.post, "/v1/products/{id}/delist", ["id": productID], token: prv, expect: .conflict)
         try await subAccounts(api, enterprise: ent)
         try await api.call(.post, "/v1/campaigns/{campaignID}/end", ["campaignID": campaignID], token: op, expect: .ok)
         try await api.call(

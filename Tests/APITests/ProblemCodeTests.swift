@@ -45,7 +45,22 @@ import VoucherServices
             DeductionError.voucherExpired(id: "v", validUntil: Date(timeIntervalSince1970: 0)),
         ]
         let window = Date(timeIntervalSince1970: 0)
+        let listingBody: [any DomainErrorConvertible] = [
+            ListingError.invalid(field: "name", rule: "must have 1 to 100 characters"), ListingError.solutionClassesTooMany(6),
+            ListingError.industriesTooMany(4), ListingError.priceRangeInvalid, ListingError.caseStudiesMissing(2), ListingError.fileUnknown("f"),
+            OrdersError.invalidProduct("A product needs 1 to 20 specs."),
+        ]
+        let listingState = ListingError.stateConflict(current: "in review", action: "edited")
         return [
+            "createProduct": listingBody,
+            "updateProduct": listingBody + [OrdersError.productNotFound, listingState],
+            "submitProduct": [OrdersError.productNotFound, listingState],
+            "withdrawProduct": [OrdersError.productNotFound, listingState],
+            "delistProduct": [OrdersError.productNotFound, listingState],
+            "uploadProductFile": [
+                ListingError.fileKindInvalid, ListingError.imageTooLarge, ListingError.documentTooLarge, ListingError.imageUnsupportedFormat,
+                ListingError.documentUnsupportedFormat,
+            ],
             "quoteOrder": orderBody,
             "placeOrder": orderBody + [OrdersError.idempotencyKeyMissing, plainKey, OrdersError.idempotencyKeyReused],
             "uploadPaymentProof": [

@@ -52,13 +52,43 @@ final class RawHTTPConnection: @unchecked Sendable {
     }
 
     func send(_ text: String) async throws {
-        let bytes = Array(text.utf8)
+        try await sendRaw(Array(text.utf8))
+    }
+
+    /// Sends bytes as they are (stops quietly when the server no longer reads).
+    func sendRaw(_ bytes: [UInt8]) async throws {
         try await Self.onThread { [fd] in
             var sent = 0
             while sent < bytes.count {
                 let count = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 guard count > 0 else { return }
                 sent += count
+            }
+        }
+    }
+
+    /// Sends `head` and then filler bytes up to `totalBytes`, `chunkBytes` at a time from one
+    /// reused buffer, so the client never holds the body (a large upload's memory is the server's).
+    /// Stops early, without failing, when the server stops reading or closes.
+    func sendBody(head: [UInt8], totalBytes: Int, chunkBytes: Int = 1 << 20) async throws {
+        try await Self.onThread { [fd] in
+            var chunk = [UInt8](repeating: 0x20, count: chunkBytes)
+            chunk.replaceSubrange(0..<head.count, with: head)
+            var sent = 0
+            var first = true
+            while sent < totalBytes {
+                let length = min(chunkBytes, totalBytes - sent)
+                var offset = 0
+                while offset < length {
+                    let count = chunk.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, length - offset, Int32(MSG_NOSIGNAL)) }
+                    guard count > 0 else { return }
+                    offset += count
+                }
+                sent += length
+                if first {
+                    chunk.replaceSubrange(0..<head.count, with: [UInt8](repeating: 0x20, count: head.count))
+                    first = false
+                }
             }
         }
     }

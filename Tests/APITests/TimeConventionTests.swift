@@ -25,6 +25,9 @@ import VoucherServices
             #expect(
                 try await provisioning.createPlatformUser(role: .operator, username: "operator_tz", phone: "13700000031", password: "Review#2026x"))
             #expect(try await provisioning.createPlatformUser(role: .finance, username: "finance_tz", phone: "13700000032", password: "Review#2026x"))
+            #expect(try await provisioning.createPlatformUser(role: .expert, username: "expert_tz", phone: "13700000033", password: "Review#2026x"))
+            #expect(
+                try await provisioning.createPlatformUser(role: .authority, username: "authority_tz", phone: "13700000034", password: "Review#2026x"))
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
             let sms = CapturingSMS()
             let services = await Services.live(
@@ -162,16 +165,21 @@ private final class Walk {
         }
         let voucher = try #require(voucherID, "the sink stored the granted voucher")
         try await check(.orders, .get, "/v1/vouchers", token: enterprise.token)
-        let product = try await call(
-            .post, "/v1/provider/products", token: provider.token,
-            json: [
-                "name": "企业数字化诊断", "category": "diagnostic_consulting",
-                "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": 5_000_000]],
-            ])
-        #expect(product.status == .created, "\(product.json)")
+        let image = try await call(.post, "/v1/provider/product-files?kind=image", token: provider.token, raw: Files.png)
+        let fileID = try #require(image.string("fileId"))
+        #expect(try await call(.post, "/v1/provider/product-files?kind=document", token: provider.token, raw: Files.png).status == .created)
+        let product = try await check(
+            .products, .post, "/v1/provider/products", token: provider.token,
+            json: ListingChain.body(specs: [ListingChain.spec(unitPriceFen: 5_000_000)], image: fileID, document: fileID), expect: .created)
         let productID = try #require(product.string("id"))
-        let specID = try #require((product.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
-        #expect(try await call(.post, "/v1/products/\(productID)/list", token: operatorToken).status == .ok)
+        let submitted = try await check(.products, .post, "/v1/provider/products/\(productID)/submit", token: provider.token)
+        let listing = try #require(submitted.string("approvalId"))
+        for decider in [operatorToken, try await login("expert_tz", "Review#2026x"), try await login("authority_tz", "Review#2026x")] {
+            try await check(.approvals, .post, "/v1/approvals/\(listing)/approve", token: decider, json: [:])
+        }
+        let listed = try await check(.products, .get, "/v1/products/\(productID)", token: provider.token)
+        let specID = try #require((listed.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
+        try await check(.products, .get, "/v1/provider/products", token: provider.token)
         let order: [String: Any] = ["productId": productID, "specId": specID, "quantity": 1, "voucherIds": [voucher]]
         try await check(.orders, .post, "/v1/orders/quote", token: enterprise.token, json: order)
         try await check(
@@ -196,7 +204,7 @@ private final class Walk {
         }
     }
 
-    enum Area: String, CaseIterable { case accounts, approvals, campaigns, orders, redemption }
+    enum Area: String, CaseIterable { case accounts, approvals, campaigns, orders, products, redemption }
 
     /// Times seen per area, so an area that answered none fails instead of passing vacuously.
     var seen: [Area: Int] = [:]

@@ -103,20 +103,15 @@ struct OrdersWorld: Sendable {
         try await client.call(method, path, token: token, json: json, raw: raw, headers: headers)
     }
 
+    /// Walks listings through the chain over HTTP (`ListingChain`).
+    var listings: ListingChain { ListingChain(client: client, postgres: postgres, tokens: tokens, operatorUserID: Self.operatorUser) }
+
     /// A listed product of the provider with one spec; returns (product id, spec id).
     func listedProduct(category: String = "diagnostic_consulting", unitPriceFen: Int64, pricing: String = "simple") async throws -> (String, String) {
-        let created = try await call(
-            .post, "/v1/provider/products", token: try await providerToken(),
-            json: [
-                "name": "企业数字化诊断", "category": category,
-                "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": pricing, "unitPriceFen": unitPriceFen]],
-            ])
-        #expect(created.status == .created, "\(created.json)")
-        let id = try #require(created.string("id"))
-        let spec = try #require((created.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
-        let listed = try await call(.post, "/v1/products/\(id)/list", token: try await operatorToken())
-        #expect(listed.status == .ok, "\(listed.json)")
-        return (id, spec)
+        let listed = try await listings.listedProduct(
+            providerToken: try await providerToken(), category: category,
+            specs: [ListingChain.spec(unitPriceFen: unitPriceFen, pricing: pricing)])
+        return (listed.productID, try #require(listed.specIDs.first))
     }
 
     /// Places an order over HTTP with a fresh Idempotency-Key unless one is given.

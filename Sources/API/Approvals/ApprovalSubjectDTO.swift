@@ -4,8 +4,8 @@ import PostgresStore
 import VoucherServices
 
 /// What `GET /v1/approvals/{id}` shows of the application's subject: its kind and id, one
-/// section for the kind (`organisation`, `order`, `batch` with `usages`; none for a type without a
-/// snapshot, such as one added by another branch before its case is written), and the subject's files, each downloadable from `download` by the same
+/// section for the kind (`organisation`, `order`, `batch` with `usages`, `listing`; none for a type
+/// without a snapshot), and the subject's files, each downloadable from `download` by the same
 /// people who see the application.
 struct ApprovalSubjectDTO: Encodable, Sendable {
     struct File: Encodable, Sendable {
@@ -59,6 +59,8 @@ struct ApprovalSubjectDTO: Encodable, Sendable {
     let order: OrderDTO?
     let batch: BatchDTO?
     let usages: [UsageDTO]?
+    /// A listing: the revision submitted, and the id of the version on sale when it is an edit.
+    let listing: ListingRevisionDTO?
     let files: [File]
 
     init(_ snapshot: ApprovalSnapshot, application: ApprovalRecord) {
@@ -69,17 +71,37 @@ struct ApprovalSubjectDTO: Encodable, Sendable {
         var order: OrderDTO?
         var batch: BatchDTO?
         var usages: [UsageDTO]?
+        var listing: ListingRevisionDTO?
         switch snapshot {
         case .organisation(let value): organisation = Organisation(value)
         case .order(let value): order = OrderDTO(value.order)
         case .redemptionBatch(let value):
             batch = BatchDTO(value.batch)
             usages = value.usages.map(UsageDTO.init)
+        case .product(let value): listing = ListingRevisionDTO(value.listing)
         case .generic: break
         }
         self.organisation = organisation
         self.order = order
         self.batch = batch
         self.usages = usages
+        self.listing = listing
+    }
+}
+
+/// The listing section of an approval's subject: what the provider submitted.
+struct ListingRevisionDTO: Encodable, Sendable {
+    let productId: String
+    let productStatus: String
+    let organisationName: String
+    let revision: RevisionDTO
+    let liveRevisionId: String?
+
+    init(_ snapshot: ListingSnapshot) {
+        productId = snapshot.productID
+        productStatus = snapshot.productStatus.rawValue
+        organisationName = snapshot.organisationName
+        revision = RevisionDTO(snapshot.revision)
+        liveRevisionId = snapshot.liveRevisionID
     }
 }

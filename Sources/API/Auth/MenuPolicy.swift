@@ -45,6 +45,7 @@ public enum MenuPolicy {
         Rule("v1/provider/orders", .menu(.orders)),
         Rule("v1/provider/enterprises", .menu(.orders)),
         Rule("v1/provider/products", .menu(.products)),
+        Rule("v1/provider/product-files", .menu(.products)),
         Rule("v1/products", roles: [.provider], .menu(.products)),
         Rule("v1/products", .open("an enterprise reads a listed product to buy it; no menu is the catalogue")),
         // Vouchers: the enterprise's vouchers, campaigns (list, detail, grab, apply) and applications.

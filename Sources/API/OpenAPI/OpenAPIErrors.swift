@@ -42,6 +42,9 @@ enum OpenAPIErrors {
             // orders
             "voucher_not_applicable", "voucher_on_free_order", "quantity_out_of_range", "order_total_too_large", "product_invalid",
             "voucher_duplicate", "vouchers_too_many",
+            // listings
+            "listing_invalid", "solution_classes_too_many", "industries_too_many", "price_range_invalid", "case_studies_missing",
+            "listing_file_unknown", "file_kind_invalid",
             // redemption and finance
             "payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "usages_empty", "usages_too_many",
             "usage_not_redeemable", "transfer_invalid", "redemption_invalid", "period_invalid",
@@ -69,12 +72,16 @@ enum OpenAPIErrors {
             "order_state_conflict", "proofs_too_many", "proofs_missing", "voucher_expired",
             "payee_account_exists", "usage_in_batch", "batch_state_conflict", "transfer_mismatch",
             "line_not_payout", "batch_not_paid", "match_exceeds_batch", "line_not_decided", "four_eyes_required",
+            "listing_state_conflict",
         ],
         413: [
             "payload_too_large", "file_too_large", "proof_too_large", "materials_too_large", "statement_too_large",
-            "statement_too_many_lines", "storage_quota_exceeded",
+            "statement_too_many_lines", "storage_quota_exceeded", "image_too_large", "document_too_large",
         ],
-        415: ["file_type_unsupported", "proof_unsupported_format", "materials_unsupported_format", "media_type_unsupported"],
+        415: [
+            "file_type_unsupported", "proof_unsupported_format", "materials_unsupported_format", "media_type_unsupported",
+            "image_unsupported_format", "document_unsupported_format",
+        ],
         422: [
             "registration_incomplete", "idempotency_key_reused", "statement_unreadable", "statement_empty", "statement_not_recognised",
             "statement_encoding_unknown", "statement_malformed",

@@ -37,7 +37,9 @@ extension OpenAPIDocument {
         Op(
             .get, "/v1/platform/products", id: "platformProducts", summary: "Every provider's products, newest first.",
             access: .signedIn([.operator]),
-            parameters: [.query("status", ["type": "string", "pattern": "^[a-z_]{1,30}$"], "Only products in this status."), .page, .pageSize],
+            parameters: [
+                .query("status", Schema.oneOf(ListingState.allCases.map(\.rawValue)), "Only products in this listing state."), .page, .pageSize,
+            ],
             answer: .json(Schema.page(of: "PlatformProduct")), errors: ["page_invalid", "filter_invalid"]),
         Op(
             .get, "/v1/provider/orders/{id}", id: "providerOrder", summary: "One order of the provider's products.",

@@ -1,3 +1,4 @@
+import VoucherCore
 import VoucherServices
 
 private typealias Op = OpenAPIOperation
@@ -130,18 +131,62 @@ extension OpenAPIDocument {
             errors: ["page_invalid"]),
     ]
 
-    /// `ProviderOrdersController`: products, and the provider's orders and usages.
+    /// The codes a listing body can answer (`ListingContent.validate`, the specs, the file references).
+    static let listingInput = [
+        "listing_invalid", "solution_classes_too_many", "industries_too_many", "price_range_invalid", "case_studies_missing",
+        "listing_file_unknown", "product_invalid",
+    ]
+
+    /// `ProductsController` and `ProviderOrdersController`: listings, and the provider's orders and usages.
     static let productOperations: [OpenAPIOperation] = [
         Op(
-            .post, "/v1/provider/products", id: "createProduct", summary: "A draft product with its specs.", access: .signedIn([.provider]),
-            body: .json(Schema.ref("ProductBody")), status: 201, answer: .json(Schema.ref("Product")),
-            errors: ["product_invalid", "certification_required"]),
+            .post, "/v1/provider/product-files", id: "uploadProductFile",
+            summary: "One listing file as the raw body, streamed to disk: kind=image (JPEG, PNG, BMP, ≤ 2 MB) or kind=document "
+                + "(pdf, png, jpg, bmp, doc, docx, ppt, pptx, zip, mp4, ≤ 100 MB).",
+            access: .signedIn([.provider]),
+            body: .raw(mediaTypes: ["application/octet-stream"], description: "The file; recognised by its content."),
+            parameters: [.query("kind", Schema.oneOf(ListingFileKind.allCases.map(\.rawValue)), "Which bound and formats apply.", required: true)],
+            status: 201, answer: .json(Schema.ref("ProductFile")),
+            errors: [
+                "file_kind_invalid", "file_empty", "image_too_large", "document_too_large", "image_unsupported_format",
+                "document_unsupported_format", "certification_required",
+            ]),
         Op(
-            .post, "/v1/products/{id}/list", id: "listProduct", summary: "List (上架) a product, which makes it purchasable.",
-            access: .signedIn([.operator]), answer: .json(Schema.ref("Product")), errors: ["product_not_found"]),
+            .post, "/v1/provider/products", id: "createProduct", summary: "A draft listing (草稿) with its content and specs.",
+            access: .signedIn([.provider]), body: .json(Schema.ref("ProductBody")), status: 201, answer: .json(Schema.ref("Product")),
+            errors: listingInput + ["certification_required"]),
         Op(
-            .get, "/v1/products/{id}", id: "product", summary: "A listed product, or the provider's own.", access: .signedIn([]),
-            answer: .json(Schema.ref("Product")), errors: ["product_not_found"]),
+            .get, "/v1/provider/products", id: "listMyProducts", summary: "我的商品: the provider's products in their six states, newest first.",
+            access: .signedIn([.provider]),
+            parameters: [
+                .query("state", Schema.oneOf(ListingState.allCases.map(\.rawValue)), "The product's state, or the state of an edit under way."),
+                .query("name", Schema.string, "Part of the name."), .query("category", Schema.oneOf(productCategories), "The category."),
+                .page, .pageSize,
+            ],
+            answer: .json(Schema.page(of: "ProductSummary")), errors: ["page_invalid", "status_invalid", "filter_invalid"]),
+        Op(
+            .put, "/v1/provider/products/{id}", id: "updateProduct",
+            summary: "Edit the listing: in place until listed; a listed product's edit is a new revision reviewed while the old one stays on sale.",
+            access: .signedIn([.provider]), body: .json(Schema.ref("ProductBody")), answer: .json(Schema.ref("Product")),
+            errors: listingInput + ["product_not_found", "listing_state_conflict"]),
+        Op(
+            .post, "/v1/provider/products/{id}/submit", id: "submitProduct",
+            summary: "提交申请: the listing enters the chain operator → expert → authority (approvals type listing).",
+            access: .signedIn([.provider]), answer: .json(Schema.ref("SubmittedProduct")),
+            errors: ["product_not_found", "listing_state_conflict", "application_pending", "listing_invalid", "certification_required"]),
+        Op(
+            .post, "/v1/provider/products/{id}/withdraw", id: "withdrawProduct", summary: "撤销 a listing in review (已撤销; editable again).",
+            access: .signedIn([.provider]), answer: .json(Schema.ref("Product")),
+            errors: ["product_not_found", "listing_state_conflict", "not_applicant", "application_closed"]),
+        Op(
+            .post, "/v1/products/{id}/delist", id: "delistProduct",
+            summary: "下架 a listed product (its provider or an operator); orders already placed go on.",
+            access: .signedIn([.provider, .operator]), answer: .json(Schema.ref("Product")),
+            errors: ["product_not_found", "listing_state_conflict"]),
+        Op(
+            .get, "/v1/products/{id}", id: "product",
+            summary: "A listed product; its provider and the platform's reviewers see every state and the working revision.",
+            access: .signedIn([]), answer: .json(Schema.ref("Product")), errors: ["product_not_found"]),
         Op(
             .get, "/v1/provider/orders", id: "listProviderOrders", summary: "Orders of the provider's products, newest first.",
             access: .signedIn([.provider]), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Order")),

@@ -5,7 +5,9 @@ import VoucherServices
 /// The schemas of the DTOs, under `components/schemas`, named after the Swift types they describe
 /// (the type is in each `description`, so a change to one is easy to carry to the other).
 extension OpenAPIDocument {
-    static let schemas: [String: OpenAPIJSON] = [
+    static let schemas: [String: OpenAPIJSON] = baseSchemas.merging(productSchemas) { _, _ in preconditionFailure("schema named twice") }
+
+    static let baseSchemas: [String: OpenAPIJSON] = [
         "Problem": problem,
         // Service
         "Health": Schema.object(["status": Schema.oneOf(["alive"])]),
@@ -88,7 +90,7 @@ extension OpenAPIDocument {
                 "id": Schema.id, "type": Schema.string, "title": Schema.string,
                 "status": Schema.oneOf(ApprovalStatus.allCases.map(\.rawValue)), "applicant": Schema.string,
                 "applicantId": Schema.id, "organisationId": Schema.id, "organisationName": Schema.string("企业名称, the organisation's name now."),
-                "subjectType": Schema.string("organisation, order, redemption_batch, or the type's own name for a type without a snapshot."),
+                "subjectType": Schema.string("organisation, order, redemption_batch, product, or the type's own name for a type without a snapshot."),
                 "subjectId": Schema.id, "stages": Schema.array(roleSchema), "currentStage": Schema.int,
                 "waitingForRole": roleSchema, "createdAt": Schema.time, "updatedAt": Schema.time, "closedAt": Schema.time,
                 "decisions": Schema.array(
@@ -105,14 +107,19 @@ extension OpenAPIDocument {
             [
                 "type": Schema.string, "id": Schema.id, "organisation": Schema.ref("ApprovalOrganisation"), "order": Schema.ref("Order"),
                 "batch": Schema.ref("Batch"), "usages": Schema.array(Schema.ref("Usage")),
+                "listing": Schema.object(
+                    [
+                        "productId": Schema.id, "productStatus": Schema.oneOf(ListingState.allCases.map(\.rawValue)),
+                        "organisationName": Schema.string, "revision": Schema.ref("Revision"), "liveRevisionId": Schema.id,
+                    ], optional: ["liveRevisionId"], description: "ListingRevisionDTO: the revision submitted for review."),
                 "files": Schema.array(
                     Schema.object(
                         [
-                            "id": Schema.sha256, "purpose": Schema.oneOf(["licence", "proof", "archive", "material"]),
+                            "id": Schema.sha256, "purpose": Schema.oneOf(["licence", "proof", "archive", "material", "image", "document"]),
                             "mediaType": Schema.string, "sizeBytes": Schema.int, "attempt": Schema.int,
                             "download": Schema.string("The path that serves the file to this application's viewers."),
                         ], optional: ["attempt"])),
-            ], optional: ["organisation", "order", "batch", "usages"],
+            ], optional: ["organisation", "order", "batch", "usages", "listing"],
             description: "ApprovalSubjectDTO: one section for the subject's kind; none for a type without a snapshot."),
         "ApprovalOrganisation": Schema.object(
             [
@@ -224,24 +231,6 @@ extension OpenAPIDocument {
                 "productName": Schema.string, "orderId": Schema.id, "state": Schema.oneOf(["pending_redemption", "in_redemption", "redeemed"]),
                 "usedAt": Schema.time,
             ], description: "UsageDTO"),
-        "ProductBody": Schema.object([
-            "name": Schema.string, "category": Schema.oneOf(productCategories),
-            "specs": Schema.array(
-                Schema.object([
-                    "name": Schema.string, "purchaseMode": Schema.oneOf(["year", "month", "quantity"]),
-                    "pricing": Schema.oneOf(["free", "simple"]), "unitPriceFen": Schema.fen,
-                ])),
-        ]),
-        "Product": Schema.object(
-            [
-                "id": Schema.id, "name": Schema.string, "category": Schema.oneOf(productCategories), "status": Schema.string,
-                "providerOrgId": Schema.id,
-                "specs": Schema.array(
-                    Schema.object([
-                        "id": Schema.id, "name": Schema.string, "purchaseMode": Schema.oneOf(["year", "month", "quantity"]),
-                        "pricing": Schema.oneOf(["free", "simple"]), "unitPriceFen": Schema.fen,
-                    ])),
-            ], description: "ProductDTO"),
         // Redemption and finance
         "PayeeBody": Schema.object([
             "bank": Schema.oneOf(["ABC"], "Agricultural Bank of China (农业银行) only."),

@@ -8,7 +8,7 @@ import VoucherServices
 ///
 /// - `GET /v1/platform/organisations` (operator) `kind`, `certification`, `name` (part of it), `page`, `pageSize`
 /// - `GET /v1/platform/orders` (operator) every organisation's orders, `state`, `page`, `pageSize`
-/// - `GET /v1/platform/products` (operator) every provider's products (today's columns), `status`, `page`, `pageSize`
+/// - `GET /v1/platform/products` (operator) every provider's products, `status` (a listing state), `page`, `pageSize`
 /// - `GET /v1/provider/orders/{id}` (provider) one order of its own products
 /// - `GET /v1/provider/enterprises/{id}` (provider, 企业信息查询) the name and contact of an enterprise that ordered from it
 ///
@@ -95,14 +95,14 @@ struct PlatformController {
         return text
     }
 
-    /// A product status as stored (lower-case snake_case, at most 30 characters): the set of
-    /// statuses grows with the listing review, so the shape is checked, not the value.
+    /// One of the six listing states (ListingState: draft, in_review, rejected, withdrawn, listed, delisted).
     static func status(_ text: String?) throws -> String? {
         guard let text, !text.isEmpty else { return nil }
-        guard text.utf8.count <= 30, text.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x5f }) else {
-            throw AccountsError.invalid("filter_invalid", "status must be a product status such as draft or listed.")
+        guard let state = ListingState(rawValue: text) else {
+            let states = ListingState.allCases.map(\.rawValue).joined(separator: ", ")
+            throw AccountsError.invalid("filter_invalid", "status must be one of \(states).")
         }
-        return text
+        return state.rawValue
     }
 }
 

@@ -14,7 +14,7 @@ public struct StoredFileReferences: Sendable {
         self.logger = logger
     }
 
-    /// True while a licence, a payment proof, a redemption file, or a batch that is not rejected
+    /// True while a licence, a payment proof, a redemption file, a listing upload, or a batch that is not rejected
     /// refers to `sha256`.
     public func isReferenced(_ sha256: String) async throws -> Bool {
         let rows = try await client.query(
@@ -22,6 +22,7 @@ public struct StoredFileReferences: Sendable {
             SELECT EXISTS (SELECT 1 FROM organisation_profiles WHERE licence_sha256 = \(sha256))
                 OR EXISTS (SELECT 1 FROM payment_proofs WHERE sha256 = \(sha256))
                 OR EXISTS (SELECT 1 FROM redemption_files WHERE sha256 = \(sha256))
+                OR EXISTS (SELECT 1 FROM product_files WHERE sha256 = \(sha256))
                 OR EXISTS (SELECT 1 FROM redemption_batches WHERE material_sha256 = \(sha256) AND state <> 'rejected')
                 OR EXISTS (SELECT 1 FROM batch_files f JOIN redemption_batches b ON b.id = f.batch_id
                            WHERE f.sha256 = \(sha256) AND b.state <> 'rejected')

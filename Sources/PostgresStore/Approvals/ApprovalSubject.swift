@@ -3,8 +3,7 @@ import VoucherCore
 
 /// What an application is about, named by its type: the inbox shows it (`subjectType`,
 /// `subjectId`) and the detail reads its snapshot. One case per kind of subject; a workflow type
-/// added elsewhere (a product listing) answers `.other` until it gets its case, so the inbox
-/// never fails on a type it does not know.
+/// without its case answers `.other`, so the inbox never fails on a type it does not know.
 public enum ApprovalSubject: Sendable, Equatable {
     /// Certification: the organisation (its registration details and licence).
     case organisation
@@ -12,6 +11,8 @@ public enum ApprovalSubject: Sendable, Equatable {
     case order
     /// Diagnostic and general redemption: the batch.
     case redemptionBatch
+    /// A product listing (operator → expert → authority): the product.
+    case product
     /// A type this build has no snapshot for; the type's own name stands for its subject.
     case other(String)
 
@@ -20,6 +21,7 @@ public enum ApprovalSubject: Sendable, Equatable {
         case CertificationEffect.type: self = .organisation
         case OrderPaymentEffect.type, OrderRefundEffect.type: self = .order
         case RedemptionBatchEffect.type, RedemptionBatchEffect.generalType: self = .redemptionBatch
+        case ListingEffect.type: self = .product
         default: self = .other(approvalType)
         }
     }
@@ -30,6 +32,7 @@ public enum ApprovalSubject: Sendable, Equatable {
         case .organisation: "organisation"
         case .order: "order"
         case .redemptionBatch: "redemption_batch"
+        case .product: "product"
         case .other(let type): type
         }
     }
@@ -71,8 +74,15 @@ public struct BatchSnapshot: Sendable {
     public let files: [SubjectFile]
 }
 
+/// A product listing as its chain decides it: the revision submitted with its content and specs,
+/// and the files its content names.
+public struct ProductListingSnapshot: Sendable {
+    public let listing: ListingSnapshot
+    public let files: [SubjectFile]
+}
+
 /// What the detail of an application shows of its subject, typed by kind. Adding a workflow
-/// type (the product listing) is a case of `ApprovalSubject` naming its types and a case here with
+/// type is a case of `ApprovalSubject` naming its types and a case here with
 /// its snapshot; the switches over them are exhaustive, so the compiler then lists the two other
 /// places that need a line: its read in `ApprovalSubjectsRepository.snapshot` and its section in
 /// the API's `ApprovalSubjectDTO`. Until then the type answers `.generic`.
@@ -80,6 +90,7 @@ public enum ApprovalSnapshot: Sendable {
     case organisation(OrganisationSnapshot)
     case order(OrderSnapshot)
     case redemptionBatch(BatchSnapshot)
+    case product(ProductListingSnapshot)
     /// A type without a snapshot yet, or a subject no longer found: only its type and id.
     case generic(type: String, subjectID: String)
 
@@ -89,6 +100,7 @@ public enum ApprovalSnapshot: Sendable {
         case .organisation(let snapshot): snapshot.licence.map { [$0] } ?? []
         case .order(let snapshot): snapshot.proofs
         case .redemptionBatch(let snapshot): snapshot.files
+        case .product(let snapshot): snapshot.files
         case .generic: []
         }
     }

@@ -22,6 +22,7 @@ public struct ApprovalSubjectsRepository: Sendable {
             case .organisation: try await organisation(application.subjectID).map { .organisation($0) }
             case .order: try await order(application.subjectID).map { .order($0) }
             case .redemptionBatch: try await batch(application.subjectID).map { .redemptionBatch($0) }
+            case .product: try await listing(application).map { .product($0) }
             case .other: nil
             }
         return found ?? .generic(type: application.type, subjectID: application.subjectID)
@@ -102,5 +103,24 @@ public struct ApprovalSubjectsRepository: Sendable {
             }
             return BatchSnapshot(batch: batch, usages: usages, files: files)
         }
+    }
+
+    /// The revision the listing application submitted, and the files its content names, once per
+    /// kind they were uploaded as (`image` or `document`).
+    func listing(_ application: ApprovalRecord) async throws -> ProductListingSnapshot? {
+        guard let listing = try await ProductsRepository(client: client, logger: logger).listingSnapshot(approval: application) else {
+            return nil
+        }
+        let references = listing.revision.content?.fileReferences.map(\.fileID) ?? []
+        var files: [SubjectFile] = []
+        for try await (sha, kind, media, size) in try await client.query(
+            """
+            SELECT sha256, kind, media_type, size_bytes FROM product_files
+            WHERE org_id = \(listing.orgID) AND sha256 = ANY(\(references)) ORDER BY sha256, kind
+            """, logger: logger
+        ).decode((String, String, String, Int64).self) {
+            files.append(SubjectFile(purpose: kind, sha256: sha, mediaType: media, sizeBytes: Int(size), attempt: nil))
+        }
+        return ProductListingSnapshot(listing: listing, files: files)
     }
 }

@@ -5,11 +5,12 @@ import VoucherCore
 
 extension OrdersRepository {
     static let orderColumns = """
-        o.id, o.org_id, e.name, o.provider_org_id, o.product_id, p.name, o.spec_id, s.name, o.order_type, o.quantity,
+        o.id, o.org_id, e.name, o.provider_org_id, o.product_id, r.name, o.spec_id, s.name, o.order_type, o.quantity,
         o.unit_price_fen, o.total_fen, o.cap_fen, o.deduction_fen, o.payable_fen, o.state, o.payment_attempt, o.created_at, o.updated_at
         """
     static let orderFrom = """
-        orders o JOIN organisations e ON e.id = o.org_id JOIN products p ON p.id = o.product_id JOIN product_specs s ON s.id = o.spec_id
+        orders o JOIN organisations e ON e.id = o.org_id JOIN product_specs s ON s.id = o.spec_id
+            JOIN product_revisions r ON r.id = s.revision_id
         """
 
     static func viewerCondition(_ viewer: OrderViewer) -> (column: String, orgID: String) {

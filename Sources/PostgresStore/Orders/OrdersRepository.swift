@@ -73,7 +73,7 @@ public struct OrdersRepository: Sendable {
         let rows = try await tx.query(
             """
             SELECT p.id, p.name, p.org_id, p.category, s.id, s.name, s.unit_price_fen
-            FROM products p LEFT JOIN product_specs s ON s.product_id = p.id AND s.id = \(request.specID)
+            FROM products p LEFT JOIN product_specs s ON s.revision_id = p.live_revision_id AND s.id = \(request.specID)
             WHERE p.id = \(request.productID) AND p.status = 'listed'
             """, logger: logger)
         for try await (id, name, org, category, specID, specName, price) in rows.decode(

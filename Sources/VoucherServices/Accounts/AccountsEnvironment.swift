@@ -34,7 +34,7 @@ public struct AccountsEnvironment: Sendable {
         self.registration = RegistrationRepository(client: postgres, logger: logger)
         self.credentials = CredentialsRepository(client: postgres, logger: logger)
         self.subAccounts = SubAccountsRepository(client: postgres, logger: logger)
-        self.approvals = ApprovalsRepository(client: postgres, logger: logger, effects: Self.effects)
+        self.approvals = ApprovalsRepository(client: postgres, logger: logger, effects: Self.effects(postgres: postgres, logger: logger))
         self.tokens = tokens
         self.refreshTtlSeconds = refreshTtlSeconds
         self.clock = clock
@@ -50,6 +50,11 @@ public struct AccountsEnvironment: Sendable {
     /// The workflows that act when their applications close; later workflows add theirs here.
     public static let effects: [String: any ApprovalEffect] = [CertificationEffect.type: CertificationEffect()].merging(OrderEffects.all) { $1 }
         .merging(RedemptionEffects.all) { $1 }
+
+    /// `effects` with the ones that need the database's client: the listing chain writes the catalogue.
+    public static func effects(postgres: PostgresClient, logger: Logger) -> [String: any ApprovalEffect] {
+        effects.merging([ListingEffect.type: ListingEffect(catalogue: CatalogueRepository(client: postgres, logger: logger))]) { $1 }
+    }
 
     /// The admin CLI's environment (`AccountsProvisioning`), which needs PostgreSQL only: wall
     /// clock, the logging SMS sender, files under `dataDir`. A server takes its environment from

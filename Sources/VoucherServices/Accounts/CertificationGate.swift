@@ -21,7 +21,7 @@ public struct CertificationGate: Sendable {
             switch self {
             case .quoting: "ask for a quote"
             case .ordering: "place an order"
-            case .listing: "create or submit a product"
+            case .listing: "create, upload files for or submit a product"
             case .payeeAccounts: "add a payee account"
             case .redemption: "file a redemption"
             }

@@ -7,6 +7,8 @@ import PostgresStore
 public struct OrdersEnvironment: Sendable {
     public let orders: OrdersRepository
     public let products: ProductsRepository
+    /// The approvals module with every workflow's effect, so a provider can withdraw a listing.
+    public let approvals: ApprovalsRepository
     public let files: any FileStore
     /// Stores an organisation's uploads within its bound of stored bytes.
     public let storage: OrganisationStorage
@@ -20,6 +22,8 @@ public struct OrdersEnvironment: Sendable {
     ) {
         self.orders = OrdersRepository(client: postgres, logger: logger)
         self.products = ProductsRepository(client: postgres, logger: logger)
+        self.approvals = ApprovalsRepository(
+            client: postgres, logger: logger, effects: AccountsEnvironment.effects(postgres: postgres, logger: logger))
         self.files = files
         self.storage = OrganisationStorage(
             files: files, references: StoredFileReferences(client: postgres, logger: logger), bytesMax: orgStoredBytesMax)
