@@ -42,6 +42,8 @@ enum OpenAPIErrors {
             // orders
             "voucher_not_applicable", "voucher_on_free_order", "quantity_out_of_range", "order_total_too_large", "product_invalid",
             "voucher_duplicate", "vouchers_too_many",
+            // catalogue
+            "query_invalid", "category_invalid", "voucher_kind_invalid", "voucher_direction_invalid", "price_range_invalid", "sort_invalid",
             // redemption and finance
             "payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "usages_empty", "usages_too_many",
             "usage_not_redeemable", "transfer_invalid", "redemption_invalid", "period_invalid",
