@@ -198,6 +198,16 @@ let package = Package(
             path: "LoadTests/ReconBench",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "catalogue-bench",
+            dependencies: [
+                "PostgresStore", "VoucherCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "LoadTests/CatalogueBench",
+            swiftSettings: swiftSettings
+        ),
 
         // Where the test stores are (ports from ops/test), fresh databases and key prefixes per test;
         // the worlds that two test targets share (RushWorld: the whole app; RedemptionWorld), SplitMix64.

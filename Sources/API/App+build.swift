@@ -46,6 +46,7 @@ public enum VoucherApp {
         v1.addRoutes(ProductsController(env: services.orders).endpoints)
         v1.addRoutes(RedemptionController(env: services.redemption).endpoints)
         v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
+        v1.addRoutes(CatalogueController(catalogue: services.catalogue).endpoints)
         return router
     }
 

@@ -48,6 +48,7 @@ public enum MenuPolicy {
         Rule("v1/provider/product-files", .menu(.products)),
         Rule("v1/products", roles: [.provider], .menu(.products)),
         Rule("v1/products", .open("an enterprise reads a listed product to buy it; no menu is the catalogue")),
+        Rule("v1/catalogue", .open("the catalogue is public; 去使用 reads only the caller's own voucher")),
         // Vouchers: the enterprise's vouchers, campaigns (list, detail, grab, apply) and applications.
         Rule("v1/vouchers", .menu(.vouchers)),
         Rule("v1/campaigns", .menu(.vouchers)),

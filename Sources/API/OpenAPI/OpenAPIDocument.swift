@@ -24,6 +24,7 @@ enum OpenAPIDocument {
         + tagged("Campaigns", campaignOperations)
         + tagged("Orders", orderOperations)
         + tagged("Products", productOperations)
+        + tagged("Catalogue", catalogueOperations)
         + tagged("Redemption", redemptionOperations)
         + tagged("Finance", financeOperations)
         + tagged("Platform", platformOperations)
@@ -68,7 +69,9 @@ enum OpenAPIDocument {
                         "description": "The access token of POST /v1/auth/login, /v1/auth/sms/login or /v1/auth/refresh.",
                     ]
                 ],
-                "schemas": .object(schemas.merging(financeSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
+                "schemas": .object(
+                    schemas.merging(financeSchemas) { _, _ in preconditionFailure("a schema is named twice") }
+                        .merging(catalogueSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
             ],
         ]
     }

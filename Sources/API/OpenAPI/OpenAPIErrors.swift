@@ -45,6 +45,8 @@ enum OpenAPIErrors {
             // listings
             "listing_invalid", "solution_classes_too_many", "industries_too_many", "price_range_invalid", "case_studies_missing",
             "listing_file_unknown", "file_kind_invalid",
+            // catalogue (price_range_invalid above serves both)
+            "query_invalid", "category_invalid", "voucher_kind_invalid", "voucher_direction_invalid", "sort_invalid",
             // redemption and finance
             "payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "usages_empty", "usages_too_many",
             "usage_not_redeemable", "transfer_invalid", "redemption_invalid", "period_invalid",

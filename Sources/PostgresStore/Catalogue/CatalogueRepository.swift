@@ -71,8 +71,9 @@ public struct CatalogueRepository: Sendable {
         return nil
     }
 
-    /// One page of the catalogue for a query, and the number of matches.
-    public func search(_ query: CatalogueQuery) async throws -> (items: [CatalogueListing], total: Int) {
+    /// One page of the catalogue for a query, and the number of matches counted up to
+    /// `CatalogueFilter.matchesShownMax` (`exact` is false when there are more).
+    public func search(_ query: CatalogueQuery) async throws -> (items: [CatalogueListing], total: Int, exact: Bool) {
         var binds = PostgresBindings()
         func bind(_ value: some PostgresDynamicTypeEncodable) -> String {
             binds.append(value)
@@ -82,7 +83,8 @@ public struct CatalogueRepository: Sendable {
         if !query.terms.isEmpty {
             let grams = Set(query.terms.flatMap { CatalogueSearch.queryGrams(term: $0) }).sorted()
             conditions.append("search_grams @> \(bind(grams))::text[]")
-            for term in query.terms { conditions.append("strpos(search_text, \(bind(term))) > 0") }
+            // A term of one or two characters is exactly its gram; a longer one may be a false positive of its bigrams.
+            for term in query.terms where term.unicodeScalars.count > 2 { conditions.append("strpos(search_text, \(bind(term))) > 0") }
         }
         if let categories = query.categories { conditions.append("category = ANY(\(bind(categories.map(\.rawValue).sorted()))::text[])") }
         if let tag = query.tag { conditions.append("tags @> \(bind([tag]))::text[]") }
@@ -90,10 +92,13 @@ public struct CatalogueRepository: Sendable {
         if let low = query.priceMinFen { conditions.append("lowest_spec_price_fen >= \(bind(low))") }
         if let high = query.priceMaxFen { conditions.append("lowest_spec_price_fen <= \(bind(high))") }
         let whereClause = conditions.joined(separator: " AND ")
-        var total = 0
+        var counted = 0
+        let countLimit = CatalogueFilter.matchesShownMax + 1
         let countRows = try await client.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*) FROM catalogue_entries WHERE \(whereClause)", binds: binds), logger: logger)
-        for try await count in countRows.decode(Int.self) { total = count }
+            PostgresQuery(
+                unsafeSQL: "SELECT count(*) FROM (SELECT 1 FROM catalogue_entries WHERE \(whereClause) LIMIT \(countLimit)) m", binds: binds),
+            logger: logger)
+        for try await count in countRows.decode(Int.self) { counted = count }
         let sql = """
             SELECT \(Self.listingColumns) FROM catalogue_entries WHERE \(whereClause) ORDER BY \(query.sort.orderBy)
             LIMIT \(bind(query.pageSize)) OFFSET \(bind((query.page - 1) * query.pageSize))
@@ -102,7 +107,7 @@ public struct CatalogueRepository: Sendable {
         for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
             items.append(try Self.listing(row))
         }
-        return (items, total)
+        return (items, min(counted, CatalogueFilter.matchesShownMax), counted <= CatalogueFilter.matchesShownMax)
     }
 
     /// The kind and direction of an organisation's voucher (去使用), or nil when the organisation

@@ -40,6 +40,8 @@ public struct Services: Sendable {
     public let campaigns: CampaignsRepository
     public let applications: VoucherApplicationsRepository
     public let publisher: CampaignPublisher
+    /// The public catalogue of listed products (read by its routes, written by the listing chain).
+    public let catalogue: CatalogueRepository
 
     /// What a test replaces; nil keeps the live part.
     public struct Overrides: Sendable {
@@ -99,6 +101,7 @@ public struct Services: Sendable {
         self.rush = rush
         self.applications = VoucherApplicationsRepository(client: postgres, logger: logger)
         self.publisher = CampaignPublisher(campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate)
+        self.catalogue = CatalogueRepository(client: postgres, logger: logger)
     }
 
     /// The background work of every server: the voucher expiry job and, unless `sinkEnabled` is
