@@ -45,6 +45,7 @@ public enum VoucherApp {
         v1.addRoutes(PlatformController(env: services.platform).endpoints)
         v1.addRoutes(RedemptionController(env: services.redemption).endpoints)
         v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
+        v1.addRoutes(AnnouncementsController(announcements: services.announcements, clock: services.clock).endpoints)
         return router
     }
 

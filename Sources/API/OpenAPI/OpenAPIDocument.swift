@@ -27,6 +27,7 @@ enum OpenAPIDocument {
         + tagged("Redemption", redemptionOperations)
         + tagged("Finance", financeOperations)
         + tagged("Platform", platformOperations)
+        + tagged("Announcements", announcementOperations)
 
     /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {
@@ -68,7 +69,9 @@ enum OpenAPIDocument {
                         "description": "The access token of POST /v1/auth/login, /v1/auth/sms/login or /v1/auth/refresh.",
                     ]
                 ],
-                "schemas": .object(schemas.merging(financeSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
+                "schemas": .object(
+                    schemas.merging(financeSchemas) { _, _ in preconditionFailure("a schema is named twice") }
+                        .merging(announcementSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
             ],
         ]
     }

@@ -40,6 +40,8 @@ public struct Services: Sendable {
     public let campaigns: CampaignsRepository
     public let applications: VoucherApplicationsRepository
     public let publisher: CampaignPublisher
+    /// Announcements and who read them.
+    public let announcements: AnnouncementsRepository
 
     /// What a test replaces; nil keeps the live part.
     public struct Overrides: Sendable {
@@ -98,6 +100,7 @@ public struct Services: Sendable {
         let rush = RushServices(redis: stores.redis, postgres: postgres, campaigns: campaigns, limits: config.grab, logger: logger, clock: rushClock)
         self.rush = rush
         self.applications = VoucherApplicationsRepository(client: postgres, logger: logger)
+        self.announcements = AnnouncementsRepository(client: postgres, logger: logger)
         self.publisher = CampaignPublisher(campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate)
     }
 
