@@ -57,7 +57,17 @@ extension OpenAPIDocument {
             [
                 "id": Schema.id, "kind": Schema.oneOf(["enterprise", "provider", "platform"]), "name": Schema.string,
                 "unifiedSocialCreditCode": Schema.string, "certification": certificationSchema, "statusText": Schema.string,
-            ], optional: ["unifiedSocialCreditCode"]),
+                "certificationInfo": Schema.object(
+                    [
+                        "certification": certificationSchema, "statusText": Schema.string, "submittedAt": Schema.time,
+                        "licence": Schema.object(["sha256": Schema.sha256]), "missing": Schema.array(Schema.string),
+                    ], optional: ["submittedAt", "licence"], description: "认证信息"),
+                "basicInfo": Schema.ref("OrganisationDetails"),
+                "diagnosis": Schema.object(
+                    ["survey": Schema.ref("Survey"), "surveyAnsweredAt": Schema.time], optional: ["survey", "surveyAnsweredAt"],
+                    description: "企业诊断信息 (enterprises only): the demand survey once answered."),
+            ], optional: ["unifiedSocialCreditCode", "diagnosis"],
+            description: "RegistrationController.OrganisationResponse (我的企业): 认证信息, 基本信息 and 企业诊断信息."),
         // Account and sub-accounts
         "Me": Schema.object(
             [
