@@ -57,4 +57,48 @@ struct MyOrganisationTests {
             #expect(draft.json["diagnosis"] == nil)
         }
     }
+
+    /// Proves the groups after 企业背景 are saved typed by code (whole numbers, fen, dates, texts,
+    /// booleans, lists), that groups still sent in `extra` under their Chinese names move into
+    /// `groups` while other `extra` fields stay, and that a value of the wrong type, an unknown
+    /// group or too many fields is 400 field_invalid naming the field, with the draft unchanged.
+    @Test func enterpriseGroupsAreTypedAndValidated() async throws {
+        try await AccountsWorld.run { world in
+            let token = try await world.register("enterprise", "groups_co", phone: "13800000651")
+            let saved = try await world.call(
+                .put, "/v1/registrations/me/details",
+                json: [
+                    "name": "分组企业",
+                    "groups": [
+                        "operations": ["revenueLastYearFen": 50_000_000_000, "exportShare": "无出口", "hasErp": true],
+                        "innovation": ["patentCount": 3, "firstPatentOn": "2019-04-01", "fields": ["工业软件", "智能制造"]],
+                    ],
+                    "extra": ["人员": ["研发人员": 20], "上市板块": "创业板"],
+                ], token: token)
+            #expect(saved.status == .ok, "\(saved.json)")
+            let details = try #require(saved.json["details"] as? [String: Any])
+            let groups = try #require(details["groups"] as? [String: [String: Any]])
+            #expect(groups["operations"]?["revenueLastYearFen"] as? Int == 50_000_000_000)
+            #expect(groups["innovation"]?["firstPatentOn"] as? String == "2019-04-01")
+            #expect(groups["personnel"]?["研发人员"] as? Int == 20)
+            #expect(details["extra"] as? [String: String] == ["上市板块": "创业板"])
+            let mine = try await world.call(.get, "/v1/organisations/me", token: token)
+            #expect(((mine.json["basicInfo"] as? [String: Any])?["groups"] as? [String: Any])?.count == 3)
+
+            let before = try await world.snapshot()
+            let bad: [[String: Any]] = [
+                ["operations": ["employeeRatio": 1.5]], ["operations": ["revenueFen": -1]], ["operations": ["revenueFen": "100万"]],
+                ["innovation": ["firstPatentOn": "2019/04/01"]], ["innovation": ["note": NSNull()]], ["innovation": ["nested": ["a": 1]]],
+                ["marketing": ["x": 1]], ["customerService": ["a": 1, "b": 2]], ["production": ["fields": [1, 2]]],
+            ]
+            for groups in bad {
+                let refused = try await world.call(.put, "/v1/registrations/me/details", json: ["name": "分组企业", "groups": groups], token: token)
+                #expect(refused.status == .badRequest && refused.code == "field_invalid", "\(groups): \(refused.json)")
+            }
+            let wrongShape = try await world.call(
+                .put, "/v1/registrations/me/details", json: ["groups": ["operations": "text"]], token: token)
+            #expect(wrongShape.status == .badRequest && wrongShape.code == "body_invalid", "\(wrongShape.json)")
+            #expect(try await world.snapshot() == before, "a refused save changed nothing")
+        }
+    }
 }

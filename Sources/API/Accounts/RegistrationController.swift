@@ -134,7 +134,7 @@ struct RegistrationController {
     func saveDetails(_ request: Request, _ context: AppRequestContext) async throws -> DraftResponse {
         let identity = try mainAccount(context)
         var request = request
-        let details = try await request.decodeJSON(as: OrganisationDetails.self, context: context)
+        let details = try await request.decodeJSON(as: OrganisationDetails.self, context: context).movingGroupsOutOfExtra()
         try details.validateFormats()
         let uscc = try details.unifiedSocialCreditCode.map { code in
             do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible {
