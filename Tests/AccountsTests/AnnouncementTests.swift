@@ -72,7 +72,8 @@ struct AnnouncementTests {
 
             world.clock.advance(seconds: 3599)
             #expect(try await world.call(.get, "/v1/public/announcements").json["total"] as? Int == 0)
-            world.clock.advance(seconds: 1)
+            // publishAt travels as RFC 3339 with milliseconds (rounded), so step past it by a second.
+            world.clock.advance(seconds: 2)
             let visible = try await world.call(.get, "/v1/public/announcements")
             #expect(visible.items.map { $0["id"] as? String } == [id], "\(visible.json)")
             #expect(try await world.call(.get, "/v1/platform/announcements/\(id)", token: op).string("state") == "published")
