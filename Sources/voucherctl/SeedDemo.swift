@@ -1,7 +1,10 @@
 import ArgumentParser
+import Foundation
 import Logging
+import PostgresNIO
 import PostgresStore
 import VoucherConfig
+import VoucherCore
 import VoucherServices
 
 /// `voucherctl seed-demo`: two operators, an auditor, a finance person, an expert, an authority, a certified enterprise and a
@@ -63,7 +66,30 @@ struct SeedDemo: AsyncParsableCommand {
                 let created = try await provisioning.registerAndCertify(demo, operatorUsername: account.username)
                 Self.line(demo.role.rawValue, demo.username, demo.password, demo.name, created: created)
             }
+            try await Self.seedAnnouncement(client, logger: logger, operatorUsername: account.username)
         }
+    }
+
+    /// One pinned, published policy announcement for everyone, unless there are announcements already.
+    static func seedAnnouncement(_ client: PostgresClient, logger: Logger, operatorUsername: String) async throws {
+        var existing = 0
+        for try await count in try await client.query("SELECT count(*)::int FROM announcements", logger: logger).decode(Int.self) {
+            existing = count
+        }
+        var author: String?
+        let users = try await client.query("SELECT id FROM users WHERE lower(username) = lower(\(operatorUsername))", logger: logger)
+        for try await id in users.decode(String.self) { author = id }
+        guard existing == 0, let author else { return }
+        let announcements = AnnouncementsRepository(client: client, logger: logger)
+        let id = OpaqueID.make(prefix: "ann")
+        let now = Date()
+        _ = try await announcements.create(
+            id: id,
+            content: AnnouncementContent(
+                title: "中小企业数字化转型服务券申领指南", body: "认证通过的企业可在活动开放时抢领服务券，用于购买平台服务商的数字化转型服务。",
+                category: "policy", audience: "all"), pinned: true, by: author, now: now)
+        _ = try await announcements.publish(id: id, at: now, now: now)
+        print("  announcement: one pinned policy announcement (GET /v1/public/announcements)")
     }
 
     static func line(_ role: String, _ username: String, _ password: String, _ organisation: String, created: Bool) {

@@ -45,6 +45,9 @@ import VoucherServices
         "GeneralRedemption": [decoder(GeneralBody.self)],
         "MatchLine": [decoder(MatchBody.self)],
         "Note": [decoder(NoteBody.self)],
+        "AnnouncementInput": [decoder(AnnouncementsController.ContentInput.self)],
+        "AnnouncementPublish": [decoder(AnnouncementsController.PublishInput.self)],
+        "AnnouncementPin": [decoder(AnnouncementsController.PinInput.self)],
     ]
 
     /// The served bytes, parsed again on each use (`[String: Any]` cannot be a shared constant).

@@ -16,7 +16,8 @@ import VoucherServices
 /// - `POST /v1/registrations/me/submit` (main account) → `under_review` + a certification application
 /// - `PUT /v1/organisations/me/survey` (enterprise main account) the demand survey (企业需求收集)
 /// - `GET /v1/organisations/me/survey` (enterprise, menu organisation)
-/// - `GET /v1/organisations/me` (enterprise/provider, menu organisation) the organisation and its state
+/// - `GET /v1/organisations/me` (enterprise/provider, menu organisation) 我的企业: the organisation, its state, 认证信息,
+///   基本信息 and 企业诊断信息
 struct RegistrationController {
     let env: AccountsEnvironment
 
@@ -66,6 +67,7 @@ struct RegistrationController {
         let answers: [String: JSONValue]?
     }
 
+    /// 我的企业 (guide §2.4.3): the organisation and its state as before, plus its three tabs.
     struct OrganisationResponse: ResponseEncodable {
         let id: String
         let kind: String
@@ -74,6 +76,28 @@ struct RegistrationController {
         let certification: String
         /// The sentence the workbench shows while certification is pending.
         let statusText: String
+        /// 认证信息: the certification state, when it was submitted, the licence, what is missing.
+        let certificationInfo: CertificationInfo
+        /// 基本信息: the registration details as saved.
+        let basicInfo: OrganisationDetails
+        /// 企业诊断信息 (enterprises): the demand survey; absent for providers.
+        let diagnosis: DiagnosisInfo?
+    }
+
+    struct CertificationInfo: Encodable, Sendable {
+        let certification: String
+        let statusText: String
+        let submittedAt: Date?
+        let licence: LicenceInfo?
+        /// Fields still needed before (re)submitting.
+        let missing: [String]
+    }
+
+    /// What the platform recorded of the enterprise's needs: today the demand survey
+    /// (企业需求收集); nil until it is answered.
+    struct DiagnosisInfo: Encodable, Sendable {
+        let survey: SurveyBody?
+        let surveyAnsweredAt: Date?
     }
 
     /// Id prefixes.
@@ -110,7 +134,7 @@ struct RegistrationController {
     func saveDetails(_ request: Request, _ context: AppRequestContext) async throws -> DraftResponse {
         let identity = try mainAccount(context)
         var request = request
-        let details = try await request.decodeJSON(as: OrganisationDetails.self, context: context)
+        let details = try await request.decodeJSON(as: OrganisationDetails.self, context: context).movingGroupsOutOfExtra()
         try details.validateFormats()
         let uscc = try details.unifiedSocialCreditCode.map { code in
             do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible {
@@ -174,10 +198,26 @@ struct RegistrationController {
 
     func organisation(_ request: Request, _ context: AppRequestContext) async throws -> OrganisationResponse {
         let identity = try context.requireMenu(.organisation, roles: .enterprise, .provider)
-        guard let organisation = try await env.accounts.organisation(id: identity.orgID) else { throw AccountsError.notFound }
+        let draft = try await Registration(env: env).draft(orgID: identity.orgID)
+        let organisation = draft.organisation
+        var diagnosis: DiagnosisInfo?
+        if organisation.kind == .enterprise {
+            let survey = try await env.registration.survey(orgID: identity.orgID)
+            diagnosis = DiagnosisInfo(
+                survey: try survey.map {
+                    SurveyBody(
+                        companyName: $0.companyName, city: $0.city, companyType: $0.companyType,
+                        answers: try StoredJSON.decode([String: JSONValue].self, from: $0.answersJSON))
+                }, surveyAnsweredAt: survey?.answeredAt)
+        }
+        let statusText = Self.statusText(organisation.certification)
         return OrganisationResponse(
             id: organisation.id, kind: organisation.kind.rawValue, name: organisation.name, unifiedSocialCreditCode: organisation.uscc,
-            certification: organisation.certification.rawValue, statusText: Self.statusText(organisation.certification))
+            certification: organisation.certification.rawValue, statusText: statusText,
+            certificationInfo: CertificationInfo(
+                certification: organisation.certification.rawValue, statusText: statusText, submittedAt: draft.profile?.submittedAt,
+                licence: draft.profile?.licenceSHA256.map(LicenceInfo.init), missing: draft.missing),
+            basicInfo: draft.details, diagnosis: diagnosis)
     }
 
     static func statusText(_ state: OrganisationRecord.Certification) -> String {

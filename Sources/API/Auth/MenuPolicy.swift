@@ -61,6 +61,9 @@ public enum MenuPolicy {
         // where they belong.
         Rule("v1/finance", .menu(.redemptions)),
         Rule("v1/platform", .open("the operators' lists across organisations; platform accounts hold every menu")),
+        // Announcements: every signed-in reader sees those for their audience; the portal's need no token.
+        Rule("v1/announcements", .open("every user reads the announcements for their audience")),
+        Rule("v1/public", .open("the portal's public pages need no account")),
     ]
 
     /// The decision for a route template and a role; nil when no rule matches (a test keeps

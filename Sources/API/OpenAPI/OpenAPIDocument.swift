@@ -28,6 +28,7 @@ enum OpenAPIDocument {
         + tagged("Redemption", redemptionOperations)
         + tagged("Finance", financeOperations)
         + tagged("Platform", platformOperations)
+        + tagged("Announcements", announcementOperations)
 
     /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {
@@ -71,7 +72,8 @@ enum OpenAPIDocument {
                 ],
                 "schemas": .object(
                     schemas.merging(financeSchemas) { _, _ in preconditionFailure("a schema is named twice") }
-                        .merging(catalogueSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
+                        .merging(catalogueSchemas) { _, _ in preconditionFailure("a schema is named twice") }
+                        .merging(announcementSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
             ],
         ]
     }

@@ -52,6 +52,9 @@ enum OpenAPIErrors {
             "usage_not_redeemable", "transfer_invalid", "redemption_invalid", "period_invalid",
             // reconciliation
             "filename_invalid", "note_missing", "format_invalid", "outcome_unknown",
+            // announcements
+            "announcement_title_empty", "announcement_title_too_long", "announcement_content_empty", "announcement_content_too_long",
+            "announcement_category_invalid", "announcement_audience_invalid",
         ],
         401: [
             "unauthenticated", "token_invalid", "token_expired", "credentials_invalid", "sms_code_invalid",
@@ -65,6 +68,7 @@ enum OpenAPIErrors {
             "not_found", "campaign_not_found", "lot_not_found", "application_not_found", "product_not_found", "spec_not_found",
             "order_not_found", "voucher_not_found", "payee_account_not_found", "usage_not_found", "batch_not_found",
             "statement_not_found", "statement_line_not_found", "file_not_found", "enterprise_not_found",
+            "announcement_not_found",
         ],
         409: [
             "username_taken", "phone_taken", "credit_code_taken", "certification_state_conflict", "survey_required",
@@ -75,6 +79,7 @@ enum OpenAPIErrors {
             "payee_account_exists", "usage_in_batch", "batch_state_conflict", "transfer_mismatch",
             "line_not_payout", "batch_not_paid", "match_exceeds_batch", "line_not_decided", "four_eyes_required",
             "listing_state_conflict",
+            "announcement_state_conflict",
         ],
         413: [
             "payload_too_large", "file_too_large", "proof_too_large", "materials_too_large", "statement_too_large",

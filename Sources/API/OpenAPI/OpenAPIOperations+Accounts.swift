@@ -106,7 +106,8 @@ extension OpenAPIDocument {
             .get, "/v1/organisations/me/survey", id: "survey", summary: "The enterprise's survey answers.",
             access: .signedIn([.enterprise]), answer: .json(Schema.ref("Survey")), errors: ["not_found"]),
         Op(
-            .get, "/v1/organisations/me", id: "organisation", summary: "The caller's organisation and its certification state.",
+            .get, "/v1/organisations/me", id: "organisation",
+            summary: "我的企业: the caller's organisation, its certification state, 认证信息, 基本信息 (the details) and 企业诊断信息 (the survey).",
             access: .signedIn(owners), answer: .json(Schema.ref("Organisation")), errors: ["not_found"]),
     ]
 

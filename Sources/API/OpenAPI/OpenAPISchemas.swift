@@ -59,7 +59,17 @@ extension OpenAPIDocument {
             [
                 "id": Schema.id, "kind": Schema.oneOf(["enterprise", "provider", "platform"]), "name": Schema.string,
                 "unifiedSocialCreditCode": Schema.string, "certification": certificationSchema, "statusText": Schema.string,
-            ], optional: ["unifiedSocialCreditCode"]),
+                "certificationInfo": Schema.object(
+                    [
+                        "certification": certificationSchema, "statusText": Schema.string, "submittedAt": Schema.time,
+                        "licence": Schema.object(["sha256": Schema.sha256]), "missing": Schema.array(Schema.string),
+                    ], optional: ["submittedAt", "licence"], description: "认证信息"),
+                "basicInfo": Schema.ref("OrganisationDetails"),
+                "diagnosis": Schema.object(
+                    ["survey": Schema.ref("Survey"), "surveyAnsweredAt": Schema.time], optional: ["survey", "surveyAnsweredAt"],
+                    description: "企业诊断信息 (enterprises only): the demand survey once answered."),
+            ], optional: ["unifiedSocialCreditCode", "diagnosis"],
+            description: "RegistrationController.OrganisationResponse (我的企业): 认证信息, 基本信息 and 企业诊断信息."),
         // Account and sub-accounts
         "Me": Schema.object(
             [
@@ -318,6 +328,31 @@ extension OpenAPIDocument {
     ]
     static let productCategories = ProductCategory.allCases.map(\.rawValue)
 
+    /// `OrganisationDetails.groups`: the eleven groups of fig 2-7 by code, values typed by rule.
+    static let enterpriseGroupsSchema: OpenAPIJSON = {
+        var groups: [String: OpenAPIJSON] = [:]
+        for group in EnterpriseGroup.allCases {
+            groups[group.rawValue] = [
+                "type": "object", "maxProperties": .int(Int64(group.fieldsMax)),
+                "description": .string("\(group.label): at most \(group.fieldsMax) fields."),
+                "additionalProperties": [
+                    "oneOf": [
+                        ["type": "integer", "description": "Counts, people, percent; money in fields ending in Fen (not negative)."],
+                        [
+                            "type": "string", "minLength": 1, "maxLength": .int(Int64(EnterpriseGroup.textMax)),
+                            "description": "Text; in fields ending in On a date YYYY-MM-DD.",
+                        ],
+                        ["type": "boolean"], ["type": "array", "items": ["type": "string"], "minItems": 1, "maxItems": 20],
+                    ]
+                ],
+            ]
+        }
+        return [
+            "type": "object", "properties": .object(groups), "additionalProperties": false,
+            "description": "企业信息 groups after 企业背景 (运营, 人员, 信息数字化, 固定资产, 生产, 供应链, 客户服务, 安全环保, 融资条件, 融资状况, 创新研发).",
+        ]
+    }()
+
     static let organisationDetails: OpenAPIJSON = {
         let text = Schema.string
         let fields: KeyValuePairs<String, OpenAPIJSON> = [
@@ -326,7 +361,11 @@ extension OpenAPIDocument {
             "legalRepresentativePhone": text, "contactTitle": text, "email": text, "postCode": text, "foundedOn": Schema.date,
             "registrationType": text, "taxCreditRating": text, "listed": Schema.bool, "coreProduct": text, "employeeCount": Schema.int,
             "registeredAddress": text, "businessAddress": text, "highTech": Schema.bool, "introduction": text,
-            "extra": Schema.map(Schema.any), "serviceScopes": Schema.array(Schema.oneOf(ServiceScope.allCases.map(\.rawValue))),
+            "groups": enterpriseGroupsSchema,
+            "extra": Schema.map(Schema.any).merging([
+                "description": "Background fields not typed yet, kept as given; a group sent here by its Chinese name or code moves to groups."
+            ]),
+            "serviceScopes": Schema.array(Schema.oneOf(ServiceScope.allCases.map(\.rawValue))),
             "coreProducts": text, "servedIndustries": Schema.array(text), "industrialCustomerCount": Schema.int,
             "operatingSince": Schema.date,
             "annualRevenues": Schema.array(Schema.object(["year": Schema.int, "amountFen": Schema.fen])),

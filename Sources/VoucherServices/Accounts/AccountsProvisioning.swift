@@ -127,6 +127,12 @@ public struct AccountsProvisioning: Sendable {
             details.email = "\(demo.username)@example.com"
             details.postCode = "100000"
             details.foundedOn = "2015-06-01"
+            details.employeeCount = 85
+            details.groups = [
+                EnterpriseGroup.operations.rawValue: ["revenueLastYearFen": .number(3_000_000_000), "hasErp": .bool(true)],
+                EnterpriseGroup.personnel.rawValue: ["engineerCount": .number(12), "itStaffCount": .number(2)],
+                EnterpriseGroup.innovation.rawValue: ["patentCount": .number(3), "firstPatentOn": .string("2019-04-01")],
+            ]
             try await env.registration.saveSurvey(
                 orgID: orgID,
                 SurveyRecord(

@@ -35,8 +35,11 @@ package struct OrganisationDetails: Codable, Sendable, Equatable {
     package var businessAddress: String?
     package var highTech: Bool?
     package var introduction: String?
-    /// The guide's other groups (运营, 人员, 信息数字化, 固定资产, 生产, 供应链, 客户服务, 安全环保,
-    /// 融资条件, 融资状况, 创新研发) and any further background field, kept as given.
+    /// The eleven further groups of fig 2-7 (运营, 人员, 信息数字化 …) by their `EnterpriseGroup`
+    /// code, each an object of fields with typed values (`EnterpriseGroup.validate`).
+    package var groups: [String: [String: JSONValue]]?
+    /// Background fields not typed yet, kept as given. A group sent here under its Chinese name
+    /// or its code (as clients did before `groups`) is moved into `groups` on saving.
     package var extra: [String: JSONValue]?
 
     // Provider (服务商).
@@ -150,6 +153,10 @@ extension OrganisationDetails {
         if let share = solutionSalesSharePercent, !(0...100).contains(share) {
             throw AccountsError.invalid("field_invalid", "solutionSalesSharePercent must be a whole percent from 0 to 100.")
         }
+        for (code, fields) in groups ?? [:] { try EnterpriseGroup.validate(code: code, fields) }
+        if let groups, try StoredJSON.encode(groups).utf8.count > AccountsLimits.flexibleSectionBytesMax {
+            throw AccountsError.invalid("field_invalid", "groups is larger than \(AccountsLimits.flexibleSectionBytesMax) bytes; shorten it.")
+        }
         if let extra, try StoredJSON.encode(extra).utf8.count > AccountsLimits.flexibleSectionBytesMax {
             throw AccountsError.invalid("field_invalid", "extra is larger than \(AccountsLimits.flexibleSectionBytesMax) bytes; shorten it.")
         }
@@ -214,7 +221,12 @@ extension OrganisationDetails {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
         formatter.dateFormat = "yyyy-MM-dd"
-        guard value.utf8.count == 10, formatter.date(from: value) != nil else {
+        // The shape first: Foundation's parser also takes 2019/04/01.
+        let bytes = Array(value.utf8)
+        let shaped =
+            bytes.count == 10
+            && bytes.enumerated().allSatisfy { index, byte in index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (0x30...0x39).contains(byte) }
+        guard shaped, formatter.date(from: value) != nil else {
             throw AccountsError.invalid("field_invalid", "\(field) must be a date written YYYY-MM-DD.")
         }
     }
@@ -223,5 +235,136 @@ extension OrganisationDetails {
         if let value, !(0...DetailLimits.countMax).contains(value) {
             throw AccountsError.invalid("field_invalid", "\(field) must be a whole number from 0 to \(DetailLimits.countMax).")
         }
+    }
+}
+
+/// The eleven groups of the enterprise form after 企业背景 (guide §2.3.2 fig 2-7), with their
+/// stable codes, Chinese labels and the number of fields the guide shows for each. The guide
+/// names the groups and counts their fields but does not list them, so each group is an object
+/// of named fields whose values are typed by rule rather than by a field list:
+///
+/// - a number is an integer (no fractions: counts, people, percentages, fen), at most 10^15 in
+///   size; a field whose name ends in `Fen` is money and not negative;
+/// - a field whose name ends in `On` is a date written YYYY-MM-DD;
+/// - otherwise text of 1 to 200 characters, a yes/no as a boolean, or a choice of several as a
+///   list of 1 to 20 texts; null and nested objects are refused;
+/// - a group has at most as many fields as the guide shows.
+package enum EnterpriseGroup: String, CaseIterable, Sendable {
+    case operations, personnel, digitalisation, fixedAssets, production, supplyChain, customerService, safetyEnvironment
+    case financingConditions, financingStatus, innovation
+
+    package var label: String {
+        switch self {
+        case .operations: "运营"
+        case .personnel: "人员"
+        case .digitalisation: "信息数字化"
+        case .fixedAssets: "固定资产"
+        case .production: "生产"
+        case .supplyChain: "供应链"
+        case .customerService: "客户服务"
+        case .safetyEnvironment: "安全环保"
+        case .financingConditions: "融资条件"
+        case .financingStatus: "融资状况"
+        case .innovation: "创新研发"
+        }
+    }
+
+    /// Fields the guide shows for the group: 运营 (16), 人员 (15) …
+    package var fieldsMax: Int {
+        switch self {
+        case .operations, .innovation: 16
+        case .personnel: 15
+        case .digitalisation, .fixedAssets: 12
+        case .production, .supplyChain: 5
+        case .customerService: 1
+        case .safetyEnvironment: 3
+        case .financingConditions: 11
+        case .financingStatus: 14
+        }
+    }
+
+    package static let integerMagnitudeMax = 1_000_000_000_000_000.0
+    package static let textMax = 200
+    package static let fieldNameMax = 64
+    package static let listItemsMax = 20
+
+    /// The group of a code or a Chinese label.
+    package static func named(_ name: String) -> EnterpriseGroup? {
+        EnterpriseGroup(rawValue: name) ?? allCases.first { $0.label == name }
+    }
+
+    /// Checks one group sent under `code`; throws `field_invalid` naming the group and field.
+    package static func validate(code: String, _ fields: [String: JSONValue]) throws {
+        guard let group = EnterpriseGroup(rawValue: code) else {
+            throw AccountsError.invalid(
+                "field_invalid",
+                "groups.\(code) is not a group; use one of \(allCases.map { "\($0.rawValue) (\($0.label))" }.joined(separator: ", ")).")
+        }
+        guard fields.count <= group.fieldsMax else {
+            throw AccountsError.invalid(
+                "field_invalid", "groups.\(code) has \(fields.count) fields; the guide's \(group.label) has \(group.fieldsMax).")
+        }
+        for (name, value) in fields {
+            let path = "groups.\(code).\(name)"
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= fieldNameMax else {
+                throw AccountsError.invalid("field_invalid", "Field names in groups.\(code) must be 1 to \(fieldNameMax) characters.")
+            }
+            if name.hasSuffix("Fen"), case .number = value {
+            } else if name.hasSuffix("Fen") {
+                throw AccountsError.invalid("field_invalid", "\(path) is an amount in fen: send a whole number.")
+            }
+            switch value {
+            case .number(let number):
+                guard number.rounded() == number, abs(number) <= integerMagnitudeMax else {
+                    throw AccountsError.invalid("field_invalid", "\(path) must be a whole number (counts, people, percent or fen), not \(number).")
+                }
+                if name.hasSuffix("Fen"), number < 0 {
+                    throw AccountsError.invalid("field_invalid", "\(path) is an amount in fen and cannot be negative.")
+                }
+            case .string(let text):
+                if name.hasSuffix("On") {
+                    try OrganisationDetails.date(text, path)
+                } else {
+                    try OrganisationDetails.text(text, path, max: textMax)
+                }
+            case .bool:
+                if name.hasSuffix("On") { throw AccountsError.invalid("field_invalid", "\(path) must be a date written YYYY-MM-DD.") }
+            case .array(let items):
+                guard (1...listItemsMax).contains(items.count) else {
+                    throw AccountsError.invalid("field_invalid", "\(path) must list 1 to \(listItemsMax) choices.")
+                }
+                for item in items {
+                    guard case .string(let text) = item else {
+                        throw AccountsError.invalid("field_invalid", "\(path) must list its choices as texts.")
+                    }
+                    try OrganisationDetails.text(text, path, max: DetailLimits.shortTextMax)
+                }
+            case .null, .object:
+                throw AccountsError.invalid(
+                    "field_invalid",
+                    "\(path) must be a whole number, a text, a date YYYY-MM-DD, true/false or a list of texts; leave it out if unknown.")
+            }
+        }
+    }
+}
+
+extension OrganisationDetails {
+    /// Moves the groups a client still sends inside `extra` (under a Chinese label or a code)
+    /// into `groups`; a group already in `groups` wins. Other `extra` fields stay.
+    package func movingGroupsOutOfExtra() -> OrganisationDetails {
+        guard let extra else { return self }
+        var details = self
+        var remaining: [String: JSONValue] = [:]
+        var groups = self.groups ?? [:]
+        for (name, value) in extra {
+            if let group = EnterpriseGroup.named(name), case .object(let fields) = value {
+                if groups[group.rawValue] == nil { groups[group.rawValue] = fields }
+            } else {
+                remaining[name] = value
+            }
+        }
+        details.groups = groups.isEmpty ? nil : groups
+        details.extra = remaining.isEmpty ? nil : remaining
+        return details
     }
 }

@@ -42,6 +42,8 @@ public struct Services: Sendable {
     public let publisher: CampaignPublisher
     /// The public catalogue of listed products (read by its routes, written by the listing chain).
     public let catalogue: CatalogueRepository
+    /// Announcements and who read them.
+    public let announcements: AnnouncementsRepository
 
     /// What a test replaces; nil keeps the live part.
     public struct Overrides: Sendable {
@@ -100,6 +102,7 @@ public struct Services: Sendable {
         let rush = RushServices(redis: stores.redis, postgres: postgres, campaigns: campaigns, limits: config.grab, logger: logger, clock: rushClock)
         self.rush = rush
         self.applications = VoucherApplicationsRepository(client: postgres, logger: logger)
+        self.announcements = AnnouncementsRepository(client: postgres, logger: logger)
         self.publisher = CampaignPublisher(campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate)
         self.catalogue = CatalogueRepository(client: postgres, logger: logger)
     }
