@@ -44,14 +44,14 @@ public struct GrabGate: Sendable {
 
     /// What Redis says is left of a lot; nil when Redis does not know the lot.
     public func remaining(campaignID: String, lotID: String) async throws -> Int64? {
-        let reply = try await redis.send(["GET", LotKeys(campaignID: campaignID, lotID: lotID).stock]).checked()
+        let reply = try await redis.send(["HGET", LotKeys(campaignID: campaignID, lotID: lotID).meta, "stock"]).checked()
         return reply.isNull ? nil : reply.int64
     }
 
     /// Changes a published lot's stock atomically in Redis (never below what was issued).
     public func restock(campaignID: String, lotID: String, stock: Int) async throws -> RestockResult {
         let keys = LotKeys(campaignID: campaignID, lotID: lotID)
-        let reply = try await redis.evalsha(RestockScript.script, keys: [keys.meta, keys.stock], arguments: [String(stock)])
+        let reply = try await redis.evalsha(RestockScript.script, keys: [keys.meta], arguments: [String(stock)])
         guard let parts = reply.array, let tag = parts.first?.string else { throw RedisClientError.unexpectedReply(reply) }
         switch tag {
         case "ok":

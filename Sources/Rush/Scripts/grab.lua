@@ -1,42 +1,47 @@
--- VoucherRush grab script: see GrabScript.swift for KEYS, ARGV and replies.
-local meta = redis.call('HMGET', KEYS[1], 'start', 'end', 'limit', 'state')
-if not meta[1] then return {'unknown_lot'} end
-local startMs, endMs, limit = tonumber(meta[1]), tonumber(meta[2]), tonumber(meta[3])
-local t = redis.call('TIME')
+-- VoucherRush grab script: see GrabScript.swift for KEYS, ARGV, the lot hash's fields and replies.
+-- Four Redis calls on the way to a win (HMGET, TIME, XADD, HSET), two to any refusal after the
+-- window opened: everything a decision reads is in the lot's one hash, read by one HMGET.
+local call = redis.call
+local ent, idem = ARGV[2], ARGV[3]
+local m
+if idem ~= '' then
+  m = call('HMGET', KEYS[1], 'start', 'end', 'limit', 'state', 'total', 'stock', 'e:' .. ent, 'k:' .. ent .. ':' .. idem)
+else
+  m = call('HMGET', KEYS[1], 'start', 'end', 'limit', 'state', 'total', 'stock', 'e:' .. ent)
+end
+if not m[1] or not m[6] then return {'unknown_lot'} end
+local startMs, endMs = tonumber(m[1]), tonumber(m[2])
+if m[4] ~= 'open' then return {'ended', startMs, endMs} end
+local t = call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if meta[4] ~= 'open' then return {'ended', startMs, endMs} end
 if now < startMs then return {'not_open', startMs, endMs} end
 if now >= endMs then return {'ended', startMs, endMs} end
 
-local ent, idem = ARGV[2], ARGV[3]
-local held = tonumber(redis.call('HGET', KEYS[3], ent) or '0')
-if idem ~= '' then
-  local again = redis.call('HGET', KEYS[4], 'k:' .. ent .. ':' .. idem)
-  if again then
-    local sep = string.find(again, '|', 1, true)
-    return {'again', string.sub(again, 1, sep - 1), tonumber(string.sub(again, sep + 1))}
-  end
-elseif held >= limit and limit == 1 then
-  -- A retry without a key by an enterprise that may hold one voucher: the same voucher again.
-  local again = redis.call('HGET', KEYS[4], ent .. ':1')
-  if again then
-    local sep = string.find(again, '|', 1, true)
-    return {'again', string.sub(again, 1, sep - 1), tonumber(string.sub(again, sep + 1))}
-  end
+-- `e:<org>` is "held|voucherId|grantedAtMs" of the enterprise's latest voucher.
+local limit, held, again = tonumber(m[3]), 0, nil
+if m[7] then
+  local sep = string.find(m[7], '|', 1, true)
+  held = tonumber(string.sub(m[7], 1, sep - 1))
+  -- A retry without a key by an enterprise that may hold one voucher: that voucher again.
+  if idem == '' and limit == 1 then again = string.sub(m[7], sep + 1) end
+end
+if idem ~= '' and m[8] then again = m[8] end
+if again then
+  local sep = string.find(again, '|', 1, true)
+  return {'again', string.sub(again, 1, sep - 1), tonumber(string.sub(again, sep + 1))}
 end
 if held >= limit then return {'limit_reached', held} end
-
-local stock = tonumber(redis.call('GET', KEYS[2]) or '0')
+local stock = tonumber(m[6])
 if stock <= 0 then return {'sold_out'} end
 
-local seq = tonumber(redis.call('GET', KEYS[5]) or '0') + 1
-local vid = ARGV[1] .. '-' .. seq
+-- The sequence is what was issued so far plus one: total − stock (a restock keeps it).
+local vid = ARGV[1] .. '-' .. (tonumber(m[5]) - stock + 1)
 local n = held + 1
-redis.call('XADD', KEYS[6], '*', 'v', vid, 'lot', ARGV[1], 'ent', ent, 'n', n, 'at', now)
-redis.call('DECR', KEYS[2])
-redis.call('SET', KEYS[5], seq)
-redis.call('HSET', KEYS[3], ent, n)
+call('XADD', KEYS[2], '*', 'v', vid, 'lot', ARGV[1], 'ent', ent, 'n', n, 'at', now)
 local record = vid .. '|' .. now
-redis.call('HSET', KEYS[4], ent .. ':' .. n, record)
-if idem ~= '' then redis.call('HSET', KEYS[4], 'k:' .. ent .. ':' .. idem, record) end
+if idem ~= '' then
+  call('HSET', KEYS[1], 'stock', stock - 1, 'e:' .. ent, n .. '|' .. record, 'k:' .. ent .. ':' .. idem, record)
+else
+  call('HSET', KEYS[1], 'stock', stock - 1, 'e:' .. ent, n .. '|' .. record)
+end
 return {'won', vid, now, stock - 1}
