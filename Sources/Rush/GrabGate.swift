@@ -2,16 +2,19 @@ import Foundation
 import Metrics
 import RedisNIO
 
-/// The grab path: one EVALSHA per grab, nothing else, with the sold-out cache in front.
+/// The grab path: the grab script decides, nothing else, with the sold-out cache in front; the
+/// grabs of one lot in flight together share one script call (`GrabBatcher`).
 public struct GrabGate: Sendable {
     let redis: RedisClient
     let soldOut: SoldOutCache
     let outcomes: GrabMetrics
+    let batcher: GrabBatcher
 
     public init(redis: RedisClient, soldOut: SoldOutCache) {
         self.redis = redis
         self.soldOut = soldOut
         self.outcomes = GrabMetrics()
+        self.batcher = GrabBatcher(redis: redis)
     }
 
     /// Runs the grab script for `orgID` on the lot. Throws only when Redis could not answer.
@@ -27,8 +30,7 @@ public struct GrabGate: Sendable {
             outcomes.record(.soldOut)
             return .soldOut
         }
-        let reply = try await redis.evalsha(GrabScript.script, keys: keys.grabKeys, arguments: [lotID, orgID, idempotencyKey ?? ""])
-        let outcome = try GrabOutcome(reply: reply)
+        let outcome = try await batcher.grab(keys, orgID: orgID, idempotencyKey: idempotencyKey ?? "")
         switch outcome {
         case .soldOut:
             soldOut.markSoldOut(keys.meta)
