@@ -22,9 +22,9 @@ public struct CampaignVerifier: Sendable {
         public let stock: Int
         public let redisTotal: Int64
         public let remaining: Int64
-        /// Vouchers the script issued (its sequence).
+        /// Vouchers the script issued (`total − stock`, from which it numbers them).
         public let issued: Int64
-        /// Sum of the per-enterprise counts in Redis.
+        /// Sum of the per-enterprise counts in Redis (`e:<org>` of the lot's hash).
         public let claimed: Int64
         public let rows: Int
         public let overLimitInRedis: [String]
@@ -98,12 +98,19 @@ public struct CampaignVerifier: Sendable {
 
     private func lotReport(campaignID: String, lot: LotRecord) async throws -> LotReport {
         let keys = LotKeys(campaignID: campaignID, lotID: lot.id)
-        let total = try await redis.send(["HGET", keys.meta, "total"]).checked().int64 ?? -1
-        let remaining = try await redis.send(["GET", keys.stock]).checked().int64 ?? -1
-        let issued = try await redis.send(["GET", keys.sequence]).checked().int64 ?? 0
-        let counts = try await redis.hgetall(keys.counts)
-        let claimed = counts.values.reduce(Int64(0)) { $0 + (Int64($1) ?? 0) }
-        let overInRedis = counts.filter { (Int($0.value) ?? 0) > lot.perEnterpriseLimit }.map(\.key).sorted()
+        let fields = try await redis.hgetall(keys.meta)
+        let total = fields["total"].flatMap { Int64($0) } ?? -1
+        let remaining = fields["stock"].flatMap { Int64($0) } ?? -1
+        // The script numbers vouchers by what was issued (total − stock), so issued is that; the
+        // independent checks are the enterprises' counts and PostgreSQL's rows against it.
+        let issued = total >= 0 && remaining >= 0 ? total - remaining : 0
+        // `e:<org>` = "held|voucherId|grantedAtMs".
+        var counts: [String: Int64] = [:]
+        for (field, value) in fields where field.hasPrefix("e:") {
+            counts[String(field.dropFirst(2))] = Int64(value.prefix { $0 != "|" }) ?? 0
+        }
+        let claimed = counts.values.reduce(0, +)
+        let overInRedis = counts.filter { $0.value > Int64(lot.perEnterpriseLimit) }.map(\.key).sorted()
         let summary = try await claims.lotSummary(lotID: lot.id)
         return LotReport(
             lotID: lot.id, stock: lot.stock, redisTotal: total, remaining: remaining, issued: issued, claimed: claimed,

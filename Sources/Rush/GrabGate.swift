@@ -2,16 +2,19 @@ import Foundation
 import Metrics
 import RedisNIO
 
-/// The grab path: one EVALSHA per grab, nothing else, with the sold-out cache in front.
+/// The grab path: the grab script decides, nothing else, with the sold-out cache in front; the
+/// grabs of one lot in flight together share one script call (`GrabBatcher`).
 public struct GrabGate: Sendable {
     let redis: RedisClient
     let soldOut: SoldOutCache
     let outcomes: GrabMetrics
+    let batcher: GrabBatcher
 
     public init(redis: RedisClient, soldOut: SoldOutCache) {
         self.redis = redis
         self.soldOut = soldOut
         self.outcomes = GrabMetrics()
+        self.batcher = GrabBatcher(redis: redis)
     }
 
     /// Runs the grab script for `orgID` on the lot. Throws only when Redis could not answer.
@@ -27,8 +30,7 @@ public struct GrabGate: Sendable {
             outcomes.record(.soldOut)
             return .soldOut
         }
-        let reply = try await redis.evalsha(GrabScript.script, keys: keys.grabKeys, arguments: [lotID, orgID, idempotencyKey ?? ""])
-        let outcome = try GrabOutcome(reply: reply)
+        let outcome = try await batcher.grab(keys, orgID: orgID, idempotencyKey: idempotencyKey ?? "")
         switch outcome {
         case .soldOut:
             soldOut.markSoldOut(keys.meta)
@@ -44,14 +46,14 @@ public struct GrabGate: Sendable {
 
     /// What Redis says is left of a lot; nil when Redis does not know the lot.
     public func remaining(campaignID: String, lotID: String) async throws -> Int64? {
-        let reply = try await redis.send(["GET", LotKeys(campaignID: campaignID, lotID: lotID).stock]).checked()
+        let reply = try await redis.send(["HGET", LotKeys(campaignID: campaignID, lotID: lotID).meta, "stock"]).checked()
         return reply.isNull ? nil : reply.int64
     }
 
     /// Changes a published lot's stock atomically in Redis (never below what was issued).
     public func restock(campaignID: String, lotID: String, stock: Int) async throws -> RestockResult {
         let keys = LotKeys(campaignID: campaignID, lotID: lotID)
-        let reply = try await redis.evalsha(RestockScript.script, keys: [keys.meta, keys.stock], arguments: [String(stock)])
+        let reply = try await redis.evalsha(RestockScript.script, keys: [keys.meta], arguments: [String(stock)])
         guard let parts = reply.array, let tag = parts.first?.string else { throw RedisClientError.unexpectedReply(reply) }
         switch tag {
         case "ok":

@@ -1,16 +1,24 @@
 import Foundation
 import RedisNIO
 
-/// The one Lua script of a grab. It runs atomically inside Redis, so the window, the
-/// per-enterprise limit and the stock are checked and the claim is recorded with no other grab
-/// in between. Every key carries the campaign's hash tag, so the script runs unchanged on Redis
-/// Cluster. Checks come first and the stream append is the first write: if Redis refused the
-/// append (out of memory), nothing else has been written.
+/// The one Lua script of the grab path. It runs atomically inside Redis and decides one or more
+/// grabs of one lot in the order given (`GrabBatcher` sends the grabs in flight together), so the
+/// window, the per-enterprise limits and the stock are checked and the claims are recorded with no
+/// other grab in between, each grab seeing what the ones before it wrote. Every key carries the
+/// campaign's hash tag, so the script runs unchanged on Redis Cluster. Checks come first and the
+/// stream appends are the first writes: if Redis refused the first append (out of memory),
+/// nothing has been written.
 ///
-/// KEYS: 1 lot meta (hash), 2 stock, 3 per-enterprise counts (hash), 4 grants (hash),
-///       5 voucher sequence, 6 claim stream.
-/// ARGV: 1 lot id, 2 enterprise (organisation) id, 3 idempotency key or "".
-/// Replies (arrays): {"won", voucherId, grantedAtMs, remaining} · {"again", voucherId, grantedAtMs}
+/// KEYS: 1 the lot's hash, 2 the claim stream.
+/// ARGV: 1 lot id, then per grab: enterprise (organisation) id, idempotency key or "".
+/// The lot's hash holds everything a decision reads, so one HMGET reads it for the whole batch:
+/// `start`, `end` (ms), `limit`, `state` (`open`/`closed`), `total` (the stock published), `stock`
+/// (what is left), `version`; per enterprise `e:<org>` = `held|voucherId|grantedAtMs` (how many it
+/// holds and its latest voucher) and `k:<org>:<idempotency key>` = `voucherId|grantedAtMs`. The
+/// voucher's sequence is `total − stock + 1` (what was issued, plus one; a restock keeps
+/// `total − stock`).
+/// Reply: an array with one reply per grab, in ARGV order, each one of
+///       {"won", voucherId, grantedAtMs, remaining} · {"again", voucherId, grantedAtMs}
 ///       · {"sold_out"} · {"not_open", startMs, endMs} · {"ended", startMs, endMs}
 ///       · {"limit_reached", held} · {"unknown_lot"}
 public enum GrabScript {
@@ -20,7 +28,7 @@ public enum GrabScript {
 }
 
 /// Adjusts a published lot's stock. Atomic: the new total may not fall below what was issued.
-/// KEYS: 1 lot meta, 2 stock. ARGV: 1 new total. Replies {"ok", remaining} · {"below_issued", issued}
+/// KEYS: 1 the lot's hash. ARGV: 1 new total. Replies {"ok", remaining} · {"below_issued", issued}
 /// · {"unknown_lot"}.
 public enum RestockScript {
     public static let script = ScriptResource.load("restock")
@@ -38,16 +46,17 @@ public struct LotKeys: Sendable, Hashable {
     }
 
     var tag: String { "vr:{c:\(campaignID)}" }
+    /// The lot's one hash: window, limit, state, stock and every enterprise's counts and grants.
     public var meta: String { "\(tag):lot:\(lotID)" }
-    public var stock: String { "\(tag):stock:\(lotID)" }
-    public var counts: String { "\(tag):count:\(lotID)" }
-    public var grants: String { "\(tag):grant:\(lotID)" }
-    public var sequence: String { "\(tag):seq:\(lotID)" }
     /// The claim stream is per campaign: one consumer-group read drains all its lots.
     public var stream: String { CampaignKeys(campaignID: campaignID).stream }
 
     /// In the order the grab script's KEYS expect.
-    public var grabKeys: [String] { [meta, stock, counts, grants, sequence, stream] }
+    public var grabKeys: [String] { [meta, stream] }
+
+    /// The keys of the layout before the one hash (stock, counts, grants and sequence apart),
+    /// which `load-lot.lua` moves into the hash when it finds a lot still laid out so.
+    var legacyKeys: [String] { ["stock", "count", "grant", "seq"].map { "\(tag):\($0):\(lotID)" } }
 }
 
 /// Campaign-wide keys.

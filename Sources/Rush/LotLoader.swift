@@ -27,50 +27,51 @@ public struct LotLoader: Sendable {
         let state = campaign.status == .published ? "open" : "closed"
         for lot in campaign.lots where lot.mode == .grab {
             let keys = LotKeys(campaignID: campaign.id, lotID: lot.id)
-            let known = try await redis.send(["EXISTS", keys.meta]).checked().int64 == 1
+            // `total` is written last on a first load: a hash without it is a rebuild cut short.
+            let known = try await redis.send(["HEXISTS", keys.meta, "total"]).checked().int64 == 1
             var remaining = lot.stock
-            var sequence = 0
             if !known {
                 let granted = try await claims.grants(lotID: lot.id)
-                remaining = max(0, lot.stock - granted.count)
-                sequence = granted.compactMap { Int($0.voucherID.split(separator: "-").last ?? "") }.max() ?? 0
+                // The script numbers the next voucher total − stock + 1: never below a number in use.
+                let numbered = granted.compactMap { Int($0.voucherID.split(separator: "-").last ?? "") }.max() ?? 0
+                remaining = max(0, lot.stock - max(granted.count, numbered))
                 try await rebuild(keys, granted: granted)
                 if !granted.isEmpty {
                     logger.warning("lot.rebuilt_from_postgres", metadata: ["lot.id": "\(lot.id)", "lot.granted": "\(granted.count)"])
                 }
             }
             _ = try await redis.evalsha(
-                LoadLotScript.script, keys: [keys.meta, keys.stock, keys.sequence],
+                LoadLotScript.script, keys: [keys.meta] + keys.legacyKeys,
                 arguments: [
                     String(Int64(campaign.startsAt.timeIntervalSince1970 * 1000)),
                     String(Int64(campaign.endsAt.timeIntervalSince1970 * 1000)),
-                    String(lot.perEnterpriseLimit), state, String(lot.stock), String(remaining), String(sequence),
+                    String(lot.perEnterpriseLimit), state, String(lot.stock), String(remaining),
                 ])
             _ = try await redis.xgroupCreate(keys.stream, group: ClaimSink.group, startID: "0")
         }
     }
 
     private func rebuild(_ keys: LotKeys, granted: [(orgID: String, sequence: Int, voucherID: String, grantedAtMs: Int64)]) async throws {
-        _ = try await redis.send(["DEL", keys.counts, keys.grants]).checked()
-        var counts: [String: Int] = [:]
-        for grant in granted { counts[grant.orgID] = max(counts[grant.orgID] ?? 0, grant.sequence) }
-        for chunk in stride(from: 0, to: granted.count, by: Self.rebuildChunk) {
-            let slice = granted[chunk..<min(chunk + Self.rebuildChunk, granted.count)]
-            var command = ["HSET", keys.grants]
-            for grant in slice { command += ["\(grant.orgID):\(grant.sequence)", "\(grant.voucherID)|\(grant.grantedAtMs)"] }
-            _ = try await redis.send(command).checked()
+        _ = try await redis.send(["DEL", keys.meta] + keys.legacyKeys).checked()
+        // Per enterprise: how many it holds and its latest voucher (the highest per-enterprise number).
+        var latest: [String: (sequence: Int, voucherID: String, grantedAtMs: Int64)] = [:]
+        for grant in granted where grant.sequence > latest[grant.orgID]?.sequence ?? 0 {
+            latest[grant.orgID] = (grant.sequence, grant.voucherID, grant.grantedAtMs)
         }
-        let entries = Array(counts)
+        let entries = Array(latest)
         for chunk in stride(from: 0, to: entries.count, by: Self.rebuildChunk) {
-            var command = ["HSET", keys.counts]
-            for (org, count) in entries[chunk..<min(chunk + Self.rebuildChunk, entries.count)] { command += [org, String(count)] }
+            var command = ["HSET", keys.meta]
+            for (org, grant) in entries[chunk..<min(chunk + Self.rebuildChunk, entries.count)] {
+                command += ["e:\(org)", "\(grant.sequence)|\(grant.voucherID)|\(grant.grantedAtMs)"]
+            }
             _ = try await redis.send(command).checked()
         }
     }
 }
 
-/// Writes a lot's meta, and on first load its stock and sequence, in one step.
-/// KEYS: meta, stock, sequence. ARGV: start ms, end ms, limit, state, total, remaining, sequence.
+/// Writes a lot's window, limit and state, and on first load its total and stock, in one step; a
+/// lot still in the layout before the one hash is moved into it (see `LotKeys.legacyKeys`).
+/// KEYS: the lot's hash, then the four legacy keys. ARGV: start ms, end ms, limit, state, total, remaining.
 enum LoadLotScript {
     static let script = ScriptResource.load("load-lot")
 }

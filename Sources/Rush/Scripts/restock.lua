@@ -1,11 +1,10 @@
 -- VoucherRush restock script: see RestockScript in GrabScript.swift.
-local total = tonumber(redis.call('HGET', KEYS[1], 'total') or '-1')
-if total < 0 then return {'unknown_lot'} end
-local remaining = tonumber(redis.call('GET', KEYS[2]) or '0')
+local lot = redis.call('HMGET', KEYS[1], 'total', 'stock')
+if not lot[1] or not lot[2] then return {'unknown_lot'} end
+local total, remaining = tonumber(lot[1]), tonumber(lot[2])
 local issued = total - remaining
 local newTotal = tonumber(ARGV[1])
 if newTotal < issued then return {'below_issued', issued} end
-redis.call('HSET', KEYS[1], 'total', newTotal)
-redis.call('SET', KEYS[2], newTotal - issued)
+redis.call('HSET', KEYS[1], 'total', newTotal, 'stock', newTotal - issued)
 redis.call('HINCRBY', KEYS[1], 'version', 1)
 return {'ok', newTotal - issued}
