@@ -87,7 +87,7 @@ struct LoadTestPrepare: AsyncParsableCommand {
     }
 
     /// One statement per table: the platform organisation, the operator (campaigns reference their
-    /// creator), and the enterprises from a series. `ON CONFLICT DO NOTHING` makes reruns harmless.
+    /// creator), and the enterprises and their main accounts from a series. `ON CONFLICT DO NOTHING` makes reruns harmless.
     static func createAccounts(count: Int, client: PostgresClient, logger: Logger) async throws {
         let platformID = AccountsProvisioning.platformOrgID
         let platformName = AccountsProvisioning.platformName
@@ -108,6 +108,16 @@ struct LoadTestPrepare: AsyncParsableCommand {
             """
             INSERT INTO organisations (id, kind, name, uscc, certification)
             SELECT \(enterpriseIDPrefix) || i, 'enterprise', '压测企业 ' || i, '9L' || lpad(i::text, 16, '0'), 'certified'
+            FROM generate_series(1, \(count)) AS i
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        // Each enterprise's main account: every request's session check (LiveSessions) reads the
+        // token's user, so a token without its row answers 401 session_revoked.
+        try await client.query(
+            """
+            INSERT INTO users (id, org_id, username, password_hash, role, is_main, permissions)
+            SELECT \(enterpriseUserPrefix) || i, \(enterpriseIDPrefix) || i, 'load_ent_' || i, \(unusablePasswordHash), 'enterprise', true,
+                   \(permissions)
             FROM generate_series(1, \(count)) AS i
             ON CONFLICT DO NOTHING
             """, logger: logger)
