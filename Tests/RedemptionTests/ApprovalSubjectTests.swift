@@ -15,15 +15,9 @@ struct ApprovalSubjectTests {
     /// An order of `ent_x` (某企业) for a listed product of the provider, with one PNG proof and
     /// its payment submitted; answers (order id, approval id).
     static func paymentUnderReview(_ world: RedemptionWorld) async throws -> (String, String) {
-        let product = try await world.call(
-            .post, "/v1/provider/products", token: try await world.providerToken(),
-            json: [
-                "name": "企业数字化诊断", "category": "diagnostic_consulting",
-                "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": 1_000_000]],
-            ])
-        let productID = try #require(product.string("id"))
-        let specID = try #require((product.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
-        #expect(try await world.call(.post, "/v1/products/\(productID)/list", token: try await world.platformToken(.operator)).status == .ok)
+        let (productID, specIDs) = try await ListingChain(client: world.client, postgres: world.postgres, tokens: world.tokens).listedProduct(
+            providerToken: try await world.providerToken(), specs: [ListingChain.spec(unitPriceFen: 1_000_000)])
+        let specID = try #require(specIDs.first)
         let voucher = try await world.grantVoucher(org: "ent_x", faceFen: 200_000, kind: "diagnostic")
         let placed = try await world.call(
             .post, "/v1/orders", token: try await world.token("ent_x"),
@@ -148,8 +142,8 @@ struct ApprovalSubjectTests {
 
     /// Proves a certification approval shows the registration as submitted (name, credit code,
     /// contact, details) with the licence, which downloads for the operator; and that an
-    /// application of a type this build has no snapshot for (a product listing filed by another
-    /// branch) still lists with its subject and answers a minimal subject rather than an error.
+    /// application of a type this build has no snapshot for (here a made-up `survey_review`) still
+    /// lists with its subject and answers a minimal subject rather than an error.
     @Test func certificationShowsTheRegistrationAndUnknownTypesStayGeneric() async throws {
         try await RedemptionWorld.run { world in
             let licence = try await world.files.store(Files.png, mediaType: "image/png")
@@ -172,8 +166,8 @@ struct ApprovalSubjectTests {
                     '{"name": "新申请企业", "contactName": "李四"}', now())
                 """)
             let certification = OpaqueID.make(prefix: "apl")
-            let listing = OpaqueID.make(prefix: "apl")
-            for (id, type, subject) in [(certification, "certification", "org_new"), (listing, "listing", "prd_elsewhere")] {
+            let unknown = OpaqueID.make(prefix: "apl")
+            for (id, type, subject) in [(certification, "certification", "org_new"), (unknown, "survey_review", "prd_elsewhere")] {
                 try await world.postgres.query(
                     """
                     INSERT INTO approval_applications (id, type, title, applicant_user_id, applicant_name, org_id, subject_id, stage_roles,
@@ -188,7 +182,7 @@ struct ApprovalSubjectTests {
                     (item["id"] as? String).map { ($0, item["subjectType"] as? String ?? "-") }
                 })
             #expect(types[certification] == "organisation")
-            #expect(types[listing] == "listing")
+            #expect(types[unknown] == "survey_review", "a type without a snapshot shows its own name")
 
             let detail = try await world.call(.get, "/v1/approvals/\(certification)", token: operatorToken)
             let subject = try #require(detail.json["subject"] as? [String: Any], "\(detail.json)")
@@ -204,10 +198,10 @@ struct ApprovalSubjectTests {
             #expect(download.body == Files.png)
             #expect(try await world.call(.get, "/v1/approvals/\(certification)", token: try await world.token("ent_x")).status == .notFound)
 
-            let generic = try await world.call(.get, "/v1/approvals/\(listing)", token: operatorToken)
+            let generic = try await world.call(.get, "/v1/approvals/\(unknown)", token: operatorToken)
             #expect(generic.status == .ok, "\(generic.json)")
             let minimal = try #require(generic.json["subject"] as? [String: Any])
-            #expect(minimal["type"] as? String == "listing")
+            #expect(minimal["type"] as? String == "survey_review")
             #expect(minimal["id"] as? String == "prd_elsewhere")
             #expect((minimal["files"] as? [Any])?.isEmpty == true)
         }

@@ -16,15 +16,9 @@ struct CertificationCheckTests {
     /// certified, the same token (whose claim still says not certified) may order at once.
     @Test func uncertifiedEnterpriseMayNotQuoteOrOrder() async throws {
         try await RedemptionWorld.run { world in
-            let product = try await world.call(
-                .post, "/v1/provider/products", token: try await world.providerToken(),
-                json: [
-                    "name": "企业数字化诊断", "category": "diagnostic_consulting",
-                    "specs": [["name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": 1_000_000]],
-                ])
-            let productID = try #require(product.string("id"), "\(product.json)")
-            let specID = try #require((product.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
-            #expect(try await world.call(.post, "/v1/products/\(productID)/list", token: try await world.platformToken(.operator)).status == .ok)
+            let (productID, specIDs) = try await ListingChain(client: world.client, postgres: world.postgres, tokens: world.tokens)
+                .listedProduct(providerToken: try await world.providerToken(), specs: [ListingChain.spec(unitPriceFen: 1_000_000)])
+            let specID = try #require(specIDs.first)
             try await world.postgres.query(
                 "INSERT INTO organisations (id, kind, name, certification) VALUES ('ent_draft', 'enterprise', '草稿企业', 'draft')")
             try await world.postgres.query(
