@@ -46,7 +46,7 @@ public enum VoucherApp {
         v1.addRoutes(ProductsController(env: services.orders).endpoints)
         v1.addRoutes(RedemptionController(env: services.redemption).endpoints)
         v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
-        v1.addRoutes(CatalogueController(catalogue: services.catalogue).endpoints)
+        v1.addRoutes(CatalogueController(catalogue: services.catalogue, files: services.files).endpoints)
         v1.addRoutes(AnnouncementsController(announcements: services.announcements, clock: services.clock).endpoints)
         return router
     }

@@ -45,9 +45,10 @@ struct ListingChainTests {
     }
 
     /// Proves the whole chain: a draft is submitted (待审核) and its application's listing snapshot
-    /// holds the submitted content, each stage waits in the inbox of its role only (any expert may
-    /// take the expert stage), every other role is refused at every stage, and the authority's
-    /// approval lists it and writes the catalogue — then an enterprise sees it and can order.
+    /// holds the submitted content, the approval's detail shows it with its files to the chain only,
+    /// each stage waits in the inbox of its role only (any expert may take the expert stage), every
+    /// other role is refused at every stage, and the authority's approval lists it and writes the
+    /// catalogue, which then serves its files without a token — then an enterprise sees it and can order.
     @Test func wholeChainToListed() async throws {
         try await OrdersWorld.run { world in
             let chain = world.listings
@@ -73,6 +74,9 @@ struct ListingChainTests {
             let download = try #require(files.first?["download"] as? String)
             #expect(try await world.call(.get, download, token: try await chain.token(.operator)).status == .ok)
             #expect(try await world.call(.get, download, token: enterprise).status == .notFound)
+            let imageID = try #require(files.first { $0["purpose"] as? String == "image" }?["id"] as? String)
+            let publicImage = "/v1/catalogue/\(id)/files/\(imageID)"
+            #expect(try await world.call(.get, publicImage, token: nil).status == .notFound, "not public while in review")
             #expect(try await Self.product(world, id, token: enterprise).status == .notFound, "not on sale while in review")
 
             let stages: [Role] = [.operator, .expert, .authority]
@@ -100,6 +104,12 @@ struct ListingChainTests {
             #expect(((live["content"] as? [String: Any])?["caseStudies"] as? [Any])?.count == 3)
             #expect(try await Self.mine(world, state: "listed") == [id])
             #expect(try await Self.catalogueName(world, id) == "企业数字化诊断", "the final approval wrote the catalogue")
+            // The catalogue serves the listed product's files without a token, and no other file.
+            let image = try await world.call(.get, publicImage, token: nil)
+            #expect(image.status == .ok && image.body == Files.png && image.headers[.contentType] == "image/png", "\(image.status)")
+            let unknown = String(repeating: "ab", count: 32)
+            #expect(try await world.call(.get, "/v1/catalogue/\(id)/files/\(unknown)", token: nil).code == "file_not_found")
+            #expect(try await world.call(.get, "/v1/catalogue/\(id)/files/not-a-hash", token: nil).status == .badRequest)
             let spec = try #require((listed.json["specs"] as? [[String: Any]])?.first?["id"] as? String)
             let order = try await world.placeOrder(org: "ent_a", product: (id, spec))
             #expect(order.status == .created, "\(order.json)")

@@ -73,4 +73,41 @@ import VoucherServices
             }
         }
     }
+
+    /// Proves listing uploads, streamed, count against the same bound: with 1000 bytes a 600-byte
+    /// display image is stored, a second distinct one is 413 storage_quota_exceeded and left
+    /// neither on disk nor in product_files, and the first one sent again costs nothing.
+    @Test func listingUploadsCountAgainstTheBound() async throws {
+        let folder = TestEnvironment.stateDirectory + "/quota-files-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await RushWorld.with(overrides: ["data.orgStoredBytesMax": "1000", "data.dir": folder]) { world in
+            let org = "org_quota_listing"
+            try await world.postgres.query(
+                "INSERT INTO organisations (id, kind, name, certification) VALUES (\(org), 'provider', '方案服务商', 'certified')")
+            try await world.postgres.query(
+                """
+                INSERT INTO users (id, org_id, username, password_hash, role, is_main)
+                VALUES ('usr_org_quota_listing', \(org), 'quota_listing', 'x', 'provider', true)
+                """)
+            let token = try await world.token(org: org, role: .provider)
+            let files = LocalDiskFileStore(root: folder)
+            @Sendable func listingFiles() async throws -> Int {
+                let rows = try await world.postgres.query("SELECT count(*)::int FROM product_files WHERE org_id = \(org)")
+                for try await count in rows.decode(Int.self) { return count }
+                return -1
+            }
+            try await (try await world.app()).test(.router) { client in
+                let path = "/v1/provider/product-files?kind=image"
+                let first = Self.png(600, tag: 1)
+                let stored = try await client.call(.post, path, token: token, raw: first)
+                #expect(stored.status == .created, "\(stored.json)")
+                let second = Self.png(600, tag: 2)
+                let refused = try await client.call(.post, path, token: token, raw: second)
+                #expect(refused.status == .contentTooLarge && refused.code == "storage_quota_exceeded", "\(refused.json)")
+                #expect(try await files.read(sha256: Secrets.sha256Hex(second)) == nil, "a refused upload leaves nothing on disk")
+                #expect(try await listingFiles() == 1, "nor in the database")
+                #expect(try await client.call(.post, path, token: token, raw: first).status == .created, "bytes already kept cost nothing")
+            }
+        }
+    }
 }

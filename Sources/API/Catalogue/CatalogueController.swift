@@ -12,16 +12,20 @@ import VoucherServices
 ///   spec), `sort` (newest, price_asc, price_desc, rating), `page`, `pageSize`; and 去使用:
 ///   `voucherId`, an enterprise's own voucher (token required), for the products it can pay
 /// - `GET /v1/catalogue/{productID}` one listed product with its whole public detail
+/// - `GET /v1/catalogue/{productID}/files/{fileId}` a file the listed product shows (display image,
+///   banner, module media, case documents), streamed from disk; any other file is 404
 ///
 /// Neither handler calls `requireIdentity` unless `voucherId` is sent; `AuthMiddleware` still
 /// checks a token that is sent, so a stale one is 401 here as everywhere.
 struct CatalogueController {
     let catalogue: CatalogueRepository
+    let files: any FileStore
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
             .get("catalogue", use: list)
             .get("catalogue/:productID", use: detail)
+            .get("catalogue/:productID/files/:fileId", use: file)
     }
 
     func list(_ request: Request, _ context: AppRequestContext) async throws -> CataloguePageDTO {
@@ -47,4 +51,23 @@ struct CatalogueController {
         guard let found = try await catalogue.entry(productID: id) else { throw CatalogueError.productNotFound }
         return CatalogueDetailDTO(product: CatalogueItemDTO(found.listing), detail: found.detail)
     }
+
+    func file(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("productID"), OpaqueID.isWellFormed(id, prefix: ProductsRepository.productPrefix) else {
+            throw OpaqueIDError.malformed(prefix: ProductsRepository.productPrefix)
+        }
+        guard let fileID = context.parameters.get("fileId"), ApprovalsController.isSHA256(fileID) else {
+            throw OpaqueIDError.malformedParameter(name: "fileId")
+        }
+        guard let mediaType = try await catalogue.publicFile(productID: id, sha256: fileID),
+            let path = try await files.localPath(sha256: fileID)
+        else { throw Self.fileNotFound }
+        let body = try await FileIO().loadFile(path: path, context: context)
+        return Response(
+            status: .ok, headers: [.contentType: mediaType, .cacheControl: "public, max-age=86400, immutable"], body: body)
+    }
+
+    static let fileNotFound = DomainError(
+        code: "file_not_found", kind: .notFound,
+        detail: "This listed product shows no such file. Take the file's id from the product's detail.")
 }

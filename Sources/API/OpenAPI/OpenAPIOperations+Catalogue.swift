@@ -38,6 +38,20 @@ extension OpenAPIDocument {
             .get, "/v1/catalogue/{productID}", id: "catalogueProduct",
             summary: "One listed product with its whole public detail (intro page, specs, case studies, contact, rating); no token needed.",
             access: .anyone, answer: .json(Schema.ref("CatalogueProduct")), errors: ["id_malformed", "product_not_found"]),
+        Op(
+            .get, "/v1/catalogue/{productID}/files/{fileId}", id: "catalogueFile",
+            summary: "A file a listed product shows (display image, banner, module media, case documents; fileId as the detail names it), "
+                + "streamed; no token needed.",
+            access: .anyone,
+            answer: .media(Dictionary(uniqueKeysWithValues: catalogueFileTypes.map { ($0, ["type": "string", "contentMediaType": .string($0)]) })),
+            errors: ["id_malformed", "file_not_found"]),
+    ]
+
+    /// What a listing file may be (ListingFormats: the image and document kinds).
+    static let catalogueFileTypes = [
+        "image/png", "image/jpeg", "image/bmp", "application/pdf", "application/x-ole-storage", "video/mp4", "application/zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ]
 
     /// The schemas of `CatalogueDTO.swift` and `CatalogueDetail.swift`.

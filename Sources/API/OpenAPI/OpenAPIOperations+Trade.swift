@@ -149,7 +149,7 @@ extension OpenAPIDocument {
             status: 201, answer: .json(Schema.ref("ProductFile")),
             errors: [
                 "file_kind_invalid", "file_empty", "image_too_large", "document_too_large", "image_unsupported_format",
-                "document_unsupported_format", "certification_required",
+                "document_unsupported_format", "certification_required", "storage_quota_exceeded",
             ]),
         Op(
             .post, "/v1/provider/products", id: "createProduct", summary: "A draft listing (草稿) with its content and specs.",

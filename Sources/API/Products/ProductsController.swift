@@ -140,6 +140,7 @@ struct ProductsController {
                 throw DomainError(code: "file_empty", kind: .invalidInput, detail: "The body is empty. Send the file as the request body.")
             }
         }
+        try await env.storage.admitStreamed(stored, orgID: identity.orgID)
         try await env.products.recordFile(
             orgID: identity.orgID, kind: kind, sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes,
             now: env.clock.now())

@@ -52,6 +52,8 @@ public struct StoredFileReferences: Sendable {
                 UNION ALL
                 SELECT f.sha256, f.size_bytes FROM batch_files f JOIN redemption_batches b ON b.id = f.batch_id
                 WHERE b.org_id = \(orgID) AND b.state <> 'rejected'
+                UNION ALL
+                SELECT sha256, size_bytes FROM product_files WHERE org_id = \(orgID)
             ), files AS (
                 SELECT sha256, max(size_bytes)::int8 AS size_bytes FROM held GROUP BY sha256
             )

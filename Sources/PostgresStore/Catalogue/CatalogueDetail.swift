@@ -5,6 +5,15 @@ import VoucherCore
 /// chain fills it from the approved revision, and only what is here is ever public (a case
 /// study's private contact has no field to land in). Keys are the API's (`fileId`, not `fileID`).
 public struct CatalogueDetail: Codable, Sendable, Equatable {
+    /// Every file the public detail names (banner, module media, case documents): the files the
+    /// catalogue serves without a token, with the card's display image.
+    public var fileIDs: Set<String> {
+        var ids = Set(introPage.modules.flatMap { $0.media.map(\.fileId) })
+        if let banner = introPage.bannerFileId { ids.insert(banner) }
+        ids.formUnion(caseStudies.compactMap(\.introDocumentFileId))
+        return ids
+    }
+
     /// 商品介绍页.
     public var introPage: IntroPage
     /// The specs on sale, in the provider's order (the same ids an order cites).

@@ -71,6 +71,21 @@ public struct CatalogueRepository: Sendable {
         return nil
     }
 
+    /// The media type of a file a listed product shows publicly (its display image or a file its
+    /// detail names), as its provider uploaded it; nil for a product not listed or any other file.
+    public func publicFile(productID: String, sha256: String) async throws -> String? {
+        guard let (listing, detail) = try await entry(productID: productID),
+            listing.imageFileID == sha256 || detail.fileIDs.contains(sha256)
+        else { return nil }
+        let rows = try await client.query(
+            """
+            SELECT f.media_type FROM product_files f JOIN catalogue_entries c ON c.provider_org_id = f.org_id
+            WHERE c.product_id = \(productID) AND f.sha256 = \(sha256) ORDER BY f.kind LIMIT 1
+            """, logger: logger)
+        for try await mediaType in rows.decode(String.self) { return mediaType }
+        return nil
+    }
+
     /// One page of the catalogue for a query, and the number of matches counted up to
     /// `CatalogueFilter.matchesShownMax` (`exact` is false when there are more).
     public func search(_ query: CatalogueQuery) async throws -> (items: [CatalogueListing], total: Int, exact: Bool) {

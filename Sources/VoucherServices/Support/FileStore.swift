@@ -23,6 +23,9 @@ public protocol FileStore: Sendable {
     /// Stores a body as it arrives, never holding it whole: see `LocalDiskFileStore`.
     func storeStreaming<Chunks: AsyncSequence>(_ chunks: Chunks, bytesMax: Int, sniff: ([UInt8]) -> String?) async throws -> StoredFile
     where Chunks.Element == [UInt8]
+    /// Where the bytes lie on this machine, so a route can stream them out in chunks (a 100 MB
+    /// case document is never read whole); nil when they are not there.
+    func localPath(sha256: String) async throws -> String?
 }
 
 /// Why a streamed upload was refused; nothing of it is kept.
@@ -72,6 +75,12 @@ public struct LocalDiskFileStore: FileStore {
         try await NIOThreadPool.singleton.runIfActive {
             if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
         }
+    }
+
+    public func localPath(sha256: String) async throws -> String? {
+        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        let target = url(for: sha256)
+        return try await NIOThreadPool.singleton.runIfActive { FileManager.default.fileExists(atPath: target.path) ? target.path : nil }
     }
 
     public func read(sha256: String) async throws -> [UInt8]? {

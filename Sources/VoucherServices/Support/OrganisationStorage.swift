@@ -9,7 +9,8 @@ import VoucherCore
 /// files leave the disk through `FileCleanup`, which frees their bytes for the next upload.
 ///
 /// The check is not a reservation: two uploads of one organisation at the same moment may both
-/// pass it, so the bound can be passed by at most the files in flight (10 MB each).
+/// pass it, so the bound can be passed by at most the files in flight (10 MB each; a listing
+/// document, streamed, up to 100 MB).
 public struct OrganisationStorage: Sendable {
     /// 200 MiB: twenty full-size uploads, far above what one organisation's licence, proofs and
     /// redemption files take, and small enough that a runaway client cannot fill the disk alone.
@@ -37,6 +38,18 @@ public struct OrganisationStorage: Sendable {
             throw StorageQuotaExceeded(usedBytes: stored.bytes, incomingBytes: bytes.count, bytesMax: bytesMax)
         }
         return try await files.store(bytes, mediaType: mediaType)
+    }
+
+    /// Bounds a streamed upload, which cannot be counted before it arrives (its content decides
+    /// whether it costs anything): once stored, a file that would take the organisation past
+    /// `bytesMax` is deleted again (unless something else refers to it) and `StorageQuotaExceeded`
+    /// thrown before anything refers to it. The disk holds it at most for that moment, within its
+    /// kind's bound.
+    public func admitStreamed(_ file: StoredFile, orgID: String) async throws {
+        let stored = try await references.stored(orgID: orgID, sha256: file.sha256, withoutLicence: false)
+        guard !stored.holds, stored.bytes + Int64(file.sizeBytes) > Int64(bytesMax) else { return }
+        if try await !references.isReferenced(file.sha256) { try await files.delete(sha256: file.sha256) }
+        throw StorageQuotaExceeded(usedBytes: stored.bytes, incomingBytes: file.sizeBytes, bytesMax: bytesMax)
     }
 }
 
