@@ -98,18 +98,30 @@ struct Seeder: Sendable {
                 listedAt: listedFrom.addingTimeInterval(Double(index) * 97), &generator)
         }
         try await client.transaction(logger: logger) { tx in
+            // Each product with its live revision (migration 0011), as the listing chain leaves it; the
+            // two refer to each other, which the deferred foreign keys allow inside the transaction.
+            let revisions = entries.map { "rev_" + $0.productID.dropFirst(4) }
             try await tx.query(
                 """
-                INSERT INTO products (id, org_id, name, category, status, created_at, listed_at)
+                INSERT INTO products (id, org_id, name, category, status, created_at, updated_at, listed_at, live_revision_id, working_revision_id)
                 SELECT * FROM unnest(\(entries.map(\.productID)), \(entries.map(\.providerOrgID)), \(entries.map(\.name)),
-                    \(entries.map(\.category.rawValue)), \(entries.map { _ in "listed" }), \(entries.map(\.listedAt)), \(entries.map(\.listedAt)))
+                    \(entries.map(\.category.rawValue)), \(entries.map { _ in "listed" }), \(entries.map(\.listedAt)), \(entries.map(\.listedAt)),
+                    \(entries.map(\.listedAt)), \(revisions), \(revisions))
+                """, logger: logger)
+            try await tx.query(
+                """
+                INSERT INTO product_revisions (id, product_id, number, state, name, category, created_at, updated_at)
+                SELECT id, product_id, 1, 'approved', name, category, at, at
+                FROM unnest(\(revisions), \(entries.map(\.productID)), \(entries.map(\.name)), \(entries.map(\.category.rawValue)),
+                    \(entries.map(\.listedAt))) AS r (id, product_id, name, category, at)
                 """, logger: logger)
             let specs = entries.flatMap { entry in entry.detail.specs.enumerated().map { (entry.productID, $0.offset, $0.element) } }
             try await tx.query(
                 """
-                INSERT INTO product_specs (id, product_id, position, name, purchase_mode, pricing, unit_price_fen)
-                SELECT * FROM unnest(\(specs.map(\.2.id)), \(specs.map(\.0)), \(specs.map(\.1)), \(specs.map(\.2.name)),
-                    \(specs.map(\.2.purchaseMode.rawValue)), \(specs.map(\.2.pricing.rawValue)), \(specs.map(\.2.unitPriceFen)))
+                INSERT INTO product_specs (id, product_id, revision_id, position, name, purchase_mode, pricing, unit_price_fen)
+                SELECT * FROM unnest(\(specs.map(\.2.id)), \(specs.map(\.0)), \(specs.map { "rev_" + $0.0.dropFirst(4) }), \(specs.map(\.1)),
+                    \(specs.map(\.2.name)), \(specs.map(\.2.purchaseMode.rawValue)), \(specs.map(\.2.pricing.rawValue)),
+                    \(specs.map(\.2.unitPriceFen)))
                 """, logger: logger)
             for entry in entries { try await repository.upsert(entry, on: tx) }
         }
