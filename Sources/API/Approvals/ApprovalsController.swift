@@ -130,7 +130,7 @@ struct ApprovalsController {
     func file(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.requireMenu(.inbox)
         let (record, _) = try await visible(context, identity)
-        guard let fileID = context.parameters.get("fileId"), Self.isSHA256(fileID) else {
+        guard let fileID = context.parameters.get("fileId"), StoredFile.isSHA256(fileID) else {
             throw OpaqueIDError.malformedParameter(name: "fileId")
         }
         let files = try await platform.subjects.snapshot(of: record).files
@@ -145,11 +145,6 @@ struct ApprovalsController {
 
     static let fileNotFound = DomainError(
         code: "file_not_found", kind: .notFound, detail: "This application has no such file. Take the file's id from the application's subject.")
-
-    /// A lower-case hex SHA-256, the only shape of a file id.
-    static func isSHA256(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-    }
 
     func approve(_ request: Request, _ context: AppRequestContext) async throws -> Item {
         try await decide(request, context, approve: true)

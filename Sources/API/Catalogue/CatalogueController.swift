@@ -56,7 +56,7 @@ struct CatalogueController {
         guard let id = context.parameters.get("productID"), OpaqueID.isWellFormed(id, prefix: ProductsRepository.productPrefix) else {
             throw OpaqueIDError.malformed(prefix: ProductsRepository.productPrefix)
         }
-        guard let fileID = context.parameters.get("fileId"), ApprovalsController.isSHA256(fileID) else {
+        guard let fileID = context.parameters.get("fileId"), StoredFile.isSHA256(fileID) else {
             throw OpaqueIDError.malformedParameter(name: "fileId")
         }
         guard let mediaType = try await catalogue.publicFile(productID: id, sha256: fileID),

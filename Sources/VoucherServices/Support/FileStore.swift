@@ -11,6 +11,12 @@ public struct StoredFile: Sendable, Equatable, Codable {
     public let sha256: String
     public let mediaType: String
     public let sizeBytes: Int
+
+    /// True for a lower-case hex SHA-256, the only shape of a stored file's name (and of a file
+    /// id in the API): anything else names no file.
+    public static func isSHA256(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
 }
 
 /// Keeps uploaded bytes by content hash. A protocol so the disk can become object storage later
@@ -70,7 +76,7 @@ public struct LocalDiskFileStore: FileStore {
     }
 
     public func delete(sha256: String) async throws {
-        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return }
+        guard StoredFile.isSHA256(sha256) else { return }
         let target = url(for: sha256)
         try await NIOThreadPool.singleton.runIfActive {
             if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
@@ -78,13 +84,13 @@ public struct LocalDiskFileStore: FileStore {
     }
 
     public func localPath(sha256: String) async throws -> String? {
-        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        guard StoredFile.isSHA256(sha256) else { return nil }
         let target = url(for: sha256)
         return try await NIOThreadPool.singleton.runIfActive { FileManager.default.fileExists(atPath: target.path) ? target.path : nil }
     }
 
     public func read(sha256: String) async throws -> [UInt8]? {
-        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        guard StoredFile.isSHA256(sha256) else { return nil }
         let target = url(for: sha256)
         return try await NIOThreadPool.singleton.runIfActive {
             guard FileManager.default.fileExists(atPath: target.path) else { return nil }

@@ -33,9 +33,8 @@ public struct OrganisationStorage: Sendable {
     /// current licence out of the count, since the upload takes its place.
     public func store(_ bytes: [UInt8], mediaType: String, orgID: String, replacingLicence: Bool = false) async throws -> StoredFile {
         let sha256 = Secrets.sha256Hex(bytes)
-        let stored = try await references.stored(orgID: orgID, sha256: sha256, withoutLicence: replacingLicence)
-        if !stored.holds, stored.bytes + Int64(bytes.count) > Int64(bytesMax) {
-            throw StorageQuotaExceeded(usedBytes: stored.bytes, incomingBytes: bytes.count, bytesMax: bytesMax)
+        if let refusal = try await refusal(orgID: orgID, sha256: sha256, sizeBytes: bytes.count, withoutLicence: replacingLicence) {
+            throw refusal
         }
         return try await files.store(bytes, mediaType: mediaType)
     }
@@ -46,10 +45,19 @@ public struct OrganisationStorage: Sendable {
     /// thrown before anything refers to it. The disk holds it at most for that moment, within its
     /// kind's bound.
     public func admitStreamed(_ file: StoredFile, orgID: String) async throws {
-        let stored = try await references.stored(orgID: orgID, sha256: file.sha256, withoutLicence: false)
-        guard !stored.holds, stored.bytes + Int64(file.sizeBytes) > Int64(bytesMax) else { return }
+        guard let refusal = try await refusal(orgID: orgID, sha256: file.sha256, sizeBytes: file.sizeBytes, withoutLicence: false) else {
+            return
+        }
         if try await !references.isReferenced(file.sha256) { try await files.delete(sha256: file.sha256) }
-        throw StorageQuotaExceeded(usedBytes: stored.bytes, incomingBytes: file.sizeBytes, bytesMax: bytesMax)
+        throw refusal
+    }
+
+    /// The refusal of a file of `sizeBytes` with content `sha256` for `orgID`, or nil when it fits
+    /// (or the organisation keeps those bytes already, so they cost nothing again).
+    private func refusal(orgID: String, sha256: String, sizeBytes: Int, withoutLicence: Bool) async throws -> StorageQuotaExceeded? {
+        let stored = try await references.stored(orgID: orgID, sha256: sha256, withoutLicence: withoutLicence)
+        guard !stored.holds, stored.bytes + Int64(sizeBytes) > Int64(bytesMax) else { return nil }
+        return StorageQuotaExceeded(usedBytes: stored.bytes, incomingBytes: sizeBytes, bytesMax: bytesMax)
     }
 }
 
