@@ -17,7 +17,8 @@ public enum VoucherApp {
     /// the whole middleware chain. `checks` default to the standard ones; `registry` is what
     /// `/metrics` serves.
     public static func buildRouter(
-        services: Services, checks: [ReadinessCheck]? = nil, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        services: Services, checks: [ReadinessCheck]? = nil, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        readinessTimeout: Duration? = nil
     ) -> Router<AppRequestContext> {
         let config = services.config
         let router = Router(context: AppRequestContext.self)
@@ -29,7 +30,8 @@ public enum VoucherApp {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: TextInputMiddleware())
         let health = HealthController(
-            checks: checks ?? standardChecks(services.stores, logger: services.logger), registry: registry, metricsToken: config.metricsToken)
+            checks: checks ?? standardChecks(services.stores, logger: services.logger), registry: registry, metricsToken: config.metricsToken,
+            probeTimeout: readinessTimeout ?? HealthController.probeTimeoutDefault)
         router.addRoutes(health.endpoints)
         OpenAPIController().addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: services.accounts.authMiddleware)

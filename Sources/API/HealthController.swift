@@ -18,13 +18,15 @@ public struct ReadinessCheck: Sendable {
 /// `/health` says the process is alive (for restarts), `/ready` says its stores answer (for the
 /// load balancer), `/metrics` is the Prometheus scrape.
 struct HealthController {
-    /// How long a store may take to answer a readiness probe before it counts as down.
-    static let probeTimeout: Duration = .seconds(2)
+    /// How long a store may take to answer a readiness probe before it counts as down, unless
+    /// `buildRouter` is given another bound.
+    static let probeTimeoutDefault: Duration = .seconds(2)
 
     let checks: [ReadinessCheck]
     let registry: PrometheusCollectorRegistry
     /// `VOUCHER_METRICS_TOKEN`: `/metrics` answers only to it (`MetricsAccess`).
     var metricsToken: String?
+    var probeTimeout: Duration = Self.probeTimeoutDefault
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
@@ -55,7 +57,7 @@ struct HealthController {
             for check in checks {
                 group.addTask {
                     do {
-                        try await withDeadline(HealthController.probeTimeout) { try await check.probe() }
+                        try await withDeadline(probeTimeout) { try await check.probe() }
                         return (check.name, nil)
                     } catch {
                         return (check.name, "\(error)")

@@ -89,9 +89,11 @@ import VoucherServices
             let sms = CapturingSMS()
             let services = await Services.live(
                 config: config, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(sms: sms))
+            // The walk checks answers against the document, not the probe's 2 s bound: on a busy
+            // machine the pool's first PostgreSQL connection alone can take longer.
             let router = VoucherApp.buildRouter(
                 services: services, checks: VoucherApp.standardChecks(stores, logger: TestEnvironment.logger),
-                registry: PrometheusCollectorRegistry())
+                registry: PrometheusCollectorRegistry(), readinessTimeout: .seconds(120))
             let app = Application(router: router, services: [stores.postgres, RedisService(client: stores.redis)], logger: TestEnvironment.logger)
             let provisioning = await AccountsProvisioning(config: config, postgres: postgres, logger: TestEnvironment.logger)
             try await provisioning.createPlatformUser(role: .operator, username: "openapi_op1", phone: "13800138008", password: Self.password)
