@@ -11,7 +11,10 @@ import VoucherServices
 /// It is both the accounts' calendar clock and the grab path's monotonic clock, and stands still
 /// until the test advances it (so no step of a test depends on how long the machine took).
 public final class TestClock: WallClock, MonotonicClock {
-    private let current = Mutex((date: Date(), instant: ContinuousClock.now))
+    /// Starts at a whole second: PostgreSQL keeps microseconds and rounds, so a start with a
+    /// sub-microsecond fraction made a send stored at `t` read back as `t + 0.4 µs`, and a rule
+    /// checked exactly 60 s later ("a code a minute") saw 59.9999996 s and refused it.
+    private let current = Mutex((date: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)), instant: ContinuousClock.now))
 
     public init() {}
 
