@@ -16,7 +16,8 @@ public struct CatalogueRepository: Sendable {
 
     /// Puts a product in the catalogue or replaces its entry, on the caller's transaction (the
     /// final approval of a listing, so the catalogue and the listing commit together). The rating
-    /// stays as it is.
+    /// stays as it is; a product put (back) in starts from its visible reviews, which cannot change
+    /// meanwhile: the caller holds the product's row, as every review write does (ReviewsRepository).
     public func upsert(_ entry: CatalogueEntry, on connection: PostgresConnection) async throws {
         try entry.validate()
         let detailJSON = String(decoding: try JSONEncoder().encode(entry.detail), as: UTF8.self)
@@ -25,11 +26,14 @@ public struct CatalogueRepository: Sendable {
             """
             INSERT INTO catalogue_entries (product_id, provider_org_id, provider_name, name, product_names, category, tags, solution_classes,
                 industries, price_low_fen, price_high_fen, lowest_spec_price_fen, delivery_days, person_days, image_file_id, listed_at, detail,
-                search_text, search_grams)
+                search_text, search_grams,
+                rating_count, rating_sum)
             VALUES (\(entry.productID), \(entry.providerOrgID), \(entry.providerName), \(entry.name), \(entry.productNames),
                 \(entry.category.rawValue), \(entry.tags), \(entry.solutionClasses), \(entry.industries), \(entry.priceLowFen),
                 \(entry.priceHighFen), \(entry.lowestSpecPriceFen), \(entry.deliveryDays), \(entry.personDays), \(entry.imageFileID),
-                \(entry.listedAt), \(detailJSON)::jsonb, \(CatalogueSearch.searchText(fields: fields)), \(CatalogueSearch.indexGrams(fields: fields)))
+                \(entry.listedAt), \(detailJSON)::jsonb, \(CatalogueSearch.searchText(fields: fields)), \(CatalogueSearch.indexGrams(fields: fields)),
+                (SELECT count(*)::int FROM reviews WHERE product_id = \(entry.productID) AND hidden_at IS NULL),
+                (SELECT coalesce(sum(stars), 0)::bigint FROM reviews WHERE product_id = \(entry.productID) AND hidden_at IS NULL))
             ON CONFLICT (product_id) DO UPDATE SET provider_org_id = EXCLUDED.provider_org_id, provider_name = EXCLUDED.provider_name,
                 name = EXCLUDED.name, product_names = EXCLUDED.product_names, category = EXCLUDED.category, tags = EXCLUDED.tags,
                 solution_classes = EXCLUDED.solution_classes, industries = EXCLUDED.industries, price_low_fen = EXCLUDED.price_low_fen,
