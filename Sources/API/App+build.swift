@@ -48,8 +48,9 @@ public enum VoucherApp {
         v1.addRoutes(ProductsController(env: services.orders).endpoints)
         v1.addRoutes(RedemptionController(env: services.redemption).endpoints)
         v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
-        v1.addRoutes(CatalogueController(catalogue: services.catalogue, files: services.files).endpoints)
+        v1.addRoutes(CatalogueController(catalogue: services.catalogue, files: services.files, reviews: services.reviews).endpoints)
         v1.addRoutes(AnnouncementsController(announcements: services.announcements, clock: services.clock).endpoints)
+        v1.addRoutes(ReviewsController(reviews: services.reviews, catalogue: services.catalogue, clock: services.clock).endpoints)
         return router
     }
 

@@ -48,6 +48,9 @@ import VoucherServices
         "AnnouncementInput": [decoder(AnnouncementsController.ContentInput.self)],
         "AnnouncementPublish": [decoder(AnnouncementsController.PublishInput.self)],
         "AnnouncementPin": [decoder(AnnouncementsController.PinInput.self)],
+        "ReviewInput": [decoder(ReviewsController.CreateInput.self)],
+        "ReviewEdit": [decoder(ReviewsController.EditInput.self)],
+        "ReviewHide": [decoder(ReviewsController.HideInput.self)],
     ]
 
     /// The served bytes, parsed again on each use (`[String: Any]` cannot be a shared constant).

@@ -51,6 +51,9 @@ import VoucherServices
             OrdersError.invalidProduct("A product needs 1 to 20 specs."),
         ]
         let listingState = ListingError.stateConflict(current: "in review", action: "edited")
+        let reviewContent: [any DomainErrorConvertible] = [
+            ReviewError.starsInvalid, ReviewError.textTooShort(length: 0), ReviewError.textTooLong(length: 501),
+        ]
         return [
             "createProduct": listingBody,
             "updateProduct": listingBody + [OrdersError.productNotFound, listingState],
@@ -106,6 +109,12 @@ import VoucherServices
             "listPayeeAccounts": [AccountsError.invalid("page_invalid", "page")],
             "statementLineAudit": [AccountsError.invalid("page_invalid", "page"), ReconciliationError.lineNotFound],
             "batchReceipts": [AccountsError.invalid("page_invalid", "page"), RedemptionError.batchNotFound],
+            "createReview": reviewContent + [
+                OpaqueIDError.malformed(prefix: "ord"), OrdersError.orderNotFound, ReviewError.orderNotAccepted(state: "paid"),
+                ReviewError.reviewExists(reviewID: "rev"),
+            ],
+            "editReview": reviewContent + [ReviewError.notFound, ReviewError.editWindowClosed(until: window), ReviewError.hidden],
+            "hideReview": [ReviewError.reasonMissing, ReviewError.reasonTooLong, ReviewError.notFound, ReviewError.hidden],
         ]
     }()
 

@@ -49,6 +49,9 @@ public enum MenuPolicy {
         Rule("v1/products", roles: [.provider], .menu(.products)),
         Rule("v1/products", .open("an enterprise reads a listed product to buy it; no menu is the catalogue")),
         Rule("v1/catalogue", .open("the catalogue is public; 去使用 reads only the caller's own voucher")),
+        // Reviews: 我的评价 (enterprises) and 客户评价 (providers); the catalogue's public list is above.
+        Rule("v1/reviews", .menu(.reviews)),
+        Rule("v1/provider/reviews", .menu(.reviews)),
         // Vouchers: the enterprise's vouchers, campaigns (list, detail, grab, apply) and applications.
         Rule("v1/vouchers", .menu(.vouchers)),
         Rule("v1/campaigns", .menu(.vouchers)),

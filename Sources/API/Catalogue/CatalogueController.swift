@@ -11,7 +11,7 @@ import VoucherServices
 ///   `industry`, `voucherKind` (+ `voucherDirection`), `priceMinFen`/`priceMaxFen` (the cheapest
 ///   spec), `sort` (newest, price_asc, price_desc, rating), `page`, `pageSize`; and 去使用:
 ///   `voucherId`, an enterprise's own voucher (token required), for the products it can pay
-/// - `GET /v1/catalogue/{productID}` one listed product with its whole public detail
+/// - `GET /v1/catalogue/{productID}` one listed product with its whole public detail and its latest visible reviews
 /// - `GET /v1/catalogue/{productID}/files/{fileId}` a file the listed product shows (display image,
 ///   banner, module media, case documents), streamed from disk; any other file is 404
 ///
@@ -20,6 +20,10 @@ import VoucherServices
 struct CatalogueController {
     let catalogue: CatalogueRepository
     let files: any FileStore
+    let reviews: ReviewsRepository
+
+    /// The latest visible reviews a product's detail shows.
+    static let reviewsShown = 5
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
@@ -49,7 +53,8 @@ struct CatalogueController {
             throw OpaqueIDError.malformed(prefix: ProductsRepository.productPrefix)
         }
         guard let found = try await catalogue.entry(productID: id) else { throw CatalogueError.productNotFound }
-        return CatalogueDetailDTO(product: CatalogueItemDTO(found.listing), detail: found.detail)
+        let latest = try await reviews.visible(productID: id, page: 1, pageSize: Self.reviewsShown).items
+        return CatalogueDetailDTO(product: CatalogueItemDTO(found.listing), detail: found.detail, reviews: latest.map(PublicReviewDTO.init))
     }
 
     func file(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -31,11 +31,13 @@ struct CatalogueItemDTO: Encodable, Sendable {
         let name: String
     }
 
-    /// Stars summed over `count` reviews (1 to 5 each); both 0 until reviews exist. The client
-    /// divides, so no rounding is made up here.
+    /// Stars summed over `count` visible reviews (1 to 5 each); both 0 until reviews exist.
+    /// `averageTenths` is `sum / count` in tenths of a star, rounded once, half to even
+    /// (`ReviewRules.averageTenths`): 43 is 4.3 stars; absent while unrated.
     struct Rating: Encodable, Sendable {
         let count: Int
         let sum: Int64
+        let averageTenths: Int64?
     }
 
     init(_ listing: CatalogueListing) {
@@ -56,7 +58,8 @@ struct CatalogueItemDTO: Encodable, Sendable {
         personDays = listing.personDays
         imageFileId = listing.imageFileID
         listedAt = RFC3339.format(listing.listedAt)
-        rating = Rating(count: listing.ratingCount, sum: listing.ratingSum)
+        let average = ReviewRules.averageTenths(sum: listing.ratingSum, count: listing.ratingCount)
+        rating = Rating(count: listing.ratingCount, sum: listing.ratingSum, averageTenths: average)
     }
 }
 
@@ -70,8 +73,10 @@ struct CataloguePageDTO: ResponseEncodable, Sendable {
     let totalExact: Bool
 }
 
-/// `GET /v1/catalogue/{productID}`: the card and the whole public detail.
+/// `GET /v1/catalogue/{productID}`: the card, the whole public detail and the latest visible
+/// reviews (`CatalogueController.reviewsShown`; every one: `GET /v1/catalogue/{productID}/reviews`).
 struct CatalogueDetailDTO: ResponseEncodable, Sendable {
     let product: CatalogueItemDTO
     let detail: CatalogueDetail
+    let reviews: [PublicReviewDTO]
 }

@@ -47,6 +47,8 @@ enum OpenAPIErrors {
             "listing_file_unknown", "file_kind_invalid",
             // catalogue (price_range_invalid above serves both)
             "query_invalid", "category_invalid", "voucher_kind_invalid", "voucher_direction_invalid", "sort_invalid",
+            // reviews
+            "review_stars_invalid", "review_text_too_short", "review_text_too_long",
             // redemption and finance
             "payee_bank_not_allowed", "payee_name_mismatch", "payee_number_invalid", "usages_empty", "usages_too_many",
             "usage_not_redeemable", "transfer_invalid", "redemption_invalid", "period_invalid",
@@ -68,6 +70,7 @@ enum OpenAPIErrors {
             "not_found", "campaign_not_found", "lot_not_found", "application_not_found", "product_not_found", "spec_not_found",
             "order_not_found", "voucher_not_found", "payee_account_not_found", "usage_not_found", "batch_not_found",
             "statement_not_found", "statement_line_not_found", "file_not_found", "enterprise_not_found",
+            "review_not_found",
             "announcement_not_found",
         ],
         409: [
@@ -79,6 +82,7 @@ enum OpenAPIErrors {
             "payee_account_exists", "usage_in_batch", "batch_state_conflict", "transfer_mismatch",
             "line_not_payout", "batch_not_paid", "match_exceeds_batch", "line_not_decided", "four_eyes_required",
             "listing_state_conflict",
+            "order_not_accepted", "review_exists", "review_edit_window_closed", "review_hidden",
             "announcement_state_conflict",
         ],
         413: [

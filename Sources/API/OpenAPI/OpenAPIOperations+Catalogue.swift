@@ -36,7 +36,7 @@ extension OpenAPIDocument {
             ]),
         Op(
             .get, "/v1/catalogue/{productID}", id: "catalogueProduct",
-            summary: "One listed product with its whole public detail (intro page, specs, case studies, contact, rating); no token needed.",
+            summary: "One listed product with its whole public detail (intro page, specs, case studies, contact, rating, latest reviews); no token.",
             access: .anyone, answer: .json(Schema.ref("CatalogueProduct")), errors: ["id_malformed", "product_not_found"]),
         Op(
             .get, "/v1/catalogue/{productID}/files/{fileId}", id: "catalogueFile",
@@ -68,8 +68,10 @@ extension OpenAPIDocument {
                 "priceLowFen": Schema.fen, "priceHighFen": Schema.fen, "lowestSpecPriceFen": Schema.fen, "deliveryDays": Schema.int,
                 "personDays": Schema.int, "imageFileId": Schema.id, "listedAt": Schema.time,
                 "rating": Schema.object(
-                    ["count": Schema.int, "sum": Schema.int],
-                    description: "Stars (1 to 5 each) summed over count reviews; 0 and 0 until reviews exist."),
+                    ["count": Schema.int, "sum": Schema.int, "averageTenths": Schema.int],
+                    optional: ["averageTenths"],
+                    description: "Stars (1 to 5 each) summed over count visible reviews; 0 and 0 until reviews exist. averageTenths is "
+                        + "sum / count in tenths of a star rounded half to even (43 is 4.3 stars), absent while unrated."),
             ], optional: ["voucherKind", "voucherDirection", "imageFileId"], description: "CatalogueItemDTO"),
         "CataloguePage": Schema.object(
             [
@@ -81,7 +83,10 @@ extension OpenAPIDocument {
                 "CataloguePageDTO: total counts matches up to \(CatalogueFilter.matchesShownMax) (totalExact false beyond), the pages reach that far."
         ),
         "CatalogueProduct": Schema.object(
-            ["product": Schema.ref("CatalogueItem"), "detail": Schema.ref("CatalogueDetail")], description: "CatalogueDetailDTO"),
+            [
+                "product": Schema.ref("CatalogueItem"), "detail": Schema.ref("CatalogueDetail"),
+                "reviews": Schema.array(Schema.ref("PublicReview"), max: Int64(CatalogueController.reviewsShown)),
+            ], description: "CatalogueDetailDTO: reviews are the latest visible ones (all: GET /v1/catalogue/{productID}/reviews)."),
         "CatalogueDetail": Schema.object(
             [
                 "introPage": Schema.object(

@@ -44,6 +44,8 @@ public struct Services: Sendable {
     public let catalogue: CatalogueRepository
     /// Announcements and who read them.
     public let announcements: AnnouncementsRepository
+    /// Reviews of bought products, and the catalogue's rating they move.
+    public let reviews: ReviewsRepository
 
     /// What a test replaces; nil keeps the live part.
     public struct Overrides: Sendable {
@@ -105,6 +107,7 @@ public struct Services: Sendable {
         self.announcements = AnnouncementsRepository(client: postgres, logger: logger)
         self.publisher = CampaignPublisher(campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate)
         self.catalogue = CatalogueRepository(client: postgres, logger: logger)
+        self.reviews = ReviewsRepository(client: postgres, logger: logger)
     }
 
     /// The background work of every server: the voucher expiry job and, unless `sinkEnabled` is
