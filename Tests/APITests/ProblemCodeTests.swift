@@ -51,6 +51,10 @@ import VoucherServices
             OrdersError.invalidProduct("A product needs 1 to 20 specs."),
         ]
         let listingState = ListingError.stateConflict(current: "in review", action: "edited")
+        let expertBody: [any DomainErrorConvertible] = [
+            ExpertError.invalid(field: "gender", rule: "r"), ExpertError.nameTooLong(31), ExpertError.experienceTooLong(201),
+            ExpertError.photoUnknown("f"),
+        ]
         return [
             "createProduct": listingBody,
             "updateProduct": listingBody + [OrdersError.productNotFound, listingState],
@@ -61,6 +65,11 @@ import VoucherServices
                 ListingError.fileKindInvalid, ListingError.imageTooLarge, ListingError.documentTooLarge, ListingError.imageUnsupportedFormat,
                 ListingError.documentUnsupportedFormat,
             ],
+            "createExpert": expertBody,
+            "updateExpert": expertBody + [ExpertError.notFound],
+            "uploadExpertPhoto": [ExpertError.photoTooLarge, ExpertError.photoUnsupportedFormat],
+            "setListingExperts": [ExpertError.attachUnknown("e"), ListingError.invalid(field: "expertIds", rule: "r"), OrdersError.productNotFound],
+            "deleteExpert": [ExpertError.notFound],
             "quoteOrder": orderBody,
             "placeOrder": orderBody + [OrdersError.idempotencyKeyMissing, plainKey, OrdersError.idempotencyKeyReused],
             "uploadPaymentProof": [

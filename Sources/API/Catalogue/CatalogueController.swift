@@ -11,7 +11,7 @@ import VoucherServices
 ///   `industry`, `voucherKind` (+ `voucherDirection`), `priceMinFen`/`priceMaxFen` (the cheapest
 ///   spec), `sort` (newest, price_asc, price_desc, rating), `page`, `pageSize`; and 去使用:
 ///   `voucherId`, an enterprise's own voucher (token required), for the products it can pay
-/// - `GET /v1/catalogue/{productID}` one listed product with its whole public detail
+/// - `GET /v1/catalogue/{productID}` one listed product with its whole public detail and the experts it shows
 /// - `GET /v1/catalogue/{productID}/files/{fileId}` a file the listed product shows (display image,
 ///   banner, module media, case documents), streamed from disk; any other file is 404
 ///
@@ -49,7 +49,8 @@ struct CatalogueController {
             throw OpaqueIDError.malformed(prefix: ProductsRepository.productPrefix)
         }
         guard let found = try await catalogue.entry(productID: id) else { throw CatalogueError.productNotFound }
-        return CatalogueDetailDTO(product: CatalogueItemDTO(found.listing), detail: found.detail)
+        let experts = try await catalogue.attachedExperts(productID: id)
+        return CatalogueDetailDTO(product: CatalogueItemDTO(found.listing), detail: found.detail, experts: experts.map(PublicExpertDTO.init))
     }
 
     func file(_ request: Request, _ context: AppRequestContext) async throws -> Response {

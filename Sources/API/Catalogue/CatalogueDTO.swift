@@ -74,4 +74,6 @@ struct CataloguePageDTO: ResponseEncodable, Sendable {
 struct CatalogueDetailDTO: ResponseEncodable, Sendable {
     let product: CatalogueItemDTO
     let detail: CatalogueDetail
+    /// The provider's experts the listing shows (专家团队 cards), in display order.
+    let experts: [PublicExpertDTO]
 }

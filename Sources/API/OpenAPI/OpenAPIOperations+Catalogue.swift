@@ -81,7 +81,10 @@ extension OpenAPIDocument {
                 "CataloguePageDTO: total counts matches up to \(CatalogueFilter.matchesShownMax) (totalExact false beyond), the pages reach that far."
         ),
         "CatalogueProduct": Schema.object(
-            ["product": Schema.ref("CatalogueItem"), "detail": Schema.ref("CatalogueDetail")], description: "CatalogueDetailDTO"),
+            [
+                "product": Schema.ref("CatalogueItem"), "detail": Schema.ref("CatalogueDetail"),
+                "experts": Schema.array(Schema.ref("PublicExpert")),
+            ], description: "CatalogueDetailDTO: experts are the provider's experts the listing shows, in display order."),
         "CatalogueDetail": Schema.object(
             [
                 "introPage": Schema.object(
