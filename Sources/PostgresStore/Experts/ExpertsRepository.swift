@@ -139,7 +139,7 @@ public struct ExpertsRepository: Sendable {
         binds.append((filter.page - 1) * filter.pageSize)
         let sql =
             "SELECT \(Self.columns) " + from + condition.sql
-            + " ORDER BY e.created_at DESC, e.id DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)"
+            + " ORDER BY e.seq DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)"
         let items = try await Self.records(try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
         return (items, total)
     }

@@ -19,6 +19,8 @@ CREATE TABLE expert_photos (
 -- with phone_public.
 CREATE TABLE experts (
     id                                  text PRIMARY KEY,
+    -- The order of creation: lists are newest first even when two experts share a created_at.
+    seq                                 bigint GENERATED ALWAYS AS IDENTITY,
     org_id                              text NOT NULL REFERENCES organisations (id),
     name                                text NOT NULL CHECK (length(name) BETWEEN 1 AND 30),
     age                                 integer NOT NULL CHECK (age BETWEEN 18 AND 100),
@@ -42,8 +44,8 @@ CREATE TABLE experts (
     -- The photo is one the expert's own organisation uploaded.
     FOREIGN KEY (org_id, photo_sha256) REFERENCES expert_photos (org_id, sha256)
 );
-CREATE INDEX experts_org_idx ON experts (org_id, created_at DESC, id DESC);
-CREATE INDEX experts_listing_idx ON experts (created_at DESC, id DESC);
+CREATE INDEX experts_org_idx ON experts (org_id, seq DESC);
+CREATE INDEX experts_listing_idx ON experts (seq DESC);
 
 -- The experts a listing shows, in display order. org_id ties both ends to one provider, so a
 -- listing can only ever show its own provider's experts.
