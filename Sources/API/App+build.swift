@@ -46,6 +46,8 @@ public enum VoucherApp {
         v1.addRoutes(ProviderOrdersController(env: services.orders).endpoints)
         v1.addRoutes(PlatformController(env: services.platform).endpoints)
         v1.addRoutes(ProductsController(env: services.orders).endpoints)
+        v1.addRoutes(
+            ExpertsController(env: services.orders, experts: ExpertsRepository(client: services.stores.postgres, logger: services.logger)).endpoints)
         v1.addRoutes(RedemptionController(env: services.redemption).endpoints)
         v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
         v1.addRoutes(CatalogueController(catalogue: services.catalogue, files: services.files, reviews: services.reviews).endpoints)

@@ -67,6 +67,8 @@ struct SeedDemo: AsyncParsableCommand {
                 Self.line(demo.role.rawValue, demo.username, demo.password, demo.name, created: created)
             }
             try await Self.seedAnnouncement(client, logger: logger, operatorUsername: account.username)
+            try await Self.seedExperts(
+                client, logger: logger, files: LocalDiskFileStore(root: config.dataDir), providerUsername: Self.organisations[1].username)
         }
     }
 
@@ -91,6 +93,36 @@ struct SeedDemo: AsyncParsableCommand {
         _ = try await announcements.publish(id: id, at: now, now: now)
         print("  announcement: one pinned policy announcement (GET /v1/public/announcements)")
     }
+
+    /// Two experts of the demo provider (专家团队), unless it has experts already; their photo is a 1×1 PNG.
+    static func seedExperts(_ client: PostgresClient, logger: Logger, files: any FileStore, providerUsername: String) async throws {
+        var found: (orgID: String, experts: Int)?
+        let rows = try await client.query(
+            """
+            SELECT u.org_id, (SELECT count(*)::int FROM experts e WHERE e.org_id = u.org_id) FROM users u
+            WHERE lower(u.username) = lower(\(providerUsername)) AND u.is_main
+            """, logger: logger)
+        for try await row in rows.decode((String, Int).self) { found = row }
+        guard let found, found.experts == 0, let png = Data(base64Encoded: Self.pixelPNG) else { return }
+        let stored = try await files.store(Array(png), mediaType: "image/png")
+        let experts = ExpertsRepository(client: client, logger: logger)
+        let now = Date()
+        try await experts.recordPhoto(orgID: found.orgID, sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes, now: now)
+        for (name, gender, field, title, phonePublic) in [
+            ("王建国", "male", "装备制造", "首席专家", false), ("李敏", "female", "电子信息", "数据治理顾问", true),
+        ] {
+            let profile = ExpertProfile(
+                name: name, age: 45, gender: gender, industrialInternetFields: ["工业互联网平台"], industryFields: [field],
+                industrialOperationFields: ["生产管理"], industrialInternetServiceYears: 10, industryServiceYears: 18,
+                experience: "主持多家制造企业的数字化改造。", title: title, education: "硕士", photoFileId: stored.sha256,
+                introduction: "长期从事中小企业数字化转型咨询。", phone: "13800000009", phonePublic: phonePublic)
+            _ = try await experts.create(orgID: found.orgID, profile: try profile.validated(), now: now)
+        }
+        print("  experts: two of the demo provider (GET /v1/public/experts)")
+    }
+
+    /// A 1×1 PNG, the demo experts' photo.
+    static let pixelPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 
     static func line(_ role: String, _ username: String, _ password: String, _ organisation: String, created: Bool) {
         print(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VoucherCore
 import VoucherServices
 
 @testable import API
@@ -39,6 +40,8 @@ import VoucherServices
         "Reason": [decoder(VoucherApplicationsController.RejectInput.self), decoder(ReasonBody.self)],
         "OrderBody": [decoder(OrderBody.self)],
         "ProductBody": [decoder(ProductBody.self)],
+        "ExpertInput": [decoder(ExpertProfile.self)],
+        "ListingExpertsInput": [decoder(ExpertsController.AttachInput.self)],
         "PayeeBody": [decoder(PayeeBody.self)],
         "Transfer": [decoder(TransferBody.self)],
         "Confirm": [decoder(ConfirmBody.self)],

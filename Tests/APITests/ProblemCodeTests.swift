@@ -54,6 +54,10 @@ import VoucherServices
         let reviewContent: [any DomainErrorConvertible] = [
             ReviewError.starsInvalid, ReviewError.textTooShort(length: 0), ReviewError.textTooLong(length: 501),
         ]
+        let expertBody: [any DomainErrorConvertible] = [
+            ExpertError.invalid(field: "gender", rule: "r"), ExpertError.nameTooLong(31), ExpertError.experienceTooLong(201),
+            ExpertError.photoUnknown("f"),
+        ]
         return [
             "createProduct": listingBody,
             "updateProduct": listingBody + [OrdersError.productNotFound, listingState],
@@ -64,6 +68,11 @@ import VoucherServices
                 ListingError.fileKindInvalid, ListingError.imageTooLarge, ListingError.documentTooLarge, ListingError.imageUnsupportedFormat,
                 ListingError.documentUnsupportedFormat,
             ],
+            "createExpert": expertBody,
+            "updateExpert": expertBody + [ExpertError.notFound],
+            "uploadExpertPhoto": [ExpertError.photoTooLarge, ExpertError.photoUnsupportedFormat],
+            "setListingExperts": [ExpertError.attachUnknown("e"), ListingError.invalid(field: "expertIds", rule: "r"), OrdersError.productNotFound],
+            "deleteExpert": [ExpertError.notFound],
             "quoteOrder": orderBody,
             "placeOrder": orderBody + [OrdersError.idempotencyKeyMissing, plainKey, OrdersError.idempotencyKeyReused],
             "uploadPaymentProof": [

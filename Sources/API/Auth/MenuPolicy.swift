@@ -46,6 +46,8 @@ public enum MenuPolicy {
         Rule("v1/provider/enterprises", .menu(.orders)),
         Rule("v1/provider/products", .menu(.products)),
         Rule("v1/provider/product-files", .menu(.products)),
+        Rule("v1/provider/experts", .menu(.experts)),
+        Rule("v1/provider/expert-photos", .menu(.experts)),
         Rule("v1/products", roles: [.provider], .menu(.products)),
         Rule("v1/products", .open("an enterprise reads a listed product to buy it; no menu is the catalogue")),
         Rule("v1/catalogue", .open("the catalogue is public; 去使用 reads only the caller's own voucher")),

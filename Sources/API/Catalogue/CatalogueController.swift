@@ -11,7 +11,8 @@ import VoucherServices
 ///   `industry`, `voucherKind` (+ `voucherDirection`), `priceMinFen`/`priceMaxFen` (the cheapest
 ///   spec), `sort` (newest, price_asc, price_desc, rating), `page`, `pageSize`; and 去使用:
 ///   `voucherId`, an enterprise's own voucher (token required), for the products it can pay
-/// - `GET /v1/catalogue/{productID}` one listed product with its whole public detail and its latest visible reviews
+/// - `GET /v1/catalogue/{productID}` one listed product with its whole public detail, its latest visible
+///   reviews and the experts it shows
 /// - `GET /v1/catalogue/{productID}/files/{fileId}` a file the listed product shows (display image,
 ///   banner, module media, case documents), streamed from disk; any other file is 404
 ///
@@ -54,7 +55,10 @@ struct CatalogueController {
         }
         guard let found = try await catalogue.entry(productID: id) else { throw CatalogueError.productNotFound }
         let latest = try await reviews.visible(productID: id, page: 1, pageSize: Self.reviewsShown).items
-        return CatalogueDetailDTO(product: CatalogueItemDTO(found.listing), detail: found.detail, reviews: latest.map(PublicReviewDTO.init))
+        let experts = try await catalogue.attachedExperts(productID: id)
+        return CatalogueDetailDTO(
+            product: CatalogueItemDTO(found.listing), detail: found.detail, reviews: latest.map(PublicReviewDTO.init),
+            experts: experts.map(PublicExpertDTO.init))
     }
 
     func file(_ request: Request, _ context: AppRequestContext) async throws -> Response {

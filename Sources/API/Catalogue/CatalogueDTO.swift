@@ -79,4 +79,6 @@ struct CatalogueDetailDTO: ResponseEncodable, Sendable {
     let product: CatalogueItemDTO
     let detail: CatalogueDetail
     let reviews: [PublicReviewDTO]
+    /// The provider's experts the listing shows (专家团队 cards), in display order.
+    let experts: [PublicExpertDTO]
 }

@@ -25,6 +25,7 @@ enum OpenAPIDocument {
         + tagged("Orders", orderOperations)
         + tagged("Products", productOperations)
         + tagged("Catalogue", catalogueOperations)
+        + tagged("Experts", expertOperations)
         + tagged("Redemption", redemptionOperations)
         + tagged("Finance", financeOperations)
         + tagged("Platform", platformOperations)
@@ -74,6 +75,7 @@ enum OpenAPIDocument {
                 "schemas": .object(
                     schemas.merging(financeSchemas) { _, _ in preconditionFailure("a schema is named twice") }
                         .merging(catalogueSchemas) { _, _ in preconditionFailure("a schema is named twice") }
+                        .merging(expertSchemas) { _, _ in preconditionFailure("a schema is named twice") }
                         .merging(announcementSchemas) { _, _ in preconditionFailure("a schema is named twice") }
                         .merging(reviewSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
             ],

@@ -9,7 +9,7 @@ enum OpenAPIErrors {
     /// Status by code; a code listed under two statuses stops the process at first use.
     static let statusByCode: [String: Int] = {
         var table: [String: Int] = [:]
-        for (status, codes) in byStatus {
+        for (status, codes) in byStatus.merging(expertCodesByStatus, uniquingKeysWith: +) {
             for code in codes {
                 precondition(table[code] == nil, "problem code \(code) listed under two statuses")
                 table[code] = status

@@ -86,7 +86,12 @@ extension OpenAPIDocument {
             [
                 "product": Schema.ref("CatalogueItem"), "detail": Schema.ref("CatalogueDetail"),
                 "reviews": Schema.array(Schema.ref("PublicReview"), max: Int64(CatalogueController.reviewsShown)),
-            ], description: "CatalogueDetailDTO: reviews are the latest visible ones (all: GET /v1/catalogue/{productID}/reviews)."),
+                "experts": Schema.array(Schema.ref("PublicExpert")),
+            ],
+            description:
+                "CatalogueDetailDTO: reviews are the latest visible ones (all: GET /v1/catalogue/{productID}/reviews); "
+                + "experts are the provider's experts the listing shows, in display order."
+        ),
         "CatalogueDetail": Schema.object(
             [
                 "introPage": Schema.object(

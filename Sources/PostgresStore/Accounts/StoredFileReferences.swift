@@ -14,7 +14,7 @@ public struct StoredFileReferences: Sendable {
         self.logger = logger
     }
 
-    /// True while a licence, a payment proof, a redemption file, a listing upload, or a batch that is not rejected
+    /// True while a licence, a payment proof, a redemption file, a listing upload, an expert photo, or a batch that is not rejected
     /// refers to `sha256`.
     public func isReferenced(_ sha256: String) async throws -> Bool {
         let rows = try await client.query(
@@ -23,6 +23,7 @@ public struct StoredFileReferences: Sendable {
                 OR EXISTS (SELECT 1 FROM payment_proofs WHERE sha256 = \(sha256))
                 OR EXISTS (SELECT 1 FROM redemption_files WHERE sha256 = \(sha256))
                 OR EXISTS (SELECT 1 FROM product_files WHERE sha256 = \(sha256))
+                OR EXISTS (SELECT 1 FROM expert_photos WHERE sha256 = \(sha256))
                 OR EXISTS (SELECT 1 FROM redemption_batches WHERE material_sha256 = \(sha256) AND state <> 'rejected')
                 OR EXISTS (SELECT 1 FROM batch_files f JOIN redemption_batches b ON b.id = f.batch_id
                            WHERE f.sha256 = \(sha256) AND b.state <> 'rejected')
@@ -54,6 +55,8 @@ public struct StoredFileReferences: Sendable {
                 WHERE b.org_id = \(orgID) AND b.state <> 'rejected'
                 UNION ALL
                 SELECT sha256, size_bytes FROM product_files WHERE org_id = \(orgID)
+                UNION ALL
+                SELECT sha256, size_bytes FROM expert_photos WHERE org_id = \(orgID)
             ), files AS (
                 SELECT sha256, max(size_bytes)::int8 AS size_bytes FROM held GROUP BY sha256
             )

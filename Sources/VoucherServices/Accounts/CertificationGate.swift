@@ -15,7 +15,7 @@ import VoucherCore
 public struct CertificationGate: Sendable {
     /// What the organisation is about to do; the refusal's sentence names it.
     public enum Action: String, Sendable, CaseIterable {
-        case quoting, ordering, listing, payeeAccounts, redemption
+        case quoting, ordering, listing, payeeAccounts, redemption, experts
 
         var phrase: String {
             switch self {
@@ -24,6 +24,7 @@ public struct CertificationGate: Sendable {
             case .listing: "create, upload files for or submit a product"
             case .payeeAccounts: "add a payee account"
             case .redemption: "file a redemption"
+            case .experts: "add or edit an expert or upload an expert's photo"
             }
         }
     }
