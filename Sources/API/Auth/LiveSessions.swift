@@ -6,13 +6,18 @@ import Synchronization
 import VoucherCore
 import VoucherServices
 
-/// Holds every access token to the current state of its login and its user, so that revocation
-/// takes effect on the next request: a logout, a replayed refresh token, a password change, a
-/// deleted or disabled user (401 `session_revoked`) and removed menu permissions (the menu check
-/// reads the permissions held now). It costs one PostgreSQL query by primary key (and the
-/// refresh-token family index) per request that carries a token.
+/// Holds every access token to the current state of its login and its user: a logout, a replayed
+/// refresh token, a password change, a deleted or disabled user (401 `session_revoked`) and removed
+/// menu permissions (the menu check reads the permissions held now).
 ///
-/// When the query fails or passes `lookupDeadline`, other routes answer 503 `unavailable` (they
+/// The common case costs no query: while this server's `SessionChangeFeed` is fresh and names
+/// neither the token's user nor its login, the token's claims decide. A change made on this
+/// server is in its feed before the change's answer leaves; one made on another server, within
+/// the feed's poll (0.5 s, never more than `SessionChangeFeed.staleAfter`). Otherwise (named, or
+/// the feed stale) it costs one PostgreSQL query by primary key (and the refresh-token family
+/// index), as before the feed.
+///
+/// When that query fails or passes `lookupDeadline`, other routes answer 503 `unavailable` (they
 /// need PostgreSQL anyway), but the grab path needs only Redis and must go on while PostgreSQL is
 /// down: there the token's own claims decide for `outagePause` (so a rush does not wait on a dead
 /// database request after request), except for logins this process saw ended.
@@ -25,6 +30,7 @@ final class LiveSessions: Sendable {
     static let endedMax = 100_000
 
     let credentials: CredentialsRepository
+    let feed: SessionChangeFeed
     let logger: Logger
     let clock: any MonotonicClock
     /// Until when the claims decide (PostgreSQL failed a check). Guarded by the mutex.
@@ -32,8 +38,9 @@ final class LiveSessions: Sendable {
     /// "user|session" of logins found ended. Guarded by the mutex.
     private let ended = Mutex<Set<String>>([])
 
-    init(credentials: CredentialsRepository, logger: Logger, clock: any MonotonicClock = SystemMonotonicClock()) {
+    init(credentials: CredentialsRepository, feed: SessionChangeFeed, logger: Logger, clock: any MonotonicClock = SystemMonotonicClock()) {
         self.credentials = credentials
+        self.feed = feed
         self.logger = logger
         self.clock = clock
     }
@@ -42,6 +49,7 @@ final class LiveSessions: Sendable {
     /// `outageTolerant` (the grab route) a PostgreSQL failure lets the claims decide; otherwise it
     /// is 503 `unavailable`.
     func current(_ identity: Identity, outageTolerant: Bool) async throws -> Identity {
+        if feed.vouches(userID: identity.userID, sessionID: identity.sessionID) { return identity }
         let key = identity.userID + "|" + (identity.sessionID ?? "")
         if outageTolerant, let until = outageUntil.withLock({ $0 }), clock.instant() < until { return try claimsOnly(identity, key: key) }
         let state: SessionState?
@@ -84,6 +92,6 @@ final class LiveSessions: Sendable {
 extension AccountsEnvironment {
     /// The auth middleware over this environment's tokens and credentials.
     var authMiddleware: AuthMiddleware {
-        AuthMiddleware(tokens: tokens, sessions: LiveSessions(credentials: credentials, logger: logger))
+        AuthMiddleware(tokens: tokens, sessions: LiveSessions(credentials: credentials, feed: sessionChanges, logger: logger))
     }
 }
