@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import PostgresStore
 import Synchronization
 import VoucherCore
@@ -37,6 +38,10 @@ final class LiveSessions: Sendable {
     private let outageUntil = Mutex<ContinuousClock.Instant?>(nil)
     /// "user|session" of logins found ended. Guarded by the mutex.
     private let ended = Mutex<Set<String>>([])
+    /// Checks the feed vouched for (the claims decided) and checks it declined (a PostgreSQL query,
+    /// or the grab route's outage rule): the second is what the session check still costs.
+    private let byClaims = Counter(label: "voucher_session_checks_total", dimensions: [("by", "claims")])
+    private let byQuery = Counter(label: "voucher_session_checks_total", dimensions: [("by", "query")])
 
     init(credentials: CredentialsRepository, feed: SessionChangeFeed, logger: Logger, clock: any MonotonicClock = SystemMonotonicClock()) {
         self.credentials = credentials
@@ -49,7 +54,11 @@ final class LiveSessions: Sendable {
     /// `outageTolerant` (the grab route) a PostgreSQL failure lets the claims decide; otherwise it
     /// is 503 `unavailable`.
     func current(_ identity: Identity, outageTolerant: Bool) async throws -> Identity {
-        if feed.vouches(userID: identity.userID, sessionID: identity.sessionID) { return identity }
+        if feed.vouches(userID: identity.userID, sessionID: identity.sessionID) {
+            byClaims.increment()
+            return identity
+        }
+        byQuery.increment()
         let key = identity.userID + "|" + (identity.sessionID ?? "")
         if outageTolerant, let until = outageUntil.withLock({ $0 }), clock.instant() < until { return try claimsOnly(identity, key: key) }
         let state: SessionState?
