@@ -49,6 +49,8 @@ public final class SessionChangeFeed: Sendable {
         var families: [String: ContinuousClock.Instant] = [:]
         /// When the last successful poll began; nil: stale.
         var freshSince: ContinuousClock.Instant?
+        /// Some poll has made the feed fresh: past `staleAfter` it is stale, not unread.
+        var everFresh = false
         /// Changes this process made (`changed()`); a poll begun before the latest one must not
         /// make the feed fresh, since its snapshot may predate that change.
         var localChanges = 0
@@ -68,19 +70,34 @@ public final class SessionChangeFeed: Sendable {
         self.windowSeconds = namedSeconds
     }
 
-    /// True when a token of `userID` in login `sessionID` may be trusted on its claims alone: the
-    /// feed is fresh and names neither. False counts a request that must ask PostgreSQL.
-    public func vouches(userID: String, sessionID: String?) -> Bool {
+    /// What the feed says of a token.
+    public enum Verdict: Sendable, Equatable {
+        /// Fresh, and it names neither the token's user nor its login: the claims decide.
+        case vouched
+        /// It names the user or the login (changed within `namedFor`): ask PostgreSQL.
+        case named
+        /// It was fresh once, but no poll has succeeded for `staleAfter` (PostgreSQL is failing or
+        /// too slow to answer): ask PostgreSQL, except where an outage rule lets the claims decide.
+        case stale
+        /// It has never been read (the server is starting, or no poller runs): ask PostgreSQL.
+        case unread
+    }
+
+    /// What the feed says of a token of `userID` in login `sessionID`; anything but `.vouched`
+    /// counts a request that the feed declined.
+    public func verdict(userID: String, sessionID: String?) -> Verdict {
         let now = clock.instant()
         return state.withLock { state in
             let named = state.users[userID].map { now < $0 } == true || sessionID.flatMap { state.families[$0] }.map { now < $0 } == true
-            guard let fresh = state.freshSince, now < fresh + Self.staleAfter, !named else {
-                state.declined += 1
-                return false
-            }
-            return true
+            let fresh = state.freshSince.map { now < $0 + Self.staleAfter } ?? false
+            if fresh && !named { return .vouched }
+            state.declined += 1
+            return named ? .named : state.everFresh ? .stale : .unread
         }
     }
+
+    /// True when a token of `userID` in login `sessionID` may be trusted on its claims alone.
+    public func vouches(userID: String, sessionID: String?) -> Bool { verdict(userID: userID, sessionID: sessionID) == .vouched }
 
     /// Whether the feed would vouch for an unnamed token now.
     public var isFresh: Bool {
@@ -143,6 +160,7 @@ public final class SessionChangeFeed: Sendable {
             }
             guard generation == state.localChanges else { return }
             state.freshSince = max(state.freshSince ?? started, started)
+            state.everFresh = true
         }
     }
 }
