@@ -12,7 +12,8 @@ import VoucherServices
         // (a query would answer 401 session_revoked): with the feed unread, both routes ask
         // PostgreSQL as before; fresh, the claims decide on both; gone stale (no poll succeeded
         // for staleAfter), the grab route keeps the outage rule (claims decide, no query) while
-        // other routes ask PostgreSQL again; a login this process found ended stays refused.
+        // other routes ask PostgreSQL again; a login this process found ended stays refused. After
+        // a change of this process whose read failed, the grab route asks PostgreSQL too.
         try await TestDatabase.with { postgres, _ in
             let clock = TestClock()
             let logger = TestEnvironment.logger
@@ -47,6 +48,16 @@ import VoucherServices
             #expect(await code(grab: true) == "session_revoked", "a login this process saw ended stays refused")
             #expect(await code(grab: false, unseen) == "session_revoked")
             #expect(feed.declinedCount == declined + 3)
+
+            try await feed.poll()
+            #expect(await code(grab: true, unseen) == nil)
+            _ = try await postgres.query("ALTER TABLE session_changes RENAME TO session_changes_away")
+            await feed.changed()
+            #expect(feed.verdict(userID: unseen.userID, sessionID: nil) == .unread, "a change of ours no read has seen")
+            #expect(await code(grab: true, unseen) == "session_revoked")
+            _ = try await postgres.query("ALTER TABLE session_changes_away RENAME TO session_changes")
+            try await feed.poll()
+            #expect(await code(grab: true, unseen) == nil)
         }
     }
 }

@@ -51,6 +51,9 @@ public final class SessionChangeFeed: Sendable {
         var freshSince: ContinuousClock.Instant?
         /// Some poll has made the feed fresh: past `staleAfter` it is stale, not unread.
         var everFresh = false
+        /// This process made a change that no successful read has seen yet: until one has, the
+        /// feed is unread (every route asks PostgreSQL), not merely stale.
+        var localChangeUnread = false
         /// Changes this process made (`changed()`); a poll begun before the latest one must not
         /// make the feed fresh, since its snapshot may predate that change.
         var localChanges = 0
@@ -92,7 +95,7 @@ public final class SessionChangeFeed: Sendable {
             let fresh = state.freshSince.map { now < $0 + Self.staleAfter } ?? false
             if fresh && !named { return .vouched }
             state.declined += 1
-            return named ? .named : state.everFresh ? .stale : .unread
+            return named ? .named : state.everFresh && !state.localChangeUnread ? .stale : .unread
         }
     }
 
@@ -108,23 +111,34 @@ public final class SessionChangeFeed: Sendable {
     /// How many requests the feed declined so far (each asked PostgreSQL).
     public var declinedCount: Int { state.withLock { $0.declined } }
 
-    /// Reads what changed since the last read (one query) and names it. A failure leaves the feed
-    /// as it was; it goes stale when no poll succeeds for `staleAfter`.
+    /// Reads what changed since the last read (one query) and names it. A failed read leaves the
+    /// feed as it was, to go stale when no poll succeeds for `staleAfter`; a read refused for too
+    /// many changes (a mass revocation) makes it unread at once, so no route trusts claims then.
     public func poll() async throws {
         let started = clock.instant()
         let (since, generation) = state.withLock { ($0.nextTxid, $0.localChanges) }
-        let read = try await repository.read(sinceTxid: since, windowSeconds: windowSeconds, rowsMax: Self.rowsPerReadMax)
-        apply(read, started: started, generation: generation)
+        do {
+            let read = try await repository.read(sinceTxid: since, windowSeconds: windowSeconds, rowsMax: Self.rowsPerReadMax)
+            apply(read, started: started, generation: generation)
+        } catch let error as SessionChangeReadError {
+            state.withLock { state in
+                state.freshSince = nil
+                state.everFresh = false
+            }
+            throw error
+        }
     }
 
     /// Called by the process that has just committed a change to a user or a login, before it
-    /// answers: a live feed reads it at once, so this server's next request sees it. Until that
-    /// read succeeds the feed is stale (every request asks PostgreSQL).
+    /// answers: a live feed reads it at once, so this server's next request sees it. Until a read
+    /// begun after the change succeeds, the feed is unread: every request, grabs included, asks
+    /// PostgreSQL.
     public func changed() async {
         let wasFresh = isFresh
         state.withLock { state in
             state.localChanges += 1
             state.freshSince = nil
+            state.localChangeUnread = true
         }
         guard wasFresh else { return }
         do {
@@ -152,6 +166,7 @@ public final class SessionChangeFeed: Sendable {
             state.seen = state.seen.filter { $0.value >= next }
             if !state.users.isEmpty { state.users = state.users.filter { now < $0.value } }
             if !state.families.isEmpty { state.families = state.families.filter { now < $0.value } }
+            // Past the bound the feed starts over, unread (every route asks PostgreSQL).
             guard state.users.count + state.families.count <= Self.namedMax else {
                 let (declined, localChanges) = (state.declined, state.localChanges)
                 state = State()
@@ -161,6 +176,7 @@ public final class SessionChangeFeed: Sendable {
             guard generation == state.localChanges else { return }
             state.freshSince = max(state.freshSince ?? started, started)
             state.everFresh = true
+            state.localChangeUnread = false
         }
     }
 }
