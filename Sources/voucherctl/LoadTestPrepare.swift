@@ -111,8 +111,9 @@ struct LoadTestPrepare: AsyncParsableCommand {
             FROM generate_series(1, \(count)) AS i
             ON CONFLICT DO NOTHING
             """, logger: logger)
-        // Each enterprise's main account: every request's session check (LiveSessions) reads the
-        // token's user, so a token without its row answers 401 session_revoked.
+        // Each enterprise's main account: a session check that asks PostgreSQL (LiveSessions: the
+        // feed unread, stale or naming the user) reads the token's user, and without its row the
+        // token answers 401 session_revoked.
         try await client.query(
             """
             INSERT INTO users (id, org_id, username, password_hash, role, is_main, permissions)

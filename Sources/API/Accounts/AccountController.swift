@@ -63,6 +63,7 @@ struct AccountController {
             phone: try? user.phone.map { try PhoneNumber(validating: $0) }, userID: user.id)
         _ = try await env.credentials.setPassword(
             userID: user.id, orgID: user.orgID, hash: try await passwords.hash(body.newPassword), now: env.clock.now())
+        await env.sessionChanges.changed()
         return Response(status: .noContent)
     }
 }

@@ -126,6 +126,7 @@ struct SubAccountsController {
         guard try await env.subAccounts.delete(orgID: identity.orgID, id: current.id, now: env.clock.now()) else {
             throw AccountsError.notFound
         }
+        await env.sessionChanges.changed()
         return Response(status: .noContent)
     }
 
@@ -144,6 +145,7 @@ struct SubAccountsController {
         else {
             throw AccountsError.notFound
         }
+        await env.sessionChanges.changed()
         return Response(status: .noContent)
     }
 
@@ -157,6 +159,7 @@ struct SubAccountsController {
             let updated = try await env.subAccounts.setPermissions(
                 orgID: identity.orgID, id: current.id, permissions: permissions, now: env.clock.now())
         else { throw AccountsError.notFound }
+        await env.sessionChanges.changed()
         return SubAccount(updated)
     }
 

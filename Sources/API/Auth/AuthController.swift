@@ -67,6 +67,7 @@ struct AuthController {
         let body = try await request.decodeJSON(as: RefreshRequest.self, context: context)
         if !body.refreshToken.isEmpty, body.refreshToken.utf8.count <= 128 {
             try await env.credentials.revokeFamily(tokenHash: Secrets.sha256Hex(body.refreshToken), now: env.clock.now())
+            await env.sessionChanges.changed()
         }
         return Response(status: .noContent)
     }

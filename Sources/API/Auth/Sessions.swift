@@ -64,6 +64,7 @@ struct Sessions: Sendable {
             return try await response(identity.inSession(family), refresh: successor, now: now)
         case .reused:
             env.logger.warning("auth.refresh_token_reused")
+            await env.sessionChanges.changed()
             throw AuthProblem.refreshTokenReused
         case .invalid:
             throw AuthProblem.invalidRefreshToken

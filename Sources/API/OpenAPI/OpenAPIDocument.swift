@@ -69,7 +69,7 @@ enum OpenAPIDocument {
                 "securitySchemes": [
                     "bearer": [
                         "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                        "description": "The access token of POST /v1/auth/login, /v1/auth/sms/login or /v1/auth/refresh.",
+                        "description": .string(bearerDescription),
                     ]
                 ],
                 "schemas": .object(
@@ -81,6 +81,16 @@ enum OpenAPIDocument {
             ],
         ]
     }
+
+    /// The bearer scheme's description: where tokens come from, and when revocation takes effect
+    /// (401 `session_revoked`, 403 `permission_denied`) with the session-change feed of issue 19.
+    static let bearerDescription = """
+        The access token of POST /v1/auth/login, /v1/auth/sms/login or /v1/auth/refresh. A login that has ended (logout, a replayed \
+        refresh token, a password change, a deleted or disabled account) answers 401 session_revoked, and a menu permission \
+        removed from a sub-account 403 permission_denied: at once on the server that made the change, and on every other server \
+        after its next read of the session-change feed (every 0.5 s; a server whose reads fail for 3 s checks every request \
+        against the database again), so for up to that long another server can still accept the token.
+        """
 
     /// `info.description`: the conventions of SPEC §9 and what the `x-` extensions mean.
     static let description = """

@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import PostgresStore
 import VoucherConfig
+import VoucherCore
 
 /// What the accounts, auth and approvals routes need, built once by `Services` (tests override its
 /// clock, SMS sender, file store and bcrypt cost there).
@@ -24,11 +25,15 @@ public struct AccountsEnvironment: Sendable {
     public let refreshTtlSeconds: Int
     public let bcryptCost: UInt8
     public let logger: Logger
+    /// Which users and logins changed lately: lets the per-request session check trust a token's
+    /// claims without a query (`SessionChangePoller` keeps it fresh; writers call `changed()`).
+    public let sessionChanges: SessionChangeFeed
 
     public init(
         postgres: PostgresClient, tokens: TokenService, refreshTtlSeconds: Int, clock: any WallClock,
         sms: any SMSSender, files: any FileStore, bcryptCost: UInt8 = AccountsLimits.bcryptCost,
-        orgStoredBytesMax: Int = OrganisationStorage.bytesMaxDefault, logger: Logger
+        orgStoredBytesMax: Int = OrganisationStorage.bytesMaxDefault, monotonicClock: any MonotonicClock = SystemMonotonicClock(),
+        logger: Logger
     ) {
         self.accounts = AccountsRepository(client: postgres, logger: logger)
         self.registration = RegistrationRepository(client: postgres, logger: logger)
@@ -45,6 +50,9 @@ public struct AccountsEnvironment: Sendable {
             files: files, references: StoredFileReferences(client: postgres, logger: logger), bytesMax: orgStoredBytesMax)
         self.bcryptCost = bcryptCost
         self.logger = logger
+        self.sessionChanges = SessionChangeFeed(
+            repository: SessionChangesRepository(client: postgres, logger: logger), accessTtlSeconds: tokens.accessTokenLifetimeSeconds,
+            clock: monotonicClock, logger: logger)
     }
 
     /// The workflows that act when their applications close; later workflows add theirs here.

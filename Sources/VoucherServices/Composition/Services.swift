@@ -19,7 +19,8 @@ public struct Services: Sendable {
     public let logger: Logger
     /// The time of the use cases (codes, throttles, tokens, order and batch timestamps).
     public let clock: any WallClock
-    /// The time of the grab path's in-memory limits (rate buckets, sold-out recheck, lot freshness).
+    /// The time of the in-memory limits: the grab path's rate buckets, sold-out recheck and lot
+    /// freshness, and the session-change feed's staleness.
     public let rushClock: any MonotonicClock
     public let files: any FileStore
     public let sms: any SMSSender
@@ -90,7 +91,8 @@ public struct Services: Sendable {
         self.tokens = tokens
         self.accounts = AccountsEnvironment(
             postgres: postgres, tokens: tokens, refreshTtlSeconds: config.jwt.refreshTtlSeconds, clock: clock, sms: sms, files: files,
-            bcryptCost: overrides.bcryptCost ?? AccountsLimits.bcryptCost, orgStoredBytesMax: config.orgStoredBytesMax, logger: logger)
+            bcryptCost: overrides.bcryptCost ?? AccountsLimits.bcryptCost, orgStoredBytesMax: config.orgStoredBytesMax,
+            monotonicClock: rushClock, logger: logger)
         self.orders = OrdersEnvironment(
             postgres: postgres, files: files, clock: clock, orgStoredBytesMax: config.orgStoredBytesMax, logger: logger)
         self.redemption = RedemptionEnvironment(
@@ -110,10 +112,12 @@ public struct Services: Sendable {
         self.reviews = ReviewsRepository(client: postgres, logger: logger)
     }
 
-    /// The background work of every server: the voucher expiry job and, unless `sinkEnabled` is
-    /// off, the claim sink that stores grabs from Redis in PostgreSQL.
+    /// The background work of every server: the voucher expiry job, the session-change feed's
+    /// poller and, unless `sinkEnabled` is off, the claim sink that stores grabs from Redis in
+    /// PostgreSQL.
     public var backgroundServices: [any Service] {
         var services: [any Service] = [VoucherExpiryService(postgres: stores.postgres, logger: logger)]
+        services.append(SessionChangePoller(feed: accounts.sessionChanges, logger: logger))
         if config.sinkEnabled {
             services.append(
                 ClaimSink(
