@@ -50,6 +50,11 @@ public enum VoucherApp {
         v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
         v1.addRoutes(CatalogueController(catalogue: services.catalogue, files: services.files).endpoints)
         v1.addRoutes(AnnouncementsController(announcements: services.announcements, clock: services.clock).endpoints)
+        v1.addRoutes(
+            WorkbenchController(
+                workbench: WorkbenchRepository(client: services.stores.postgres, logger: services.logger), announcements: services.announcements,
+                clock: services.clock
+            ).endpoints)
         return router
     }
 

@@ -29,6 +29,7 @@ enum OpenAPIDocument {
         + tagged("Finance", financeOperations)
         + tagged("Platform", platformOperations)
         + tagged("Announcements", announcementOperations)
+        + smallOperations
 
     /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {
@@ -73,7 +74,8 @@ enum OpenAPIDocument {
                 "schemas": .object(
                     schemas.merging(financeSchemas) { _, _ in preconditionFailure("a schema is named twice") }
                         .merging(catalogueSchemas) { _, _ in preconditionFailure("a schema is named twice") }
-                        .merging(announcementSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
+                        .merging(announcementSchemas) { _, _ in preconditionFailure("a schema is named twice") }
+                        .merging(smallSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
             ],
         ]
     }

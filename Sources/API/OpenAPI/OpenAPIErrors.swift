@@ -80,6 +80,7 @@ enum OpenAPIErrors {
             "line_not_payout", "batch_not_paid", "match_exceeds_batch", "line_not_decided", "four_eyes_required",
             "listing_state_conflict",
             "announcement_state_conflict",
+            "order_not_paid", "order_redeemed",
         ],
         413: [
             "payload_too_large", "file_too_large", "proof_too_large", "materials_too_large", "statement_too_large",

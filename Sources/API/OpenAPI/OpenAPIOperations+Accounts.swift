@@ -182,7 +182,7 @@ extension OpenAPIDocument {
                 .post, "/v1/approvals/{id}/approve", id: "approveApplication",
                 summary: "Approve the current stage (its role only; one stage a person, four-eyes); the last stage applies the effect.",
                 access: .signedIn(ApprovalsController.deciderRoles), body: .json(Schema.ref("ApprovalDecision")),
-                answer: .json(Schema.ref("Approval")), errors: decideCodes + ["four_eyes_required"]),
+                answer: .json(Schema.ref("Approval")), errors: decideCodes + ["four_eyes_required", "order_redeemed"]),
             Op(
                 .post, "/v1/approvals/{id}/reject", id: "rejectApplication",
                 summary: "Reject at the current stage, with a reason the applicant can act on.",

@@ -11,7 +11,9 @@ import VoucherServices
 /// - `POST /v1/redemption/batches?usageIds=a,b&payeeAccountId=…` (provider) the materials archive (.zip/.rar ≤ 10 MB) as
 ///   the raw body, optional `Idempotency-Key` (a replay answers 200 with the same batch): files a diagnostic batch and its
 ///   approval (auditor → operator → operator) (201)
-/// - `GET /v1/redemption/batches`, `GET /v1/redemption/batches/{id}` (the provider its own; operator, auditor, finance all)
+/// - `GET /v1/redemption/batches` (`state` filters), `GET /v1/redemption/batches/{id}` (the provider its own; operator, auditor,
+///   finance all)
+/// - `GET`, `PUT /v1/provider/payee-accounts/{id}` (provider) one account with its history; an edit (`RedemptionController+Payees`)
 /// - `GET /v1/redemption/batches/{id}/materials` the archive, for the same viewers
 /// - `POST /v1/redemption/batches/{id}/transfer` (operator) `{amountFen, payerName, payerAccount, date, bankSerial}`
 /// - `POST /v1/redemption/batches/{id}/confirm` (provider) `{payerName, payerAccount, amountFen}` → redeemed
@@ -32,6 +34,8 @@ struct RedemptionController {
             .post("provider/payee-accounts", use: addPayee)
             .get("provider/payee-accounts", use: payees)
             .post("provider/payee-accounts/:id/disable", use: disablePayee)
+            .get("provider/payee-accounts/:id", use: payee)
+            .put("provider/payee-accounts/:id", use: editPayee)
             .post("redemption/batches", use: submit)
             .get("redemption/batches", use: batches)
             .get("redemption/batches/:id", use: batch)
@@ -72,8 +76,10 @@ struct RedemptionController {
 
     func batches(_ request: Request, _ context: AppRequestContext) async throws -> Page<BatchDTO> {
         let viewer = try Self.viewer(context)
-        let page = try PageRequest(PageRequest.query(request))
-        let result = try await env.redemption.batches(viewer: viewer, page: page.page, pageSize: page.pageSize)
+        let query = PageRequest.query(request)
+        let page = try PageRequest(query)
+        let state = try PlatformController.oneOf(query["state"], BatchState.allCases.map(\.rawValue), "state").flatMap(BatchState.init(rawValue:))
+        let result = try await env.redemption.batches(viewer: viewer, state: state, page: page.page, pageSize: page.pageSize)
         return Page(items: result.items.map(BatchDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
     }
 

@@ -66,18 +66,24 @@ extension RedemptionRepository {
         try await client.withConnection { try await Self.batch(id: id, viewer: viewer, on: $0, logger: logger) }
     }
 
-    /// One page of batches the viewer may see, newest first, and the total.
-    public func batches(viewer: BatchViewer, page: Int, pageSize: Int) async throws -> (items: [BatchRecord], total: Int) {
+    /// One page of batches the viewer may see, newest first, and the total; with `state`, only
+    /// batches in that state.
+    public func batches(viewer: BatchViewer, state: BatchState? = nil, page: Int, pageSize: Int) async throws -> (items: [BatchRecord], total: Int) {
         let org: String? = if case .provider(let orgID) = viewer { orgID } else { nil }
+        let state = state?.rawValue
         var total = 0
         for try await count in try await client.query(
-            "SELECT count(*)::int FROM redemption_batches WHERE \(org)::text IS NULL OR org_id = \(org)", logger: logger
+            """
+            SELECT count(*)::int FROM redemption_batches
+            WHERE (\(org)::text IS NULL OR org_id = \(org)) AND (\(state)::text IS NULL OR state = \(state))
+            """, logger: logger
         ).decode(Int.self) {
             total = count
         }
         let rows = try await client.query(
             """
-            SELECT \(unescaped: Self.columns) FROM redemption_batches WHERE \(org)::text IS NULL OR org_id = \(org)
+            SELECT \(unescaped: Self.columns) FROM redemption_batches
+            WHERE (\(org)::text IS NULL OR org_id = \(org)) AND (\(state)::text IS NULL OR state = \(state))
             ORDER BY created_at DESC, id LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
             """, logger: logger)
         return (try await Self.decode(rows), total)
@@ -104,10 +110,12 @@ extension RedemptionRepository {
         }
     }
 
-    /// The operator records the offline transfer (again, after a dispute).
+    /// The operator records the offline transfer (again, after a dispute); every deduction the
+    /// batch pays must be captured first (`requirePaidOrders`).
     public func recordTransfer(id: String, transfer: TransferRecord, now: Date) async throws -> BatchRecord {
         try Self.validate(transfer)
         return try await move(id: id, viewer: .platform, event: .recordTransfer) { _, tx in
+            try await Self.requirePaidOrders(batchID: id, on: tx, logger: logger)
             try await tx.query(
                 """
                 UPDATE redemption_batches SET state = 'awaiting_confirmation', transfer_amount_fen = \(transfer.amountFen),
