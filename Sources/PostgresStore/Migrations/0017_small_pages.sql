@@ -34,3 +34,16 @@ ALTER TABLE usages DROP CONSTRAINT usages_state_check;
 ALTER TABLE usages ADD CONSTRAINT usages_state_check
     CHECK (state IN ('pending_redemption', 'in_redemption', 'redeemed', 'voided'));
 
+
+-- Voucher applications and the provider's 支付确认 are inbox items (§1.4.7.1 说明): applying files an
+-- approval application (type voucher_application, one operator stage) and recording a transfer
+-- files one for the provider (type payment_confirmation). Applications still pending get their
+-- item here (ids derived from theirs, of the OpaqueID shape); batches already awaiting
+-- confirmation get none (who recorded the transfer was not kept) and are confirmed as before.
+INSERT INTO approval_applications (id, type, title, applicant_user_id, applicant_name, org_id, subject_id, stage_roles,
+    created_at, updated_at)
+SELECT 'apl_' || substr(md5(va.id || ':voucher_application'), 1, 26), 'voucher_application', left('服务券申请 ' || c.name, 100),
+    va.applicant, u.username, va.org_id, va.id, ARRAY['operator'], va.created_at, va.created_at
+FROM voucher_applications va JOIN lots l ON l.id = va.lot_id JOIN campaigns c ON c.id = l.campaign_id JOIN users u ON u.id = va.applicant
+WHERE va.status = 'pending'
+  AND NOT EXISTS (SELECT 1 FROM approval_applications a WHERE a.type = 'voucher_application' AND a.subject_id = va.id);
