@@ -53,6 +53,11 @@ public enum VoucherApp {
         v1.addRoutes(CatalogueController(catalogue: services.catalogue, files: services.files, reviews: services.reviews).endpoints)
         v1.addRoutes(AnnouncementsController(announcements: services.announcements, clock: services.clock).endpoints)
         v1.addRoutes(ReviewsController(reviews: services.reviews, catalogue: services.catalogue, clock: services.clock).endpoints)
+        v1.addRoutes(
+            WorkbenchController(
+                workbench: WorkbenchRepository(client: services.stores.postgres, logger: services.logger), announcements: services.announcements,
+                clock: services.clock
+            ).endpoints)
         return router
     }
 

@@ -13,7 +13,7 @@ import VoucherServices
 /// - `GET /v1/approvals/{id}` one application with its stages, decisions and a snapshot of its subject
 ///   (registration details and licence; order, amounts and proofs; batch, usages and archive)
 /// - `GET /v1/approvals/{id}/files/{fileId}` one file of the subject (`fileId` is its SHA-256, as the snapshot lists it)
-/// - `POST /v1/approvals/{id}/approve` `{reason?}` (the current stage's role)
+/// - `POST /v1/approvals/{id}/approve` `{reason?}` (the current stage's role; a provider only its own 支付确认)
 /// - `POST /v1/approvals/{id}/reject` `{reason}` (the current stage's role; reason required)
 /// - `POST /v1/approvals/{id}/withdraw` (撤销; the applicant, while pending)
 ///
@@ -91,6 +91,9 @@ struct ApprovalsController {
 
     /// Roles that decide applications; they work for the platform, across organisations.
     static let deciderRoles: [Role] = [.operator, .expert, .authority, .auditor, .finance]
+    /// Roles that decide only their own organisation's applications: a provider's 支付确认
+    /// (`PaymentConfirmationEffect`), approved (通过) or rejected (a dispute with its reason).
+    static let confirmingRoles: [Role] = [.provider]
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
@@ -106,7 +109,8 @@ struct ApprovalsController {
 
     func waiting(_ request: Request, _ context: AppRequestContext) async throws -> Page<Item> {
         let identity = try context.requireMenu(.inbox)
-        return try await list(.waiting(role: identity.role.rawValue), request)
+        let organisationScoped = Self.confirmingRoles.contains(identity.role) || identity.role == .enterprise
+        return try await list(.waiting(role: identity.role.rawValue, orgID: organisationScoped ? identity.orgID : nil), request)
     }
 
     func mine(_ request: Request, _ context: AppRequestContext) async throws -> Page<Item> {
@@ -174,7 +178,9 @@ struct ApprovalsController {
 
     func decide(_ request: Request, _ context: AppRequestContext, approve: Bool) async throws -> Item {
         let identity = try context.requireMenu(.inbox)
-        guard Self.deciderRoles.contains(identity.role) else { throw AuthProblem.wrongRole(Self.deciderRoles) }
+        guard Self.deciderRoles.contains(identity.role) || Self.confirmingRoles.contains(identity.role) else {
+            throw AuthProblem.wrongRole(Self.deciderRoles + Self.confirmingRoles)
+        }
         var request = request
         let body = try await request.decodeJSON(as: DecisionRequest.self, context: context)
         let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -185,6 +191,10 @@ struct ApprovalsController {
             throw AccountsError.invalid("reason_missing", "A rejection needs a reason the applicant can act on; send it in reason.")
         }
         let (record, _) = try await visible(context, identity)
+        // An organisation's role decides only its 支付确认; any other application is the platform's.
+        guard Self.deciderRoles.contains(identity.role) || record.type == PaymentConfirmationEffect.type else {
+            throw AuthProblem.wrongRole(Self.deciderRoles)
+        }
         let actor = try await actor(identity)
         let decided = try await env.approvals.decide(
             id: record.id, by: actor, approve: approve, reason: (reason?.isEmpty ?? true) ? nil : reason, now: env.clock.now())

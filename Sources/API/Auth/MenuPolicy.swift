@@ -69,6 +69,8 @@ public enum MenuPolicy {
         // Announcements: every signed-in reader sees those for their audience; the portal's need no token.
         Rule("v1/announcements", .open("every user reads the announcements for their audience")),
         Rule("v1/public", .open("the portal's public pages need no account")),
+        // The workbench summary: every user's landing page; its inbox counts follow the inbox menu.
+        Rule("v1/workbench", .open("every user lands on their workbench; the inbox counts need the inbox menu")),
     ]
 
     /// The decision for a route template and a role; nil when no rule matches (a test keeps

@@ -68,7 +68,9 @@ struct VoucherApplicationsController {
         guard now < campaign.endsAt else {
             throw CampaignRequestError.ended(opensAt: campaign.startsAt, closesAt: campaign.endsAt)
         }
-        let record = try await applications.apply(id: OpaqueID.make(prefix: "vap"), lot: lot, orgID: identity.orgID, applicantID: identity.userID)
+        let record = try await applications.apply(
+            id: OpaqueID.make(prefix: "vap"), lot: lot, orgID: identity.orgID, applicantID: identity.userID, title: "服务券申请 " + campaign.name,
+            now: now)
         return EditedResponse(status: .created, response: ApplicationResponse(record))
     }
 

@@ -31,6 +31,7 @@ enum OpenAPIDocument {
         + tagged("Platform", platformOperations)
         + tagged("Announcements", announcementOperations)
         + tagged("Reviews", reviewOperations)
+        + smallOperations
 
     /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {
@@ -77,7 +78,8 @@ enum OpenAPIDocument {
                         .merging(catalogueSchemas) { _, _ in preconditionFailure("a schema is named twice") }
                         .merging(expertSchemas) { _, _ in preconditionFailure("a schema is named twice") }
                         .merging(announcementSchemas) { _, _ in preconditionFailure("a schema is named twice") }
-                        .merging(reviewSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
+                        .merging(reviewSchemas) { _, _ in preconditionFailure("a schema is named twice") }
+                        .merging(smallSchemas) { _, _ in preconditionFailure("a schema is named twice") }),
             ],
         ]
     }

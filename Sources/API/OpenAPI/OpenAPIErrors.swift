@@ -84,6 +84,7 @@ enum OpenAPIErrors {
             "listing_state_conflict",
             "order_not_accepted", "review_exists", "review_edit_window_closed", "review_hidden",
             "announcement_state_conflict",
+            "order_not_paid", "order_redeemed",
         ],
         413: [
             "payload_too_large", "file_too_large", "proof_too_large", "materials_too_large", "statement_too_large",

@@ -181,12 +181,14 @@ extension OpenAPIDocument {
             Op(
                 .post, "/v1/approvals/{id}/approve", id: "approveApplication",
                 summary: "Approve the current stage (its role only; one stage a person, four-eyes); the last stage applies the effect.",
-                access: .signedIn(ApprovalsController.deciderRoles), body: .json(Schema.ref("ApprovalDecision")),
-                answer: .json(Schema.ref("Approval")), errors: decideCodes + ["four_eyes_required"]),
+                access: .signedIn(ApprovalsController.deciderRoles + ApprovalsController.confirmingRoles),
+                body: .json(Schema.ref("ApprovalDecision")),
+                answer: .json(Schema.ref("Approval")), errors: decideCodes + ["four_eyes_required", "order_redeemed"]),
             Op(
                 .post, "/v1/approvals/{id}/reject", id: "rejectApplication",
                 summary: "Reject at the current stage, with a reason the applicant can act on.",
-                access: .signedIn(ApprovalsController.deciderRoles), body: .json(Schema.ref("ApprovalDecision")),
+                access: .signedIn(ApprovalsController.deciderRoles + ApprovalsController.confirmingRoles),
+                body: .json(Schema.ref("ApprovalDecision")),
                 answer: .json(Schema.ref("Approval")), errors: decideCodes + ["reason_missing"]),
             Op(
                 .post, "/v1/approvals/{id}/withdraw", id: "withdrawApplication", summary: "Withdraw (撤销) my pending application.",

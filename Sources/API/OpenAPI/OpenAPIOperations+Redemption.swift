@@ -1,3 +1,4 @@
+import VoucherCore
 import VoucherServices
 
 private typealias Op = OpenAPIOperation
@@ -47,7 +48,9 @@ extension OpenAPIDocument {
         Op(
             .get, "/v1/redemption/batches", id: "listRedemptionBatches",
             summary: "Batches: the provider's own; every batch for operators, auditors and finance.",
-            access: .signedIn(batchViewers), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Batch")), errors: ["page_invalid"]),
+            access: .signedIn(batchViewers),
+            parameters: [.query("state", Schema.oneOf(BatchState.allCases.map(\.rawValue)), "One state."), .page, .pageSize],
+            answer: .json(Schema.page(of: "Batch")), errors: ["page_invalid", "filter_invalid"]),
         Op(
             .get, "/v1/redemption/batches/{id}", id: "redemptionBatch", summary: "One batch.", access: .signedIn(batchViewers),
             answer: .json(Schema.ref("Batch")), errors: ["batch_not_found"]),
@@ -72,16 +75,17 @@ extension OpenAPIDocument {
             errors: ["file_empty", "materials_too_large", "materials_unsupported_format", "storage_quota_exceeded"]),
         Op(
             .post, "/v1/redemption/general", id: "fileGeneralRedemption",
-            summary: "File a general-voucher redemption against the provider's completed order; an operator approves, then the same payout.",
+            summary: "File a general-voucher redemption against the provider's placed order (§1.4.7.2); an operator approves, then the same "
+                + "payout once the order is paid.",
             access: .signedIn([.provider]), body: .json(Schema.ref("GeneralRedemption")), status: 201, answer: .json(Schema.ref("Batch")),
             errors: [
                 "redemption_invalid", "order_not_found", "payee_account_not_found", "usage_not_redeemable", "usage_in_batch",
-                "certification_required",
+                "certification_required", "order_state_conflict",
             ]),
         Op(
             .post, "/v1/redemption/batches/{id}/transfer", id: "recordTransfer", summary: "Record the offline transfer of an approved batch.",
             access: .signedIn([.operator]), body: .json(Schema.ref("Transfer")), answer: .json(Schema.ref("Batch")),
-            errors: batchStep + ["transfer_invalid"]),
+            errors: batchStep + ["transfer_invalid", "order_not_paid"]),
         Op(
             .post, "/v1/redemption/batches/{id}/confirm", id: "confirmReceipt",
             summary: "Confirm receipt by payer name, payer account and amount: redeemed.", access: .signedIn([.provider]),

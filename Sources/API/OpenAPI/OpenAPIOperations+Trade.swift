@@ -124,7 +124,7 @@ extension OpenAPIDocument {
         Op(
             .post, "/v1/orders/{id}/refund", id: "requestRefund", summary: "Ask to unsubscribe (退订) a paid order: an operator's approval opens.",
             access: .signedIn([.enterprise]), answer: .json(Schema.ref("OrderWithApproval")),
-            errors: orderStep + ["application_pending"]),
+            errors: orderStep + ["application_pending", "order_redeemed"]),
         Op(
             .get, "/v1/vouchers", id: "listVouchers", summary: "The organisation's vouchers with balances and status.",
             access: .signedIn([.enterprise]), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Voucher")),
@@ -195,7 +195,14 @@ extension OpenAPIDocument {
             .post, "/v1/provider/orders/{id}/deliver", id: "deliverOrder", summary: "Mark a paid order delivered.",
             access: .signedIn([.provider]), answer: .json(Schema.ref("Order")), errors: orderStep),
         Op(
-            .get, "/v1/provider/usages", id: "listUsages", summary: "Voucher deductions on completed orders: pending redemption (待兑换) and on.",
-            access: .signedIn([.provider]), parameters: [.page, .pageSize], answer: .json(Schema.page(of: "Usage")), errors: ["page_invalid"]),
+            .get, "/v1/provider/usages", id: "listUsages",
+            summary: "Voucher deductions on completed orders (and placed ones a general redemption took): pending redemption (待兑换) and on.",
+            access: .signedIn([.provider]),
+            parameters: [
+                .query("state", Schema.oneOf(ProviderOrdersController.usageStates), "One state (全部状态 when absent)."),
+                .query("q", Schema.string("At most 100 characters."), "Part of the order number, the product's or the enterprise's name."),
+                .page, .pageSize,
+            ],
+            answer: .json(Schema.page(of: "Usage")), errors: ["page_invalid", "filter_invalid"]),
     ]
 }

@@ -238,7 +238,7 @@ extension OpenAPIDocument {
         "Usage": Schema.object(
             [
                 "id": Schema.id, "voucherId": Schema.id, "voucherName": Schema.string, "deductionFen": Schema.fen, "enterprise": Schema.string,
-                "productName": Schema.string, "orderId": Schema.id, "state": Schema.oneOf(["pending_redemption", "in_redemption", "redeemed"]),
+                "productName": Schema.string, "orderId": Schema.id, "state": Schema.oneOf(ProviderOrdersController.usageStates),
                 "usedAt": Schema.time,
             ], description: "UsageDTO"),
         // Redemption and finance
@@ -250,7 +250,7 @@ extension OpenAPIDocument {
         "Payee": Schema.object(
             [
                 "id": Schema.id, "bank": Schema.string, "accountName": Schema.string, "accountNumber": Schema.string, "active": Schema.bool,
-                "createdAt": Schema.time,
+                "createdAt": Schema.time, "version": ["type": "integer", "minimum": 1, "description": "1 when added; each edit adds one."],
             ], description: "PayeeDTO"),
         "Batch": Schema.object(
             [

@@ -15,6 +15,7 @@ import VoucherServices
 /// - `POST /v1/orders/{id}/accept` accepts delivery (验收): completed, usages pending redemption
 /// - `POST /v1/orders/{id}/refund` asks to unsubscribe (退订) a paid order: an operator's approval opens
 /// - `GET /v1/vouchers` the organisation's vouchers with balances and status
+/// - `GET /v1/vouchers/{id}` one of them with its ledger entries and the orders it paid (服务券详情)
 struct OrdersController {
     let env: OrdersEnvironment
 
@@ -30,6 +31,7 @@ struct OrdersController {
             .post("orders/:id/accept", use: accept)
             .post("orders/:id/refund", use: requestRefund)
             .get("vouchers", use: vouchers)
+            .get("vouchers/:id", use: voucher)
     }
 
     func quote(_ request: Request, _ context: AppRequestContext) async throws -> QuoteDTO {
@@ -85,6 +87,13 @@ struct OrdersController {
         let result = try await env.orders.vouchers(orgID: identity.orgID, page: page.page, pageSize: page.pageSize)
         let now = env.clock.now()
         return Page(items: result.items.map { VoucherDTO($0, now: now) }, page: page.page, pageSize: page.pageSize, total: result.total)
+    }
+
+    func voucher(_ request: Request, _ context: AppRequestContext) async throws -> VoucherDetailDTO {
+        let identity = try context.requireIdentity(.enterprise)
+        let id = try PathID.check(context.parameters.get("id") ?? "", "id")
+        guard let detail = try await env.orders.voucher(id: id, orgID: identity.orgID) else { throw OrdersError.voucherNotFound(id: id) }
+        return VoucherDetailDTO(detail, now: env.clock.now())
     }
 
     func place(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<OrderDTO> {

@@ -11,9 +11,12 @@ import VoucherServices
 /// - `POST /v1/redemption/batches?usageIds=a,b&payeeAccountId=…` (provider) the materials archive (.zip/.rar ≤ 10 MB) as
 ///   the raw body, optional `Idempotency-Key` (a replay answers 200 with the same batch): files a diagnostic batch and its
 ///   approval (auditor → operator → operator) (201)
-/// - `GET /v1/redemption/batches`, `GET /v1/redemption/batches/{id}` (the provider its own; operator, auditor, finance all)
+/// - `GET /v1/redemption/batches` (`state` filters), `GET /v1/redemption/batches/{id}` (the provider its own; operator, auditor,
+///   finance all)
+/// - `GET`, `PUT /v1/provider/payee-accounts/{id}` (provider) one account with its history; an edit (`RedemptionController+Payees`)
 /// - `GET /v1/redemption/batches/{id}/materials` the archive, for the same viewers
-/// - `POST /v1/redemption/batches/{id}/transfer` (operator) `{amountFen, payerName, payerAccount, date, bankSerial}`
+/// - `POST /v1/redemption/batches/{id}/transfer` (operator) `{amountFen, payerName, payerAccount, date, bankSerial}`; the
+///   provider's 支付确认 opens in its inbox (`PaymentConfirmationEffect`), and `/confirm`, `/dispute` close it
 /// - `POST /v1/redemption/batches/{id}/confirm` (provider) `{payerName, payerAccount, amountFen}` → redeemed
 /// - `POST /v1/redemption/batches/{id}/dispute` (provider) `{reason}`; `POST /v1/redemption/batches/{id}/reject` (operator) `{reason}`
 /// - `POST /v1/redemption/materials` (provider) one JPG/PNG/PDF/DOCX ≤ 10 MB as the raw body → `{sha256}`
@@ -32,6 +35,8 @@ struct RedemptionController {
             .post("provider/payee-accounts", use: addPayee)
             .get("provider/payee-accounts", use: payees)
             .post("provider/payee-accounts/:id/disable", use: disablePayee)
+            .get("provider/payee-accounts/:id", use: payee)
+            .put("provider/payee-accounts/:id", use: editPayee)
             .post("redemption/batches", use: submit)
             .get("redemption/batches", use: batches)
             .get("redemption/batches/:id", use: batch)
@@ -72,8 +77,10 @@ struct RedemptionController {
 
     func batches(_ request: Request, _ context: AppRequestContext) async throws -> Page<BatchDTO> {
         let viewer = try Self.viewer(context)
-        let page = try PageRequest(PageRequest.query(request))
-        let result = try await env.redemption.batches(viewer: viewer, page: page.page, pageSize: page.pageSize)
+        let query = PageRequest.query(request)
+        let page = try PageRequest(query)
+        let state = try PlatformController.oneOf(query["state"], BatchState.allCases.map(\.rawValue), "state").flatMap(BatchState.init(rawValue:))
+        let result = try await env.redemption.batches(viewer: viewer, state: state, page: page.page, pageSize: page.pageSize)
         return Page(items: result.items.map(BatchDTO.init), page: page.page, pageSize: page.pageSize, total: result.total)
     }
 
@@ -109,7 +116,7 @@ struct RedemptionController {
     }
 
     func recordTransfer(_ request: Request, _ context: AppRequestContext) async throws -> BatchDTO {
-        _ = try context.requireIdentity(.operator)
+        let identity = try context.requireIdentity(.operator)
         var request = request
         let body = try await request.decodeJSON(as: TransferBody.self, context: context)
         return BatchDTO(
@@ -117,7 +124,7 @@ struct RedemptionController {
                 id: try Self.batchID(context),
                 transfer: TransferRecord(
                     amountFen: body.amountFen, payerName: body.payerName, payerAccount: body.payerAccount, date: body.date,
-                    bankSerial: body.bankSerial), now: env.clock.now()))
+                    bankSerial: body.bankSerial), recordedBy: identity.userID, now: env.clock.now()))
     }
 
     func confirm(_ request: Request, _ context: AppRequestContext) async throws -> BatchDTO {
@@ -126,7 +133,8 @@ struct RedemptionController {
         let body = try await request.decodeJSON(as: ConfirmBody.self, context: context)
         return BatchDTO(
             try await env.redemption.confirm(
-                id: try Self.batchID(context), orgID: identity.orgID, payerName: body.payerName, payerAccount: body.payerAccount,
+                id: try Self.batchID(context), orgID: identity.orgID, userID: identity.userID, payerName: body.payerName,
+                payerAccount: body.payerAccount,
                 amountFen: body.amountFen, now: env.clock.now()))
     }
 
@@ -136,7 +144,7 @@ struct RedemptionController {
         let body = try await request.decodeJSON(as: ReasonBody.self, context: context)
         return BatchDTO(
             try await env.redemption.dispute(
-                id: try Self.batchID(context), orgID: identity.orgID, reason: body.reason, now: env.clock.now()))
+                id: try Self.batchID(context), orgID: identity.orgID, userID: identity.userID, reason: body.reason, now: env.clock.now()))
     }
 
     func reject(_ request: Request, _ context: AppRequestContext) async throws -> BatchDTO {

@@ -50,6 +50,7 @@ struct PayeeDTO: ResponseEncodable, Sendable {
     let accountNumber: String
     let active: Bool
     let createdAt: Date
+    let version: Int
 
     init(_ record: PayeeAccountRecord) {
         id = record.id
@@ -58,6 +59,7 @@ struct PayeeDTO: ResponseEncodable, Sendable {
         accountNumber = record.accountNumber
         active = record.active
         createdAt = record.createdAt
+        version = record.version
     }
 }
 

@@ -9,7 +9,7 @@ public enum ApprovalSubject: Sendable, Equatable {
     case organisation
     /// Offline payment and refund: the order.
     case order
-    /// Diagnostic and general redemption: the batch.
+    /// Diagnostic and general redemption, and the provider's 支付确认 of its transfer: the batch.
     case redemptionBatch
     /// A product listing (operator → expert → authority): the product.
     case product
@@ -20,7 +20,7 @@ public enum ApprovalSubject: Sendable, Equatable {
         switch approvalType {
         case CertificationEffect.type: self = .organisation
         case OrderPaymentEffect.type, OrderRefundEffect.type: self = .order
-        case RedemptionBatchEffect.type, RedemptionBatchEffect.generalType: self = .redemptionBatch
+        case RedemptionBatchEffect.type, RedemptionBatchEffect.generalType, PaymentConfirmationEffect.type: self = .redemptionBatch
         case ListingEffect.type: self = .product
         default: self = .other(approvalType)
         }

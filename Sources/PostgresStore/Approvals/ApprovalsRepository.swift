@@ -86,8 +86,9 @@ public struct ApprovalsRepository: Sendable {
 
     /// Which list of the inbox.
     public enum Box: Sendable {
-        /// Pending applications whose current stage belongs to this role.
-        case waiting(role: String)
+        /// Pending applications whose current stage belongs to this role; with `orgID` (an
+        /// organisation's role, such as a provider confirming its payment) only that organisation's.
+        case waiting(role: String, orgID: String? = nil)
         /// Applications this user filed.
         case mine(userID: String)
         /// Applications this user decided on, newest first.
@@ -103,8 +104,9 @@ public struct ApprovalsRepository: Sendable {
             return "$\(binds.count)"
         }
         switch box {
-        case .waiting(let role):
+        case .waiting(let role, let orgID):
             conditions.append("a.status = 'pending' AND a.stage_roles[a.current_stage + 1] = \(bind(role))")
+            if let orgID { conditions.append("a.org_id = \(bind(orgID))") }
         case .mine(let userID):
             conditions.append("a.applicant_user_id = \(bind(userID))")
         case .history(let userID):

@@ -29,7 +29,8 @@ public struct OrderPaymentEffect: ApprovalEffect {
 }
 
 /// Unsubscribing (退订) as an approvals workflow: approval gives the captured amounts back to the
-/// vouchers (into `expired` for vouchers past validity); a rejection returns the order to where it was.
+/// vouchers (into `expired` for vouchers past validity) and ends a general redemption filed from
+/// the order (refused once its transfer is recorded); a rejection returns the order to where it was.
 public struct OrderRefundEffect: ApprovalEffect {
     public static let type = "order_refund"
 
@@ -46,6 +47,8 @@ public struct OrderRefundEffect: ApprovalEffect {
         case .approved:
             try await OrdersRepository.moveLines(
                 orderID: orderID, from: "captured", to: "refunded", move: .refund, on: connection, logger: logger, expireAfterRefundAt: Date())
+            try await RedemptionRepository.orderEnded(
+                orderID: orderID, reason: "订单已退订，兑付申请随之结束。", now: Date(), on: connection, logger: logger)
             try await OrdersRepository.setState(orderID, next, on: connection, logger: logger, extra: ", state_before_refund = NULL")
         case .rejected, .withdrawn:
             try await connection.query(

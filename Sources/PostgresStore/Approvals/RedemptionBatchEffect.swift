@@ -49,5 +49,6 @@ public enum RedemptionEffects {
     public static let all: [String: any ApprovalEffect] = [
         RedemptionBatchEffect.type: RedemptionBatchEffect(),
         RedemptionBatchEffect.generalType: RedemptionBatchEffect(),
+        PaymentConfirmationEffect.type: PaymentConfirmationEffect(),
     ]
 }

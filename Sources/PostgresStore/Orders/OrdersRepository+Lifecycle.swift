@@ -61,12 +61,15 @@ extension OrdersRepository {
             """, logger: logger)
     }
 
-    /// The enterprise cancels an unpaid order; its holds go back to the vouchers.
+    /// The enterprise cancels an unpaid order; its holds go back to the vouchers, and a general
+    /// redemption filed from it ends (`RedemptionRepository.orderEnded`).
     public func cancel(id: String, orgID: String) async throws -> OrderRecord {
         try await client.transaction(logger: logger) { tx in
             let order = try await Self.lockOrder(id: id, viewer: .enterprise(orgID: orgID), on: tx, logger: logger)
             let next = try Self.transition(order.state, .cancel)
             try await Self.moveLines(orderID: id, from: "held", to: "released", move: .release, on: tx, logger: logger)
+            try await RedemptionRepository.orderEnded(
+                orderID: id, reason: "订单已取消，兑付申请随之结束。", now: Date(), on: tx, logger: logger)
             try await Self.setState(id, next, on: tx, logger: logger)
         }
         return try await visibleOrder(id: id, viewer: .enterprise(orgID: orgID))
@@ -134,7 +137,8 @@ extension OrdersRepository {
     }
 
     /// The enterprise accepts delivery (验收): the order completes and each deduction becomes a
-    /// usage pending redemption (待兑换) for the provider.
+    /// usage pending redemption (待兑换) for the provider, unless a general-voucher redemption
+    /// filed from the placed order made it already.
     public func accept(id: String, orgID: String, now: Date) async throws -> OrderRecord {
         try await client.transaction(logger: logger) { tx in
             let order = try await Self.lockOrder(id: id, viewer: .enterprise(orgID: orgID), on: tx, logger: logger)
@@ -151,6 +155,7 @@ extension OrdersRepository {
                     """
                     INSERT INTO usages (id, order_id, voucher_id, provider_org_id, org_id, amount_fen, used_at)
                     VALUES (\(OpaqueID.make(prefix: Self.usagePrefix)), \(id), \(voucherID), \(provider), \(orgID), \(amountFen), \(now))
+                    ON CONFLICT (order_id, voucher_id) DO NOTHING
                     """, logger: logger)
             }
             try await Self.setState(id, next, on: tx, logger: logger)
@@ -163,6 +168,9 @@ extension OrdersRepository {
         let approvalID = try await client.transaction(logger: logger) { tx in
             let order = try await Self.lockOrder(id: id, viewer: .enterprise(orgID: orgID), on: tx, logger: logger)
             let next = try Self.transition(order.state, .requestRefund)
+            guard try await !RedemptionRepository.orderPaidOut(orderID: id, on: tx, logger: logger) else {
+                throw RedemptionError.orderPaidOut(id: id)
+            }
             try await tx.query(
                 """
                 UPDATE orders SET state = \(next.rawValue), state_before_refund = \(order.state.rawValue), updated_at = now() WHERE id = \(id)

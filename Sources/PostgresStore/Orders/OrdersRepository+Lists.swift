@@ -94,17 +94,32 @@ extension OrdersRepository {
         return (items, total)
     }
 
-    /// One page of the provider's usages, newest first.
-    public func usages(providerOrgID: String, page: Int, pageSize: Int) async throws -> (items: [UsageRecord], total: Int) {
-        let total = try await count("SELECT count(*)::int FROM usages WHERE provider_org_id = \(providerOrgID)")
-        let rows = try await client.query(
-            """
-            SELECT u.id, u.voucher_id, c.name, u.amount_fen, e.name, p.name, u.order_id, u.state, u.used_at
-            FROM usages u JOIN vouchers v ON v.id = u.voucher_id JOIN campaigns c ON c.id = v.campaign_id
+    /// One page of the provider's usages, newest first. `state` keeps one state; `query` keeps
+    /// usages whose order number, product name or enterprise name contains it, case-insensitive
+    /// (fig 1-27: 全部状态 and the search box).
+    public func usages(
+        providerOrgID: String, state: String? = nil, query: String? = nil, page: Int, pageSize: Int
+    ) async throws -> (items: [UsageRecord], total: Int) {
+        let from = """
+            usages u JOIN vouchers v ON v.id = u.voucher_id JOIN campaigns c ON c.id = v.campaign_id
                 JOIN organisations e ON e.id = u.org_id JOIN orders o ON o.id = u.order_id JOIN products p ON p.id = o.product_id
-            WHERE u.provider_org_id = \(providerOrgID)
-            ORDER BY u.used_at DESC, u.id DESC LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
-            """, logger: logger)
+            """
+        let filter: PostgresQuery = """
+            u.provider_org_id = \(providerOrgID) AND (\(state)::text IS NULL OR u.state = \(state))
+              AND (\(query)::text IS NULL OR strpos(lower(u.order_id), lower(\(query))) > 0 OR strpos(lower(p.name), lower(\(query))) > 0
+                   OR strpos(lower(e.name), lower(\(query))) > 0)
+            """
+        let total = try await count(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(from) WHERE \(filter.sql)", binds: filter.binds))
+        var binds = filter.binds
+        binds.append(pageSize)
+        binds.append((page - 1) * pageSize)
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT u.id, u.voucher_id, c.name, u.amount_fen, e.name, p.name, u.order_id, u.state, u.used_at
+                    FROM \(from) WHERE \(filter.sql)
+                    ORDER BY u.used_at DESC, u.id DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
+                    """, binds: binds), logger: logger)
         var items: [UsageRecord] = []
         for try await (id, voucherID, voucherName, amount, enterprise, product, orderID, state, usedAt) in rows.decode(
             (String, String, String, Int64, String, String, String, String, Date).self)

@@ -18,14 +18,17 @@ public struct PayeeAccountsRepository: Sendable {
         self.logger = logger
     }
 
-    static let columns = "id, org_id, bank, account_name, account_number, active, created_at"
+    static let columns = "id, org_id, bank, account_name, account_number, active, created_at, version"
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [PayeeAccountRecord] {
         var result: [PayeeAccountRecord] = []
-        for try await (id, org, bank, name, number, active, created) in rows.decode((String, String, String, String, String, Bool, Date).self) {
+        for try await (id, org, bank, name, number, active, created, version) in rows.decode(
+            (String, String, String, String, String, Bool, Date, Int).self)
+        {
             result.append(
                 PayeeAccountRecord(
-                    id: id, orgID: org, bank: bank, accountName: name, accountNumber: number, active: active, createdAt: created))
+                    id: id, orgID: org, bank: bank, accountName: name, accountNumber: number, active: active, createdAt: created,
+                    version: version))
         }
         return result
     }

@@ -26,6 +26,12 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
     /// Materials whose content is not an accepted format: ZIP or RAR for an archive, else JPG, PNG, PDF or DOCX.
     case materialsUnsupportedFormat(archive: Bool)
     case orderNotFound
+    /// A general-voucher redemption of an order that is not placed, or has ended (§1.4.7.2).
+    case orderNotRedeemable(id: String, state: String)
+    /// A transfer for a batch paying a deduction that is not captured yet, or is being refunded.
+    case orderNotPaid(id: String)
+    /// A refund of an order whose voucher deductions have been paid out (a transfer is recorded).
+    case orderPaidOut(id: String)
     case invalidInput(String)
 
     public var code: String {
@@ -49,6 +55,9 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         case .materialsTooLarge: "materials_too_large"
         case .materialsUnsupportedFormat: "materials_unsupported_format"
         case .orderNotFound: "order_not_found"
+        case .orderNotRedeemable: "order_state_conflict"
+        case .orderNotPaid: "order_not_paid"
+        case .orderPaidOut: "order_redeemed"
         case .invalidInput: "redemption_invalid"
         }
     }
@@ -56,7 +65,7 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
     public var kind: DomainError.Kind {
         switch self {
         case .accountNotFound, .usageNotFound, .batchNotFound, .orderNotFound: .notFound
-        case .accountDuplicate, .usageTaken, .invalidState, .transferMismatch: .conflict
+        case .accountDuplicate, .usageTaken, .invalidState, .transferMismatch, .orderNotRedeemable, .orderNotPaid, .orderPaidOut: .conflict
         case .materialsTooLarge: .tooLarge
         case .materialsUnsupportedFormat: .unsupportedFormat
         case .bankNotAllowed, .accountNameMismatch, .accountNumberInvalid, .usagesEmpty, .usagesTooMany, .usageNotRedeemable,
@@ -92,6 +101,15 @@ public enum RedemptionError: DomainErrorConvertible, Equatable {
         case .transferMismatch(.total):
             "The recorded transfer is not the batch total; dispute it with a reason so the operator records the full amount."
         case .orderNotFound: "No order of your products has this number. Check the orderId."
+        case .orderNotRedeemable(let id, let state):
+            "Order \(id) is \(state); a general-voucher redemption needs an order that is placed and not cancelled, refunded or under "
+                + "refund review."
+        case .orderNotPaid(let id):
+            "Order \(id) is not paid (its voucher deduction is only held, or a refund is under review); record the transfer once the "
+                + "order's payment is approved and no refund is pending."
+        case .orderPaidOut(let id):
+            "The voucher deduction of order \(id) has been paid out to the provider (a transfer is recorded); the order can no longer be "
+                + "refunded. Settle it with the provider offline."
         case .reasonMissing: "Give a reason of 1 to \(RedemptionLimits.reasonLengthMax) characters."
         case .materialsTooLarge(archive: true): "The materials archive may be at most 10 MB; send a smaller file."
         case .materialsTooLarge(archive: false): "A material file may be at most 10 MB; send a smaller file."

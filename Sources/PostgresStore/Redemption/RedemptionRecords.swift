@@ -10,6 +10,8 @@ public struct PayeeAccountRecord: Sendable, Equatable {
     public let accountNumber: String
     public let active: Bool
     public let createdAt: Date
+    /// 1 when added; each edit makes the next (migration 0017 keeps the ones replaced).
+    public var version: Int = 1
 }
 
 /// Where a redemption batch stands. `redeemed` and `rejected` are final.

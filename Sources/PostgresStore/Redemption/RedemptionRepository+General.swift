@@ -19,9 +19,12 @@ extension RedemptionRepository {
             """, logger: logger)
     }
 
-    /// Files a general-voucher redemption: the order must be the provider's and completed; its
-    /// pending general-voucher usages of the named direction are taken (with the same one-live-batch
-    /// constraint) and their sum is the total; the files must be the provider's uploads.
+    /// Files a general-voucher redemption: the order must be the provider's and placed (not
+    /// cancelled, refunded or under refund review: `generalFilingStates`, guide §1.4.7.2); its
+    /// general-voucher deductions of the named direction become usages if they are not yet
+    /// (`makeGeneralUsages`), the pending ones are taken (with the same one-live-batch constraint)
+    /// and their sum is the total; the files must be the provider's uploads. The order stays
+    /// locked to the end, so a cancellation or refund waits for the filing and then ends it.
     public func submitGeneral(_ new: NewGeneralRedemption, now: Date) async throws -> BatchRecord {
         guard Self.generalDirections.contains(new.direction) else {
             throw RedemptionError.invalidInput("direction must be one of cloud, dt_standard, integration_standard, dcmm.")
@@ -52,15 +55,15 @@ extension RedemptionRepository {
             var orderState: String?
             for try await state in try await tx.query(
                 """
-                SELECT state FROM orders WHERE id = \(new.orderID) AND provider_org_id = \(new.orgID)
+                SELECT state FROM orders WHERE id = \(new.orderID) AND provider_org_id = \(new.orgID) FOR UPDATE
                 """, logger: logger
             ).decode(String.self) {
                 orderState = state
             }
             guard let orderState else { throw RedemptionError.orderNotFound }
-            guard try StoredValue.decode(OrderState.self, orderState, column: "orders.state") == .completed else {
-                throw RedemptionError.usageNotRedeemable(id: new.orderID)
-            }
+            let state = try StoredValue.decode(OrderState.self, orderState, column: "orders.state")
+            guard Self.generalFilingStates.contains(state) else { throw RedemptionError.orderNotRedeemable(id: new.orderID, state: state.rawValue) }
+            try await Self.makeGeneralUsages(orderID: new.orderID, direction: new.direction, now: now, on: tx, logger: logger)
             var usageIDs: [String] = []
             for try await usage in try await tx.query(
                 """
@@ -83,9 +86,9 @@ extension RedemptionRepository {
             try await tx.query(
                 """
                 INSERT INTO redemption_batches (id, kind, org_id, created_by, reference, payee_account_id, payee_name, payee_number,
-                    total_fen, state, approval_id, enterprise_name, order_id, direction, created_at, updated_at)
+                    payee_version, total_fen, state, approval_id, enterprise_name, order_id, direction, created_at, updated_at)
                 VALUES (\(id), 'general', \(new.orgID), \(new.userID), \(reference), \(new.payeeAccountID), \(payee.0), \(payee.1),
-                    \(totalFen), 'in_review', \(approval), \(new.enterpriseName), \(new.orderID), \(new.direction), \(now), \(now))
+                    \(payee.2), \(totalFen), 'in_review', \(approval), \(new.enterpriseName), \(new.orderID), \(new.direction), \(now), \(now))
                 """, logger: logger)
             for (position, file) in files.enumerated() {
                 try await tx.query(

@@ -66,18 +66,24 @@ extension RedemptionRepository {
         try await client.withConnection { try await Self.batch(id: id, viewer: viewer, on: $0, logger: logger) }
     }
 
-    /// One page of batches the viewer may see, newest first, and the total.
-    public func batches(viewer: BatchViewer, page: Int, pageSize: Int) async throws -> (items: [BatchRecord], total: Int) {
+    /// One page of batches the viewer may see, newest first, and the total; with `state`, only
+    /// batches in that state.
+    public func batches(viewer: BatchViewer, state: BatchState? = nil, page: Int, pageSize: Int) async throws -> (items: [BatchRecord], total: Int) {
         let org: String? = if case .provider(let orgID) = viewer { orgID } else { nil }
+        let state = state?.rawValue
         var total = 0
         for try await count in try await client.query(
-            "SELECT count(*)::int FROM redemption_batches WHERE \(org)::text IS NULL OR org_id = \(org)", logger: logger
+            """
+            SELECT count(*)::int FROM redemption_batches
+            WHERE (\(org)::text IS NULL OR org_id = \(org)) AND (\(state)::text IS NULL OR state = \(state))
+            """, logger: logger
         ).decode(Int.self) {
             total = count
         }
         let rows = try await client.query(
             """
-            SELECT \(unescaped: Self.columns) FROM redemption_batches WHERE \(org)::text IS NULL OR org_id = \(org)
+            SELECT \(unescaped: Self.columns) FROM redemption_batches
+            WHERE (\(org)::text IS NULL OR org_id = \(org)) AND (\(state)::text IS NULL OR state = \(state))
             ORDER BY created_at DESC, id LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
             """, logger: logger)
         return (try await Self.decode(rows), total)
@@ -104,10 +110,13 @@ extension RedemptionRepository {
         }
     }
 
-    /// The operator records the offline transfer (again, after a dispute).
-    public func recordTransfer(id: String, transfer: TransferRecord, now: Date) async throws -> BatchRecord {
+    /// The operator records the offline transfer (again, after a dispute). Every deduction the
+    /// batch pays must be captured first (`requirePaidOrders`); the provider's 支付确认 opens in
+    /// its inbox (`PaymentConfirmationEffect`), filed by `recordedBy`.
+    public func recordTransfer(id: String, transfer: TransferRecord, recordedBy: String, now: Date) async throws -> BatchRecord {
         try Self.validate(transfer)
         return try await move(id: id, viewer: .platform, event: .recordTransfer) { _, tx in
+            try await Self.requirePaidOrders(batchID: id, on: tx, logger: logger)
             try await tx.query(
                 """
                 UPDATE redemption_batches SET state = 'awaiting_confirmation', transfer_amount_fen = \(transfer.amountFen),
@@ -115,6 +124,8 @@ extension RedemptionRepository {
                     bank_serial = \(transfer.bankSerial), transferred_at = \(now), updated_at = \(now)
                 WHERE id = \(id)
                 """, logger: logger)
+            guard let recorded = try await Self.batch(id: id, viewer: .platform, on: tx, logger: logger) else { throw RedemptionError.batchNotFound }
+            try await PaymentConfirmationEffect.file(recorded, operatorUserID: recordedBy, now: now, on: tx, logger: logger)
         }
     }
 
@@ -133,8 +144,11 @@ extension RedemptionRepository {
     /// The provider confirms receipt: payer name, payer account and amount must be the recorded
     /// transfer's by `ReceiptComparison` (the comparison reconciliation uses for bank receipts, so
     /// finance and providers agree on "the same"), and the amount the batch total. Then, in this
-    /// transaction, the usages are redeemed and each gets a `redeem` ledger entry.
-    public func confirm(id: String, orgID: String, payerName: String, payerAccount: String, amountFen: Int64, now: Date) async throws -> BatchRecord {
+    /// transaction, the usages are redeemed and each gets a `redeem` ledger entry, and the 支付确认
+    /// item of the inbox closes as approved by `userID`.
+    public func confirm(
+        id: String, orgID: String, userID: String, payerName: String, payerAccount: String, amountFen: Int64, now: Date
+    ) async throws -> BatchRecord {
         try await move(id: id, viewer: .provider(orgID: orgID), event: .confirm) { batch, tx in
             guard let transfer = batch.transfer else { throw RedemptionError.transferMismatch(.amount) }
             switch ReceiptComparison.compare(
@@ -146,47 +160,64 @@ extension RedemptionRepository {
             case .nameOrAccountDiffers: throw RedemptionError.transferMismatch(.nameOrAccount)
             }
             guard transfer.amountFen == batch.totalFen else { throw RedemptionError.transferMismatch(.total) }
-            try await tx.query(
-                """
-                INSERT INTO voucher_ledger (voucher_id, entry, amount_fen, order_id, created_at)
-                SELECT u.voucher_id, 'redeem', bu.amount_fen, u.order_id, \(now)
-                FROM batch_usages bu JOIN usages u ON u.id = bu.usage_id WHERE bu.batch_id = \(id) AND bu.live
-                """, logger: logger)
-            var redeemedFen: Int64 = 0
-            for try await sum in try await tx.query(
-                """
-                WITH r AS (UPDATE usages SET state = 'redeemed'
-                    WHERE id IN (SELECT usage_id FROM batch_usages WHERE batch_id = \(id) AND live) AND state = 'in_redemption'
-                    RETURNING amount_fen)
-                SELECT coalesce(sum(amount_fen), 0)::bigint FROM r
-                """, logger: logger
-            ).decode(Int64.self) {
-                redeemedFen = sum
-            }
-            precondition(redeemedFen == batch.totalFen, "a redeemed batch pays exactly its usages")
-            try await tx.query(
-                """
-                UPDATE redemption_batches SET state = 'redeemed', redeemed_at = \(now), updated_at = \(now) WHERE id = \(id)
-                """, logger: logger)
+            try await Self.redeem(batch, now: now, on: tx, logger: logger)
+            try await PaymentConfirmationEffect.close(batchID: id, decision: .approved, by: userID, reason: nil, now: now, on: tx, logger: logger)
         }
+    }
+
+    /// Redeems a batch whose transfer is confirmed: one `redeem` entry per live usage, the usages
+    /// redeemed, the batch redeemed; on the caller's transaction, the batch locked.
+    static func redeem(_ batch: BatchRecord, now: Date, on tx: PostgresConnection, logger: Logger) async throws {
+        let id = batch.id
+        try await tx.query(
+            """
+            INSERT INTO voucher_ledger (voucher_id, entry, amount_fen, order_id, created_at)
+            SELECT u.voucher_id, 'redeem', bu.amount_fen, u.order_id, \(now)
+            FROM batch_usages bu JOIN usages u ON u.id = bu.usage_id WHERE bu.batch_id = \(id) AND bu.live
+            """, logger: logger)
+        var redeemedFen: Int64 = 0
+        for try await sum in try await tx.query(
+            """
+            WITH r AS (UPDATE usages SET state = 'redeemed'
+                WHERE id IN (SELECT usage_id FROM batch_usages WHERE batch_id = \(id) AND live) AND state = 'in_redemption'
+                RETURNING amount_fen)
+            SELECT coalesce(sum(amount_fen), 0)::bigint FROM r
+            """, logger: logger
+        ).decode(Int64.self) {
+            redeemedFen = sum
+        }
+        precondition(redeemedFen == batch.totalFen, "a redeemed batch pays exactly its usages")
+        try await tx.query(
+            """
+            UPDATE redemption_batches SET state = 'redeemed', redeemed_at = \(now), updated_at = \(now) WHERE id = \(id)
+            """, logger: logger)
     }
 
     /// The provider disputes the recorded transfer; the operator may record it again or reject.
-    public func dispute(id: String, orgID: String, reason: String, now: Date) async throws -> BatchRecord {
+    /// The 支付确认 item closes as rejected by `userID` with the reason.
+    public func dispute(id: String, orgID: String, userID: String, reason: String, now: Date) async throws -> BatchRecord {
         try Self.validate(reason: reason)
         return try await move(id: id, viewer: .provider(orgID: orgID), event: .dispute) { _, tx in
-            try await tx.query(
-                """
-                UPDATE redemption_batches SET state = 'disputed', dispute_reason = \(reason), updated_at = \(now) WHERE id = \(id)
-                """, logger: logger)
+            try await Self.markDisputed(id, reason: reason, now: now, on: tx, logger: logger)
+            try await PaymentConfirmationEffect.close(batchID: id, decision: .rejected, by: userID, reason: reason, now: now, on: tx, logger: logger)
         }
     }
 
-    /// The operator ends a batch after the approvals chain (at the transfer or confirmation step).
+    /// The dispute itself on the caller's transaction.
+    static func markDisputed(_ id: String, reason: String, now: Date, on tx: PostgresConnection, logger: Logger) async throws {
+        try await tx.query(
+            """
+            UPDATE redemption_batches SET state = 'disputed', dispute_reason = \(reason), updated_at = \(now) WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    /// The operator ends a batch after the approvals chain (at the transfer or confirmation step);
+    /// a 支付确认 item still open is withdrawn.
     public func reject(id: String, reason: String, now: Date) async throws -> BatchRecord {
         try Self.validate(reason: reason)
         return try await move(id: id, viewer: .platform, event: .reject) { _, tx in
             try await Self.release(batchID: id, reason: reason, now: now, on: tx, logger: logger)
+            try await PaymentConfirmationEffect.close(batchID: id, decision: nil, by: nil, reason: nil, now: now, on: tx, logger: logger)
         }
     }
 

@@ -61,7 +61,7 @@ public struct RedemptionRepository: Sendable {
                     return (batch, false)
                 }
             }
-            let (payeeName, payeeNumber) = try await lockPayee(id: new.payeeAccountID, orgID: new.orgID, tx)
+            let (payeeName, payeeNumber, payeeVersion) = try await lockPayee(id: new.payeeAccountID, orgID: new.orgID, tx)
             let totalFen = try await lockUsages(usageIDs, orgID: new.orgID, kind: .diagnostic, tx)
             let applicantName = try await username(new.userID, tx)
             let approval = try await ApprovalsRepository.file(
@@ -72,9 +72,10 @@ public struct RedemptionRepository: Sendable {
             try await tx.query(
                 """
                 INSERT INTO redemption_batches (id, kind, org_id, created_by, reference, payee_account_id, payee_name, payee_number,
-                    total_fen, state, approval_id, material_sha256, material_media_type, material_size_bytes, idempotency_key,
+                    payee_version, total_fen, state, approval_id, material_sha256, material_media_type, material_size_bytes, idempotency_key,
                     request_fingerprint, created_at, updated_at)
                 VALUES (\(id), 'diagnostic', \(new.orgID), \(new.userID), \(reference), \(new.payeeAccountID), \(payeeName), \(payeeNumber),
+                    \(payeeVersion),
                     \(totalFen), 'in_review', \(approval), \(new.materialSHA256), \(new.materialMediaType), \(new.materialSizeBytes),
                         \(new.idempotencyKey),
                     \(new.fingerprint), \(now), \(now))
@@ -86,13 +87,14 @@ public struct RedemptionRepository: Sendable {
         }
     }
 
-    /// The active payee account of the organisation (name, number), locked against disabling.
-    func lockPayee(id: String, orgID: String, _ tx: PostgresConnection) async throws -> (String, String) {
+    /// The active payee account of the organisation (name, number, version), locked against
+    /// disabling and editing until the batch that snapshots it is filed.
+    func lockPayee(id: String, orgID: String, _ tx: PostgresConnection) async throws -> (String, String, Int) {
         let payee = try await tx.query(
             """
-            SELECT account_name, account_number FROM payee_accounts WHERE id = \(id) AND org_id = \(orgID) AND active FOR SHARE
+            SELECT account_name, account_number, version FROM payee_accounts WHERE id = \(id) AND org_id = \(orgID) AND active FOR SHARE
             """, logger: logger)
-        for try await row in payee.decode((String, String).self) { return row }
+        for try await row in payee.decode((String, String, Int).self) { return row }
         throw RedemptionError.accountNotFound
     }
 
@@ -120,7 +122,8 @@ public struct RedemptionRepository: Sendable {
     }
 
     /// Locks the selected usages and returns their total; each must be the provider's, pending,
-    /// of a voucher of `expectedKind` and of a completed order.
+    /// of a voucher of `expectedKind` and of a completed order (a general voucher's: of a placed
+    /// order, `generalFilingStates`).
     func lockUsages(_ usageIDs: [String], orgID: String, kind expectedKind: VoucherKind, _ tx: PostgresConnection) async throws -> Int64 {
         let rows = try await tx.query(
             """
@@ -138,9 +141,9 @@ public struct RedemptionRepository: Sendable {
                 throw RedemptionError.usageNotFound(id: usageID)
             }
             if state == "in_redemption" { throw RedemptionError.usageTaken(id: usageID) }
-            guard state == "pending_redemption", kind == expectedKind.rawValue,
-                try StoredValue.decode(OrderState.self, orderState, column: "orders.state") == .completed
-            else {
+            let order = try StoredValue.decode(OrderState.self, orderState, column: "orders.state")
+            let orderAllows = expectedKind == .general ? Self.generalFilingStates.contains(order) : order == .completed
+            guard state == "pending_redemption", kind == expectedKind.rawValue, orderAllows else {
                 throw RedemptionError.usageNotRedeemable(id: usageID)
             }
             totalFen = try totalFen.adding(Money(fen: amount))

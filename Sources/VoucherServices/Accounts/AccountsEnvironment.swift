@@ -57,7 +57,7 @@ public struct AccountsEnvironment: Sendable {
 
     /// The workflows that act when their applications close; later workflows add theirs here.
     public static let effects: [String: any ApprovalEffect] = [CertificationEffect.type: CertificationEffect()].merging(OrderEffects.all) { $1 }
-        .merging(RedemptionEffects.all) { $1 }
+        .merging(RedemptionEffects.all) { $1 }.merging(CampaignEffects.all) { $1 }
 
     /// `effects` with the ones that need the database's client: the listing chain writes the catalogue.
     public static func effects(postgres: PostgresClient, logger: Logger) -> [String: any ApprovalEffect] {
