@@ -74,22 +74,30 @@ struct AuthController {
     func login(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
         var request = request
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
-        guard !body.username.isEmpty, body.username.count <= AccountsLimits.credentialLengthMax,
-            !body.password.isEmpty, body.password.count <= AccountsLimits.credentialLengthMax
+        let user = try await Self.authenticate(
+            env, username: body.username, password: body.password, address: LoginThrottle.clientAddress(request, context))
+        return try await Sessions(env: env).start(for: user)
+    }
+
+    /// The password login's rule, shared by the JSON login and the web login page: bounded
+    /// credentials, the throttle per account and address, one answer for unknown users and wrong
+    /// passwords.
+    static func authenticate(_ env: AccountsEnvironment, username: String, password: String, address: String?) async throws -> UserRecord {
+        guard !username.isEmpty, username.count <= AccountsLimits.credentialLengthMax,
+            !password.isEmpty, password.count <= AccountsLimits.credentialLengthMax
         else {
             throw Self.badCredentials
         }
         let throttle = LoginThrottle(env: env)
-        let address = LoginThrottle.clientAddress(request, context)
-        try await throttle.check(username: body.username, address: address)
-        let user = try await env.accounts.user(username: body.username)
-        let matches = try await Passwords(env: env).verify(body.password, hash: user?.passwordHash)
+        try await throttle.check(username: username, address: address)
+        let user = try await env.accounts.user(username: username)
+        let matches = try await Passwords(env: env).verify(password, hash: user?.passwordHash)
         guard let user, matches else {
-            try await throttle.failed(username: body.username, address: address)
+            try await throttle.failed(username: username, address: address)
             throw Self.badCredentials
         }
-        try await throttle.succeeded(username: body.username)
-        return try await Sessions(env: env).start(for: user)
+        try await throttle.succeeded(username: username)
+        return user
     }
 
     func sendCode(_ request: Request, _ context: AppRequestContext) async throws -> Response {
