@@ -50,6 +50,8 @@ public enum VoucherApp {
         v1.addRoutes(ReconciliationController(env: services.reconciliation).endpoints)
         v1.addRoutes(CatalogueController(catalogue: services.catalogue, files: services.files).endpoints)
         v1.addRoutes(AnnouncementsController(announcements: services.announcements, clock: services.clock).endpoints)
+        let web = WebController.make(services: services)
+        router.group().add(middleware: WebErrorMiddleware(controller: web)).addRoutes(web.endpoints)
         return router
     }
 

@@ -29,6 +29,7 @@ enum OpenAPIDocument {
         + tagged("Finance", financeOperations)
         + tagged("Platform", platformOperations)
         + tagged("Announcements", announcementOperations)
+        + tagged("Web", webOperations)
 
     /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {
