@@ -20,6 +20,12 @@ extension OpenAPIDocument {
         Op(
             .get, "/products", id: "webProducts", summary: "Portal 产品和解决方案: search, category filter, 10 a page (HTML).", access: .anyone, answer: html
         ),
+        Op(
+            .get, "/campaigns", id: "webCampaigns", summary: "Portal 服务券活动: listed and ended campaigns, 10 a page (HTML).", access: .anyone,
+            answer: html),
+        Op(
+            .get, "/campaigns/{id}", id: "webCampaign", summary: "One campaign's lots with their remaining stock (HTML; 404 page for a draft).",
+            access: .anyone, answer: html),
         Op(.get, "/register", id: "webRegister", summary: "Portal 注册 entry (HTML).", access: .anyone, answer: html),
         Op(.get, "/login", id: "webLoginPage", summary: "The login form; sets its CSRF cookie (HTML).", access: .anyone, answer: html),
         Op(
@@ -34,6 +40,9 @@ extension OpenAPIDocument {
             body: formBody, status: 303, answer: .empty),
         Op(.get, "/workbench", id: "webWorkbench", summary: "工作台 (HTML; session needed).", access: .anyone, answer: html),
         Op(.get, "/workbench/orders", id: "webOrders", summary: "订单管理 › 我的订单 (HTML; enterprise, orders menu).", access: .anyone, answer: html),
+        Op(
+            .get, "/workbench/orders/{id}", id: "webOrder", summary: "订单详情 with cap, deduction and payable (HTML; the orders menu).",
+            access: .anyone, answer: html),
         Op(
             .get, "/workbench/vouchers", id: "webVouchers", summary: "服务券查询 (HTML; enterprise, vouchers menu).", access: .anyone,
             answer: html),

@@ -37,6 +37,7 @@ extension WebController {
         let state: String
         let total: String
         let createdAt: String
+        let href: String
     }
 
     struct OrdersView {
@@ -56,7 +57,7 @@ extension WebController {
                 OrderRow(
                     productName: order.productName, orderType: WebLabels.orderType(order.orderType),
                     paymentState: WebLabels.paymentState(order.state), state: WebLabels.orderState(order.state),
-                    total: WebLabels.money(order.totalFen), createdAt: WebLabels.time(order.createdAt))
+                    total: WebLabels.money(order.totalFen), createdAt: WebLabels.time(order.createdAt), href: "/workbench/orders/" + order.id)
             }
             return pages.page(
                 "orders",
@@ -101,6 +102,51 @@ extension WebController {
                     chrome: chrome("服务券查询", viewer: viewer, crumbs: [("工作台", "/workbench"), ("服务券查询", "")], menu: .vouchers),
                     vouchers: rows, empty: rows.isEmpty,
                     paging: WebPaging(page: page, total: result.total, path: "/workbench/vouchers", filters: [])))
+        }
+    }
+
+    struct OrderLine {
+        let voucherID: String
+        let amount: String
+        let state: String
+    }
+
+    struct OrderView {
+        let chrome: WebChrome
+        let productName: String
+        let specName: String
+        let quantity: Int
+        let unitPrice: String
+        let total: String
+        let cap: String
+        let deduction: String
+        let payable: String
+        let state: String
+        let paymentState: String
+        let createdAt: String
+        let lines: [OrderLine]
+        let hasLines: Bool
+    }
+
+    /// 订单详情: the order as its enterprise sees it, with the 30% cap, deduction and payable; another
+    /// organisation's order is the 404 page.
+    func order(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        try await workbenchPage(request, .orders) { viewer in
+            guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: OrdersRepository.orderPrefix),
+                let order = try await services.orders.orders.order(id: id, viewer: .enterprise(orgID: viewer.identity.orgID))
+            else { return errorPage(.notFound, viewer: viewer, reason: "没有这个订单。") }
+            let lines = order.vouchers.map { OrderLine(voucherID: $0.voucherID, amount: WebLabels.money($0.amountFen), state: $0.state) }
+            return pages.page(
+                "order",
+                OrderView(
+                    chrome: chrome(
+                        "订单详情", viewer: viewer, crumbs: [("工作台", "/workbench"), ("订单管理", "/workbench/orders"), ("订单详情", "")],
+                        menu: .orders),
+                    productName: order.productName, specName: order.specName, quantity: order.quantity,
+                    unitPrice: WebLabels.money(order.unitPriceFen), total: WebLabels.money(order.totalFen), cap: WebLabels.money(order.capFen),
+                    deduction: WebLabels.money(order.deductionFen), payable: WebLabels.money(order.payableFen),
+                    state: WebLabels.orderState(order.state), paymentState: WebLabels.paymentState(order.state),
+                    createdAt: WebLabels.time(order.createdAt), lines: lines, hasLines: !lines.isEmpty))
         }
     }
 }

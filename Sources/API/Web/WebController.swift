@@ -11,7 +11,7 @@ import VoucherServices
 /// - `GET /login`, `POST /login` — login by password (the JSON login's rule and throttle)
 /// - `POST /logout`, `POST /logout-all` — end this session, or every login of the user (退出所有登录)
 /// - `GET /workbench…` — the workbench, behind a session; see `WebController+Workbench`
-/// - `GET /`, `/products`, `/news`, `/register` — the public portal; see `WebController+Portal`
+/// - `GET /`, `/products`, `/news`, `/campaigns…`, `/register` — the public portal; see `WebController+Portal`
 /// - `GET /static/{name}` — the CSS and the plain JS files
 ///
 /// Every POST carries the session's CSRF token (the login form: a double-submit cookie) in a
@@ -51,8 +51,11 @@ struct WebController: Sendable {
             .get("register", use: registerPage)
             .get("products", use: products)
             .get("news", use: news)
+            .get("campaigns", use: campaigns)
+            .get("campaigns/:id", use: campaign)
             .get("workbench", use: workbenchHome)
             .get("workbench/orders", use: orders)
+            .get("workbench/orders/:id", use: order)
             .get("workbench/vouchers", use: vouchers)
     }
 
@@ -183,7 +186,7 @@ struct WebController: Sendable {
 
     /// The frame of a page; with a viewer on a workbench page, the left menu.
     func chrome(_ title: String, viewer: WebViewer?, crumbs: [(String, String)], menu current: WebMenu? = nil) -> WebChrome {
-        let portal: [(String, String)] = [("首页", "/"), ("政策资讯", "/news"), ("产品和解决方案", "/products")]
+        let portal: [(String, String)] = [("首页", "/"), ("政策资讯", "/news"), ("产品和解决方案", "/products"), ("服务券活动", "/campaigns")]
         return WebChrome(
             title: title, signedIn: viewer != nil, userName: viewer?.user.username ?? "",
             roleLabel: viewer.map { WebLabels.role($0.identity.role) } ?? "", csrf: viewer?.session.csrfToken ?? "",

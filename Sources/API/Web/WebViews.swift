@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 import VoucherCore
 import VoucherServices
 
@@ -117,6 +118,12 @@ enum WebLabels {
         case "expired": "已过期"
         default: status
         }
+    }
+
+    /// 未开始 / 进行中 / 已结束, as readers see a listed or ended campaign at `now`.
+    static func campaignStatus(_ campaign: CampaignRecord, now: Date) -> String {
+        if campaign.status == .ended || now >= campaign.endsAt { return "已结束" }
+        return now < campaign.startsAt ? "未开始" : "进行中"
     }
 
     static func voucherKind(_ kind: String) -> String { kind == "diagnostic" ? "诊断服务券" : "通用服务券" }
