@@ -28,6 +28,7 @@ import VoucherServices
             let id = try #require(created.string("id"))
             let lot = try #require((created.json["lots"] as? [[String: Any]])?.first?["id"] as? String)
             var browser = WebBrowser(world)
+            #expect(!Self.text(try await browser.get("/products")).contains("search-echo"))
             #expect(try await browser.get("/campaigns/\(id)").status == .notFound)
             #expect(!Self.text(try await browser.get("/campaigns")).contains(id))
             #expect(try await world.call(.post, "/v1/campaigns/\(id)/publish", token: operatorToken).status == .ok)

@@ -79,9 +79,12 @@ struct WebBrowser {
             let operatorToken = try await world.makePlatformUser(.operator, "operator_web1", phone: "13700000101")
             _ = try await world.certifiedEnterprise("web_co_one", phone: "13800000501", uscc: "91350100M000100Y43", operatorToken: operatorToken)
             var browser = WebBrowser(world)
+            let blank = try await browser.get("/login")
+            #expect(!Self.text(blank).contains("aria-invalid") && !Self.text(blank).contains("field-error") && !Self.text(blank).contains("notice"))
             let wrong = try await browser.logIn("web_co_one", "Wrong#2026x")
             #expect(wrong.status == .unauthorized)
             #expect(Self.text(wrong).contains("id=\"password-error\">用户名或密码错误"))
+            #expect(!Self.text(wrong).contains("id=\"username-error\"") && !Self.text(wrong).contains("id=\"phone-error\""))
             let answer = try await browser.logIn("web_co_one", "Secret#2026")
             #expect(answer.status == .seeOther)
             #expect(answer.headers[.location] == "/workbench")
@@ -233,6 +236,38 @@ struct WebBrowser {
                 .put, "/v1/subaccounts/\(subID)/permissions", json: ["permissions": ["vouchers", "orders"]], token: main)
             #expect(granted.status == .ok, "grant: \(granted.json)")
             #expect(try await browser.get("/workbench/orders").status == .ok)
+        }
+    }
+
+    @Test func loginBySMSCodeUsesTheJSONAPIsRulesAndShowsErrorsNextToTheirFields() async throws {
+        // Proves the SMS form sends a code with the JSON API's limits (a second send at once is
+        // refused with the wait), shows a malformed phone and a wrong code next to their fields,
+        // and logs in with the code received.
+        try await AccountsWorld.run { world in
+            let operatorToken = try await world.makePlatformUser(.operator, "operator_web8", phone: "13700000108")
+            _ = try await world.certifiedEnterprise("web_co_eight", phone: "13800000509", uscc: "91350100M000100Y43", operatorToken: operatorToken)
+            world.clock.advance(seconds: AccountsLimits.smsSendIntervalSeconds)
+            var browser = WebBrowser(world)
+            let form = try await browser.get("/login")
+            let csrf = try #require(WebBrowser.csrf(in: form))
+            let badPhone = try await browser.post("/login/sms", [("csrf", csrf), ("phone", "12345"), ("action", "send")])
+            #expect(badPhone.status == .badRequest)
+            #expect(Self.text(badPhone).contains("id=\"phone-error\""))
+            let csrf2 = try #require(WebBrowser.csrf(in: badPhone))
+            let sent = try await browser.post("/login/sms", [("csrf", csrf2), ("phone", "13800000509"), ("action", "send")])
+            #expect(sent.status == .ok && Self.text(sent).contains("id=\"sms-notice\""))
+            let code = try #require(world.sms.lastCode(for: "13800000509"))
+            let csrf3 = try #require(WebBrowser.csrf(in: sent))
+            let again = try await browser.post("/login/sms", [("csrf", csrf3), ("phone", "13800000509"), ("action", "send")])
+            #expect(again.status == .tooManyRequests && Self.text(again).contains("id=\"sms-form-error\""))
+            let csrf4 = try #require(WebBrowser.csrf(in: again))
+            let wrongCode = code == "000000" ? "111111" : "000000"
+            let wrong = try await browser.post("/login/sms", [("csrf", csrf4), ("phone", "13800000509"), ("code", wrongCode), ("action", "login")])
+            #expect(wrong.status == .unauthorized && Self.text(wrong).contains("id=\"code-error\""))
+            let csrf5 = try #require(WebBrowser.csrf(in: wrong))
+            let done = try await browser.post("/login/sms", [("csrf", csrf5), ("phone", "13800000509"), ("code", code), ("action", "login")])
+            #expect(done.status == .seeOther && done.headers[.location] == "/workbench")
+            #expect(Self.text(try await browser.get("/workbench")).contains("web_co_eight"))
         }
     }
 }

@@ -32,6 +32,11 @@ extension OpenAPIDocument {
             .post, "/login", id: "webLogin", summary: "Log in by password: 303 with the session cookie, or the form again with errors (HTML).",
             access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
         Op(
+            .post, "/login/sms", id: "webSMSLogin",
+            summary: "短信登录: action=send asks for a code (the form again with a notice), action=login logs in: 303 with the session cookie, "
+                + "or the form again with errors (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
             .post, "/logout", id: "webLogout", summary: "End this web session and its login: 303 to the login page.", access: .anyone,
             body: formBody, status: 303, answer: .empty),
         Op(

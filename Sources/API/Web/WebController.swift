@@ -8,7 +8,8 @@ import VoucherServices
 /// use cases and repositories the JSON controllers call — never HTTP calls to itself — so rules
 /// and permissions are enforced once.
 ///
-/// - `GET /login`, `POST /login` — login by password (the JSON login's rule and throttle)
+/// - `GET /login`, `POST /login`, `POST /login/sms` — login by password (the JSON login's rule and
+///   throttle) or by SMS code (the JSON SMS login's send limits and guesses)
 /// - `POST /logout`, `POST /logout-all` — end this session, or every login of the user (退出所有登录)
 /// - `GET /workbench…` — the workbench, behind a session; see `WebController+Workbench`
 /// - `GET /`, `/products`, `/news`, `/campaigns…`, `/register` — the public portal; see `WebController+Portal`
@@ -45,6 +46,7 @@ struct WebController: Sendable {
             .get("static/:name", use: staticFile)
             .get("login", use: loginPage)
             .post("login", use: login)
+            .post("login/sms", use: smsLogin)
             .post("logout", use: logout)
             .post("logout-all", use: logoutEverywhere)
             .get("/", use: portalHome)
@@ -67,63 +69,115 @@ struct WebController: Sendable {
 
     // MARK: Login and logout
 
-    /// The login form's view: what was typed (escaped when rendered) and the errors by field.
+    /// What the login page shows besides its frame: what was typed (escaped when rendered), the
+    /// errors next to their fields, and the SMS form's state.
+    struct LoginState {
+        var next = "/workbench"
+        var username = ""
+        var usernameError = ""
+        var passwordError = ""
+        var formError = ""
+        var expired = false
+        var phone = ""
+        var phoneError = ""
+        var codeError = ""
+        var smsUsername = ""
+        /// The phone has several accounts: the SMS form asks which.
+        var askUsername = false
+        var smsNotice = ""
+        var smsFormError = ""
+    }
+
     struct LoginView {
         let chrome: WebChrome
         let csrf: String
-        let next: String
-        let username: String
-        let usernameError: String
-        let passwordError: String
-        let formError: String
-        let expired: Bool
+        let state: LoginState
     }
 
     func loginPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let query = WebForm.query(request)
         if try await sessions.viewer(request) != nil { return redirect(Self.safeNext(query["next"])) }
-        return loginForm(next: Self.safeNext(query["next"]), username: "", expired: query["expired"] == "1")
+        return loginForm(LoginState(next: Self.safeNext(query["next"]), expired: query["expired"] == "1"))
     }
 
-    func loginForm(
-        next: String, username: String, usernameError: String = "", passwordError: String = "", formError: String = "",
-        expired: Bool = false, status: HTTPResponse.Status = .ok
-    ) -> Response {
+    /// The login page with a fresh login CSRF token (cookie and hidden fields).
+    func loginForm(_ state: LoginState, status: HTTPResponse.Status = .ok) -> Response {
         let csrf = Secrets.randomToken(byteCount: WebSessions.tokenBytes)
-        var response = pages.page(
-            "login",
-            LoginView(
-                chrome: chrome("登录", viewer: nil, crumbs: [("首页", "/"), ("登录", "")]), csrf: csrf, next: next, username: username,
-                usernameError: usernameError, passwordError: passwordError, formError: formError, expired: expired),
-            status: status)
+        let view = LoginView(chrome: chrome("登录", viewer: nil, crumbs: [("首页", "/"), ("登录", "")]), csrf: csrf, state: state)
+        var response = pages.page("login", view, status: status)
         response.setCookie(sessions.loginCSRFCookie(csrf))
         return response
     }
 
+    /// The login form's body when its CSRF token matches the login cookie (double submit).
+    private func loginFormBody(_ request: Request) async throws -> WebForm? {
+        guard let form = try await WebForm.body(request), let cookie = request.cookies[WebSessions.loginCSRFCookieName]?.value,
+            let sent = form["csrf"], WebSessions.tokensEqual(cookie, sent)
+        else { return nil }
+        return form
+    }
+
+    static let csrfRefusal = "表单已失效或缺少安全令牌（CSRF），请刷新页面后重新提交。"
+
     func login(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        guard let form = try await WebForm.body(request) else { return errorPage(.badRequest, viewer: nil) }
-        guard let cookie = request.cookies[WebSessions.loginCSRFCookieName]?.value, let sent = form["csrf"],
-            WebSessions.tokensEqual(cookie, sent)
-        else { return errorPage(.forbidden, viewer: nil, reason: "表单已失效或缺少安全令牌（CSRF），请刷新页面后重新提交。") }
-        let next = Self.safeNext(form["next"])
-        let username = form.text("username") ?? ""
+        guard let form = try await loginFormBody(request) else { return errorPage(.forbidden, viewer: nil, reason: Self.csrfRefusal) }
+        var state = LoginState(next: Self.safeNext(form["next"]), username: form.text("username") ?? "")
         let password = form["password"] ?? ""
-        if username.isEmpty || password.isEmpty {
-            return loginForm(
-                next: next, username: username, usernameError: username.isEmpty ? "请输入用户名。" : "",
-                passwordError: password.isEmpty ? "请输入密码。" : "", status: .unprocessableContent)
+        if state.username.isEmpty || password.isEmpty {
+            state.usernameError = state.username.isEmpty ? "请输入用户名。" : ""
+            state.passwordError = password.isEmpty ? "请输入密码。" : ""
+            return loginForm(state, status: .unprocessableContent)
         }
-        let user: UserRecord
         do {
-            user = try await AuthController.authenticate(
-                env, username: username, password: password, address: LoginThrottle.clientAddress(request, context))
-        } catch let problem as Problem {
+            let user = try await AuthController.authenticate(
+                env, username: state.username, password: password, address: LoginThrottle.clientAddress(request, context))
+            return try await signedIn(user, next: state.next)
+        } catch {
+            let problem = await WebErrorMiddleware.problem(for: error, request, context)
+            guard problem.status.code < 500 else { throw error }
             let message = WebFieldErrors.message(problem)
-            return loginForm(
-                next: next, username: username, usernameError: message.field == "username" ? message.text : "",
-                passwordError: message.field == "password" ? message.text : "", formError: message.field == nil ? message.text : "",
-                status: problem.status)
+            switch message.field {
+            case "username": state.usernameError = message.text
+            case "password": state.passwordError = message.text
+            default: state.formError = message.text
+            }
+            return loginForm(state, status: problem.status)
         }
+    }
+
+    /// 短信登录: `action=send` asks for a code (the JSON API's send limits), `action=login` logs in
+    /// with it (the JSON API's rule: bounded guesses, the username when the phone has several accounts).
+    func smsLogin(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let form = try await loginFormBody(request) else { return errorPage(.forbidden, viewer: nil, reason: Self.csrfRefusal) }
+        var state = LoginState(next: Self.safeNext(form["next"]), phone: form.text("phone") ?? "", smsUsername: form.text("username") ?? "")
+        state.askUsername = !state.smsUsername.isEmpty
+        do {
+            if form["action"] == "send" {
+                try await AuthController.sendLoginCode(env, phone: state.phone)
+                state.smsNotice = "如该手机号已注册，验证码已发送，\(AccountsLimits.smsCodeLifetimeSeconds / 60) 分钟内有效。"
+                return loginForm(state)
+            }
+            let user = try await AuthController.authenticateBySMS(
+                env, phone: state.phone, code: form.text("code") ?? "", username: state.askUsername ? state.smsUsername : nil)
+            return try await signedIn(user, next: state.next)
+        } catch {
+            let problem = await WebErrorMiddleware.problem(for: error, request, context)
+            guard problem.status.code < 500 else { throw error }
+            let message = WebFieldErrors.message(problem)
+            switch message.field {
+            case "phone": state.phoneError = message.text
+            case "code": state.codeError = message.text
+            case "smsUsername":
+                state.askUsername = true
+                state.smsFormError = message.text
+            default: state.smsFormError = message.text
+            }
+            return loginForm(state, status: problem.status)
+        }
+    }
+
+    /// A new session for `user`: its cookie, the login CSRF cookie forgotten, and on to `next`.
+    private func signedIn(_ user: UserRecord, next: String) async throws -> Response {
         let (token, _) = try await sessions.start(for: user)
         var response = redirect(next)
         response.setCookie(sessions.cookie(token))
@@ -149,7 +203,7 @@ struct WebController: Sendable {
         guard let form = try await WebForm.body(request) else { return errorPage(.badRequest, viewer: nil) }
         guard let viewer = try await sessions.viewer(request) else { return redirect("/login") }
         guard let sent = form["csrf"], WebSessions.tokensEqual(viewer.session.csrfToken, sent) else {
-            return errorPage(.forbidden, viewer: viewer, reason: "表单已失效或缺少安全令牌（CSRF），请刷新页面后重新提交。")
+            return errorPage(.forbidden, viewer: viewer, reason: Self.csrfRefusal)
         }
         try await end(viewer)
         var response = redirect("/login")
@@ -244,6 +298,13 @@ enum WebFieldErrors {
         case "failed_logins_too_many":
             let retry = problem.headers[.retryAfter] ?? "900"
             return (nil, "登录失败次数过多，请 \(retry) 秒后再试，或使用短信验证码登录。")
+        case "phone_invalid": return ("phone", "请输入 11 位中国大陆手机号。")
+        case "sms_code_malformed": return ("code", "验证码为 6 位数字，请按短信输入。")
+        case "sms_code_invalid": return ("code", "验证码错误、已使用或已过期，请检查或重新获取。")
+        case "phone_ambiguous": return ("smsUsername", "该手机号绑定了多个账号，请填写用户名后再登录。")
+        case "sms_rate_limited":
+            let retry = problem.headers[.retryAfter] ?? "60"
+            return (nil, "验证码发送过于频繁，请 \(retry) 秒后再试。")
         case "unavailable": return (nil, "服务暂不可用，请稍后重试。")
         default: return (nil, "请求无法完成（\(problem.code)），请检查后重试。")
         }

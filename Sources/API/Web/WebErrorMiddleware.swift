@@ -14,15 +14,18 @@ struct WebErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let problem: Problem
-            do {
-                // The JSON routes' one mapping of errors, so a page's status is the API's status.
-                _ = try await ProblemMiddleware<AppRequestContext>().handle(request, context: context) { _, _ in throw error }
-                problem = .internalError
-            } catch let mapped as Problem {
-                problem = mapped
-            }
-            return controller.errorPage(problem.status, viewer: nil)
+            return controller.errorPage(await Self.problem(for: error, request, context).status, viewer: nil)
         }
+    }
+
+    /// The problem the JSON routes would answer for `error` (their one mapping, `ProblemMiddleware`),
+    /// so a page's status and a form's field error follow the API's `code`.
+    static func problem(for error: any Error, _ request: Request, _ context: AppRequestContext) async -> Problem {
+        do {
+            _ = try await ProblemMiddleware<AppRequestContext>().handle(request, context: context) { _, _ in throw error }
+        } catch let mapped as Problem {
+            return mapped
+        } catch {}
+        return .internalError
     }
 }

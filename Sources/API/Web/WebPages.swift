@@ -82,3 +82,12 @@ extension MustacheLibrary {
         return library
     }
 }
+
+/// An empty text is "nothing" to a section: `{{#fieldError}}…{{/fieldError}}` shows only for a
+/// message and `{{^q}}` renders for an empty query, as templates expect (swift-mustache treats
+/// every string as a value, so an empty error would still mark its field invalid). Rendering a
+/// string is unchanged: its text, escaped.
+extension String: @retroactive MustacheCustomRenderable {
+    public var renderText: String { self }
+    public var isNull: Bool { isEmpty }
+}
