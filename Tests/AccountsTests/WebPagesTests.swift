@@ -10,8 +10,8 @@ import VoucherServices
 
     @Test func campaignPagesShowListedCampaignsAndTheirRemainingStockFromRedis() async throws {
         // Proves 服务券活动 lists a published campaign (never a draft), its detail shows each lot's
-        // remaining stock as the JSON detail reads it (Redis), a grab lowers it, and a draft or a
-        // malformed id is the 404 page.
+        // remaining stock as the JSON detail reads it (Redis), a grab lowers it, a draft or an
+        // unknown id is the 404 page and a malformed one the 400 page.
         try await AccountsWorld.run { world in
             let operatorToken = try await world.makePlatformUser(.operator, "operator_web6", phone: "13700000106")
             let enterprise = try await world.certifiedEnterprise(
@@ -40,26 +40,26 @@ import VoucherServices
             let grab = try await world.call(.post, "/v1/campaigns/\(id)/lots/\(lot)/grab", token: enterprise)
             #expect(grab.status == .created, "grab: \(grab.json)")
             #expect(Self.text(try await browser.get("/campaigns/\(id)")).contains("class=\"remaining\">4<"))
-            #expect(try await browser.get("/campaigns/not-an-id").status == .notFound)
+            #expect(try await browser.get("/campaigns/not-an-id").status == .badRequest)
+            #expect(try await browser.get("/campaigns/cmp_00000000000000000000000000").status == .notFound)
         }
     }
 
     @Test func anOrderOfAnotherOrganisationOrAnUnknownOneIsTheNotFoundPage() async throws {
-        // Proves 订单详情 answers the 404 page for an unknown or malformed order id, inside the
-        // workbench frame, and sends a visitor without a session to the login page.
+        // Proves 订单详情 answers the 404 page for an unknown order id inside the workbench frame, the
+        // 400 page for a malformed one, and sends a visitor without a session to the login page.
         try await AccountsWorld.run { world in
             let operatorToken = try await world.makePlatformUser(.operator, "operator_web7", phone: "13700000107")
             _ = try await world.certifiedEnterprise("web_co_seven", phone: "13800000508", uscc: "91350100M000100Y43", operatorToken: operatorToken)
             var visitor = WebBrowser(world)
-            let away = try await visitor.get("/workbench/orders/ord_unknown")
-            #expect(away.status == .seeOther && away.headers[.location] == "/login?next=%2Fworkbench%2Forders%2Ford_unknown")
+            let away = try await visitor.get("/workbench/orders/ord_00000000000000000000000000")
+            #expect(away.status == .seeOther && away.headers[.location] == "/login?next=%2Fworkbench%2Forders%2Ford_00000000000000000000000000")
             var browser = WebBrowser(world)
             #expect(try await browser.logIn("web_co_seven", "Secret#2026").status == .seeOther)
-            for id in ["ord_unknown", "ord_0123456789abcdefghjkmnpqrs", "garbage"] {
-                let page = try await browser.get("/workbench/orders/\(id)")
-                #expect(page.status == .notFound)
-                #expect(Self.text(page).contains("id=\"side-menu\""))
-            }
+            let unknown = try await browser.get("/workbench/orders/ord_00000000000000000000000000")
+            #expect(unknown.status == .notFound)
+            #expect(Self.text(unknown).contains("id=\"side-menu\""))
+            #expect(try await browser.get("/workbench/orders/garbage").status == .badRequest)
         }
     }
 }

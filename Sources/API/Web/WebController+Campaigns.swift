@@ -61,9 +61,13 @@ extension WebController {
 
     func campaign(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let viewer = try await sessions.viewer(request)
-        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: "cmp"),
-            let campaign = try await services.campaigns.campaign(id: id), campaign.status.isVisible
-        else { return errorPage(.notFound, viewer: viewer, reason: "没有这个服务券活动，或它尚未上架。") }
+        // A malformed id is 400 and a well-formed unknown one 404, as on the JSON routes.
+        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: "cmp") else {
+            return errorPage(.badRequest, viewer: viewer, reason: "活动编号格式不正确。")
+        }
+        guard let campaign = try await services.campaigns.campaign(id: id), campaign.status.isVisible else {
+            return errorPage(.notFound, viewer: viewer, reason: "没有这个服务券活动，或它尚未上架。")
+        }
         let remaining = await CampaignsController.remainingStock(campaign, gate: services.rush.gate)
         let lots = campaign.lots.map { lot in
             LotRow(

@@ -131,10 +131,14 @@ extension WebController {
     /// 订单详情: the order as its enterprise sees it, with the 30% cap, deduction and payable; another
     /// organisation's order is the 404 page.
     func order(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await workbenchPage(request, .orders) { viewer in
-            guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: OrdersRepository.orderPrefix),
-                let order = try await services.orders.orders.order(id: id, viewer: .enterprise(orgID: viewer.identity.orgID))
-            else { return errorPage(.notFound, viewer: viewer, reason: "没有这个订单。") }
+        // A malformed id is 400 before anything else, as on the JSON routes; a well-formed unknown one 404.
+        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: OrdersRepository.orderPrefix) else {
+            return errorPage(.badRequest, viewer: nil, reason: "订单编号格式不正确。")
+        }
+        return try await workbenchPage(request, .orders) { viewer in
+            guard let order = try await services.orders.orders.order(id: id, viewer: .enterprise(orgID: viewer.identity.orgID)) else {
+                return errorPage(.notFound, viewer: viewer, reason: "没有这个订单。")
+            }
             let lines = order.vouchers.map { OrderLine(voucherID: $0.voucherID, amount: WebLabels.money($0.amountFen), state: $0.state) }
             return pages.page(
                 "order",

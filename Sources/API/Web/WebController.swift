@@ -62,7 +62,8 @@ struct WebController: Sendable {
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        guard let name = context.parameters.get("name"), let file = pages.statics[name] else { return errorPage(.notFound, viewer: nil) }
+        guard let name = context.parameters.get("name"), Self.isFileName(name) else { return errorPage(.badRequest, viewer: nil) }
+        guard let file = pages.statics[name] else { return errorPage(.notFound, viewer: nil) }
         return Response(
             status: .ok, headers: [.contentType: file.contentType, .cacheControl: "public, max-age=300"], body: .init(byteBuffer: file.bytes))
     }
@@ -278,6 +279,14 @@ struct WebController: Sendable {
 
     func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
+    }
+
+    /// A static file's name: letters, digits, `.`, `-`, `_` (anything else is a malformed path, 400).
+    static func isFileName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 64
+            && name.utf8.allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2E || $0 == 0x2D || $0 == 0x5F
+            }
     }
 
     /// Where a login may send the browser: a path of this site only (`/…`, not `//host` or a URL).
