@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Domain: money, ids, rules, state machines. No I/O, no dependencies.
@@ -121,7 +122,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // HTTP: Hummingbird application, health/readiness, metrics, error mapping.
+        // HTTP: Hummingbird application, health/readiness, metrics, error mapping; the web pages (Web/).
         .target(
             name: "API",
             dependencies: [
@@ -137,7 +138,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
+            // The web pages' Mustache templates and static files (CSS, plain JS), loaded once at start.
+            resources: [.copy("Web/Templates"), .copy("Web/Static")],
             swiftSettings: swiftSettings
         ),
 

@@ -58,6 +58,8 @@ public enum VoucherApp {
                 workbench: WorkbenchRepository(client: services.stores.postgres, logger: services.logger), announcements: services.announcements,
                 clock: services.clock
             ).endpoints)
+        let web = WebController.make(services: services)
+        router.group().add(middleware: WebErrorMiddleware(controller: web)).addRoutes(web.endpoints)
         return router
     }
 

@@ -32,6 +32,23 @@ public struct AppConfig: Sendable, Equatable {
     /// The bearer token `/metrics` requires; only ever from `VOUCHER_METRICS_TOKEN`. Without
     /// one, `/metrics` answers 401 to everybody.
     public var metricsToken: String?
+    /// The web pages' sessions.
+    public var web = Web()
+
+    /// The web pages' sessions (issue 16).
+    public struct Web: Sendable, Equatable {
+        /// A session unused this long ends (30 minutes by default).
+        public var idleTimeoutSeconds = 1_800
+        /// A session ends this long after its login however busy (12 hours by default).
+        public var absoluteTimeoutSeconds = 43_200
+        /// The session cookie is `Secure`: set it when the server is reached over TLS (behind a proxy).
+        public var secureCookies = false
+        /// Test servers only (production mode refuses it): a file holding seconds the web sessions'
+        /// clock is moved on by, so the browser tests pass an idle timeout without waiting.
+        public var clockOffsetFile = ""
+
+        public init() {}
+    }
 
     /// How statement lines are matched to redemption batches.
     public struct ReconciliationSettings: Sendable, Equatable {

@@ -126,7 +126,7 @@ public enum ConfigLoader {
         }
         let values = Values(merged)
         let mode = try values.mode()
-        return AppConfig(
+        var config = AppConfig(
             mode: mode,
             logLevel: try values.oneOf("log.level", ["trace", "debug", "info", "notice", "warning", "error", "critical"]),
             http: .init(
@@ -170,6 +170,23 @@ public enum ConfigLoader {
             ),
             metricsToken: environment["VOUCHER_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         )
+        config.web = try web(values, mode: mode)
+        return config
+    }
+
+    /// The `web` section; a defaults file without it (older ones, the tests' own) keeps `AppConfig.Web()`.
+    private static func web(_ values: Values, mode: RunMode) throws -> AppConfig.Web {
+        var web = AppConfig.Web()
+        if values.raw["web.idleTimeoutSeconds"] != nil { web.idleTimeoutSeconds = try values.int("web.idleTimeoutSeconds", in: 60...86_400) }
+        if values.raw["web.absoluteTimeoutSeconds"] != nil {
+            web.absoluteTimeoutSeconds = try values.int("web.absoluteTimeoutSeconds", in: web.idleTimeoutSeconds...(30 * 86_400))
+        }
+        if values.raw["web.secureCookies"] != nil { web.secureCookies = try values.bool("web.secureCookies") }
+        web.clockOffsetFile = values.raw["web.clockOffsetFile"] ?? ""
+        if mode == .production, !web.clockOffsetFile.isEmpty {
+            throw ConfigError.invalidValue(key: "web.clockOffsetFile", value: web.clockOffsetFile, expected: "empty in production mode (tests only)")
+        }
+        return web
     }
 
     private static func jwt(

@@ -75,34 +75,47 @@ struct AuthController {
     func login(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
         var request = request
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
-        guard !body.username.isEmpty, body.username.count <= AccountsLimits.credentialLengthMax,
-            !body.password.isEmpty, body.password.count <= AccountsLimits.credentialLengthMax
+        let user = try await Self.authenticate(
+            env, username: body.username, password: body.password, address: LoginThrottle.clientAddress(request, context))
+        return try await Sessions(env: env).start(for: user)
+    }
+
+    /// The password login's rule, shared by the JSON login and the web login page: bounded
+    /// credentials, the throttle per account and address, one answer for unknown users and wrong
+    /// passwords.
+    static func authenticate(_ env: AccountsEnvironment, username: String, password: String, address: String?) async throws -> UserRecord {
+        guard !username.isEmpty, username.count <= AccountsLimits.credentialLengthMax,
+            !password.isEmpty, password.count <= AccountsLimits.credentialLengthMax
         else {
             throw Self.badCredentials
         }
         let throttle = LoginThrottle(env: env)
-        let address = LoginThrottle.clientAddress(request, context)
-        try await throttle.check(username: body.username, address: address)
-        let user = try await env.accounts.user(username: body.username)
-        let matches = try await Passwords(env: env).verify(body.password, hash: user?.passwordHash)
+        try await throttle.check(username: username, address: address)
+        let user = try await env.accounts.user(username: username)
+        let matches = try await Passwords(env: env).verify(password, hash: user?.passwordHash)
         guard let user, matches else {
-            try await throttle.failed(username: body.username, address: address)
+            try await throttle.failed(username: username, address: address)
             throw Self.badCredentials
         }
-        try await throttle.succeeded(username: body.username)
-        return try await Sessions(env: env).start(for: user)
+        try await throttle.succeeded(username: username)
+        return user
     }
 
     func sendCode(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         var request = request
         let body = try await request.decodeJSON(as: SMSSendRequest.self, context: context)
-        let phone: PhoneNumber
-        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
-        // The answer is the same whether or not the phone has an account, so it reveals none;
-        // only phones with an account are sent (and charged) a code.
-        try await Self.issueCode(env, to: phone, deliver: try await !env.accounts.users(phone: phone.digits).isEmpty)
+        try await Self.sendLoginCode(env, phone: body.phone)
         return try SMSSendResponse(sent: true, expiresIn: AccountsLimits.smsCodeLifetimeSeconds)
             .response(from: request, context: context).with(status: .accepted)
+    }
+
+    /// The SMS login's send rule, shared by the JSON route and the web login page: a valid phone,
+    /// the per-phone send limits, and the same outcome whether or not the phone has an account (so
+    /// it reveals none); only phones with an account are sent (and charged) a code.
+    static func sendLoginCode(_ env: AccountsEnvironment, phone text: String) async throws {
+        let phone: PhoneNumber
+        do { phone = try PhoneNumber(validating: text) } catch { throw AccountsError.from(error) }
+        try await Self.issueCode(env, to: phone, deliver: try await !env.accounts.users(phone: phone.digits).isEmpty)
     }
 
     static func tooManySends(_ retry: Int, _ reason: String) -> Problem {
@@ -114,13 +127,21 @@ struct AuthController {
     func smsLogin(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
         var request = request
         let body = try await request.decodeJSON(as: SMSLoginRequest.self, context: context)
+        let user = try await Self.authenticateBySMS(env, phone: body.phone, code: body.code, username: body.username)
+        return try await Sessions(env: env).start(for: user)
+    }
+
+    /// The SMS login's rule, shared by the JSON route and the web login page: a valid phone and a
+    /// code of the right shape, the username when the phone has several accounts (asked before the
+    /// code is spent), and the code checked with its bounded guesses.
+    static func authenticateBySMS(_ env: AccountsEnvironment, phone text: String, code: String, username: String?) async throws -> UserRecord {
         let phone: PhoneNumber
-        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
-        guard body.code.utf8.count == AccountsLimits.smsCodeDigits, body.code.utf8.allSatisfy({ (48...57).contains($0) }) else {
+        do { phone = try PhoneNumber(validating: text) } catch { throw AccountsError.from(error) }
+        guard code.utf8.count == AccountsLimits.smsCodeDigits, code.utf8.allSatisfy({ (48...57).contains($0) }) else {
             throw AccountsError.invalid("sms_code_malformed", "The SMS code has \(AccountsLimits.smsCodeDigits) digits; type it as received.")
         }
         let users = try await env.accounts.users(phone: phone.digits)
-        let chosen = body.username.map { name in users.filter { $0.username.lowercased() == name.lowercased() } } ?? users
+        let chosen = username.map { name in users.filter { $0.username.lowercased() == name.lowercased() } } ?? users
         // Ask for the username before the code is spent, so the user can retry with the same code.
         guard chosen.count <= 1 else {
             throw Problem(
@@ -128,7 +149,7 @@ struct AuthController {
                 detail: "Several accounts use this phone. Send the username with the code, or log in with the password.")
         }
         let check = try await env.credentials.checkSMSCode(
-            phone: phone.digits, codeHash: Secrets.smsCodeHash(phone: phone.digits, code: body.code),
+            phone: phone.digits, codeHash: Secrets.smsCodeHash(phone: phone.digits, code: code),
             now: env.clock.now(), attemptsMax: AccountsLimits.smsAttemptsMax)
         switch check {
         case .accepted: break
@@ -139,7 +160,7 @@ struct AuthController {
         case .noLiveCode: throw Self.badCode
         }
         guard let user = chosen.first else { throw Self.badCode }
-        return try await Sessions(env: env).start(for: user)
+        return user
     }
 }
 

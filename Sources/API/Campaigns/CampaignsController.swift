@@ -69,15 +69,22 @@ struct CampaignsController {
         guard let campaign = try await campaigns.campaign(id: id), campaign.status.isVisible || identity.role == .operator else {
             throw CampaignError.campaignNotFound
         }
+        return CampaignResponse(campaign, remaining: await Self.remainingStock(campaign, gate: rush.gate))
+    }
+
+    /// Each lot's remaining stock as readers see it (the JSON detail and the web pages): a listed
+    /// grab lot's from Redis (absent when Redis cannot say), a draft's whole stock, nothing for
+    /// apply lots.
+    static func remainingStock(_ campaign: CampaignRecord, gate: GrabGate) async -> [String: Int64] {
         var remaining: [String: Int64] = [:]
         for lot in campaign.lots {
-            if campaign.status.isVisible, lot.mode == .grab, let left = try? await rush.gate.remaining(campaignID: id, lotID: lot.id) {
+            if campaign.status.isVisible, lot.mode == .grab, let left = try? await gate.remaining(campaignID: campaign.id, lotID: lot.id) {
                 remaining[lot.id] = left
             } else if campaign.status == .draft {
                 remaining[lot.id] = Int64(lot.stock)
             }
         }
-        return CampaignResponse(campaign, remaining: remaining)
+        return remaining
     }
 
     /// 上架: the campaign becomes visible and its grab lots are loaded into Redis.

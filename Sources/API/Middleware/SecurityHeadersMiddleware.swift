@@ -24,7 +24,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        for field in Self.headers { response.headers[field.name] = field.value }
+        // A web page sets its own, fuller CSP (`WebPages.contentSecurityPolicy`, which keeps frame-ancestors 'none').
+        for field in Self.headers where field.name != .contentSecurityPolicy || response.headers[.contentSecurityPolicy] == nil {
+            response.headers[field.name] = field.value
+        }
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }

@@ -32,6 +32,7 @@ enum OpenAPIDocument {
         + tagged("Announcements", announcementOperations)
         + tagged("Reviews", reviewOperations)
         + smallOperations
+        + tagged("Web", webOperations)
 
     /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {

@@ -1,0 +1,107 @@
+"""Shared parts of the browser tests: one headless Chromium per test class, the server's address
+(from ops/browser-test), screenshots at desktop and phone width, the demo accounts, and calls to
+the JSON API for setting up what the pages then show.
+
+Nothing here waits for time to pass: every wait is WebDriverWait on a condition of the page.
+"""
+import json
+import os
+import unittest
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE_URL = os.environ.get("VOUCHER_WEB_URL", "http://127.0.0.1:28080")
+SCREENSHOT_DIR = os.environ.get("VOUCHER_SCREENSHOT_DIR", ".local/test/screenshots")
+CLOCK_FILE = os.environ.get("VOUCHER_WEB_CLOCK_FILE", "")
+# A bound on each wait for the page (a busy 2-core CI machine), never a pause.
+WAIT_S = 30
+ENTERPRISE = ("demo_enterprise", "Enterprise#2026")
+
+
+def new_driver():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900",
+                     "--lang=zh-CN"):
+        options.add_argument(argument)
+    service = webdriver.ChromeService(executable_path="/usr/bin/chromedriver")
+    return webdriver.Chrome(options=options, service=service)
+
+
+def api(method, path, body=None, token=None):
+    """One JSON API call; answers (status, parsed body)."""
+    request = urllib.request.Request(BASE_URL + path, method=method, data=None if body is None else json.dumps(body).encode())
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request, timeout=WAIT_S) as answer:
+            text = answer.read().decode()
+            return answer.status, (json.loads(text) if text else {})
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read().decode() or "{}")
+
+
+def api_token(username, password):
+    status, body = api("POST", "/v1/auth/login", {"username": username, "password": password})
+    assert status == 200, body
+    return body["accessToken"]
+
+
+class BrowserTest(unittest.TestCase):
+    """A test class with one browser; every test starts without cookies."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.driver = new_driver()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+
+    def setUp(self):
+        self.driver.get(BASE_URL + "/static/app.css")
+        self.driver.delete_all_cookies()
+
+    def open(self, path):
+        self.driver.get(BASE_URL + path)
+
+    def wait_for(self, css):
+        return WebDriverWait(self.driver, WAIT_S).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+    def wait_for_url(self, fragment):
+        WebDriverWait(self.driver, WAIT_S).until(EC.url_contains(fragment))
+
+    def text(self, css):
+        return self.driver.find_element(By.CSS_SELECTOR, css).text
+
+    def log_in(self, username, password, then="#workbench-home"):
+        """Fills the login form (the page already open, or /login) and waits for `then`."""
+        if "/login" not in self.driver.current_url:
+            self.open("/login")
+        self.wait_for("#login-form")
+        self.driver.find_element(By.ID, "username").clear()
+        self.driver.find_element(By.ID, "username").send_keys(username)
+        self.driver.find_element(By.ID, "password").send_keys(password)
+        self.driver.find_element(By.ID, "login-submit").click()
+        return self.wait_for(then)
+
+    def screenshot(self, name, phone=False):
+        """Saves the viewport as NAME.png, and with `phone` also at 375 px wide as NAME-375.png."""
+        os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+        self.driver.save_screenshot(os.path.join(SCREENSHOT_DIR, name + ".png"))
+        if phone:
+            self.driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True})
+            try:
+                width = self.driver.execute_script("return document.documentElement.clientWidth")
+                self.assertLessEqual(width, 375)
+                overflow = self.driver.execute_script("return document.documentElement.scrollWidth > document.documentElement.clientWidth")
+                self.assertFalse(overflow, name + " scrolls sideways at 375 px")
+                self.driver.save_screenshot(os.path.join(SCREENSHOT_DIR, name + "-375.png"))
+            finally:
+                self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
