@@ -31,7 +31,10 @@ import VoucherServices
             let settings = config
             let stores = try AppStores.make(config: settings, logger: TestEnvironment.logger)
             let services = await Services.live(
-                config: settings, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(sms: sms))
+                config: settings, stores: stores, logger: TestEnvironment.logger,
+                // bcrypt's lowest cost: these tests are about the edge, not the hash, and at full cost a
+                // registration and login outlasted the test client's 20 s read bound on a loaded machine.
+                overrides: Services.Overrides(sms: sms, bcryptCost: 4))
             let app = VoucherApp.buildApplication(services: services, registry: PrometheusCollectorRegistry())
             try await app.test(.live) { client in
                 try await body(client, try #require(client.port), postgres, settings)
