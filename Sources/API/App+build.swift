@@ -53,11 +53,7 @@ public enum VoucherApp {
         v1.addRoutes(CatalogueController(catalogue: services.catalogue, files: services.files, reviews: services.reviews).endpoints)
         v1.addRoutes(AnnouncementsController(announcements: services.announcements, clock: services.clock).endpoints)
         v1.addRoutes(ReviewsController(reviews: services.reviews, catalogue: services.catalogue, clock: services.clock).endpoints)
-        v1.addRoutes(
-            WorkbenchController(
-                workbench: WorkbenchRepository(client: services.stores.postgres, logger: services.logger), announcements: services.announcements,
-                clock: services.clock
-            ).endpoints)
+        v1.addRoutes(WorkbenchController(services: services).endpoints)
         let web = WebController.make(services: services)
         router.group().add(middleware: WebErrorMiddleware(controller: web)).addRoutes(web.endpoints)
         return router

@@ -19,6 +19,8 @@ class FoundationTests(BrowserTest):
         self.log_in(*ENTERPRISE)
         self.assertIn("demo_enterprise", self.text("#current-user"))
         self.assertEqual("已认证", self.text("#certification"))
+        self.assertTrue(self.text("#organisation"))  # the summary of GET /v1/workbench, on the page
+        self.assertTrue(self.text("#inbox-waiting").isdigit())
         menu = self.text("#side-menu")
         for label in ("工作台", "订单管理", "服务券查询"):
             self.assertIn(label, menu)

@@ -12,20 +12,31 @@ extension WebController {
         let roleLabel: String
         let certified: Bool
         let mainAccount: Bool
+        let organisationName: String
+        /// The 待办 counts; absent for a sub-account without the inbox menu.
+        let hasInbox: Bool
+        let waiting: Int
+        let minePending: Int
+        let unread: Int
+        let hasUnread: Bool
         let announcements: [AnnouncementRow]
         let hasAnnouncements: Bool
     }
 
-    /// 工作台: role, certification, and the announcements for the viewer's audience.
+    /// 工作台: role, organisation and certification, the 待办 counts and the announcements for the
+    /// viewer's audience, from the same summary as `GET /v1/workbench` (`WorkbenchController`).
     func workbenchHome(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         try await workbenchPage(request, .home) { viewer in
+            let summary = try await WorkbenchController(services: services).summary(for: viewer.identity)
             let audiences = AnnouncementsController.audiences(of: viewer.identity.role)
             let rows = try await announcementRows(audiences: audiences, category: nil, page: 1, pageSize: Self.homeAnnouncementsMax).rows
             return pages.page(
                 "workbench",
                 WorkbenchView(
                     chrome: chrome("工作台", viewer: viewer, crumbs: [("工作台", "")], menu: .home), roleLabel: WebLabels.role(viewer.identity.role),
-                    certified: viewer.identity.certified, mainAccount: viewer.identity.isMainAccount, announcements: rows,
+                    certified: viewer.identity.certified, mainAccount: summary.mainAccount, organisationName: summary.organisation.name,
+                    hasInbox: summary.inbox != nil, waiting: summary.inbox?.waiting ?? 0, minePending: summary.inbox?.minePending ?? 0,
+                    unread: summary.announcements.unread, hasUnread: summary.announcements.unread > 0, announcements: rows,
                     hasAnnouncements: !rows.isEmpty))
         }
     }

@@ -23,8 +23,25 @@ struct WorkbenchController {
             .get("workbench", use: summary)
     }
 
+    /// Over the service's PostgreSQL and announcements (the JSON route and the 工作台 page share it).
+    init(services: Services) {
+        self.init(
+            workbench: WorkbenchRepository(client: services.stores.postgres, logger: services.logger), announcements: services.announcements,
+            clock: services.clock)
+    }
+
+    init(workbench: WorkbenchRepository, announcements: AnnouncementsRepository, clock: any WallClock) {
+        self.workbench = workbench
+        self.announcements = announcements
+        self.clock = clock
+    }
+
     func summary(_ request: Request, _ context: AppRequestContext) async throws -> WorkbenchDTO {
-        let identity = try context.requireIdentity()
+        try await summary(for: try context.requireIdentity())
+    }
+
+    /// The summary of `identity`'s workbench: the one rule behind `GET /v1/workbench` and the 工作台 page.
+    func summary(for identity: Identity) async throws -> WorkbenchDTO {
         guard let organisation = try await workbench.organisation(id: identity.orgID) else { throw AuthProblem.invalidToken }
         var inbox: WorkbenchDTO.Inbox?
         if identity.may(.inbox) {
