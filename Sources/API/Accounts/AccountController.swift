@@ -51,6 +51,14 @@ struct AccountController {
         let identity = try context.requireIdentity()
         var request = request
         let body = try await request.decodeJSON(as: ChangePasswordRequest.self, context: context)
+        try await changePassword(identity, body)
+        return Response(status: .noContent)
+    }
+
+    /// Changes `identity`'s password: the current one must match, the new one meets the policy and
+    /// history; every login of the user ends (its refresh tokens, so its web sessions too). The
+    /// JSON route and the 修改密码 page both end here.
+    func changePassword(_ identity: Identity, _ body: ChangePasswordRequest) async throws {
         guard let user = try await env.accounts.user(id: identity.userID) else { throw AuthProblem.invalidToken }
         let passwords = Passwords(env: env)
         guard body.currentPassword.count <= AccountsLimits.credentialLengthMax,
@@ -64,6 +72,5 @@ struct AccountController {
         _ = try await env.credentials.setPassword(
             userID: user.id, orgID: user.orgID, hash: try await passwords.hash(body.newPassword), now: env.clock.now())
         await env.sessionChanges.changed()
-        return Response(status: .noContent)
     }
 }

@@ -123,11 +123,17 @@ struct SubAccountsController {
     func remove(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try manager(context)
         let current = try await find(context, identity)
+        try await remove(current, identity)
+        return Response(status: .noContent)
+    }
+
+    /// Deletes `current` (found in `identity`'s organisation); its logins end. The JSON route and
+    /// the 用户管理 page both end here.
+    func remove(_ current: UserRecord, _ identity: Identity) async throws {
         guard try await env.subAccounts.delete(orgID: identity.orgID, id: current.id, now: env.clock.now()) else {
             throw AccountsError.notFound
         }
         await env.sessionChanges.changed()
-        return Response(status: .noContent)
     }
 
     func resetPassword(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -154,18 +160,29 @@ struct SubAccountsController {
         var request = request
         let body = try await request.decodeJSON(as: PermissionsRequest.self, context: context)
         let current = try await find(context, identity)
-        let permissions = try Self.permissions(body.permissions)
+        return SubAccount(try await setPermissions(current, identity, body.permissions))
+    }
+
+    /// Grants `current` (found in `identity`'s organisation) exactly `names`; its live logins see
+    /// the change at once. The JSON route and the 用户管理 page both end here.
+    func setPermissions(_ current: UserRecord, _ identity: Identity, _ names: [String]) async throws -> UserRecord {
+        let permissions = try Self.permissions(names)
         guard
             let updated = try await env.subAccounts.setPermissions(
                 orgID: identity.orgID, id: current.id, permissions: permissions, now: env.clock.now())
         else { throw AccountsError.notFound }
         await env.sessionChanges.changed()
-        return SubAccount(updated)
+        return updated
     }
 
     /// The main account of a certified enterprise or provider.
     func manager(_ context: AppRequestContext) throws -> Identity {
-        let identity = try context.requireIdentity(.enterprise, .provider)
+        try Self.manager(try context.requireIdentity(.enterprise, .provider))
+    }
+
+    /// `identity` when it may manage sub-accounts: the main account of a certified enterprise or
+    /// provider (the role is checked by the caller).
+    static func manager(_ identity: Identity) throws -> Identity {
         guard identity.isMainAccount else { throw AccountsError.mainAccountOnly }
         guard identity.certified else { throw AccountsError.certificationRequired }
         return identity
@@ -176,6 +193,11 @@ struct SubAccountsController {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: RegistrationController.userPrefix) else {
             throw OpaqueIDError.malformed(prefix: RegistrationController.userPrefix)
         }
+        return try await find(id: id, identity)
+    }
+
+    /// The sub-account `id` (well formed) in `identity`'s organisation; 404 for any other.
+    func find(id: String, _ identity: Identity) async throws -> UserRecord {
         guard let user = try await env.subAccounts.find(orgID: identity.orgID, id: id) else { throw AccountsError.notFound }
         return user
     }

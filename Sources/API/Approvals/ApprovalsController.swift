@@ -109,8 +109,14 @@ struct ApprovalsController {
 
     func waiting(_ request: Request, _ context: AppRequestContext) async throws -> Page<Item> {
         let identity = try context.requireMenu(.inbox)
-        let organisationScoped = Self.confirmingRoles.contains(identity.role) || identity.role == .enterprise
-        return try await list(.waiting(role: identity.role.rawValue, orgID: organisationScoped ? identity.orgID : nil), request)
+        return try await list(Self.waitingBox(identity), request)
+    }
+
+    /// 待我审批 of `identity`: its role's stage; an organisation's roles only their own organisation's
+    /// (the JSON list and the 我的待办 page share this).
+    static func waitingBox(_ identity: Identity) -> ApprovalsRepository.Box {
+        let organisationScoped = confirmingRoles.contains(identity.role) || identity.role == .enterprise
+        return .waiting(role: identity.role.rawValue, orgID: organisationScoped ? identity.orgID : nil)
     }
 
     func mine(_ request: Request, _ context: AppRequestContext) async throws -> Page<Item> {
@@ -183,22 +189,37 @@ struct ApprovalsController {
         }
         var request = request
         let body = try await request.decodeJSON(as: DecisionRequest.self, context: context)
-        let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = try Self.reason(body.reason, approve: approve)
+        let (record, _) = try await visible(context, identity)
+        return Item(try await decide(record, identity, approve: approve, reason: reason))
+    }
+
+    /// A decision's reason, trimmed (nil when blank): at most `reasonLengthMax` characters, and
+    /// required to reject.
+    static func reason(_ text: String?, approve: Bool) throws -> String? {
+        let reason = text?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let reason, reason.count > AccountsLimits.reasonLengthMax {
             throw AccountsError.invalid("reason_too_long", "The reason is longer than \(AccountsLimits.reasonLengthMax) characters; shorten it.")
         }
         if !approve, reason?.isEmpty ?? true {
             throw AccountsError.invalid("reason_missing", "A rejection needs a reason the applicant can act on; send it in reason.")
         }
-        let (record, _) = try await visible(context, identity)
+        return (reason?.isEmpty ?? true) ? nil : reason
+    }
+
+    /// Approves or rejects `record` (already visible to `identity`) as `identity`: the JSON route
+    /// and the 我的待办 page's buttons both end here.
+    func decide(_ record: ApprovalRecord, _ identity: Identity, approve: Bool, reason: String?) async throws -> ApprovalRecord {
+        guard Self.deciderRoles.contains(identity.role) || Self.confirmingRoles.contains(identity.role) else {
+            throw AuthProblem.wrongRole(Self.deciderRoles + Self.confirmingRoles)
+        }
         // An organisation's role decides only its 支付确认; any other application is the platform's.
         guard Self.deciderRoles.contains(identity.role) || record.type == PaymentConfirmationEffect.type else {
             throw AuthProblem.wrongRole(Self.deciderRoles)
         }
         let actor = try await actor(identity)
-        let decided = try await env.approvals.decide(
-            id: record.id, by: actor, approve: approve, reason: (reason?.isEmpty ?? true) ? nil : reason, now: env.clock.now())
-        return Item(await ended(decided))
+        let decided = try await env.approvals.decide(id: record.id, by: actor, approve: approve, reason: reason, now: env.clock.now())
+        return await ended(decided)
     }
 
     /// A redemption batch refused in its chain (rejected or withdrawn) leaves no archive on disk.
@@ -216,6 +237,11 @@ struct ApprovalsController {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: ApprovalsRepository.idPrefix) else {
             throw OpaqueIDError.malformed(prefix: ApprovalsRepository.idPrefix)
         }
+        return try await visible(id: id, identity)
+    }
+
+    /// The application `id` (well formed) if `identity` may see it, else 404 as for a missing one.
+    func visible(id: String, _ identity: Identity) async throws -> (ApprovalRecord, [ApprovalDecisionRecord]) {
         guard let (record, decisions) = try await env.approvals.application(id: id) else { throw ApprovalsStoreError.notFound }
         let ownOrganisation = record.orgID == identity.orgID
         let inChain = Self.deciderRoles.contains(identity.role) && record.stageRoles.contains(identity.role.rawValue)
