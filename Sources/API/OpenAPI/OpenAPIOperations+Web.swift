@@ -54,5 +54,50 @@ extension OpenAPIDocument {
         Op(
             .get, "/static/{name}", id: "webStatic", summary: "The pages' stylesheet and plain scripts.", access: .anyone,
             answer: .media(["text/css": ["type": "string"], "text/javascript": ["type": "string"]])),
+        Op(
+            .get, "/workbench/inbox", id: "webInbox",
+            summary: "我的待办: tab=waiting|mine|history, from/to (dates), title, applicant, 10 a page (HTML; the inbox menu).", access: .anyone,
+            answer: html),
+        Op(
+            .get, "/workbench/inbox/{id}", id: "webApproval",
+            summary: "An application's detail with 通过/驳回 or 撤销 where allowed (HTML; the inbox menu).",
+            access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/inbox/{id}", id: "webDecideApproval",
+            summary: "action=approve|reject (reason required)|withdraw, as POST /v1/approvals/{id}/…: 303 to the detail, "
+                + "or it again with the error (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(.get, "/workbench/password", id: "webPasswordPage", summary: "修改密码 form (HTML; session needed).", access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/password", id: "webChangePassword",
+            summary: "Change the password as PUT /v1/account/password; every other login ends, this browser gets a new session: 303, "
+                + "or the form again with errors (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/users", id: "webSubAccounts", summary: "用户管理: the sub-accounts, 10 a page (HTML; certified main account).",
+            access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/users", id: "webCreateSubAccount",
+            summary: "添加用户 as POST /v1/subaccounts with the ticked menus (perm_<menu>): 303 to the list, or the form again with errors (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(.get, "/workbench/users/new", id: "webNewSubAccount", summary: "添加用户 form (HTML; certified main account).", access: .anyone, answer: html),
+        Op(
+            .get, "/workbench/users/{id}", id: "webSubAccount", summary: "One sub-account: 应用内权限配置 and 删除 (HTML; certified main account).",
+            access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/users/{id}/permissions", id: "webSetSubAccountPermissions",
+            summary: "Set the menus as PUT /v1/subaccounts/{id}/permissions: 303 to the list (HTML).", access: .anyone, body: formBody, status: 303,
+            answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/users/{id}/delete", id: "webDeleteSubAccount",
+            summary: "Delete as DELETE /v1/subaccounts/{id}; its logins end: 303 to the list (HTML).", access: .anyone, body: formBody, status: 303,
+            answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/experts", id: "webExperts", summary: "Portal 专家团队: q (name or title), field (领域), 10 a page (HTML).", access: .anyone,
+            answer: html),
+        Op(.get, "/experts/{id}", id: "webExpert", summary: "One expert with photo; no phone unless public (HTML).", access: .anyone, answer: html),
+        Op(
+            .get, "/search", id: "webSearch", summary: "统一搜索: products, 政策资讯 and experts for q, each linking to its full list (HTML).",
+            access: .anyone, answer: html),
     ]
 }

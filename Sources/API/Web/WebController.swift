@@ -13,6 +13,9 @@ import VoucherServices
 /// - `POST /logout`, `POST /logout-all` — end this session, or every login of the user (退出所有登录)
 /// - `GET /workbench…` — the workbench, behind a session; see `WebController+Workbench`
 /// - `GET /`, `/products`, `/news`, `/campaigns…`, `/register` — the public portal; see `WebController+Portal`
+/// - `GET /experts…`, `/search` — 专家团队 and 统一搜索; see `WebController+Experts`
+/// - `/workbench/inbox…`, `/workbench/password`, `/workbench/users…` — 我的待办, 修改密码, 用户管理;
+///   see `WebController+Inbox` and `WebController+Account`
 /// - `GET /static/{name}` — the CSS and the plain JS files
 ///
 /// Every POST carries the session's CSRF token (the login form: a double-submit cookie) in a
@@ -59,6 +62,20 @@ struct WebController: Sendable {
             .get("workbench/orders", use: orders)
             .get("workbench/orders/:id", use: order)
             .get("workbench/vouchers", use: vouchers)
+            .get("workbench/inbox", use: inbox)
+            .get("workbench/inbox/:id", use: approval)
+            .post("workbench/inbox/:id", use: decideApproval)
+            .get("workbench/password", use: passwordPage)
+            .post("workbench/password", use: changePassword)
+            .get("workbench/users", use: subAccountsPage)
+            .post("workbench/users", use: createSubAccount)
+            .get("workbench/users/new", use: newSubAccountPage)
+            .get("workbench/users/:id", use: subAccountPage)
+            .post("workbench/users/:id/permissions", use: setSubAccountPermissions)
+            .post("workbench/users/:id/delete", use: deleteSubAccount)
+            .get("experts", use: expertsPage)
+            .get("experts/:id", use: expertPage)
+            .get("search", use: unifiedSearch)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -241,7 +258,7 @@ struct WebController: Sendable {
 
     /// The frame of a page; with a viewer on a workbench page, the left menu.
     func chrome(_ title: String, viewer: WebViewer?, crumbs: [(String, String)], menu current: WebMenu? = nil) -> WebChrome {
-        let portal: [(String, String)] = [("首页", "/"), ("政策资讯", "/news"), ("产品和解决方案", "/products"), ("服务券活动", "/campaigns")]
+        let portal: [(String, String)] = [("首页", "/"), ("政策资讯", "/news"), ("产品和解决方案", "/products"), ("服务券活动", "/campaigns"), ("专家团队", "/experts")]
         return WebChrome(
             title: title, signedIn: viewer != nil, userName: viewer?.user.username ?? "",
             roleLabel: viewer.map { WebLabels.role($0.identity.role) } ?? "", csrf: viewer?.session.csrfToken ?? "",

@@ -159,12 +159,16 @@ enum WebLabels {
 /// A page the viewer may not open is neither in the menu nor served (403 page).
 enum WebMenu: CaseIterable {
     case home, orders, vouchers
+    case inbox, users, password
 
     var label: String {
         switch self {
         case .home: "工作台"
         case .orders: "订单管理"
         case .vouchers: "服务券查询"
+        case .inbox: "我的待办"
+        case .users: "用户管理"
+        case .password: "修改密码"
         }
     }
 
@@ -173,6 +177,9 @@ enum WebMenu: CaseIterable {
         case .home: "/workbench"
         case .orders: "/workbench/orders"
         case .vouchers: "/workbench/vouchers"
+        case .inbox: "/workbench/inbox"
+        case .users: "/workbench/users"
+        case .password: "/workbench/password"
         }
     }
 
@@ -181,6 +188,8 @@ enum WebMenu: CaseIterable {
         switch self {
         case .home: nil
         case .orders, .vouchers: [.enterprise]
+        case .inbox, .password: nil
+        case .users: [.enterprise, .provider]
         }
     }
 
@@ -190,12 +199,17 @@ enum WebMenu: CaseIterable {
         case .home: nil
         case .orders: "/v1/orders"
         case .vouchers: "/v1/vouchers"
+        case .inbox: "/v1/approvals"
+        case .users: "/v1/subaccounts"
+        case .password: "/v1/account/password"
         }
     }
 
     /// Whether `identity` may open this page: its role, then the same menu check as the JSON API.
     func allows(_ identity: Identity) -> Bool {
         guard roles?.contains(identity.role) ?? true else { return false }
+        // 用户管理 is the certified main account's (SubAccountsController.manager), as the guide's menu shows it.
+        if self == .users, !(identity.isMainAccount && identity.certified) { return false }
         guard let apiRoute, case .menu(let menu)? = MenuPolicy.decision(route: apiRoute, role: identity.role) else { return true }
         return identity.may(menu)
     }
