@@ -73,6 +73,7 @@ class GrabTests(BrowserTest):
         # The button enables itself at the opening instant (the page's clock is the server's).
         WebDriverWait(self.driver, browser.WAIT_S).until(EC.element_to_be_clickable((By.ID, "grab-" + lot)))
         self.assertEqual(self.driver.find_element(By.ID, "countdown").get_attribute("data-state"), "open")
+        self.assertEqual(self.text("#campaign-status"), "进行中", "the status follows the opening without a reload")
         ActionChains(self.driver).double_click(self.driver.find_element(By.ID, "grab-" + lot)).perform()
         result = "#result-" + lot
         WebDriverWait(self.driver, browser.WAIT_S).until(lambda d: "抢券成功" in d.find_element(By.CSS_SELECTOR, result).text)

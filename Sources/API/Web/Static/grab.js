@@ -21,6 +21,7 @@
   var opensAt = Number(panel.getAttribute("data-opens-at"));
   var closesAt = Number(panel.getAttribute("data-closes-at"));
   var countdown = document.getElementById("countdown");
+  var statusLabel = document.getElementById("campaign-status");
   var csrfField = document.querySelector(".lot-form input[name='csrf']");
   var csrf = csrfField ? csrfField.value : "";
 
@@ -58,11 +59,13 @@
       setTimeout(tick, Math.max(1, Math.min(untilOpen, (untilOpen % 1000) || 1000)));
     } else if (now < closesAt) {
       countdown.textContent = "活动进行中，可以抢券。";
+      if (statusLabel && statusLabel.textContent !== "已结束") { statusLabel.textContent = "进行中"; }
       countdown.setAttribute("data-state", "open");
       setOpen(true);
       setTimeout(tick, Math.max(1, Math.min(closesAt - now, 60000)));
     } else {
       countdown.textContent = "活动已结束。";
+      if (statusLabel) { statusLabel.textContent = "已结束"; }
       countdown.setAttribute("data-state", "ended");
       setOpen(false);
     }
