@@ -6,9 +6,10 @@ import NIOPosix
 /// `rush-load run`: one bounded load against 127.0.0.1, then (optionally) verification of the
 /// campaign, then a human summary on stdout and the JSON, HTML and wins files.
 struct Run: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Drive grabs (or GET /health) in a closed or open model and report.")
+    static let configuration = CommandConfiguration(
+        abstract: "Drive grabs (or GET /health, or the campaign page) in a closed or open model and report.")
 
-    enum Target: String, ExpressibleByArgument, CaseIterable { case grab, health }
+    enum Target: String, ExpressibleByArgument, CaseIterable { case grab, health, page }
     enum Model: String, ExpressibleByArgument, CaseIterable { case closed, open }
 
     @OptionGroup var server: ServerOptions
@@ -16,7 +17,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "A name for this run in the reports.")
     var label = "run"
 
-    @Option(help: "grab (POST …/grab with the tokens) or health (GET /health, the trivial endpoint).")
+    @Option(
+        help: "grab (POST …/grab with the tokens), health (GET /health, the trivial endpoint) or page (GET /campaigns/<campaign>, anonymous).")
     var target: Target = .grab
 
     @Option(help: "Campaign id (grab).")
@@ -110,6 +112,9 @@ struct Run: AsyncParsableCommand {
                 guard spikeRate > 0, spikeRate <= Double(Limits.rateMax) else { throw ValidationError("--spike-rate must be 1 to \(Limits.rateMax)") }
             }
         }
+        if target == .page {
+            guard let campaign, Verifier.isSafeID(campaign) else { throw ValidationError("page needs --campaign (the id the API returned)") }
+        }
         if target == .grab {
             guard let campaign, let lot, tokensFile != nil, Verifier.isSafeID(campaign), Verifier.isSafeID(lot) else {
                 throw ValidationError("grab needs --campaign, --lot (ids as the API returned them) and --tokens-file")
@@ -169,6 +174,8 @@ struct Run: AsyncParsableCommand {
         switch target {
         case .health:
             return [HTTPWire.request(method: "GET", path: "/health", port: server.port, bearer: nil)]
+        case .page:
+            return [HTTPWire.request(method: "GET", path: "/campaigns/\(campaign ?? "")", port: server.port, bearer: nil)]
         case .grab:
             let path = "/v1/campaigns/\(campaign ?? "")/lots/\(lot ?? "")/grab"
             return tokens.map { HTTPWire.request(method: "POST", path: path, port: server.port, bearer: $0.token) }

@@ -28,6 +28,8 @@ public enum VoucherApp {
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
+        let web = WebController.make(services: services)
+        router.add(middleware: WebNotFoundMiddleware(controller: web))
         router.add(middleware: TextInputMiddleware())
         let health = HealthController(
             checks: checks ?? standardChecks(services.stores, logger: services.logger), registry: registry, metricsToken: config.metricsToken,
@@ -54,7 +56,6 @@ public enum VoucherApp {
         v1.addRoutes(AnnouncementsController(announcements: services.announcements, clock: services.clock).endpoints)
         v1.addRoutes(ReviewsController(reviews: services.reviews, catalogue: services.catalogue, clock: services.clock).endpoints)
         v1.addRoutes(WorkbenchController(services: services).endpoints)
-        let web = WebController.make(services: services)
         router.group().add(middleware: WebErrorMiddleware(controller: web)).addRoutes(web.endpoints)
         return router
     }

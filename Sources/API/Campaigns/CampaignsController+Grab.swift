@@ -10,13 +10,27 @@ extension CampaignsController {
     /// 抢券: one Redis script call decides; PostgreSQL is not touched on this path.
     func grab(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<GrabResponse> {
         let identity = try context.requireIdentity(.enterprise)
+        // Certification first, before the path, as this route always answered.
+        guard identity.certified else { throw GrabRefusal.notCertified }
+        let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
+        let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
+        return try await grab(
+            identity: identity, campaignID: campaignID, lotID: lotID, idempotencyKey: request.headers[.idempotencyKey],
+            address: context.clientAddress)
+    }
+
+    /// The grab use case, for the JSON route and the campaign page's 抢券 alike: certification,
+    /// the Idempotency-Key, the rate limits, the lot, then the one Redis script call.
+    func grab(
+        identity: Identity, campaignID: String, lotID: String, idempotencyKey: String?, address: String?
+    ) async throws
+        -> EditedResponse<GrabResponse>
+    {
         guard identity.certified else {
             throw GrabRefusal.notCertified
         }
-        let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
-        let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
-        let key = try IdempotencyKey.validated(request.headers[.idempotencyKey], reserved: IdempotencyKey.grabReserved)?.value
-        try rush.admit(org: identity.orgID, address: context.clientAddress)
+        let key = try IdempotencyKey.validated(idempotencyKey, reserved: IdempotencyKey.grabReserved)?.value
+        try rush.admit(org: identity.orgID, address: address)
 
         guard let entry = try await lookup(lotID), entry.lot.campaignID == campaignID, entry.campaignStatus.isVisible else {
             throw CampaignError.lotNotFound

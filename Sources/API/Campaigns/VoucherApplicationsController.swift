@@ -48,11 +48,20 @@ struct VoucherApplicationsController {
 
     func apply(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<ApplicationResponse> {
         let identity = try context.requireIdentity(.enterprise)
+        // Certification first, before the path, as this route always answered.
+        guard identity.certified else { throw CampaignRequestError.notCertified }
+        let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
+        let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
+        let record = try await apply(identity: identity, campaignID: campaignID, lotID: lotID)
+        return EditedResponse(status: .created, response: ApplicationResponse(record))
+    }
+
+    /// 立即申请, for the JSON route and the campaign page alike: certification, the lot (apply
+    /// mode), the campaign's window, then the application with its inbox item.
+    func apply(identity: Identity, campaignID: String, lotID: String) async throws -> VoucherApplicationRecord {
         guard identity.certified else {
             throw CampaignRequestError.notCertified
         }
-        let campaignID = try PathID.check(context.parameters.require("campaignID"), "campaignID")
-        let lotID = try PathID.check(context.parameters.require("lotID"), "lotID")
         guard let campaign = try await campaigns.campaign(id: campaignID), campaign.status.isVisible,
             let lot = campaign.lots.first(where: { $0.id == lotID })
         else { throw CampaignError.lotNotFound }
@@ -68,10 +77,9 @@ struct VoucherApplicationsController {
         guard now < campaign.endsAt else {
             throw CampaignRequestError.ended(opensAt: campaign.startsAt, closesAt: campaign.endsAt)
         }
-        let record = try await applications.apply(
+        return try await applications.apply(
             id: OpaqueID.make(prefix: "vap"), lot: lot, orgID: identity.orgID, applicantID: identity.userID, title: "服务券申请 " + campaign.name,
             now: now)
-        return EditedResponse(status: .created, response: ApplicationResponse(record))
     }
 
     func list(_ request: Request, _ context: AppRequestContext) async throws -> Page<ApplicationResponse> {

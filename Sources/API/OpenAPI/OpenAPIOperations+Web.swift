@@ -52,6 +52,22 @@ extension OpenAPIDocument {
             .get, "/workbench/vouchers", id: "webVouchers", summary: "服务券查询 (HTML; enterprise, vouchers menu).", access: .anyone,
             answer: html),
         Op(
+            .post, "/campaigns/{id}/lots/{lot}/grab", id: "webGrab",
+            summary: "抢券 from the campaign page, the JSON grab's use case behind the web session: with X-CSRF-Token and "
+                + "Idempotency-Key headers (the page's script) a JSON answer {result, voucherId, message} or {code, message, "
+                + "retryAfterSeconds} with the grab's status (Retry-After on 429/503); from the form (csrf, key fields) 303 back "
+                + "to the page with ?result=.",
+            access: .anyone, body: formBody, status: 201, answer: .media(["application/json": ["type": "object"]]), replayStatus: 200),
+        Op(
+            .post, "/campaigns/{id}/lots/{lot}/apply", id: "webApply",
+            summary: "立即申请 from the campaign page (the JSON application's use case; answers as webGrab).", access: .anyone,
+            body: formBody, status: 201, answer: .media(["application/json": ["type": "object"]])),
+        Op(
+            .get, "/workbench/vouchers/{id}", id: "webVoucher",
+            summary: "服务券详情: the voucher, its ledger and the orders it paid (HTML; enterprise, vouchers menu; 404 page for another "
+                + "organisation's).",
+            access: .anyone, answer: html),
+        Op(
             .get, "/static/{name}", id: "webStatic", summary: "The pages' stylesheet and plain scripts.", access: .anyone,
             answer: .media(["text/css": ["type": "string"], "text/javascript": ["type": "string"]])),
         Op(

@@ -2,11 +2,17 @@ import Foundation
 import Hummingbird
 import PostgresStore
 import Rush
+import Synchronization
 import VoucherCore
 import VoucherServices
 
 /// 服务券活动 (guide §2.4.6.2): the listed and ended campaigns, and one campaign's lots with their
-/// remaining stock (`CampaignsController.remainingStock`, the JSON detail's rule: Redis for grab lots).
+/// remaining stock (`CampaignsController.remainingStock`, the JSON detail's rule: Redis for grab lots),
+/// with 抢券 and 立即申请 for a signed-in enterprise (`WebController+Grab`, `Static/grab.js`).
+///
+/// Neither page queries PostgreSQL per view: the campaigns come from `CampaignPageCache` (this
+/// server's changes at once, other servers' within `CampaignPageCache.freshness`), the remaining
+/// stock from Redis; a signed-in viewer's session check is the only other work.
 extension WebController {
     struct CampaignRow {
         let name: String
@@ -26,8 +32,8 @@ extension WebController {
     func campaigns(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let viewer = try await sessions.viewer(request)
         let page = WebPaging.requested(WebForm.query(request))
-        let visible = CampaignStatus.allCases.filter(\.isVisible)
-        let (items, total) = try await services.campaigns.list(statuses: visible, page: page, pageSize: WebPaging.pageSize)
+        let listed = try await services.rush.pages.list(page: page, pageSize: WebPaging.pageSize)
+        let (items, total) = (listed.items, listed.total)
         let rows = items.map { campaign in
             CampaignRow(
                 name: campaign.name, startsAt: WebLabels.time(campaign.startsAt), endsAt: WebLabels.time(campaign.endsAt),
@@ -41,6 +47,7 @@ extension WebController {
     }
 
     struct LotRow {
+        let id: String
         let kind: String
         let faceValue: String
         let mode: String
@@ -48,15 +55,33 @@ extension WebController {
         let remaining: String
         let perEnterpriseLimit: Int
         let validityDays: Int
+        let isGrab: Bool
+        let soldOut: Bool
+        let action: String
+        /// The no-script form's Idempotency-Key, made at render: that form sent twice grabs once.
+        let key: String
+        /// What the last action on this lot (a no-script form's redirect) came to.
+        let notice: String
     }
 
     struct CampaignView {
         let chrome: WebChrome
+        let id: String
         let name: String
         let startsAt: String
         let endsAt: String
         let status: String
         let lots: [LotRow]
+        /// The server's clock at render and the window, in Unix milliseconds, for the countdown
+        /// (`grab.js` counts from the server's now on the browser's monotonic clock).
+        let serverNowMs: String
+        let opensAtMs: Int64
+        let closesAtMs: Int64
+        let open: Bool
+        /// A signed-in enterprise with the 服务券 menu: the lots carry 抢券 / 立即申请.
+        let canAct: Bool
+        let signedIn: Bool
+        let certified: Bool
     }
 
     func campaign(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -65,22 +90,101 @@ extension WebController {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: "cmp") else {
             return errorPage(.badRequest, viewer: viewer, reason: "活动编号格式不正确。")
         }
-        guard let campaign = try await services.campaigns.campaign(id: id), campaign.status.isVisible else {
+        guard let campaign = try await services.rush.pages.campaign(id: id), campaign.status.isVisible else {
             return errorPage(.notFound, viewer: viewer, reason: "没有这个服务券活动，或它尚未上架。")
         }
         let remaining = await CampaignsController.remainingStock(campaign, gate: services.rush.gate)
+        let query = WebForm.query(request)
+        let now = services.clock.now()
+        let canAct = viewer.map { $0.identity.role == .enterprise && WebMenu.vouchers.allows($0.identity) } ?? false
         let lots = campaign.lots.map { lot in
-            LotRow(
-                kind: WebLabels.voucherKind(lot.kind.rawValue), faceValue: WebLabels.money(lot.faceValueFen),
+            let left = remaining[lot.id]
+            return LotRow(
+                id: lot.id, kind: WebLabels.voucherKind(lot.kind.rawValue), faceValue: WebLabels.money(lot.faceValueFen),
                 mode: lot.mode == .grab ? "抢券" : "申请", stock: lot.stock,
-                remaining: remaining[lot.id].map(String.init) ?? "—", perEnterpriseLimit: lot.perEnterpriseLimit,
-                validityDays: lot.validityDays)
+                remaining: left.map { $0 == 0 ? "0（已抢完）" : String($0) } ?? "—", perEnterpriseLimit: lot.perEnterpriseLimit,
+                validityDays: lot.validityDays, isGrab: lot.mode == .grab, soldOut: left == 0,
+                action: "/campaigns/\(id)/lots/\(lot.id)/" + (lot.mode == .grab ? "grab" : "apply"),
+                key: canAct ? Secrets.randomToken(byteCount: 16) : "",
+                notice: canAct && query["lot"] == lot.id
+                    ? WebGrabMessages.text(["code": query["result"] ?? "", "voucherId": query["voucher"] ?? ""]) : "")
         }
-        return pages.page(
-            "campaign",
+        let open = campaign.status == .published && now >= campaign.startsAt && now < campaign.endsAt
+        let status = WebLabels.campaignStatus(campaign, now: now)
+        func view(serverNowMs: String) -> CampaignView {
             CampaignView(
                 chrome: chrome(campaign.name, viewer: viewer, crumbs: [("首页", "/"), ("服务券活动", "/campaigns"), (campaign.name, "")]),
-                name: campaign.name, startsAt: WebLabels.time(campaign.startsAt), endsAt: WebLabels.time(campaign.endsAt),
-                status: WebLabels.campaignStatus(campaign, now: services.clock.now()), lots: lots))
+                id: id, name: campaign.name, startsAt: WebLabels.time(campaign.startsAt), endsAt: WebLabels.time(campaign.endsAt),
+                status: status, lots: lots, serverNowMs: serverNowMs, opensAtMs: Self.unixMs(campaign.startsAt),
+                closesAtMs: Self.unixMs(campaign.endsAt), open: open, canAct: canAct, signedIn: viewer != nil,
+                certified: viewer?.identity.certified ?? false)
+        }
+        guard viewer == nil else { return pages.page("campaign", view(serverNowMs: String(Self.unixMs(now)))) }
+        let shown = CampaignRenders.Shown(campaign: campaign, remaining: remaining, status: status, open: open)
+        return campaignRenders.response(shown, nowMs: Self.unixMs(now)) {
+            pages.library.render(view(serverNowMs: CampaignRenders.nowMarker), withTemplate: "campaign") ?? ""
+        }
+    }
+
+    static func unixMs(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+}
+
+/// The anonymous views of a campaign page at the opening: rendered once per state of what they
+/// show (the campaign, each lot's remaining stock, the status) and then served as bytes, with only
+/// the server's clock (`data-server-now`, for the countdown) written in per view. Remaining stock
+/// is still read from Redis per view, so a view is never staler than the Redis read; a signed-in
+/// viewer's page (forms, CSRF token, keys) is always rendered.
+final class CampaignRenders: Sendable {
+    /// What an anonymous page shows besides the clock; a view renders again when it differs.
+    struct Shown: Sendable, Equatable {
+        let campaign: CampaignRecord
+        let remaining: [String: Int64]
+        let status: String
+        let open: Bool
+    }
+
+    struct Entry: Sendable {
+        let shown: Shown
+        let head: ByteBuffer
+        let tail: ByteBuffer
+    }
+
+    /// Bound on remembered campaigns; past it everything is forgotten.
+    static let campaignsMax = 1_000
+    /// Stands for the server's clock in the rendered page (digits and letters: escaping keeps it).
+    static let nowMarker = "SERVERNOWMS0000000000"
+
+    /// Campaign id → its last anonymous render. Guarded by the mutex.
+    private let entries = Mutex<[String: Entry]>([:])
+
+    init() {}
+
+    /// The page for `shown` at `nowMs`: from the last render when it showed the same, else `render`
+    /// (with `nowMarker` where the clock goes) remembered for the next view.
+    func response(_ shown: Shown, nowMs: Int64, render: () -> String) -> Response {
+        let id = shown.campaign.id
+        let entry: Entry
+        if let cached = entries.withLock({ $0[id] }), cached.shown == shown {
+            entry = cached
+        } else {
+            let html = render()
+            guard let marker = html.range(of: Self.nowMarker) else { preconditionFailure("campaign.mustache lost data-server-now") }
+            entry = Entry(
+                shown: shown, head: ByteBuffer(string: String(html[..<marker.lowerBound])),
+                tail: ByteBuffer(string: String(html[marker.upperBound...])))
+            entries.withLock { entries in
+                if entries.count >= Self.campaignsMax { entries.removeAll() }
+                entries[id] = entry
+            }
+        }
+        var body = ByteBufferAllocator().buffer(capacity: entry.head.readableBytes + 20 + entry.tail.readableBytes)
+        body.writeImmutableBuffer(entry.head)
+        body.writeString(String(nowMs))
+        body.writeImmutableBuffer(entry.tail)
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: WebPages.contentSecurityPolicy],
+            body: .init(byteBuffer: body))
     }
 }

@@ -86,6 +86,7 @@ extension WebController {
         let faceValue: String
         let validUntil: String
         let status: String
+        let href: String
     }
 
     struct VouchersView {
@@ -105,7 +106,7 @@ extension WebController {
                 VoucherRow(
                     name: voucher.name, kind: WebLabels.voucherKind(voucher.kind), available: WebLabels.money(voucher.availableFen),
                     faceValue: WebLabels.money(voucher.faceValueFen), validUntil: WebLabels.time(voucher.validUntil),
-                    status: WebLabels.voucherStatus(voucher.status(at: now)))
+                    status: WebLabels.voucherStatus(voucher.status(at: now)), href: "/workbench/vouchers/" + voucher.id)
             }
             return pages.page(
                 "vouchers",

@@ -24,6 +24,8 @@ struct WebController: Sendable {
     let pages: WebPages
     let sessions: WebSessions
     let services: Services
+    /// The anonymous campaign pages' renders (`WebController+Campaigns`), one set per router.
+    let campaignRenders = CampaignRenders()
 
     var env: AccountsEnvironment { sessions.env }
 
@@ -58,6 +60,8 @@ struct WebController: Sendable {
             .get("news", use: news)
             .get("campaigns", use: campaigns)
             .get("campaigns/:id", use: campaign)
+            .post("campaigns/:id/lots/:lot/grab", use: grabAction)
+            .post("campaigns/:id/lots/:lot/apply", use: applyAction)
             .get("workbench", use: workbenchHome)
             .get("workbench/orders", use: orders)
             .get("workbench/orders/:id", use: order)
@@ -76,6 +80,7 @@ struct WebController: Sendable {
             .get("experts", use: expertsPage)
             .get("experts/:id", use: expertPage)
             .get("search", use: unifiedSearch)
+            .get("workbench/vouchers/:id", use: voucher)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {

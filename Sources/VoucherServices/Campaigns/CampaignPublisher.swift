@@ -11,9 +11,12 @@ public struct CampaignPublisher: Sendable {
     let loader: LotLoader
     let directory: LotDirectory
     let gate: GrabGate
+    /// The pages' cache, told of every change made here (nil: no pages in this process).
+    let pages: CampaignPageCache?
 
-    public init(campaigns: CampaignsRepository, loader: LotLoader, directory: LotDirectory, gate: GrabGate) {
+    public init(campaigns: CampaignsRepository, loader: LotLoader, directory: LotDirectory, gate: GrabGate, pages: CampaignPageCache? = nil) {
         self.campaigns = campaigns
+        self.pages = pages
         self.loader = loader
         self.directory = directory
         self.gate = gate
@@ -22,6 +25,7 @@ public struct CampaignPublisher: Sendable {
     /// Replaces a draft's name, window and lots.
     public func replaceDraft(_ record: CampaignRecord) async throws {
         try await Self.mapped { try await campaigns.replaceDraft(record) }
+        pages?.forget(campaignID: record.id)
     }
 
     /// 上架: the campaign becomes visible and its grab lots are loaded into Redis in the same
@@ -41,6 +45,7 @@ public struct CampaignPublisher: Sendable {
             try await campaigns.transition(campaignID, to: status) { record in try await loader.load(record) }
         }
         directory.remember(record)
+        pages?.forget(campaignID: campaignID)
         return record
     }
 
@@ -64,6 +69,7 @@ public struct CampaignPublisher: Sendable {
         }
         guard let updated = try await campaigns.campaign(id: campaignID) else { throw CampaignError.campaignNotFound }
         directory.remember(updated)
+        pages?.forget(campaignID: campaignID)
         return updated
     }
 

@@ -13,6 +13,8 @@ public struct RushServices: Sendable {
     public let gate: GrabGate
     public let loader: LotLoader
     public let directory: LotDirectory
+    /// The 服务券活动 pages' campaigns, read from PostgreSQL at most once per freshness per server.
+    public let pages: CampaignPageCache
     package let perEnterprise: RateLimiter
     package let perAddress: RateLimiter
 
@@ -27,6 +29,7 @@ public struct RushServices: Sendable {
         self.gate = GrabGate(redis: redis, soldOut: SoldOutCache(clock: clock))
         self.loader = LotLoader(redis: redis, claims: ClaimsRepository(client: postgres, logger: logger), logger: logger)
         self.directory = LotDirectory(campaigns: campaigns, clock: clock)
+        self.pages = CampaignPageCache(campaigns: campaigns, clock: clock)
         self.perEnterprise = RateLimiter(
             capacity: Double(limits.enterpriseBurst), refillPerSecond: Double(limits.enterprisePerSecond), clock: clock)
         self.perAddress = RateLimiter(capacity: Double(limits.addressBurst), refillPerSecond: Double(limits.addressPerSecond), clock: clock)

@@ -107,7 +107,7 @@ public struct Services: Sendable {
         self.rush = rush
         self.applications = VoucherApplicationsRepository(client: postgres, logger: logger)
         self.announcements = AnnouncementsRepository(client: postgres, logger: logger)
-        self.publisher = CampaignPublisher(campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate)
+        self.publisher = CampaignPublisher(campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate, pages: rush.pages)
         self.catalogue = CatalogueRepository(client: postgres, logger: logger)
         self.reviews = ReviewsRepository(client: postgres, logger: logger)
     }
