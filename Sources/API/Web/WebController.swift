@@ -57,8 +57,22 @@ struct WebController: Sendable {
             .get("campaigns/:id", use: campaign)
             .get("workbench", use: workbenchHome)
             .get("workbench/orders", use: orders)
-            .get("workbench/orders/:id", use: order)
+            .get("workbench/orders/:id", use: orderDetail)
             .get("workbench/vouchers", use: vouchers)
+            .get("products/:id", use: productDetail)
+            .get("workbench/buy/:productID", use: buyPage)
+            .post("workbench/buy/:productID", use: buyPost)
+            .post("workbench/buy/:productID/quote", use: buyQuoteJSON)
+            .post("workbench/orders/:id/proofs", use: orderProofs)
+            .post("workbench/orders/:id/payment", use: orderPay)
+            .post("workbench/orders/:id/cancel", use: orderCancel)
+            .post("workbench/orders/:id/accept", use: orderAccept)
+            .post("workbench/orders/:id/refund", use: orderRefund)
+            .get("workbench/reviews", use: myReviews)
+            .get("workbench/reviews/write/:orderID", use: reviewWritePage)
+            .post("workbench/reviews/write/:orderID", use: reviewWrite)
+            .get("workbench/reviews/:id", use: reviewPage)
+            .post("workbench/reviews/:id", use: reviewEdit)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {

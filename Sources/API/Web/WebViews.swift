@@ -158,13 +158,14 @@ enum WebLabels {
 /// rule (`MenuPolicy`, the table the JSON API enforces) decides whether a sub-account may see it.
 /// A page the viewer may not open is neither in the menu nor served (403 page).
 enum WebMenu: CaseIterable {
-    case home, orders, vouchers
+    case home, orders, vouchers, reviews
 
     var label: String {
         switch self {
         case .home: "工作台"
         case .orders: "订单管理"
         case .vouchers: "服务券查询"
+        case .reviews: "我的评价"
         }
     }
 
@@ -173,6 +174,7 @@ enum WebMenu: CaseIterable {
         case .home: "/workbench"
         case .orders: "/workbench/orders"
         case .vouchers: "/workbench/vouchers"
+        case .reviews: "/workbench/reviews"
         }
     }
 
@@ -180,7 +182,7 @@ enum WebMenu: CaseIterable {
     var roles: [Role]? {
         switch self {
         case .home: nil
-        case .orders, .vouchers: [.enterprise]
+        case .orders, .vouchers, .reviews: [.enterprise]
         }
     }
 
@@ -190,6 +192,7 @@ enum WebMenu: CaseIterable {
         case .home: nil
         case .orders: "/v1/orders"
         case .vouchers: "/v1/vouchers"
+        case .reviews: "/v1/reviews"
         }
     }
 
