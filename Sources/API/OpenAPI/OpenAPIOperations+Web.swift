@@ -115,5 +115,53 @@ extension OpenAPIDocument {
         Op(
             .get, "/search", id: "webSearch", summary: "统一搜索: products, 政策资讯 and experts for q, each linking to its full list (HTML).",
             access: .anyone, answer: html),
+            .get, "/products/{id}", id: "webProduct",
+            summary: "商品详情: a listed product as the catalogue detail gives it, with 立即购买 (HTML; 404 page when not listed).", access: .anyone,
+            answer: html),
+        Op(
+            .get, "/workbench/buy/{productID}", id: "webBuyPage",
+            summary: "商品购买: spec, quantity, the usable vouchers ticked, cap, deduction and payable from the quote (HTML; orders menu).",
+            access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/buy/{productID}", id: "webBuy",
+            summary: "action=quote: the purchase page recalculated; action=place: 确认下单, 303 to the order, or the page with the error (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/buy/{productID}/quote", id: "webBuyQuote",
+            summary: "The purchase page's live preview (buy.js): the quote of the form's fields as display text, or the refusal's sentence.",
+            access: .anyone, body: formBody, answer: .media(["application/json": ["type": "object"]])),
+        Op(
+            .post, "/workbench/orders/{id}/proofs", id: "webOrderProofs",
+            summary: "上传支付凭证: 1–3 files (PNG, JPG, BMP, PDF; ≤ 10 MB each) and the csrf field: 303 to the order, or the page with the error.",
+            access: .anyone,
+            body: .raw(mediaTypes: ["multipart/form-data"], description: "An HTML form: the csrf field and the files in `proofs`."),
+            status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/orders/{id}/payment", id: "webOrderPayment", summary: "确认支付: 303 to the order, or the page with the error (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/orders/{id}/cancel", id: "webOrderCancel", summary: "取消订单: 303 to the order, or the page with the error (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/orders/{id}/accept", id: "webOrderAccept", summary: "确认验收: 303 to the order, or the page with the error (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/orders/{id}/refund", id: "webOrderRefund", summary: "申请退订: 303 to the order, or the page with the error (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(.get, "/workbench/reviews", id: "webReviews", summary: "我的评价 (HTML; enterprise, reviews menu).", access: .anyone, answer: html),
+        Op(
+            .get, "/workbench/reviews/write/{orderID}", id: "webReviewWritePage", summary: "立即评价: the review form of an order (HTML).",
+            access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/reviews/write/{orderID}", id: "webReviewWrite",
+            summary: "Writes the review: 303 to it, or the form with the errors next to the fields (HTML).", access: .anyone, body: formBody,
+            status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/reviews/{id}", id: "webReview", summary: "查看评价, with the edit form within the edit window (HTML).",
+            access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/reviews/{id}", id: "webReviewEdit",
+            summary: "Edits the review within its window: 303 to it, or the form with the errors (HTML).", access: .anyone, body: formBody,
+            status: 303, answer: .empty, replayStatus: 200),
     ]
 }

@@ -116,14 +116,27 @@ struct OrdersController {
             request, bytesMax: OrdersLimits.proofBytesMax, sniff: ProofFormat.sniff,
             tooLarge: OrdersError.proofTooLarge, emptyDetail: "The body is empty. Send the proof file as the request body.",
             unsupported: OrdersError.proofUnsupportedFormat)
-        let stored = try await env.storage.store(upload.bytes, mediaType: upload.mediaType, orgID: identity.orgID)
-        _ = try await env.orders.addProof(
-            orderID: orderID, orgID: identity.orgID, sha256: stored.sha256, mediaType: upload.mediaType, sizeBytes: upload.bytes.count,
-            now: env.clock.now())
+        _ = try await Self.addProof(env, orderID: orderID, orgID: identity.orgID, bytes: upload.bytes)
         guard let order = try await env.orders.order(id: orderID, viewer: .enterprise(orgID: identity.orgID)) else {
             throw OrdersError.orderNotFound
         }
         return OrderDTO(order)
+    }
+
+    /// One payment proof of the organisation's order, the one use case of the JSON route and the
+    /// order page's upload: recognised by its content (PNG, JPG, BMP, PDF; `ProofFormat`), at most
+    /// `OrdersLimits.proofBytesMax`, stored within the organisation's bound and recorded on the
+    /// current payment attempt (1–3). Answers how many proofs the attempt has now.
+    static func addProof(_ env: OrdersEnvironment, orderID: String, orgID: String, bytes: [UInt8]) async throws -> Int {
+        guard !bytes.isEmpty else {
+            throw DomainError(code: "file_empty", kind: .invalidInput, detail: "The proof file is empty. Send the proof file itself.")
+        }
+        guard bytes.count <= OrdersLimits.proofBytesMax else { throw OrdersError.proofTooLarge }
+        guard let mediaType = ProofFormat.sniff(bytes) else { throw OrdersError.proofUnsupportedFormat }
+        guard try await env.orders.order(id: orderID, viewer: .enterprise(orgID: orgID)) != nil else { throw OrdersError.orderNotFound }
+        let stored = try await env.storage.store(bytes, mediaType: mediaType, orgID: orgID)
+        return try await env.orders.addProof(
+            orderID: orderID, orgID: orgID, sha256: stored.sha256, mediaType: mediaType, sizeBytes: bytes.count, now: env.clock.now())
     }
 
     /// The path's order id; garbage is a 400 `id_malformed` (no database round trip).

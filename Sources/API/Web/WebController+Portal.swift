@@ -81,6 +81,8 @@ extension WebController {
         let priceRange: String
         let deliveryDays: Int
         let tags: String
+        /// 商品详情 (`/products/{id}`).
+        let href: String
     }
 
     struct Option {
@@ -119,7 +121,7 @@ extension WebController {
             ProductRow(
                 name: item.name, provider: item.providerName, category: WebLabels.category(item.category),
                 priceRange: WebLabels.money(item.priceLowFen) + " ~ " + WebLabels.money(item.priceHighFen), deliveryDays: item.deliveryDays,
-                tags: item.tags.joined(separator: "、"))
+                tags: item.tags.joined(separator: "、"), href: "/products/" + item.productID)
         }
         let options = ProductCategory.allCases.map {
             Option(value: $0.rawValue, label: WebLabels.category($0), selected: $0 == category)

@@ -158,7 +158,7 @@ enum WebLabels {
 /// rule (`MenuPolicy`, the table the JSON API enforces) decides whether a sub-account may see it.
 /// A page the viewer may not open is neither in the menu nor served (403 page).
 enum WebMenu: CaseIterable {
-    case home, orders, vouchers
+    case home, orders, vouchers, reviews
     case inbox, users, password
 
     var label: String {
@@ -169,6 +169,7 @@ enum WebMenu: CaseIterable {
         case .inbox: "我的待办"
         case .users: "用户管理"
         case .password: "修改密码"
+        case .reviews: "我的评价"
         }
     }
 
@@ -180,6 +181,7 @@ enum WebMenu: CaseIterable {
         case .inbox: "/workbench/inbox"
         case .users: "/workbench/users"
         case .password: "/workbench/password"
+        case .reviews: "/workbench/reviews"
         }
     }
 
@@ -187,7 +189,7 @@ enum WebMenu: CaseIterable {
     var roles: [Role]? {
         switch self {
         case .home: nil
-        case .orders, .vouchers: [.enterprise]
+        case .orders, .vouchers, .reviews: [.enterprise]
         case .inbox, .password: nil
         case .users: [.enterprise, .provider]
         }
@@ -202,6 +204,7 @@ enum WebMenu: CaseIterable {
         case .inbox: "/v1/approvals"
         case .users: "/v1/subaccounts"
         case .password: "/v1/account/password"
+        case .reviews: "/v1/reviews"
         }
     }
 
