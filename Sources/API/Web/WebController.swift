@@ -59,6 +59,19 @@ struct WebController: Sendable {
             .get("workbench/orders", use: orders)
             .get("workbench/orders/:id", use: order)
             .get("workbench/vouchers", use: vouchers)
+            .get("register/account", use: registerAccountPage)
+            .post("register/account", use: registerAccount)
+            .get("workbench/registration", use: submitPage)
+            .post("workbench/registration/submit", use: submitRegistration)
+            .get("workbench/registration/details", use: detailsPage)
+            .post("workbench/registration/details", use: saveDetailsForm)
+            .get("workbench/registration/groups", use: groupsPage)
+            .post("workbench/registration/groups", use: saveGroupsForm)
+            .get("workbench/registration/licence", use: licencePage)
+            .post("workbench/registration/licence", use: uploadLicenceForm)
+            .get("workbench/registration/survey", use: surveyPage)
+            .post("workbench/registration/survey", use: saveSurveyForm)
+            .get("workbench/organisation", use: organisationPage)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -159,12 +159,15 @@ enum WebLabels {
 /// A page the viewer may not open is neither in the menu nor served (403 page).
 enum WebMenu: CaseIterable {
     case home, orders, vouchers
+    case organisation, registration
 
     var label: String {
         switch self {
         case .home: "工作台"
         case .orders: "订单管理"
         case .vouchers: "服务券查询"
+        case .organisation: "我的企业"
+        case .registration: "企业注册"
         }
     }
 
@@ -173,6 +176,8 @@ enum WebMenu: CaseIterable {
         case .home: "/workbench"
         case .orders: "/workbench/orders"
         case .vouchers: "/workbench/vouchers"
+        case .organisation: "/workbench/organisation"
+        case .registration: "/workbench/registration"
         }
     }
 
@@ -181,6 +186,8 @@ enum WebMenu: CaseIterable {
         switch self {
         case .home: nil
         case .orders, .vouchers: [.enterprise]
+        case .organisation: [.enterprise, .provider]
+        case .registration: [.enterprise]
         }
     }
 
@@ -190,12 +197,16 @@ enum WebMenu: CaseIterable {
         case .home: nil
         case .orders: "/v1/orders"
         case .vouchers: "/v1/vouchers"
+        case .organisation: "/v1/organisations/me"
+        case .registration: nil
         }
     }
 
     /// Whether `identity` may open this page: its role, then the same menu check as the JSON API.
     func allows(_ identity: Identity) -> Bool {
         guard roles?.contains(identity.role) ?? true else { return false }
+        // The registration wizard: the main account, until its organisation is certified.
+        if self == .registration { return identity.isMainAccount && !identity.certified }
         guard let apiRoute, case .menu(let menu)? = MenuPolicy.decision(route: apiRoute, role: identity.role) else { return true }
         return identity.may(menu)
     }
