@@ -89,8 +89,13 @@ private final class Walk {
             details: [
                 "name": "测试制造有限公司", "unifiedSocialCreditCode": "91350100M000100Y43", "contactName": "王五", "contactPhone": "0591-8888888",
                 "industry": "制造业", "legalRepresentative": "赵六", "legalRepresentativePhone": "13900000009", "contactTitle": "总经理",
-                "email": "boss@example.com", "postCode": "350000", "foundedOn": "2012-05-20", "registrationType": "有限责任公司",
-                "listed": false, "employeeCount": 120,
+                "email": "boss@example.com", "postCode": "350000", "foundedOn": "2012-05-20", "employeeCount": 120,
+                "registrationType": "limited_liability", "taxCreditRating": "A", "listed": false, "listingPlanned": false,
+                "keyIndustryChain": "智能制造", "coreProduct": "精密零部件", "customerKinds": ["large_enterprise", "sme"],
+                "enterpriseCustomersIn3Years": 40, "consumerCustomersIn1Year": 0, "manufacturingOutputAverageFen": 5_000_000_000,
+                "region": "福建省福州市", "registeredAddress": "福建省福州市鼓楼区", "businessAddress": "福建省福州市鼓楼区", "highTech": false,
+                "famousBrand": false, "singleChampion": false, "subsidyCountIn3Years": 2, "subsidyTotalIn3YearsFen": 20_000_000,
+                "subsidyLevel": "municipal", "specialisedGiant": false, "provincialAwards": false,
             ], operatorToken: operatorToken)
         let provider = try await certified(
             "provider", "tz_provider", phone: "13800000702",

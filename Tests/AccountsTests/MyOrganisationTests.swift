@@ -81,7 +81,8 @@ struct MyOrganisationTests {
             #expect(groups["operations"]?["revenueLastYearFen"] as? Int == 50_000_000_000)
             #expect(groups["innovation"]?["firstPatentOn"] as? String == "2019-04-01")
             #expect(groups["personnel"]?["研发人员"] as? Int == 20)
-            #expect(details["extra"] as? [String: String] == ["上市板块": "创业板"])
+            #expect(details["extra"] == nil, "a labelled 企业背景 field in extra becomes its typed field")
+            #expect(details["listingBoard"] as? String == "chinext")
             let mine = try await world.call(.get, "/v1/organisations/me", token: token)
             #expect(((mine.json["basicInfo"] as? [String: Any])?["groups"] as? [String: Any])?.count == 3)
 
@@ -98,6 +99,71 @@ struct MyOrganisationTests {
             let wrongShape = try await world.call(
                 .put, "/v1/registrations/me/details", json: ["groups": ["operations": "text"]], token: token)
             #expect(wrongShape.status == .badRequest && wrongShape.code == "body_invalid", "\(wrongShape.json)")
+            #expect(try await world.snapshot() == before, "a refused save changed nothing")
+        }
+    }
+
+    /// Proves every starred 企业背景 field of fig 2-7 is required on submit (the conditional ones
+    /// only when their yes/no says so), that each is typed — choices from closed sets, whole
+    /// numbers, fen, dates, booleans — and that a value of the wrong type or outside its set is a
+    /// 400 problem with a code naming the field, with nothing changed.
+    @Test func backgroundFieldsAreTypedAndRequired() async throws {
+        try await AccountsWorld.run { world in
+            let token = try await world.register("enterprise", "background_co", phone: "13800000661")
+            let empty = try await world.call(.get, "/v1/registrations/me", token: token)
+            let missing = try #require(empty.json["missing"] as? [String])
+            for field in [
+                "registrationType", "taxCreditRating", "listed", "listingPlanned", "keyIndustryChain", "coreProduct", "customerKinds",
+                "enterpriseCustomersIn3Years", "consumerCustomersIn1Year", "manufacturingOutputAverageFen", "employeeCount", "region",
+                "registeredAddress", "businessAddress", "highTech", "famousBrand", "singleChampion", "subsidyCountIn3Years",
+                "subsidyTotalIn3YearsFen", "subsidyLevel", "specialisedGiant", "provincialAwards",
+            ] {
+                #expect(missing.contains(field), "\(field) is required: \(missing)")
+            }
+            #expect(!missing.contains("listingBoard") && !missing.contains("highTechCertifiedOn") && !missing.contains("coreProduct2"))
+
+            var details = AccountsWorld.enterpriseDetails
+            details["name"] = "背景企业有限公司"
+            details["unifiedSocialCreditCode"] = "91350100M000100Y43"
+            details["listed"] = true
+            details["listingPlanned"] = true
+            details["highTech"] = true
+            let saved = try await world.call(.put, "/v1/registrations/me/details", json: details, token: token)
+            #expect(saved.status == .ok, "\(saved.json)")
+            let conditional = try #require(saved.json["missing"] as? [String])
+            for field in ["listingBoard", "plannedListingOn", "plannedListingBoard", "highTechCertifiedOn"] {
+                #expect(conditional.contains(field), "\(field) is required once its 是 is chosen: \(conditional)")
+            }
+            details["listingBoard"] = "star_market"
+            details["plannedListingOn"] = "2027-12-31"
+            details["plannedListingBoard"] = "main_board"
+            details["highTechCertifiedOn"] = "2020-10-01"
+            let complete = try await world.call(.put, "/v1/registrations/me/details", json: details, token: token)
+            #expect(complete.status == .ok, "\(complete.json)")
+            #expect(complete.json["missing"] as? [String] == ["licence", "survey"], "\(complete.json)")
+            let mine = try await world.call(.get, "/v1/organisations/me", token: token)
+            let basic = try #require(mine.json["basicInfo"] as? [String: Any])
+            #expect(basic["manufacturingOutputAverageFen"] as? Int == 5_000_000_000)
+            #expect(basic["customerKinds"] as? [String] == ["large_enterprise", "sme"])
+
+            let before = try await world.snapshot()
+            let bad: [(String, Any, Int, String)] = [
+                ("registrationType", "有限责任公司", 400, "choice_invalid"), ("taxCreditRating", "AAA", 400, "choice_invalid"),
+                ("listingBoard", "nasdaq", 400, "choice_invalid"), ("subsidyLevel", "全球", 400, "choice_invalid"),
+                ("customerKinds", ["sme", "sme"], 400, "choice_invalid"), ("customerKinds", ["aliens"], 400, "choice_invalid"),
+                ("customerKinds", [String](), 400, "choice_invalid"),
+                ("enterpriseCustomersIn3Years", -1, 400, "field_invalid"), ("subsidyTotalIn3YearsFen", -5, 400, "field_invalid"),
+                ("plannedListingOn", "2027/12/31", 400, "field_invalid"), ("highTechCertifiedOn", "2021-02-30", 400, "field_invalid"),
+                ("region", "   ", 400, "field_invalid"), ("coreProduct2", String(repeating: "长", count: 65), 400, "field_invalid"),
+                ("enterpriseCustomersIn3Years", "四十", 400, "body_invalid"), ("famousBrand", "是", 400, "body_invalid"),
+                ("manufacturingOutputAverageFen", 12.5, 400, "body_invalid"), ("customerKinds", "sme", 400, "body_invalid"),
+            ]
+            for (field, value, status, code) in bad {
+                var sent = details
+                sent[field] = value
+                let refused = try await world.call(.put, "/v1/registrations/me/details", json: sent, token: token)
+                #expect(refused.status.code == status && refused.code == code, "\(field)=\(value): \(refused.json)")
+            }
             #expect(try await world.snapshot() == before, "a refused save changed nothing")
         }
     }

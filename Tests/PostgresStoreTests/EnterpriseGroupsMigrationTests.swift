@@ -25,8 +25,9 @@ import Testing
                 try await client.query("INSERT INTO organisations (id, kind, name, certification) VALUES (\(id), 'enterprise', \(id), 'draft')")
                 try await client.query("INSERT INTO organisation_profiles (org_id, details) VALUES (\(id), \(details)::jsonb)")
             }
-            let applied = try await Migrator(client: client, logger: TestEnvironment.logger, migrations: all).apply()
-            #expect(applied.map(\.version).contains(14))
+            // Up to 0014 only: 0020 goes on to type the 企业背景 labels left in `extra` (its own test).
+            let applied = try await Migrator(client: client, logger: TestEnvironment.logger, migrations: all.filter { $0.version <= 14 }).apply()
+            #expect(applied.map(\.version) == [14])
 
             var after: [String: [String: Any]] = [:]
             for try await (id, text) in try await client.query("SELECT org_id, details::text FROM organisation_profiles").decode(

@@ -134,7 +134,14 @@ struct RegistrationController {
     func saveDetails(_ request: Request, _ context: AppRequestContext) async throws -> DraftResponse {
         let identity = try mainAccount(context)
         var request = request
-        let details = try await request.decodeJSON(as: OrganisationDetails.self, context: context).movingGroupsOutOfExtra()
+        try await save(try await request.decodeJSON(as: OrganisationDetails.self, context: context), identity: identity)
+        return try await draft(identity)
+    }
+
+    /// Step two's save, for the JSON route and the registration pages: labelled fields and groups
+    /// out of `extra`, every format checked, then the whole draft stored (a partial one too).
+    func save(_ sent: OrganisationDetails, identity: Identity) async throws {
+        let details = sent.movingGroupsOutOfExtra()
         try details.validateFormats()
         let uscc = try details.unifiedSocialCreditCode.map { code in
             do { return try SocialCreditCode(validating: code).value } catch let error as any DomainErrorConvertible {
@@ -148,13 +155,25 @@ struct RegistrationController {
             ProfileRecord(
                 name: stored.name, uscc: uscc, contactName: stored.contactName, contactPhone: stored.contactPhone,
                 licenceSHA256: nil, detailsJSON: try StoredJSON.encode(stored)), now: env.clock.now())
-        return try await draft(identity)
     }
 
     func uploadLicence(_ request: Request, _ context: AppRequestContext) async throws -> StoredFile {
         let identity = try mainAccount(context)
         var request = request
-        let stored = try await storeImage(&request, licenceOf: identity.orgID)
+        return try await recordLicence(try await storeImage(&request, licenceOf: identity.orgID), identity: identity)
+    }
+
+    /// The licence image of the JSON route or the registration page, checked by content and
+    /// stored, becomes the draft's licence; the one it replaces goes unless referenced.
+    func storeLicence(_ bytes: [UInt8], identity: Identity) async throws -> StoredFile {
+        guard !bytes.isEmpty else { throw DomainError(code: "file_empty", kind: .invalidInput, detail: "The licence file is empty.") }
+        guard bytes.count <= AccountsLimits.uploadBytesMax else { throw AccountsError.fileTooLarge }
+        guard let mediaType = ImageFormat.sniff(bytes) else { throw AccountsError.licenceTypeUnsupported }
+        let stored = try await env.storage.store(bytes, mediaType: mediaType, orgID: identity.orgID, replacingLicence: true)
+        return try await recordLicence(stored, identity: identity)
+    }
+
+    private func recordLicence(_ stored: StoredFile, identity: Identity) async throws -> StoredFile {
         let replaced = try await env.cleanup.references.licence(orgID: identity.orgID)
         try await env.registration.recordFile(sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes)
         try await env.registration.setLicence(orgID: identity.orgID, sha256: stored.sha256, now: env.clock.now())
@@ -242,20 +261,33 @@ struct RegistrationController {
     func sendCode(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         var request = request
         let body = try await request.decodeJSON(as: AuthController.SMSSendRequest.self, context: context)
+        try await sendRegistrationCode(to: body.phone, address: LoginThrottle.clientAddress(request, context))
+        return try AuthController.SMSSendResponse(sent: true, expiresIn: AccountsLimits.smsCodeLifetimeSeconds)
+            .response(from: request, context: context).with(status: .accepted)
+    }
+
+    /// A registration code to `phone` within the per-phone and per-address limits (the JSON route
+    /// and the registration page).
+    func sendRegistrationCode(to text: String, address: String?) async throws {
         let phone: PhoneNumber
-        do { phone = try PhoneNumber(validating: body.phone) } catch { throw AccountsError.from(error) }
+        do { phone = try PhoneNumber(validating: text) } catch { throw AccountsError.from(error) }
         let guardian = RegistrationGuard(env: env)
-        let address = LoginThrottle.clientAddress(request, context)
         try await guardian.check(address: address)
         try await AuthController.issueCode(env, to: phone, deliver: true)
         try await guardian.record(address: address)
-        return try AuthController.SMSSendResponse(sent: true, expiresIn: AccountsLimits.smsCodeLifetimeSeconds)
-            .response(from: request, context: context).with(status: .accepted)
     }
 
     /// Step one. `phoneProven` is for the admin CLI's seed only, which vouches for the phone; the
     /// route always asks for the SMS code.
     func register(_ body: RegisterRequest, address: String?, phoneProven: Bool = false) async throws -> RegisterResponse {
+        let user = try await registerUser(body, address: address, phoneProven: phoneProven)
+        let session = try await Sessions(env: env).start(for: user)
+        return RegisterResponse(organisationId: user.orgID, userId: user.id, certification: "draft", session: session)
+    }
+
+    /// Step one without a JSON login: the account and its organisation in `draft` (the
+    /// registration page then starts a web session).
+    func registerUser(_ body: RegisterRequest, address: String?, phoneProven: Bool = false) async throws -> UserRecord {
         let guardian = RegistrationGuard(env: env)
         let user = try await Registration(env: env).register(
             role: body.role, username: body.username, phone: body.phone, password: body.password,
@@ -266,8 +298,7 @@ struct RegistrationController {
             try await guardian.provePhone(phone, code: body.smsCode)
         }
         try await guardian.record(address: address)
-        let session = try await Sessions(env: env).start(for: user)
-        return RegisterResponse(organisationId: user.orgID, userId: user.id, certification: "draft", session: session)
+        return user
     }
 
     func draft(_ identity: Identity) async throws -> DraftResponse {

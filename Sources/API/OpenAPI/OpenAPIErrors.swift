@@ -33,7 +33,7 @@ enum OpenAPIErrors {
             "password_too_short", "password_too_long", "password_invalid_character", "password_too_weak",
             "password_contains_username", "password_contains_phone", "password_reused",
             "credit_code_invalid_length", "credit_code_invalid_character", "credit_code_check_mismatch",
-            "field_invalid", "email_invalid", "service_scope_invalid", "company_type_invalid", "permission_invalid",
+            "field_invalid", "email_invalid", "service_scope_invalid", "company_type_invalid", "permission_invalid", "choice_invalid",
             "sms_code_malformed", "sms_code_missing", "reason_missing", "reason_too_long",
             // campaigns
             "campaign_name_invalid", "window_invalid", "lots_invalid", "lot_kind_invalid",

@@ -68,6 +68,54 @@ extension OpenAPIDocument {
                 + "organisation's).",
             access: .anyone, answer: html),
         Op(
+            .get, "/register/account", id: "webRegisterAccountPage", summary: "注册 › 填写帐号信息: the account form; sets its CSRF cookie (HTML).",
+            access: .anyone, answer: html),
+        Op(
+            .post, "/register/account", id: "webRegisterAccount",
+            summary: "action=send sends the registration SMS code (the form again with a notice); action=register makes the enterprise's "
+                + "account: 303 to the registration wizard with the session cookie, or the form again with errors (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/registration", id: "webRegistration",
+            summary: "企业注册 › 提交认证: the state (审核中 once submitted) and what is missing (HTML; enterprise main account until certified).",
+            access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/registration/submit", id: "webRegistrationSubmit",
+            summary: "提交: 303 to the state page, or the page again listing what is missing (HTML).", access: .anyone, body: formBody,
+            status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/registration/details", id: "webRegistrationDetails", summary: "企业注册 › 企业背景, the saved draft (HTML).",
+            access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/registration/details", id: "webRegistrationSaveDetails",
+            summary: "保存 / 下一步 / a step: save 企业背景 as a draft: 303 on, or the form again with the errors next to their fields (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/registration/groups", id: "webRegistrationGroups", summary: "企业注册 › 经营情况: the eleven groups (HTML).",
+            access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/registration/groups", id: "webRegistrationSaveGroups",
+            summary: "Save the groups, one `名称=值` per line: 303 on, or the form again with errors (HTML).", access: .anyone, body: formBody,
+            status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/registration/licence", id: "webRegistrationLicence", summary: "企业注册 › 营业执照 (HTML).", access: .anyone,
+            answer: html),
+        Op(
+            .post, "/workbench/registration/licence", id: "webRegistrationUploadLicence",
+            summary: "Upload the licence (JPG/PNG by content, ≤ 10 MB): 303 on, or the form again with the error (HTML).", access: .anyone,
+            body: .raw(mediaTypes: ["multipart/form-data"], description: "Parts csrf, action and licence (the image)."), status: 303,
+            answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/registration/survey", id: "webRegistrationSurvey", summary: "企业注册 › 需求调研 (HTML).", access: .anyone,
+            answer: html),
+        Op(
+            .post, "/workbench/registration/survey", id: "webRegistrationSaveSurvey",
+            summary: "Save the demand survey: 303 on, or the form again with errors (HTML).", access: .anyone, body: formBody, status: 303,
+            answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/organisation", id: "webOrganisation",
+            summary: "我的企业: 认证信息, 基本信息, 企业诊断信息 (HTML; enterprise or provider, organisation menu).", access: .anyone, answer: html),
+        Op(
             .get, "/static/{name}", id: "webStatic", summary: "The pages' stylesheet and plain scripts.", access: .anyone,
             answer: .media(["text/css": ["type": "string"], "text/javascript": ["type": "string"]])),
         Op(

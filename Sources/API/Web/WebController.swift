@@ -95,6 +95,19 @@ struct WebController: Sendable {
             .post("workbench/reviews/write/:orderID", use: reviewWrite)
             .get("workbench/reviews/:id", use: reviewPage)
             .post("workbench/reviews/:id", use: reviewEdit)
+            .get("register/account", use: registerAccountPage)
+            .post("register/account", use: registerAccount)
+            .get("workbench/registration", use: submitPage)
+            .post("workbench/registration/submit", use: submitRegistration)
+            .get("workbench/registration/details", use: detailsPage)
+            .post("workbench/registration/details", use: saveDetailsForm)
+            .get("workbench/registration/groups", use: groupsPage)
+            .post("workbench/registration/groups", use: saveGroupsForm)
+            .get("workbench/registration/licence", use: licencePage)
+            .post("workbench/registration/licence", use: uploadLicenceForm)
+            .get("workbench/registration/survey", use: surveyPage)
+            .post("workbench/registration/survey", use: saveSurveyForm)
+            .get("workbench/organisation", use: organisationPage)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {

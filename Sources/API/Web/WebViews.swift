@@ -158,7 +158,7 @@ enum WebLabels {
 /// rule (`MenuPolicy`, the table the JSON API enforces) decides whether a sub-account may see it.
 /// A page the viewer may not open is neither in the menu nor served (403 page).
 enum WebMenu: CaseIterable {
-    case home, orders, vouchers, reviews
+    case home, registration, organisation, orders, vouchers, reviews
     case inbox, users, password
 
     var label: String {
@@ -170,6 +170,8 @@ enum WebMenu: CaseIterable {
         case .users: "用户管理"
         case .password: "修改密码"
         case .reviews: "我的评价"
+        case .organisation: "我的企业"
+        case .registration: "企业注册"
         }
     }
 
@@ -182,6 +184,8 @@ enum WebMenu: CaseIterable {
         case .users: "/workbench/users"
         case .password: "/workbench/password"
         case .reviews: "/workbench/reviews"
+        case .organisation: "/workbench/organisation"
+        case .registration: "/workbench/registration"
         }
     }
 
@@ -192,6 +196,8 @@ enum WebMenu: CaseIterable {
         case .orders, .vouchers, .reviews: [.enterprise]
         case .inbox, .password: nil
         case .users: [.enterprise, .provider]
+        case .organisation: [.enterprise, .provider]
+        case .registration: [.enterprise]
         }
     }
 
@@ -205,6 +211,8 @@ enum WebMenu: CaseIterable {
         case .users: "/v1/subaccounts"
         case .password: "/v1/account/password"
         case .reviews: "/v1/reviews"
+        case .organisation: "/v1/organisations/me"
+        case .registration: nil
         }
     }
 
@@ -213,6 +221,8 @@ enum WebMenu: CaseIterable {
         guard roles?.contains(identity.role) ?? true else { return false }
         // 用户管理 is the certified main account's (SubAccountsController.manager), as the guide's menu shows it.
         if self == .users, !(identity.isMainAccount && identity.certified) { return false }
+        // The registration wizard: the main account, until its organisation is certified.
+        if self == .registration { return identity.isMainAccount && !identity.certified }
         guard let apiRoute, case .menu(let menu)? = MenuPolicy.decision(route: apiRoute, role: identity.role) else { return true }
         return identity.may(menu)
     }

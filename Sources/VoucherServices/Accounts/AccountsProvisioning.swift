@@ -128,6 +128,31 @@ public struct AccountsProvisioning: Sendable {
             details.postCode = "100000"
             details.foundedOn = "2015-06-01"
             details.employeeCount = 85
+            details.registrationType = "limited_liability"
+            details.taxCreditRating = "A"
+            details.listed = false
+            details.listingPlanned = true
+            details.plannedListingOn = "2028-06-30"
+            details.plannedListingBoard = "bse"
+            details.keyIndustryChain = "智能制造装备"
+            details.coreProduct = "数控机床零部件"
+            details.customerKinds = ["large_enterprise", "sme"]
+            details.enterpriseCustomersIn3Years = 60
+            details.consumerCustomersIn1Year = 0
+            details.manufacturingOutputAverageFen = 8_000_000_000
+            details.region = "北京市海淀区"
+            details.registeredAddress = "北京市海淀区"
+            details.businessAddress = "北京市海淀区"
+            details.businessAddressDetail = "中关村大街 1 号"
+            details.highTech = true
+            details.highTechCertifiedOn = "2021-11-30"
+            details.famousBrand = false
+            details.singleChampion = false
+            details.subsidyCountIn3Years = 3
+            details.subsidyTotalIn3YearsFen = 50_000_000
+            details.subsidyLevel = "municipal"
+            details.specialisedGiant = false
+            details.provincialAwards = true
             details.groups = [
                 EnterpriseGroup.operations.rawValue: ["revenueLastYearFen": .number(3_000_000_000), "hasErp": .bool(true)],
                 EnterpriseGroup.personnel.rawValue: ["engineerCount": .number(12), "itStaffCount": .number(2)],

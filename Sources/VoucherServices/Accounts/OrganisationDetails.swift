@@ -35,6 +35,48 @@ package struct OrganisationDetails: Codable, Sendable, Equatable {
     package var businessAddress: String?
     package var highTech: Bool?
     package var introduction: String?
+    /// 上市板块 when `listed`: a `DetailChoice.listingBoards` code.
+    package var listingBoard: String?
+    /// 是否有上市计划.
+    package var listingPlanned: Bool?
+    /// 计划上市时间 when `listingPlanned`, `YYYY-MM-DD`.
+    package var plannedListingOn: String?
+    /// 计划上市版块 when `listingPlanned`: a `DetailChoice.listingBoards` code.
+    package var plannedListingBoard: String?
+    /// 所属重点产业链.
+    package var keyIndustryChain: String?
+    /// 核心产品名称2 (not required).
+    package var coreProduct2: String?
+    /// 企业客户种类: one or more `DetailChoice.customerKinds` codes.
+    package var customerKinds: [String]?
+    /// 3年内有交易的企业客户数量, in enterprises.
+    package var enterpriseCustomersIn3Years: Int?
+    /// 1年内有交易的C端(个人)客户数量, in persons.
+    package var consumerCustomersIn1Year: Int?
+    /// 近三年平均年制造产值, in fen.
+    package var manufacturingOutputAverageFen: Int64?
+    /// 所属区域.
+    package var region: String?
+    /// 注册地址's 详细地址 (not required).
+    package var registeredAddressDetail: String?
+    /// 企业地址's 详细地址 (not required).
+    package var businessAddressDetail: String?
+    /// 通过高新技术企业认定时间 when `highTech`, `YYYY-MM-DD`.
+    package var highTechCertifiedOn: String?
+    /// 是否拥有省级以上知名品牌/商标.
+    package var famousBrand: Bool?
+    /// 是否省级以上认定“单项冠军”企业.
+    package var singleChampion: Bool?
+    /// 近三年获取政策各种补助的总次数.
+    package var subsidyCountIn3Years: Int?
+    /// 近三年获取政策补助的总金额, in fen.
+    package var subsidyTotalIn3YearsFen: Int64?
+    /// 近三年获取政策补助的级别范围: a `DetailChoice.subsidyLevels` code.
+    package var subsidyLevel: String?
+    /// 是否是专精特新小巨人企业.
+    package var specialisedGiant: Bool?
+    /// 获得省级以上奖项、荣誉.
+    package var provincialAwards: Bool?
     /// The eleven further groups of fig 2-7 (运营, 人员, 信息数字化 …) by their `EnterpriseGroup`
     /// code, each an object of fields with typed values (`EnterpriseGroup.validate`).
     package var groups: [String: [String: JSONValue]]?
@@ -66,6 +108,53 @@ package struct OrganisationDetails: Codable, Sendable, Equatable {
         package let year: Int
         package let amountFen: Int64
     }
+}
+
+/// A closed set of choices of the registration form (a 请选择 of fig 2-7): stable codes with the
+/// labels the pages show. A value outside the set is 400 `choice_invalid` naming the field.
+package struct DetailChoice: Sendable {
+    package let options: [(code: String, label: String)]
+
+    package var codes: String { options.map(\.code).joined(separator: ", ") }
+
+    package func label(_ code: String?) -> String? {
+        guard let code else { return nil }
+        return options.first { $0.code == code }?.label
+    }
+
+    /// The code of a code or a label (what a page or an old draft may hold).
+    package func code(of value: String) -> String? {
+        options.first { $0.code == value || $0.label == value }?.code
+    }
+
+    package func check(_ value: String?, _ field: String) throws {
+        guard let value else { return }
+        guard options.contains(where: { $0.code == value }) else {
+            throw AccountsError.invalid("choice_invalid", "\(field) must be one of: \(codes).")
+        }
+    }
+
+    /// 企业登记注册类型.
+    package static let registrationTypes = DetailChoice(options: [
+        ("state_owned", "国有企业"), ("collective", "集体企业"), ("limited_liability", "有限责任公司"), ("joint_stock", "股份有限公司"),
+        ("private", "私营企业"), ("hk_macao_taiwan", "港澳台商投资企业"), ("foreign", "外商投资企业"), ("other", "其他企业"),
+    ])
+    /// 纳税信用等级 (the tax authority's five levels).
+    package static let taxCreditRatings = DetailChoice(options: [("A", "A级"), ("B", "B级"), ("M", "M级"), ("C", "C级"), ("D", "D级")])
+    /// 上市板块 and 计划上市版块.
+    package static let listingBoards = DetailChoice(options: [
+        ("main_board", "主板"), ("star_market", "科创板"), ("chinext", "创业板"), ("bse", "北交所"), ("neeq", "新三板"),
+        ("regional_equity", "区域性股权市场"), ("overseas", "境外上市"),
+    ])
+    /// 企业客户种类.
+    package static let customerKinds = DetailChoice(options: [
+        ("government", "政府及事业单位"), ("large_enterprise", "大型企业"), ("sme", "中小企业"), ("individual", "个人消费者"),
+        ("overseas", "境外客户"),
+    ])
+    /// 近三年获取政策补助的级别范围 (the highest level reached).
+    package static let subsidyLevels = DetailChoice(options: [
+        ("none", "无"), ("district", "区县级"), ("municipal", "市级"), ("provincial", "省级"), ("national", "国家级"),
+    ])
 }
 
 /// The eight service scopes of a provider (SPEC §7).
@@ -111,8 +200,28 @@ extension OrganisationDetails {
         try Self.text(legalRepresentativePhone, "legalRepresentativePhone", max: DetailLimits.legalPhoneMax)
         try Self.text(contactTitle, "contactTitle", max: DetailLimits.titleMax)
         try Self.text(postCode, "postCode", max: DetailLimits.postCodeMax)
-        try Self.text(registrationType, "registrationType", max: DetailLimits.shortTextMax)
-        try Self.text(taxCreditRating, "taxCreditRating", max: DetailLimits.shortTextMax)
+        try DetailChoice.registrationTypes.check(registrationType, "registrationType")
+        try DetailChoice.taxCreditRatings.check(taxCreditRating, "taxCreditRating")
+        try DetailChoice.listingBoards.check(listingBoard, "listingBoard")
+        try DetailChoice.listingBoards.check(plannedListingBoard, "plannedListingBoard")
+        try DetailChoice.subsidyLevels.check(subsidyLevel, "subsidyLevel")
+        if let customerKinds {
+            guard !customerKinds.isEmpty, Set(customerKinds).count == customerKinds.count else {
+                throw AccountsError.invalid(
+                    "choice_invalid", "customerKinds must list one or more distinct values of: \(DetailChoice.customerKinds.codes).")
+            }
+            for kind in customerKinds { try DetailChoice.customerKinds.check(kind, "customerKinds") }
+        }
+        try Self.text(keyIndustryChain, "keyIndustryChain", max: DetailLimits.shortTextMax)
+        try Self.text(coreProduct2, "coreProduct2", max: DetailLimits.coreProductMax)
+        try Self.text(region, "region", max: DetailLimits.shortTextMax)
+        try Self.text(registeredAddressDetail, "registeredAddressDetail", max: DetailLimits.shortTextMax)
+        try Self.text(businessAddressDetail, "businessAddressDetail", max: DetailLimits.shortTextMax)
+        try Self.date(plannedListingOn, "plannedListingOn")
+        try Self.date(highTechCertifiedOn, "highTechCertifiedOn")
+        try Self.count(enterpriseCustomersIn3Years, "enterpriseCustomersIn3Years")
+        try Self.count(consumerCustomersIn1Year, "consumerCustomersIn1Year")
+        try Self.count(subsidyCountIn3Years, "subsidyCountIn3Years")
         try Self.text(coreProduct, "coreProduct", max: DetailLimits.coreProductMax)
         try Self.text(registeredAddress, "registeredAddress", max: DetailLimits.shortTextMax)
         try Self.text(businessAddress, "businessAddress", max: DetailLimits.shortTextMax)
@@ -145,7 +254,10 @@ extension OrganisationDetails {
                     "annualRevenues must give \(DetailLimits.revenueYears) distinct years (2020, 2021, 2022) with non-negative amountFen.")
             }
         }
-        for (value, field) in [(industrialSalesAverageFen, "industrialSalesAverageFen"), (salesAverageFen, "salesAverageFen")] {
+        for (value, field) in [
+            (industrialSalesAverageFen, "industrialSalesAverageFen"), (salesAverageFen, "salesAverageFen"),
+            (manufacturingOutputAverageFen, "manufacturingOutputAverageFen"), (subsidyTotalIn3YearsFen, "subsidyTotalIn3YearsFen"),
+        ] {
             if let value, !(0...DetailLimits.amountFenMax).contains(value) {
                 throw AccountsError.invalid("field_invalid", "\(field) must be a non-negative amount in fen.")
             }
@@ -179,6 +291,34 @@ extension OrganisationDetails {
             need(email != nil, "email")
             need(postCode != nil, "postCode")
             need(foundedOn != nil, "foundedOn")
+            need(registrationType != nil, "registrationType")
+            need(taxCreditRating != nil, "taxCreditRating")
+            need(listed != nil, "listed")
+            if listed == true { need(listingBoard != nil, "listingBoard") }
+            need(listingPlanned != nil, "listingPlanned")
+            if listingPlanned == true {
+                need(plannedListingOn != nil, "plannedListingOn")
+                need(plannedListingBoard != nil, "plannedListingBoard")
+            }
+            need(keyIndustryChain != nil, "keyIndustryChain")
+            need(coreProduct != nil, "coreProduct")
+            need(customerKinds != nil, "customerKinds")
+            need(enterpriseCustomersIn3Years != nil, "enterpriseCustomersIn3Years")
+            need(consumerCustomersIn1Year != nil, "consumerCustomersIn1Year")
+            need(manufacturingOutputAverageFen != nil, "manufacturingOutputAverageFen")
+            need(employeeCount != nil, "employeeCount")
+            need(region != nil, "region")
+            need(registeredAddress != nil, "registeredAddress")
+            need(businessAddress != nil, "businessAddress")
+            need(highTech != nil, "highTech")
+            if highTech == true { need(highTechCertifiedOn != nil, "highTechCertifiedOn") }
+            need(famousBrand != nil, "famousBrand")
+            need(singleChampion != nil, "singleChampion")
+            need(subsidyCountIn3Years != nil, "subsidyCountIn3Years")
+            need(subsidyTotalIn3YearsFen != nil, "subsidyTotalIn3YearsFen")
+            need(subsidyLevel != nil, "subsidyLevel")
+            need(specialisedGiant != nil, "specialisedGiant")
+            need(provincialAwards != nil, "provincialAwards")
         case .provider:
             need(contactName != nil, "contactName")
             need(serviceScopes != nil, "serviceScopes")
@@ -348,23 +488,93 @@ package enum EnterpriseGroup: String, CaseIterable, Sendable {
     }
 }
 
+/// The 企业背景 fields a client or an old draft may still hold in `extra` under their Chinese
+/// labels (fig 2-7), with the typed field each becomes (migration 0020 holds the same table).
+package enum BackgroundLabel {
+    package enum Kind: Sendable {
+        case text(max: Int), flag, count, date, choice(DetailChoice)
+    }
+
+    package static let all: [(label: String, key: String, kind: Kind)] = [
+        ("企业登记注册类型", "registrationType", .choice(DetailChoice.registrationTypes)),
+        ("纳税信用等级", "taxCreditRating", .choice(DetailChoice.taxCreditRatings)),
+        ("是否已上市", "listed", .flag),
+        ("上市板块", "listingBoard", .choice(DetailChoice.listingBoards)),
+        ("是否有上市计划", "listingPlanned", .flag),
+        ("计划上市时间", "plannedListingOn", .date),
+        ("计划上市版块", "plannedListingBoard", .choice(DetailChoice.listingBoards)),
+        ("所属重点产业链", "keyIndustryChain", .text(max: DetailLimits.shortTextMax)),
+        ("核心产品名称", "coreProduct", .text(max: DetailLimits.coreProductMax)),
+        ("核心产品名称2", "coreProduct2", .text(max: DetailLimits.coreProductMax)),
+        ("3年内有交易的企业客户数量", "enterpriseCustomersIn3Years", .count),
+        ("1年内有交易的C端(个人)客户数量", "consumerCustomersIn1Year", .count),
+        ("员工总数(人)", "employeeCount", .count),
+        ("所属区域", "region", .text(max: DetailLimits.shortTextMax)),
+        ("注册地址", "registeredAddress", .text(max: DetailLimits.shortTextMax)),
+        ("企业地址", "businessAddress", .text(max: DetailLimits.shortTextMax)),
+        ("是否为高新技术企业", "highTech", .flag),
+        ("通过高新技术企业认定时间", "highTechCertifiedOn", .date),
+        ("是否拥有省级以上知名品牌/商标", "famousBrand", .flag),
+        ("是否省级以上认定“单项冠军”企业", "singleChampion", .flag),
+        ("近三年获取政策各种补助的总次数", "subsidyCountIn3Years", .count),
+        ("近三年获取政策补助的级别范围", "subsidyLevel", .choice(DetailChoice.subsidyLevels)),
+        ("是否是专精特新小巨人企业", "specialisedGiant", .flag),
+        ("获得省级以上奖项、荣誉", "provincialAwards", .flag),
+        ("企业简介", "introduction", .text(max: DetailLimits.longTextMax)),
+    ]
+
+    /// `value` as the typed field's value, or nil when it does not convert (it then stays in `extra`).
+    package static func convert(_ value: JSONValue, _ kind: Kind) -> JSONValue? {
+        switch (kind, value) {
+        case (.text(let max), .string(let text)):
+            return (try? OrganisationDetails.text(text, "", max: max)) == nil ? nil : value
+        case (.flag, .bool): return value
+        case (.flag, .string(let text)): return text == "是" ? .bool(true) : text == "否" ? .bool(false) : nil
+        case (.count, .number(let number)):
+            return number.rounded() == number && (0...Double(DetailLimits.countMax)).contains(number) ? value : nil
+        case (.count, .string(let text)):
+            guard let number = Int(text), (0...DetailLimits.countMax).contains(number) else { return nil }
+            return .number(Double(number))
+        case (.date, .string(let text)): return (try? OrganisationDetails.date(text, "")) == nil ? nil : value
+        case (.choice(let choice), .string(let text)): return choice.code(of: text).map(JSONValue.string)
+        default: return nil
+        }
+    }
+}
+
 extension OrganisationDetails {
     /// Moves the groups a client still sends inside `extra` (under a Chinese label or a code)
-    /// into `groups`; a group already in `groups` wins. Other `extra` fields stay.
+    /// into `groups`, and the 企业背景 fields sent there under their Chinese labels into their
+    /// typed fields (a value that does not convert stays); a group or field already given wins.
+    /// Other `extra` fields stay.
     package func movingGroupsOutOfExtra() -> OrganisationDetails {
         guard let extra else { return self }
         var details = self
         var remaining: [String: JSONValue] = [:]
         var groups = self.groups ?? [:]
+        var typed: [String: JSONValue] = [:]
         for (name, value) in extra {
             if let group = EnterpriseGroup.named(name), case .object(let fields) = value {
                 if groups[group.rawValue] == nil { groups[group.rawValue] = fields }
+            } else if let field = BackgroundLabel.all.first(where: { $0.label == name }),
+                let converted = BackgroundLabel.convert(value, field.kind)
+            {
+                typed[field.key] = converted
             } else {
                 remaining[name] = value
             }
         }
         details.groups = groups.isEmpty ? nil : groups
         details.extra = remaining.isEmpty ? nil : remaining
-        return details
+        guard !typed.isEmpty else { return details }
+        // Through JSON: a typed field already given wins over its label in `extra`.
+        guard let data = try? JSONEncoder().encode(details),
+            case .object(var fields)? = try? JSONDecoder().decode(JSONValue.self, from: data)
+        else { return details }
+        for (key, value) in typed where fields[key] == nil || fields[key] == .null { fields[key] = value }
+        guard let merged = try? JSONEncoder().encode(JSONValue.object(fields)),
+            let result = try? JSONDecoder().decode(OrganisationDetails.self, from: merged)
+        else { return details }
+        return result
     }
 }
