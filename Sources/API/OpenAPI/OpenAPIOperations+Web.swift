@@ -163,6 +163,7 @@ extension OpenAPIDocument {
         Op(
             .get, "/search", id: "webSearch", summary: "统一搜索: products, 政策资讯 and experts for q, each linking to its full list (HTML).",
             access: .anyone, answer: html),
+        Op(
             .get, "/products/{id}", id: "webProduct",
             summary: "商品详情: a listed product as the catalogue detail gives it, with 立即购买 (HTML; 404 page when not listed).", access: .anyone,
             answer: html),

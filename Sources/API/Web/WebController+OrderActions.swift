@@ -202,16 +202,20 @@ struct WebMultipartForm {
     var files: [String: [[UInt8]]] = [:]
 
     /// The largest multipart body read: `proofsPerAttemptMax` files of `proofBytesMax`, plus the fields.
-    static let bodyBytesMax = OrdersLimits.proofsPerAttemptMax * OrdersLimits.proofBytesMax + 64 * 1024
+    static let bodyBytesMax = OrdersLimits.proofsPerAttemptMax * OrdersLimits.proofBytesMax + fieldsBytesMax
     /// Parts read from one form; more is not a form of ours.
     static let partsMax = 16
 
     enum Failure: Error { case notMultipart, tooLarge, malformed }
 
-    static func read(_ request: Request) async throws -> WebMultipartForm {
+    /// What a form adds around its files: boundaries, part headers, the csrf and action fields.
+    static let fieldsBytesMax = 64 * 1024
+
+    /// Reads the form of `request`, at most `limit` bytes (the proof form's bound unless given).
+    static func read(_ request: Request, upTo limit: Int = bodyBytesMax) async throws -> WebMultipartForm {
         guard let contentType = request.headers[.contentType], let boundary = boundary(contentType) else { throw Failure.notMultipart }
         let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: bodyBytesMax) } catch { throw Failure.tooLarge }
+        do { buffer = try await request.body.collect(upTo: limit) } catch { throw Failure.tooLarge }
         return try parse(buffer, boundary: boundary)
     }
 

@@ -491,21 +491,19 @@ extension WebController {
     func uploadLicenceForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         try await registrationStep(request) { viewer in
             let profile = try await env.registration.profile(orgID: viewer.identity.orgID)
-            guard let boundary = WebMultipart.boundary(request.headers[.contentType] ?? "") else {
+            let parts: WebMultipartForm
+            do {
+                parts = try await WebMultipartForm.read(request, upTo: AccountsLimits.uploadBytesMax + WebMultipartForm.fieldsBytesMax)
+            } catch WebMultipartForm.Failure.tooLarge {
+                return licenceForm(viewer, sha256: profile?.licenceSHA256, error: "文件超过 10M，请上传更小的图片。", status: .contentTooLarge)
+            } catch {
                 return licenceForm(viewer, sha256: profile?.licenceSHA256, error: "请选择营业执照图片后再上传。", status: .badRequest)
             }
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: AccountsLimits.uploadBytesMax + WebMultipart.overheadBytesMax)
-            } catch {
-                return licenceForm(viewer, sha256: profile?.licenceSHA256, error: "文件超过 10M，请上传更小的图片。", status: .contentTooLarge)
+            guard let csrf = parts.fields["csrf"], WebSessions.tokensEqual(viewer.session.csrfToken, csrf) else {
+                return errorPage(.forbidden, viewer: viewer, reason: Self.csrfRefusal)
             }
-            let parts = WebMultipart.parts(Array(body.readableBytesView), boundary: boundary)
-            guard let csrf = parts.first(where: { $0.name == "csrf" }).map({ String(decoding: $0.bytes, as: UTF8.self) }),
-                WebSessions.tokensEqual(viewer.session.csrfToken, csrf)
-            else { return errorPage(.forbidden, viewer: viewer, reason: Self.csrfRefusal) }
-            let file = parts.first { $0.name == "licence" }?.bytes ?? []
-            let action = parts.first { $0.name == "action" }.map { String(decoding: $0.bytes, as: UTF8.self) } ?? "save"
+            let file = parts.files["licence"]?.first ?? []
+            let action = parts.fields["action"] ?? "save"
             let form = WebForm(fields: ["action": action])
             // Leaving the step without a new file: nothing to store.
             if file.isEmpty, action.hasPrefix("goto:") || (action == "next" && profile?.licenceSHA256 != nil) {
@@ -661,71 +659,5 @@ extension WebController {
             }
             return redirect("/workbench/registration")
         }
-    }
-}
-
-/// The parts of a `multipart/form-data` body (RFC 7578) that a page's upload form sends: each
-/// part's `name` from its Content-Disposition and its bytes. Only what the licence form needs: no
-/// nested multiparts, no transfer encodings; a malformed body yields the parts found before it.
-enum WebMultipart {
-    struct Part {
-        let name: String
-        let bytes: [UInt8]
-    }
-
-    /// What a form adds around its file (boundaries, headers, the CSRF and action parts).
-    static let overheadBytesMax = 16 * 1024
-
-    /// The boundary of a `multipart/form-data` content type (1–70 characters, RFC 2046).
-    static func boundary(_ contentType: String) -> String? {
-        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
-        for part in parts.dropFirst() where part.lowercased().hasPrefix("boundary=") {
-            var value = String(part.dropFirst("boundary=".count))
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            return (1...70).contains(value.utf8.count) ? value : nil
-        }
-        return nil
-    }
-
-    static func parts(_ body: [UInt8], boundary: String) -> [Part] {
-        let delimiter = Array(("--" + boundary).utf8)
-        var result: [Part] = []
-        guard var start = find(delimiter, in: body, from: 0) else { return [] }
-        while true {
-            var cursor = start + delimiter.count
-            // The closing delimiter ends with "--".
-            if cursor + 1 < body.count, body[cursor] == 0x2D, body[cursor + 1] == 0x2D { break }
-            guard let lineEnd = find([0x0D, 0x0A], in: body, from: cursor) else { break }
-            cursor = lineEnd + 2
-            guard let headersEnd = find([0x0D, 0x0A, 0x0D, 0x0A], in: body, from: cursor) else { break }
-            let headers = String(decoding: body[cursor..<headersEnd], as: UTF8.self)
-            let contentStart = headersEnd + 4
-            guard let next = find([0x0D, 0x0A] + delimiter, in: body, from: contentStart) else { break }
-            if let name = name(headers) { result.append(Part(name: name, bytes: Array(body[contentStart..<next]))) }
-            start = next + 2
-        }
-        return result
-    }
-
-    /// The `name` of a part's Content-Disposition header.
-    static func name(_ headers: String) -> String? {
-        for line in headers.split(separator: "\r\n") where line.lowercased().hasPrefix("content-disposition:") {
-            guard let range = line.range(of: "; name=\"") else { return nil }
-            let rest = line[range.upperBound...]
-            return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
-        }
-        return nil
-    }
-
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
-        var index = from
-        let first = needle[0]
-        while index <= haystack.count - needle.count {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
     }
 }
