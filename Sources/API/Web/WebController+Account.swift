@@ -9,20 +9,6 @@ import VoucherServices
 /// `AccountController` and `SubAccountsController`, so the rules and problem codes are the JSON
 /// routes' own.
 extension WebController {
-    /// A workbench form POST: the session (else the login page), the page's menu (else 403), then
-    /// the session's CSRF token (else the 403 page and nothing changes).
-    func workbenchForm(
-        _ request: Request, _ page: WebMenu, _ body: (WebViewer, WebForm) async throws -> Response
-    ) async throws -> Response {
-        guard let form = try await WebForm.body(request) else { return errorPage(.badRequest, viewer: nil) }
-        return try await workbenchPage(request, page) { viewer in
-            guard let sent = form["csrf"], WebSessions.tokensEqual(viewer.session.csrfToken, sent) else {
-                return errorPage(.forbidden, viewer: viewer, reason: Self.csrfRefusal)
-            }
-            return try await body(viewer, form)
-        }
-    }
-
     // MARK: 修改密码
 
     struct PasswordView {

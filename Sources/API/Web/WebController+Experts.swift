@@ -149,12 +149,7 @@ extension WebController {
         if searched {
             let found = try await services.catalogue.search(CatalogueQuery(terms: terms, page: 1, pageSize: Self.searchSectionRowsMax))
             productsTotal = found.total
-            products = found.items.map { item in
-                ProductRow(
-                    name: item.name, provider: item.providerName, category: WebLabels.category(item.category),
-                    priceRange: WebLabels.money(item.priceLowFen) + " ~ " + WebLabels.money(item.priceHighFen), deliveryDays: item.deliveryDays,
-                    tags: item.tags.joined(separator: "、"))
-            }
+            products = found.items.map(ProductRow.init)
             let recent = try await announcementRows(audiences: ["all"], category: nil, page: 1, pageSize: Self.searchAnnouncementsScanMax).rows
             let lowered = terms.map { $0.lowercased() }
             announcements = Array(

@@ -83,6 +83,17 @@ extension WebController {
         let tags: String
         /// 商品详情 (`/products/{id}`).
         let href: String
+
+        /// A catalogue listing as a row of 产品和解决方案 (and of 统一搜索's products).
+        init(_ item: CatalogueListing) {
+            name = item.name
+            provider = item.providerName
+            category = WebLabels.category(item.category)
+            priceRange = WebLabels.money(item.priceLowFen) + " ~ " + WebLabels.money(item.priceHighFen)
+            deliveryDays = item.deliveryDays
+            tags = item.tags.joined(separator: "、")
+            href = "/products/" + item.productID
+        }
     }
 
     struct Option {
@@ -117,12 +128,7 @@ extension WebController {
             qError = error == .tooLong ? "搜索内容过长，请缩短后重试。" : "搜索词过多，请减少关键词后重试。"
         }
         let result = qError.isEmpty ? try await services.catalogue.search(search) : (items: [], total: 0, exact: true)
-        let rows = result.items.map { item in
-            ProductRow(
-                name: item.name, provider: item.providerName, category: WebLabels.category(item.category),
-                priceRange: WebLabels.money(item.priceLowFen) + " ~ " + WebLabels.money(item.priceHighFen), deliveryDays: item.deliveryDays,
-                tags: item.tags.joined(separator: "、"), href: "/products/" + item.productID)
-        }
+        let rows = result.items.map(ProductRow.init)
         let options = ProductCategory.allCases.map {
             Option(value: $0.rawValue, label: WebLabels.category($0), selected: $0 == category)
         }
