@@ -91,6 +91,67 @@ struct ClusterGrabTests {
         }
     }
 
+    /// Proves what a client hears when no replica confirms its claim in time (`WAIT 1 100` after
+    /// the script): the campaign's master's replica is stopped (SIGSTOP) for one grab, which is
+    /// answered 503 `grab_unconfirmed` — neither won nor lost; once the replica runs again, the
+    /// retry with the same Idempotency-Key answers 200 with the voucher, which PostgreSQL holds.
+    @Test func anUnconfirmedGrabIsNeitherWonNorLost() async throws {
+        try await TestCluster.ensureRunning()
+        let overrides = [
+            "redis.cluster.seeds": "127.0.0.1:\(TestCluster.port)", "redis.cluster.waitReplicas": "1", "redis.cluster.waitTimeoutMs": "100",
+        ]
+        try await RushWorld.with(overrides: overrides) { world in
+            #expect(world.config.redis.grabReplication == GrabReplication(replicas: 1, timeoutMilliseconds: 100))
+            let orgs = try await world.enterprises(2)
+            let (first, second) = (try await world.token(org: orgs[0]), try await world.token(org: orgs[1]))
+            try await (try await world.app()).test(.router) { client in
+                let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
+                #expect(try await client.grab(campaign, lot, token: first).status == .created)
+                let replicaPID = try await Self.replicaPID(ofKey: LotKeys(campaignID: campaign, lotID: lot).meta, world: world)
+                #expect(kill(replicaPID, SIGSTOP) == 0)
+                let unconfirmed: GrabAnswer
+                do {
+                    unconfirmed = try await client.grab(campaign, lot, token: second, key: "k1")
+                } catch {
+                    kill(replicaPID, SIGCONT)
+                    throw error
+                }
+                #expect(kill(replicaPID, SIGCONT) == 0)
+                #expect(unconfirmed.status == .serviceUnavailable)
+                #expect(unconfirmed.code == "grab_unconfirmed")
+                #expect(unconfirmed.voucherID == nil)
+                let retried = try await client.grab(campaign, lot, token: second, key: "k1")
+                #expect(retried.status == .ok)
+                let voucher = try #require(retried.voucherID)
+                let rows = try await world.waitForRows(campaign: campaign, count: 2)
+                #expect(rows.contains { $0.id == voucher && $0.org == orgs[1] })
+                let report = try await world.verify(campaign: campaign)
+                #expect(report.isConsistent, "\(report.problems)")
+            }
+        }
+    }
+
+    /// The PID of a replica of the master that holds `key`.
+    static func replicaPID(ofKey key: String, world: RushWorld) async throws -> Int32 {
+        let redis = try await RedisClient.connect(configuration: world.config.redis.clientConfiguration)
+        do {
+            let master = try #require(redis.clusterMaster(ofKey: key))
+            var node = RedisConfiguration(host: master.host, port: master.port)
+            node.poolSize = 1
+            let direct = try await RedisClient.connect(configuration: node)
+            let id = try #require(try await direct.send(["CLUSTER", "MYID"]).checked().string)
+            let line = try #require(try await direct.send(["CLUSTER", "REPLICAS", id]).checked().array?.first?.string)
+            await direct.shutdown()
+            let address = try #require(line.split(separator: " ").dropFirst().first?.split(separator: "@").first)
+            let port = try #require(RedisNodeAddress(address)?.port)
+            await redis.shutdown()
+            return try TestCluster.pid(ofNodeOnPort: port)
+        } catch {
+            await redis.shutdown()
+            throw error
+        }
+    }
+
     /// Every key one script call or one multi-key command names shares the campaign's slot, so
     /// no call is refused with CROSSSLOT on a cluster.
     @Test func everyKeyOfOneCallSharesTheCampaignsSlot() {
