@@ -189,11 +189,13 @@ final class RedisClusterRouter: Sendable {
     // MARK: The slot map
 
     /// A MOVED reply: the slot is at `address` from now on; the full map is refreshed too
-    /// (a MOVED usually means a failover or a resharding moved many slots).
+    /// (a MOVED usually means a failover or a resharding moved many slots). The MOVED slot is
+    /// assigned after the refresh: the node the map was read from may not have heard of the
+    /// change yet (gossip is not instant), and the redirect is the fresher news.
     private func learn(slot: Int, address: RedisNodeAddress) async throws {
         try await ensureNode(address)
-        state.withLock { $0.topology.assign(slot...slot, to: address) }
         try? await refresh(force: false)
+        state.withLock { $0.topology.assign(slot...slot, to: address) }
     }
 
     /// Makes sure a pool to `address` exists (it connects in the background; its first attempt
