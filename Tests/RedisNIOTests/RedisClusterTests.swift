@@ -9,8 +9,9 @@ import Testing
 /// Cluster mode against the real local cluster of `ops/cluster` (3 masters + 3 replicas): keys
 /// land on the master of their slot, a stale map is corrected by MOVED, a slot in migration is
 /// served through ASK, a split multi-key command ends in `.clusterUnavailable` after bounded
-/// retries, scripts reload per node, and a failover is followed. Serialized: the migration and
-/// failover tests change the cluster the others read.
+/// retries, scripts reload per node, and a failover is followed. Serialized, and the migration,
+/// SCRIPT FLUSH and failover tests hold the cluster gate alone (ClusterTestGate): they change the
+/// cluster that the other suites' cluster tests read.
 @Suite("Redis Cluster", .serialized)
 struct RedisClusterTests {
     static func configuration() -> RedisConfiguration {
@@ -20,10 +21,16 @@ struct RedisClusterTests {
         return configuration
     }
 
-    /// A cluster-mode client on the test cluster (started if needed).
-    static func withCluster(_ body: (RedisClient) async throws -> Void) async throws {
+    /// A cluster-mode client on the test cluster (started if needed), under the process-wide
+    /// cluster gate: `exclusive` for a test that changes the cluster (failover, migration, SCRIPT
+    /// FLUSH), which then waits for the cluster to be healthy again before others run.
+    static func withCluster(exclusive: Bool = false, _ body: (RedisClient) async throws -> Void) async throws {
         try await TestCluster.ensureRunning()
-        try await withClient(configuration(), body)
+        if exclusive {
+            try await TestCluster.withExclusive { try await withClient(configuration(), body) }
+        } else {
+            try await TestCluster.withShared { try await withClient(configuration(), body) }
+        }
     }
 
     /// A single-server client straight to one node, to see what that node alone holds.
@@ -80,7 +87,7 @@ struct RedisClusterTests {
     /// a command over both ends in `.clusterUnavailable` after its bounded TRYAGAIN retries, and
     /// once the slot has moved the stale map is corrected by MOVED.
     @Test func migrationIsServedThroughAsk() async throws {
-        try await Self.withCluster { client in
+        try await Self.withCluster(exclusive: true) { client in
             let tag = "{\(UUID().uuidString)}"
             let (old, new) = ("\(tag):old", "\(tag):new")
             let slot = RedisClusterHash.slot(of: old)
@@ -129,7 +136,7 @@ struct RedisClusterTests {
     /// Scripts are cached per node: after SCRIPT FLUSH on every master, EVALSHA on keys of each
     /// master reloads the script there (NOSCRIPT, load, retry) and runs.
     @Test func scriptsReloadOnEveryMaster() async throws {
-        try await Self.withCluster { client in
+        try await Self.withCluster(exclusive: true) { client in
             let script = RedisScript("return redis.call('INCR', KEYS[1])")
             for reply in try await client.sendToEveryMaster(RESPCommand(["SCRIPT", "FLUSH"])) { #expect(reply == .status("OK")) }
             let prefix = UUID().uuidString
@@ -149,7 +156,7 @@ struct RedisClusterTests {
     /// A manual failover (the replica takes over, the old master steps down) is followed: the
     /// next command reaches the new master through MOVED and the map names it.
     @Test func failoverIsFollowed() async throws {
-        try await Self.withCluster { client in
+        try await Self.withCluster(exclusive: true) { client in
             let key = "{\(UUID().uuidString)}:failover"
             try await client.set(key, to: "before")
             let master = try #require(client.clusterMaster(ofKey: key))

@@ -21,12 +21,15 @@ import Glibc
 struct ClusterGrabTests {
     /// Runs `body` in a world whose Redis is the test cluster; grabs wait for one replica (`WAIT`)
     /// with the longest timeout, so a live replica on a loaded machine always confirms in time.
+    /// Holds the cluster gate shared: no failover, migration or stopped replica meanwhile.
     static func withClusterWorld(_ body: @escaping @Sendable (RushWorld) async throws -> Void) async throws {
         try await TestCluster.ensureRunning()
         let overrides = ["redis.cluster.seeds": "127.0.0.1:\(TestCluster.port)", "redis.cluster.waitTimeoutMs": "10000"]
-        try await RushWorld.with(overrides: overrides) { world in
-            #expect(world.config.redis.clusterSeeds == ["127.0.0.1:\(TestCluster.port)"])
-            try await body(world)
+        try await TestCluster.withShared {
+            try await RushWorld.with(overrides: overrides) { world in
+                #expect(world.config.redis.clusterSeeds == ["127.0.0.1:\(TestCluster.port)"])
+                try await body(world)
+            }
         }
     }
 
@@ -100,33 +103,34 @@ struct ClusterGrabTests {
         let overrides = [
             "redis.cluster.seeds": "127.0.0.1:\(TestCluster.port)", "redis.cluster.waitReplicas": "1", "redis.cluster.waitTimeoutMs": "100",
         ]
-        try await RushWorld.with(overrides: overrides) { world in
-            #expect(world.config.redis.grabReplication == GrabReplication(replicas: 1, timeoutMilliseconds: 100))
-            let orgs = try await world.enterprises(2)
-            let (first, second) = (try await world.token(org: orgs[0]), try await world.token(org: orgs[1]))
-            try await (try await world.app()).test(.router) { client in
-                let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
-                #expect(try await client.grab(campaign, lot, token: first).status == .created)
-                let replicaPID = try await Self.replicaPID(ofKey: LotKeys(campaignID: campaign, lotID: lot).meta, world: world)
-                #expect(kill(replicaPID, SIGSTOP) == 0)
-                let unconfirmed: GrabAnswer
-                do {
-                    unconfirmed = try await client.grab(campaign, lot, token: second, key: "k1")
-                } catch {
-                    kill(replicaPID, SIGCONT)
-                    throw error
+        // Alone on the cluster: a stopped replica makes every WAIT of another cluster test fail.
+        try await TestCluster.withExclusive {
+            try await RushWorld.with(overrides: overrides) { world in
+                #expect(world.config.redis.grabReplication == GrabReplication(replicas: 1, timeoutMilliseconds: 100))
+                let orgs = try await world.enterprises(2)
+                let (first, second) = (try await world.token(org: orgs[0]), try await world.token(org: orgs[1]))
+                try await (try await world.app()).test(.router) { client in
+                    let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
+                    #expect(try await client.grab(campaign, lot, token: first).status == .created)
+                    let replicaPID = try await Self.replicaPID(ofKey: LotKeys(campaignID: campaign, lotID: lot).meta, world: world)
+                    let unconfirmed: GrabAnswer
+                    do {
+                        #expect(kill(replicaPID, SIGSTOP) == 0)
+                        // The replica runs again however the grab ends (answer, throw or failed expectation).
+                        defer { #expect(kill(replicaPID, SIGCONT) == 0) }
+                        unconfirmed = try await client.grab(campaign, lot, token: second, key: "k1")
+                    }
+                    #expect(unconfirmed.status == .serviceUnavailable)
+                    #expect(unconfirmed.code == "grab_unconfirmed")
+                    #expect(unconfirmed.voucherID == nil)
+                    let retried = try await client.grab(campaign, lot, token: second, key: "k1")
+                    #expect(retried.status == .ok)
+                    let voucher = try #require(retried.voucherID)
+                    let rows = try await world.waitForRows(campaign: campaign, count: 2)
+                    #expect(rows.contains { $0.id == voucher && $0.org == orgs[1] })
+                    let report = try await world.verify(campaign: campaign)
+                    #expect(report.isConsistent, "\(report.problems)")
                 }
-                #expect(kill(replicaPID, SIGCONT) == 0)
-                #expect(unconfirmed.status == .serviceUnavailable)
-                #expect(unconfirmed.code == "grab_unconfirmed")
-                #expect(unconfirmed.voucherID == nil)
-                let retried = try await client.grab(campaign, lot, token: second, key: "k1")
-                #expect(retried.status == .ok)
-                let voucher = try #require(retried.voucherID)
-                let rows = try await world.waitForRows(campaign: campaign, count: 2)
-                #expect(rows.contains { $0.id == voucher && $0.org == orgs[1] })
-                let report = try await world.verify(campaign: campaign)
-                #expect(report.isConsistent, "\(report.problems)")
             }
         }
     }
