@@ -63,6 +63,15 @@ extension Problem {
         .serviceUnavailable, code: "unavailable", detail: "The campaign could not be read right now. Retry in a moment.",
         headers: [.retryAfter: "1"])
 
+    /// Cluster mode: the voucher was won on the master but no replica confirmed it in time; the
+    /// client neither holds it nor lost it until it retries with the same Idempotency-Key.
+    static let grabUnconfirmed = Problem(
+        .serviceUnavailable, code: "grab_unconfirmed",
+        detail:
+            "Your grab was recorded but not yet confirmed by a replica. Retry with the same Idempotency-Key: "
+            + "you get the voucher if it is kept, or a new decision if a failover lost it.",
+        headers: [.retryAfter: "1"])
+
     /// Redis failures on the hot path: overload is a fast 503 with Retry-After, never a hang.
     static func grabUnavailable(_ error: RedisClientError) -> Problem {
         switch error {

@@ -9,7 +9,7 @@ enum StoreOutage {
     /// shutdown). Server replies (`-ERR …`) and protocol errors are bugs, not outages.
     static func isOutage(_ error: RedisClientError) -> Bool {
         switch error {
-        case .backpressure, .timeout, .connectionClosed, .notConnected, .shutdown: true
+        case .backpressure, .timeout, .connectionClosed, .notConnected, .shutdown, .clusterUnavailable: true
         case .server, .unexpectedReply, .protocolError, .invalidConfiguration: false
         }
     }

@@ -10,6 +10,9 @@ import Synchronization
 /// commands in flight, and fails with a `RedisClientError` instead of hanging when Redis is slow,
 /// overloaded or gone. Connections that drop are re-established in the background.
 ///
+/// With `configuration.clusterSeeds` set, the client talks to a Redis Cluster instead: each command
+/// goes to the master of its first key's slot (see `RedisClusterRouter`); the API is the same.
+///
 /// Sendable: slots guard their own state; the round-robin cursor and shutdown flag are atomics.
 public final class RedisClient: Sendable {
     /// The configuration the client was made with.
@@ -17,6 +20,8 @@ public final class RedisClient: Sendable {
     private let slots: [RedisConnectionSlot]
     private let cursor = Atomic<Int>(0)
     private let isShutdown = Atomic<Bool>(false)
+    /// Cluster mode's router; `nil` for one server, where `send` costs one extra branch.
+    let cluster: RedisClusterRouter?
     /// The client's logger, with `redis.address` set; helpers in extensions log through it.
     let logger: Logger
 
@@ -36,7 +41,16 @@ public final class RedisClient: Sendable {
             throw .invalidConfiguration("pendingCommandsMax must be positive")
         }
         var logger = logger
+        if !configuration.clusterSeeds.isEmpty {
+            logger[metadataKey: "redis.cluster"] = "\(configuration.clusterSeeds.map(\.description))"
+            self.configuration = configuration
+            self.logger = logger
+            self.slots = []
+            self.cluster = try RedisClusterRouter(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+            return
+        }
         logger[metadataKey: "redis.address"] = "\(configuration.host):\(configuration.port)"
+        self.cluster = nil
         let connector = try RedisConnector(configuration: configuration, logger: logger)
         self.configuration = configuration
         self.logger = logger
@@ -54,6 +68,15 @@ public final class RedisClient: Sendable {
         logger: Logger = Logger(label: "redis")
     ) async throws -> RedisClient {
         let client = try RedisClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+        if let cluster = client.cluster {
+            do {
+                try await cluster.start()
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+            return client
+        }
         var firstError: (any Error)?
         var connected = 0
         for slot in client.slots {
@@ -75,6 +98,7 @@ public final class RedisClient: Sendable {
     /// Idempotent.
     public func shutdown() async {
         guard !isShutdown.exchange(true, ordering: .relaxed) else { return }
+        await cluster?.shutdown()
         for slot in slots {
             try? await slot.shutdown().get()
         }
@@ -84,17 +108,20 @@ public final class RedisClient: Sendable {
     /// Commands accepted and not yet answered or failed, across the pool's live connections (what
     /// `pendingCommandsMax` bounds per connection); lets a test wait for a state instead of a time.
     public var pendingCommandCount: Int {
-        slots.reduce(0) { $0 + ($1.connection?.pendingCount ?? 0) }
+        if let cluster { return cluster.nodeClients.reduce(0) { $0 + $1.pendingCommandCount } }
+        return slots.reduce(0) { $0 + ($1.connection?.pendingCount ?? 0) }
     }
 
     /// How many pool connections are up right now (for readiness checks).
     public var connectedCount: Int {
-        slots.reduce(0) { $0 + ($1.connection == nil ? 0 : 1) }
+        if let cluster { return cluster.nodeClients.reduce(0) { $0 + $1.connectedCount } }
+        return slots.reduce(0) { $0 + ($1.connection == nil ? 0 : 1) }
     }
 
     /// Sends any command and returns the raw reply, error replies included (they are values
     /// here; the typed helpers throw them). `timeout` overrides `configuration.commandTimeout`.
     public func send(_ command: RESPCommand, timeout: Duration? = nil) async throws -> RESPValue {
+        if let cluster { return try await cluster.send(command, timeout: timeout) }
         let deadline = NIODeadline.now() + TimeAmount(timeout ?? configuration.commandTimeout)
         let connection = try pickConnection()
         return try await connection.send(command, deadline: deadline)
@@ -108,6 +135,40 @@ public final class RedisClient: Sendable {
     /// Sends a command given as binary arguments.
     public func send(_ arguments: [ByteBuffer], timeout: Duration? = nil) async throws -> RESPValue {
         try await send(RESPCommand(arguments), timeout: timeout)
+    }
+
+    /// Sends `commands` back to back on one connection, nothing of another caller between them,
+    /// and returns their replies in order: for commands that speak of the connection's own
+    /// previous command (`WAIT` after a write, `ASKING` before one). In cluster mode they go to
+    /// the master of the first command's key. Off the hot path: one promise per command.
+    public func sendSequence(_ commands: [RESPCommand], timeout: Duration? = nil) async throws -> [RESPValue] {
+        precondition(!commands.isEmpty, "a sequence needs a command")
+        if let cluster { return try await cluster.sendSequence(commands, timeout: timeout) }
+        let deadline = NIODeadline.now() + TimeAmount(timeout ?? configuration.commandTimeout)
+        return try await pickConnection().sendSequence(commands, deadline: deadline)
+    }
+
+    /// Sends `command` to every master (the one server outside cluster mode) and returns their
+    /// replies: for commands every node must see, such as `SCRIPT LOAD`.
+    public func sendToEveryMaster(_ command: RESPCommand, timeout: Duration? = nil) async throws -> [RESPValue] {
+        guard let cluster else { return [try await send(command, timeout: timeout)] }
+        var replies: [RESPValue] = []
+        for master in cluster.masterClients { replies.append(try await master.send(command, timeout: timeout)) }
+        return replies
+    }
+
+    /// Whether the client runs in cluster mode.
+    public var isCluster: Bool { cluster != nil }
+
+    /// Cluster mode: the master that serves `key` as the client's map says now (`nil` outside
+    /// cluster mode or when no master serves it); for tests and operators.
+    public func clusterMaster(ofKey key: String) -> RedisNodeAddress? {
+        cluster?.master(ofSlot: RedisClusterHash.slot(of: key))
+    }
+
+    /// Waits for every pool connection's first attempt, whatever its outcome.
+    func waitForFirstAttempts() async {
+        for slot in slots { try? await slot.firstAttemptResult.get() }
     }
 
     /// Round-robin over the slots, skipping those that are reconnecting.

@@ -19,6 +19,10 @@ public enum RedisClientError: Error, Sendable, Hashable, CustomStringConvertible
     case protocolError(String)
     /// The configuration or URL is invalid.
     case invalidConfiguration(String)
+    /// Cluster mode: the slot's master did not serve the command after bounded retries
+    /// (TRYAGAIN, CLUSTERDOWN during a failover, no connection to it, or redirects without end).
+    /// The command was not run by the last node asked; retry after a moment.
+    case clusterUnavailable(String)
 
     /// A readable summary for logs and test failures.
     public var description: String {
@@ -32,6 +36,7 @@ public enum RedisClientError: Error, Sendable, Hashable, CustomStringConvertible
         case .unexpectedReply(let reply): return "redis: unexpected reply: \(reply)"
         case .protocolError(let message): return "redis: protocol error: \(message)"
         case .invalidConfiguration(let message): return "redis: invalid configuration: \(message)"
+        case .clusterUnavailable(let message): return "redis: cluster unavailable: \(message)"
         }
     }
 }

@@ -57,6 +57,10 @@ public struct RedisConfiguration: Sendable, Hashable {
     public var reconnectBackoffMin: Duration
     /// Longest wait between reconnect attempts.
     public var reconnectBackoffMax: Duration
+    /// Cluster mode when not empty: nodes of a Redis Cluster to learn the slot map from (any
+    /// subset of its nodes will do). `host` and `port` are then unused, and each master gets a pool
+    /// of `poolSize` connections with the other settings here. Empty: one server (the default).
+    public var clusterSeeds: [RedisNodeAddress] = []
 
     /// A configuration with the defaults of `RedisLimits`; only the address is required.
     public init(

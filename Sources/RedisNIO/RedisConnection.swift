@@ -46,6 +46,28 @@ final class RedisConnection: Sendable {
         return promise.futureResult
     }
 
+    /// Sends `commands` back to back on this connection (no other caller's command between them)
+    /// and waits for all their replies, in order. Off the hot path: one promise per command.
+    func sendSequence(_ commands: [RESPCommand], deadline: NIODeadline) async throws -> [RESPValue] {
+        let promises = commands.map { _ in channel.eventLoop.makePromise(of: RESPValue.self) }
+        do {
+            switch try queue.enqueue(commands, waiters: promises.map { .promise($0) }, deadline: deadline) {
+            case .scheduleDrain:
+                let handler = self.handler
+                channel.eventLoop.execute { handler.value.drain() }
+            case .batched:
+                break
+            }
+        } catch {
+            for promise in promises { promise.fail(error) }
+            throw error
+        }
+        var replies: [RESPValue] = []
+        replies.reserveCapacity(promises.count)
+        for promise in promises { replies.append(try await promise.futureResult.get()) }
+        return replies
+    }
+
     private func enqueue(_ command: RESPCommand, waiter: PendingReply.Waiter, deadline: NIODeadline) throws(RedisClientError) {
         switch try queue.enqueue(command, waiter: waiter, deadline: deadline) {
         case .scheduleDrain:

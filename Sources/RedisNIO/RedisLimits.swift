@@ -18,4 +18,12 @@ public enum RedisLimits {
     static let deadlineTick: Duration = .milliseconds(10)
     /// Initial capacity of a connection's outgoing batch buffer.
     static let outgoingBufferCapacity = 16 * 1024
+    /// Redirects (MOVED/ASK) one cluster command may follow before it gives up: a healthy cluster
+    /// needs at most two (one MOVED, one ASK during a migration); more means the map churns.
+    public static let clusterRedirectsMax = 5
+    /// Retries of one cluster command after TRYAGAIN, CLUSTERDOWN or a master without a
+    /// connection, before it fails with `.clusterUnavailable` (the API's 503 with Retry-After).
+    public static let clusterRetriesMax = 3
+    /// First pause before such a retry; doubles each time (100 + 200 + 400 ms at most in all).
+    public static let clusterRetryPauseMin: Duration = .milliseconds(100)
 }

@@ -66,6 +66,39 @@ final class SubmissionQueue: Sendable {
         }
     }
 
+    /// Enqueues `commands` back to back in one batch, nothing of another caller between them (what
+    /// `ASKING` before a command, or `WAIT` after a script, needs), one waiter each in order. On a
+    /// thrown error nothing was recorded.
+    func enqueue(
+        _ commands: [RESPCommand],
+        waiters: [PendingReply.Waiter],
+        deadline: NIODeadline
+    ) throws(RedisClientError) -> EnqueueOutcome {
+        precondition(commands.count == waiters.count && !commands.isEmpty, "one waiter per command")
+        let previous = inFlight.wrappingAdd(commands.count, ordering: .relaxed).oldValue
+        if previous + commands.count > pendingCommandsMax {
+            inFlight.wrappingSubtract(commands.count, ordering: .relaxed)
+            throw .backpressure(pendingCommandsMax: pendingCommandsMax)
+        }
+        let outcome = state.withLock { state -> Result<EnqueueOutcome, RedisClientError> in
+            if let error = state.closedError { return .failure(error) }
+            for (command, waiter) in zip(commands, waiters) {
+                state.outgoing.writeRESPCommand(command)
+                state.replies.append(PendingReply(waiter: waiter, deadline: deadline))
+            }
+            if state.drainScheduled { return .success(.batched) }
+            state.drainScheduled = true
+            return .success(.scheduleDrain)
+        }
+        switch outcome {
+        case .success(let outcome):
+            return outcome
+        case .failure(let error):
+            inFlight.wrappingSubtract(commands.count, ordering: .relaxed)
+            throw error
+        }
+    }
+
     /// Takes the current batch (bytes and promises, in the same order); `nil` when empty.
     func takeBatch() -> (bytes: ByteBuffer, replies: [PendingReply])? {
         let fresh = allocator.buffer(capacity: RedisLimits.outgoingBufferCapacity)

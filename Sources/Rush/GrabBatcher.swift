@@ -31,11 +31,14 @@ final class GrabBatcher: Sendable {
     }
 
     private let redis: RedisClient
+    /// When set, each script call is followed by `WAIT` on its connection (see `GrabReplication`).
+    private let replication: GrabReplication?
     /// Lot key → its queue. Guarded by the mutex; an idle lot is removed.
     private let lots = Mutex<[String: Lot]>([:])
 
-    init(redis: RedisClient) {
+    init(redis: RedisClient, replication: GrabReplication? = nil) {
         self.redis = redis
+        self.replication = replication
     }
 
     /// Decides one grab, together with the others of the lot in flight.
@@ -85,13 +88,53 @@ final class GrabBatcher: Sendable {
         arguments.reserveCapacity(1 + 2 * batch.count)
         for waiter in batch { arguments += [waiter.orgID, waiter.idempotencyKey] }
         do {
-            let reply = try await redis.evalsha(GrabScript.script, keys: keys.grabKeys, arguments: arguments)
+            let reply: RESPValue
+            var unconfirmed = false
+            if let replication {
+                let answer = try await redis.evalsha(
+                    GrabScript.script, keys: keys.grabKeys, arguments: arguments, thenWaitForReplicas: replication.replicas,
+                    timeoutMilliseconds: replication.timeoutMilliseconds)
+                reply = answer.reply
+                unconfirmed = answer.acknowledged < replication.replicas
+            } else {
+                reply = try await redis.evalsha(GrabScript.script, keys: keys.grabKeys, arguments: arguments)
+            }
             guard let replies = reply.array, replies.count == batch.count else { throw RedisClientError.unexpectedReply(reply) }
             for (waiter, reply) in zip(batch, replies) {
-                waiter.continuation.resume(with: Result(catching: { try GrabOutcome(reply: reply) }))
+                let outcome = Result(catching: { try GrabOutcome(reply: reply) })
+                if unconfirmed, case .success(.won) = outcome {
+                    waiter.continuation.resume(throwing: GrabUnconfirmed())
+                } else {
+                    waiter.continuation.resume(with: outcome)
+                }
             }
         } catch {
             for waiter in batch { waiter.continuation.resume(throwing: error) }
         }
     }
+}
+
+/// "Acknowledged means replicated" on a cluster: after each grab-script call the batcher sends
+/// `WAIT replicas timeoutMilliseconds` on the same connection; a voucher won in a call that fewer
+/// replicas confirmed in time is answered `GrabUnconfirmed` instead of won.
+public struct GrabReplication: Sendable, Hashable {
+    /// Replicas that must hold the claims before a win is announced (1 on the local cluster).
+    public var replicas: Int
+    /// How long the master waits for them.
+    public var timeoutMilliseconds: Int64
+
+    public init(replicas: Int, timeoutMilliseconds: Int64) {
+        precondition(replicas > 0 && timeoutMilliseconds > 0, "WAIT needs a replica count and a timeout")
+        self.replicas = replicas
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
+}
+
+/// The grab won a voucher on the master (its claim is in the master's AOF and stream) but no
+/// replica confirmed it in time: a failover now could lose it. The client is told neither "won"
+/// nor "lost" but "retry with the same Idempotency-Key": the retry answers the voucher if it was
+/// kept, or decides afresh if a failover lost it. So no client believes it lost a voucher it
+/// holds, and none holds one it was told it lost.
+public struct GrabUnconfirmed: Error, Sendable, Hashable {
+    public init() {}
 }

@@ -10,11 +10,12 @@ public struct GrabGate: Sendable {
     let outcomes: GrabMetrics
     let batcher: GrabBatcher
 
-    public init(redis: RedisClient, soldOut: SoldOutCache) {
+    /// `replication`: wait for replicas after each grab-script call (cluster mode; see `GrabReplication`).
+    public init(redis: RedisClient, soldOut: SoldOutCache, replication: GrabReplication? = nil) {
         self.redis = redis
         self.soldOut = soldOut
         self.outcomes = GrabMetrics()
-        self.batcher = GrabBatcher(redis: redis)
+        self.batcher = GrabBatcher(redis: redis, replication: replication)
     }
 
     /// Runs the grab script for `orgID` on the lot. Throws only when Redis could not answer.

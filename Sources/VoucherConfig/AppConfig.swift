@@ -104,6 +104,15 @@ public struct AppConfig: Sendable, Equatable {
         public var poolSize: Int
         public var commandTimeoutMs: Int
         public var tls: Bool
+        /// Redis Cluster mode when not empty: `host:port` of some of the cluster's nodes, from
+        /// `redis.cluster.seeds` (comma-separated); `host` and `port` are then unused. Empty: one
+        /// server, the default.
+        public var clusterSeeds: [String] = []
+        /// Cluster mode: replicas that must confirm a grab's claim (`WAIT`) before it is announced
+        /// won, from `redis.cluster.waitReplicas`; 0 announces on the master's word alone.
+        public var clusterWaitReplicas = 1
+        /// How long the master waits for them (`redis.cluster.waitTimeoutMs`).
+        public var clusterWaitTimeoutMs = 250
     }
 
     /// Access-token signing. The secret is at least `JWT.secretBytesMin` bytes (HS256).

@@ -152,7 +152,8 @@ public enum ConfigLoader {
                 database: try values.int("redis.database", in: 0...15),
                 poolSize: try values.int("redis.poolSize", in: 0...256),
                 commandTimeoutMs: try values.int("redis.commandTimeoutMs", in: 1...60_000),
-                tls: try values.bool("redis.tls")
+                tls: try values.bool("redis.tls"),
+                clusterSeeds: try clusterSeeds(values.list("redis.cluster.seeds"))
             ),
             jwt: try jwt(values, environment, mode: mode, randomSecret: randomSecret),
             dataDir: try values.string("data.dir"),
@@ -171,7 +172,26 @@ public enum ConfigLoader {
             metricsToken: environment["VOUCHER_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         )
         config.web = try web(values, mode: mode)
+        if values.raw["redis.cluster.waitReplicas"] != nil {
+            config.redis.clusterWaitReplicas = try values.int("redis.cluster.waitReplicas", in: 0...5)
+        }
+        if values.raw["redis.cluster.waitTimeoutMs"] != nil {
+            config.redis.clusterWaitTimeoutMs = try values.int("redis.cluster.waitTimeoutMs", in: 1...10_000)
+        }
         return config
+    }
+
+    /// `redis.cluster.seeds`: each `host:port` with a port in range, checked here so a typo stops
+    /// the server at start instead of at its first grab.
+    private static func clusterSeeds(_ seeds: [String]) throws -> [String] {
+        for seed in seeds {
+            guard let colon = seed.lastIndex(of: ":"), colon != seed.startIndex,
+                let port = Int(seed[seed.index(after: colon)...]), (1...65535).contains(port)
+            else {
+                throw ConfigError.invalidValue(key: "redis.cluster.seeds", value: seed, expected: "host:port, comma-separated")
+            }
+        }
+        return seeds
     }
 
     /// The `web` section; a defaults file without it (older ones, the tests' own) keeps `AppConfig.Web()`.

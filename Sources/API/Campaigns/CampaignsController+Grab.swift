@@ -43,6 +43,8 @@ extension CampaignsController {
             outcome = try await rush.gate.grab(campaignID: campaignID, lotID: lotID, orgID: identity.orgID, idempotencyKey: key)
         } catch let error as RedisClientError {
             throw Problem.grabUnavailable(error)
+        } catch is GrabUnconfirmed {
+            throw Problem.grabUnconfirmed
         }
         return try Self.response(outcome, entry: entry)
     }

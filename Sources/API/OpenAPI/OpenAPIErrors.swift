@@ -100,7 +100,7 @@ enum OpenAPIErrors {
         ],
         429: ["failed_logins_too_many", "sms_rate_limited", "rate_limited", "registration_rate_limited"],
         500: ["internal_error"],
-        503: ["not_ready", "lot_not_loaded", "busy", "unavailable"],
+        503: ["not_ready", "lot_not_loaded", "busy", "unavailable", "grab_unconfirmed"],
     ]
 
     /// The codes an operation shares with every route of its kind, so each operation lists only

@@ -53,7 +53,7 @@ extension OpenAPIDocument {
             status: 201, answer: .json(Schema.ref("Grab")), replayStatus: 200,
             errors: [
                 "not_certified", "id_malformed", "idempotency_key_invalid", "rate_limited", "lot_not_found", "lot_not_grabbable",
-                "sold_out", "not_open", "ended", "limit_reached", "lot_not_loaded", "busy", "unavailable",
+                "sold_out", "not_open", "ended", "limit_reached", "lot_not_loaded", "busy", "unavailable", "grab_unconfirmed",
             ]),
         Op(
             .post, "/v1/campaigns/{campaignID}/lots/{lotID}/applications", id: "applyForVoucher",

@@ -23,10 +23,10 @@ public struct RushServices: Sendable {
     /// `clock` is the time of the in-memory limits (buckets, sold-out recheck, lot freshness).
     public init(
         redis: RedisClient, postgres: PostgresClient, campaigns: CampaignsRepository, limits: AppConfig.Grab, logger: Logger,
-        clock: any MonotonicClock = SystemMonotonicClock()
+        clock: any MonotonicClock = SystemMonotonicClock(), replication: GrabReplication? = nil
     ) {
         self.redis = redis
-        self.gate = GrabGate(redis: redis, soldOut: SoldOutCache(clock: clock))
+        self.gate = GrabGate(redis: redis, soldOut: SoldOutCache(clock: clock), replication: replication)
         self.loader = LotLoader(redis: redis, claims: ClaimsRepository(client: postgres, logger: logger), logger: logger)
         self.directory = LotDirectory(campaigns: campaigns, clock: clock)
         self.pages = CampaignPageCache(campaigns: campaigns, clock: clock)

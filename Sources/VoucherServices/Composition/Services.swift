@@ -103,7 +103,9 @@ public struct Services: Sendable {
             parse: { try StatementParser.parse($0) })
         let campaigns = CampaignsRepository(client: postgres, logger: logger)
         self.campaigns = campaigns
-        let rush = RushServices(redis: stores.redis, postgres: postgres, campaigns: campaigns, limits: config.grab, logger: logger, clock: rushClock)
+        let rush = RushServices(
+            redis: stores.redis, postgres: postgres, campaigns: campaigns, limits: config.grab, logger: logger, clock: rushClock,
+            replication: config.redis.grabReplication)
         self.rush = rush
         self.applications = VoucherApplicationsRepository(client: postgres, logger: logger)
         self.announcements = AnnouncementsRepository(client: postgres, logger: logger)
