@@ -206,7 +206,8 @@ extension WebController {
     }
 
     func buyPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await workbenchPage(request, .orders) { viewer in
+        if let page = malformedPathID(context, "productID", prefix: ProductsRepository.productPrefix, reason: "商品编号格式不正确。") { return page }
+        return try await workbenchPage(request, .orders) { viewer in
             let product: (listing: CatalogueListing, detail: CatalogueDetail)
             switch try await buyProduct(context, viewer: viewer) {
             case .failure(let box): return box.response
@@ -220,7 +221,8 @@ extension WebController {
 
     /// `action=quote` recalculates (the page without JS); `action=place` is 确认下单.
     func buyPost(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await workbenchForm(request, .orders) { viewer, form in
+        if let page = malformedPathID(context, "productID", prefix: ProductsRepository.productPrefix, reason: "商品编号格式不正确。") { return page }
+        return try await workbenchForm(request, .orders) { viewer, form in
             let product: (listing: CatalogueListing, detail: CatalogueDetail)
             switch try await buyProduct(context, viewer: viewer) {
             case .failure(let box): return box.response
@@ -315,7 +317,8 @@ extension WebController {
 
     /// `POST /workbench/buy/{productID}/quote` (buy.js): the quote of the form's fields as JSON.
     func buyQuoteJSON(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await workbenchForm(request, .orders) { viewer, form in
+        if let page = malformedPathID(context, "productID", prefix: ProductsRepository.productPrefix, reason: "商品编号格式不正确。") { return page }
+        return try await workbenchForm(request, .orders) { viewer, form in
             let product: (listing: CatalogueListing, detail: CatalogueDetail)
             switch try await buyProduct(context, viewer: viewer) {
             case .failure(let box): return box.response

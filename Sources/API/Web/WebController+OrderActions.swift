@@ -55,6 +55,15 @@ extension WebController {
         "accepted": "已确认验收，可在“我的评价”中评价该商品。", "refund": "退订申请已提交，等待平台审核。",
     ]
 
+    /// The 400 page when the path's `name` is not a well-formed id of `prefix`, before the session
+    /// check (the JSON routes' convention: a malformed id is 400, a well-formed unknown one 404).
+    func malformedPathID(_ context: AppRequestContext, _ name: String, prefix: String, reason: String) -> Response? {
+        guard let id = context.parameters.get(name), OpaqueID.isWellFormed(id, prefix: prefix) else {
+            return errorPage(.badRequest, viewer: nil, reason: reason)
+        }
+        return nil
+    }
+
     /// The order id of the path, or nil when malformed (the 400 page; a well-formed unknown one is 404).
     private func pathOrderID(_ context: AppRequestContext) -> String? {
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: OrdersRepository.orderPrefix) else { return nil }

@@ -113,7 +113,8 @@ extension WebController {
     }
 
     func reviewWritePage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await workbenchPage(request, .reviews) { viewer in
+        if let page = malformedPathID(context, "orderID", prefix: OrdersRepository.orderPrefix, reason: "订单编号格式不正确。") { return page }
+        return try await workbenchPage(request, .reviews) { viewer in
             switch try await reviewableOrder(context, viewer: viewer) {
             case .failure(let box): return box.response
             case .success(let order):
@@ -125,7 +126,8 @@ extension WebController {
     }
 
     func reviewWrite(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await workbenchForm(request, .reviews) { viewer, form in
+        if let page = malformedPathID(context, "orderID", prefix: OrdersRepository.orderPrefix, reason: "订单编号格式不正确。") { return page }
+        return try await workbenchForm(request, .reviews) { viewer, form in
             let order: OrderRecord
             switch try await reviewableOrder(context, viewer: viewer) {
             case .failure(let box): return box.response
@@ -159,7 +161,8 @@ extension WebController {
     }
 
     func reviewPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await workbenchPage(request, .reviews) { viewer in
+        if let page = malformedPathID(context, "id", prefix: ReviewsRepository.reviewPrefix, reason: "评价编号格式不正确。") { return page }
+        return try await workbenchPage(request, .reviews) { viewer in
             switch try await ownReview(context, viewer: viewer) {
             case .failure(let box): return box.response
             case .success(let review):
@@ -173,7 +176,8 @@ extension WebController {
     }
 
     func reviewEdit(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await workbenchForm(request, .reviews) { viewer, form in
+        if let page = malformedPathID(context, "id", prefix: ReviewsRepository.reviewPrefix, reason: "评价编号格式不正确。") { return page }
+        return try await workbenchForm(request, .reviews) { viewer, form in
             let review: ReviewRecord
             switch try await ownReview(context, viewer: viewer) {
             case .failure(let box): return box.response
