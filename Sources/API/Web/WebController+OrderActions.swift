@@ -55,6 +55,20 @@ extension WebController {
         "accepted": "已确认验收，可在“我的评价”中评价该商品。", "refund": "退订申请已提交，等待平台审核。",
     ]
 
+    /// The order page again with a refused action's sentence next to its field (the 404 page for
+    /// an order that is not the viewer's; a 5xx is rethrown for the error page).
+    private func orderRefusal(
+        _ error: any Error, id: String, viewer: WebViewer, _ request: Request, _ context: AppRequestContext
+    ) async throws -> Response {
+        let problem = await WebErrorMiddleware.problem(for: error, request, context)
+        guard problem.status.code < 500 else { throw error }
+        if problem.status == .notFound { return errorPage(.notFound, viewer: viewer, reason: "没有这个订单。") }
+        let message = WebBuyErrors.message(problem)
+        return try await orderPage(
+            id: id, viewer: viewer, formError: message.field == nil ? message.text : "",
+            proofsError: message.field == "proofs" ? message.text : "", status: problem.status)
+    }
+
     /// The 400 page when the path's `name` is not a well-formed id of `prefix`, before the session
     /// check (the JSON routes' convention: a malformed id is 400, a well-formed unknown one 404).
     func malformedPathID(_ context: AppRequestContext, _ name: String, prefix: String, reason: String) -> Response? {
@@ -119,13 +133,7 @@ extension WebController {
                 try await action(id, viewer)
                 return redirect("/workbench/orders/\(id)?done=\(done)")
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
-                if problem.status == .notFound { return errorPage(.notFound, viewer: viewer, reason: "没有这个订单。") }
-                let message = WebBuyErrors.message(problem)
-                return try await orderPage(
-                    id: id, viewer: viewer, formError: message.field == nil ? message.text : "",
-                    proofsError: message.field == "proofs" ? message.text : "", status: problem.status)
+                return try await orderRefusal(error, id: id, viewer: viewer, request, context)
             }
         }
     }
@@ -191,13 +199,7 @@ extension WebController {
                 }
                 return redirect("/workbench/orders/\(id)?done=proofs")
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
-                if problem.status == .notFound { return errorPage(.notFound, viewer: viewer, reason: "没有这个订单。") }
-                let message = WebBuyErrors.message(problem)
-                return try await orderPage(
-                    id: id, viewer: viewer, formError: message.field == nil ? message.text : "",
-                    proofsError: message.field == "proofs" ? message.text : "", status: problem.status)
+                return try await orderRefusal(error, id: id, viewer: viewer, request, context)
             }
         }
     }
