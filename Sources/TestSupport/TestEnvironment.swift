@@ -46,7 +46,12 @@ public enum TestEnvironment {
         if let redisPort { environment["VOUCHER_REDIS_PORT"] = String(redisPort) }
         // A loaded CI machine can stall a Redis reply for seconds: the app's 2 s command deadline
         // is a production bound, not something a test may rely on. Tests of deadlines set their own.
-        let generous = ["redis.commandTimeoutMs": String(redisCommandTimeout.components.seconds * 1000)]
+        // The same for connecting: a test that opens clients of its own on a busy machine saw the
+        // 3 s handshake bound pass (GrabBatchTests, load ~5 with a cold build beside it).
+        let generous = [
+            "redis.commandTimeoutMs": String(redisCommandTimeout.components.seconds * 1000),
+            "redis.connectTimeoutMs": String(redisConnectTimeout.components.seconds * 1000),
+        ]
         return try ConfigLoader.resolve(
             defaults: defaults, environment: environment, overrides: generous.merging(overrides) { $1 })
     }

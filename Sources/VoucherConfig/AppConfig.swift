@@ -113,6 +113,8 @@ public struct AppConfig: Sendable, Equatable {
         public var clusterWaitReplicas = 1
         /// How long the master waits for them (`redis.cluster.waitTimeoutMs`).
         public var clusterWaitTimeoutMs = 250
+        /// Bound on a connection's TCP connect and handshake (`redis.connectTimeoutMs`; 3 s unless set).
+        public var connectTimeoutMs = 3_000
     }
 
     /// Access-token signing. The secret is at least `JWT.secretBytesMin` bytes (HS256).

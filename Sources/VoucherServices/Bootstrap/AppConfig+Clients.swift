@@ -26,7 +26,7 @@ extension AppConfig.Redis {
         var configuration = RedisConfiguration(
             host: host, port: port, password: password, database: database,
             tls: tls ? .init() : nil, poolSize: poolSize == 0 ? nil : poolSize,
-            commandTimeout: .milliseconds(commandTimeoutMs))
+            commandTimeout: .milliseconds(commandTimeoutMs), connectTimeout: .milliseconds(connectTimeoutMs))
         configuration.clusterSeeds = clusterSeeds.compactMap { RedisNodeAddress($0) }
         return configuration
     }
