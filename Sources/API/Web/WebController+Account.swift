@@ -47,8 +47,7 @@ extension WebController {
                     viewer.identity,
                     AccountController.ChangePasswordRequest(currentPassword: current, newPassword: new, newPasswordConfirmation: confirmation))
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
+                let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
                 let message = WebFieldErrors.passwordMessage(problem.code)
                 switch message.field {
                 case "currentPassword": errors.current = message.text
@@ -199,8 +198,7 @@ extension WebController {
                     identity)
                 return redirect("/workbench/users?done=created")
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
+                let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
                 let message = WebFieldErrors.subAccountMessage(problem.code)
                 switch message.field {
                 case "username": state.usernameError = message.text
@@ -281,8 +279,7 @@ extension WebController {
             do {
                 return try await act(viewer, form, identity, user)
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
+                let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
                 return userEdit(
                     viewer, user, checked: Self.tickedPermissions(form, role: viewer.identity.role),
                     formError: WebFieldErrors.subAccountMessage(problem.code).text, status: problem.status)

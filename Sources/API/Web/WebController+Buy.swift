@@ -265,8 +265,7 @@ extension WebController {
         var formError = ""
         var status = HTTPResponse.Status.ok
         if let failure {
-            let problem = await WebErrorMiddleware.problem(for: failure, request, context)
-            guard problem.status.code < 500 else { throw failure }
+            let problem = try await WebErrorMiddleware.refusal(for: failure, request, context)
             status = problem.status
             let message = WebBuyErrors.message(problem)
             if message.field == "quantity" { quantityError = message.text } else { formError = message.text }
@@ -336,8 +335,7 @@ extension WebController {
                 answer.payable = WebLabels.money(quote.payableFen)
                 answer.draws = quote.draws.map { BuyQuoteJSON.Draw(voucherId: $0.voucherID, taken: WebLabels.money($0.taken.fen)) }
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
+                let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
                 status = problem.status
                 let message = WebBuyErrors.message(problem)
                 answer.errorField = message.field ?? ""

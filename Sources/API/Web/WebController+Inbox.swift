@@ -162,8 +162,7 @@ extension WebController {
                 }
                 return redirect("/workbench/inbox/\(id)?done=\(action)")
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
+                let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
                 if problem.status == .notFound { return errorPage(.notFound, viewer: viewer, reason: "没有这个申请。") }
                 let message = Self.decisionMessage(problem.code)
                 return try await approvalPage(

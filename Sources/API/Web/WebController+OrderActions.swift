@@ -60,8 +60,7 @@ extension WebController {
     private func orderRefusal(
         _ error: any Error, id: String, viewer: WebViewer, _ request: Request, _ context: AppRequestContext
     ) async throws -> Response {
-        let problem = await WebErrorMiddleware.problem(for: error, request, context)
-        guard problem.status.code < 500 else { throw error }
+        let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
         if problem.status == .notFound { return errorPage(.notFound, viewer: viewer, reason: "没有这个订单。") }
         let message = WebBuyErrors.message(problem)
         return try await orderPage(

@@ -109,8 +109,7 @@ extension WebController {
             response.setCookie(sessions.expired(WebSessions.loginCSRFCookieName))
             return response
         } catch {
-            let problem = await WebErrorMiddleware.problem(for: error, request, context)
-            guard problem.status.code < 500 else { throw error }
+            let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
             let code = problem.code
             switch code {
             case "username_taken": state.usernameError = "该用户名已被使用，请换一个。"
@@ -276,8 +275,7 @@ extension WebController {
                 let details = try JSONDecoder().decode(OrganisationDetails.self, from: try JSONEncoder().encode(JSONValue.object(fields)))
                 try await registration.save(details, identity: viewer.identity)
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
+                let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
                 let key = Self.problemField(problem)
                 if let field = WebDetailField.enterprise.first(where: { $0.key == key }) {
                     errors[field.key] = field.refusal(problem.code).text
@@ -437,8 +435,7 @@ extension WebController {
             do {
                 try await registration.save(details, identity: viewer.identity)
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
+                let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
                 let path = Self.problemField(problem).split(separator: ".")
                 if path.count >= 2, path[0] == "groups", let group = EnterpriseGroup(rawValue: String(path[1])) {
                     errors[group.rawValue] =
@@ -512,8 +509,7 @@ extension WebController {
             do {
                 _ = try await registration.storeLicence(file, identity: viewer.identity)
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
+                let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
                 let text: String
                 switch problem.code {
                 case "file_empty": text = "请选择营业执照图片后再上传。"
@@ -653,8 +649,7 @@ extension WebController {
             do {
                 _ = try await Registration(env: env).submit(orgID: viewer.identity.orgID, userID: viewer.identity.userID)
             } catch {
-                let problem = await WebErrorMiddleware.problem(for: error, request, context)
-                guard problem.status.code < 500 else { throw error }
+                let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
                 return try await submitForm(viewer, refused: true, status: problem.status)
             }
             return redirect("/workbench/registration")

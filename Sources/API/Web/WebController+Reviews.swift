@@ -140,8 +140,7 @@ extension WebController {
                     orderID: order.id, orgID: viewer.identity.orgID, userID: viewer.identity.userID, content: content, now: services.clock.now())
                 return redirect("/workbench/reviews/\(review.id)?done=written")
             } catch {
-                let status = await reviewRefusal(error, request, context, into: &state)
-                guard status.code < 500 else { throw error }
+                let status = try await reviewRefusal(error, request, context, into: &state)
                 return reviewForm(
                     heading: "立即评价", productName: order.productName, action: "/workbench/reviews/write/" + order.id, viewer: viewer,
                     state: state, review: nil, status: status)
@@ -190,8 +189,7 @@ extension WebController {
                     id: review.id, orgID: viewer.identity.orgID, userID: viewer.identity.userID, content: content, now: services.clock.now())
                 return redirect("/workbench/reviews/\(review.id)?done=edited")
             } catch {
-                let status = await reviewRefusal(error, request, context, into: &state)
-                guard status.code < 500 else { throw error }
+                let status = try await reviewRefusal(error, request, context, into: &state)
                 return reviewForm(
                     heading: "查看评价", productName: review.productName, action: "/workbench/reviews/" + review.id, viewer: viewer, state: state,
                     review: review, status: status)
@@ -199,11 +197,12 @@ extension WebController {
         }
     }
 
-    /// Puts a refused review's sentence next to its field (from the problem `code`); answers the status.
+    /// Puts a refused review's sentence next to its field (from the problem `code`); answers the
+    /// status. A 5xx failure is thrown on to the error page.
     private func reviewRefusal(
         _ error: any Error, _ request: Request, _ context: AppRequestContext, into state: inout ReviewFormState
-    ) async -> HTTPResponse.Status {
-        let problem = await WebErrorMiddleware.problem(for: error, request, context)
+    ) async throws -> HTTPResponse.Status {
+        let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
         let (low, high) = (ReviewRules.textScalarsMin, ReviewRules.textScalarsMax)
         switch problem.code {
         case "review_stars_invalid": state.starsError = "请选择 1–5 星评分。"

@@ -183,8 +183,7 @@ struct WebController: Sendable {
                 env, username: state.username, password: password, address: LoginThrottle.clientAddress(request, context))
             return try await signedIn(user, next: state.next)
         } catch {
-            let problem = await WebErrorMiddleware.problem(for: error, request, context)
-            guard problem.status.code < 500 else { throw error }
+            let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
             let message = WebFieldErrors.message(problem)
             switch message.field {
             case "username": state.usernameError = message.text
@@ -211,8 +210,7 @@ struct WebController: Sendable {
                 env, phone: state.phone, code: form.text("code") ?? "", username: state.askUsername ? state.smsUsername : nil)
             return try await signedIn(user, next: state.next)
         } catch {
-            let problem = await WebErrorMiddleware.problem(for: error, request, context)
-            guard problem.status.code < 500 else { throw error }
+            let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
             let message = WebFieldErrors.message(problem)
             switch message.field {
             case "phone": state.phoneError = message.text

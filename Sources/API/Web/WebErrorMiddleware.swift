@@ -28,4 +28,12 @@ struct WebErrorMiddleware: RouterMiddleware {
         } catch {}
         return .internalError
     }
+
+    /// The problem of a refused request, for a page to show next to its field; a failure that maps
+    /// to 5xx is not the user's to fix, so the original error is thrown on to the error page.
+    static func refusal(for error: any Error, _ request: Request, _ context: AppRequestContext) async throws -> Problem {
+        let problem = await problem(for: error, request, context)
+        guard problem.status.code < 500 else { throw error }
+        return problem
+    }
 }
