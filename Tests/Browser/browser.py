@@ -73,6 +73,22 @@ class BrowserTest(unittest.TestCase):
     def wait_for(self, css):
         return WebDriverWait(self.driver, WAIT_S).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
+    def click_and_load(self, target):
+        """Clicks what follows a link or submits a form (an element, or a CSS selector for one) and
+        waits until the browser has left the page it was on (its <html> is gone), so the next wait
+        reads the answer and never an element of the page before it that has the same id."""
+        element = self.driver.find_element(By.CSS_SELECTOR, target) if isinstance(target, str) else target
+        before = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, WAIT_S).until(EC.staleness_of(before))
+        return element
+
+    def wait_for_text(self, css, expected):
+        """Waits until the element's text contains `expected` (an element replaced while it is read
+        is read again) and answers the element's text."""
+        WebDriverWait(self.driver, WAIT_S).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), expected))
+        return self.text(css)
+
     def wait_for_url(self, fragment):
         WebDriverWait(self.driver, WAIT_S).until(EC.url_contains(fragment))
 
@@ -87,7 +103,7 @@ class BrowserTest(unittest.TestCase):
         self.driver.find_element(By.ID, "username").clear()
         self.driver.find_element(By.ID, "username").send_keys(username)
         self.driver.find_element(By.ID, "password").send_keys(password)
-        self.driver.find_element(By.ID, "login-submit").click()
+        self.click_and_load(self.driver.find_element(By.ID, "login-submit"))
         return self.wait_for(then)
 
     def screenshot(self, name, phone=False):

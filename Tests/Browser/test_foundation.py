@@ -31,7 +31,7 @@ class FoundationTests(BrowserTest):
         the session stays live."""
         self.log_in(*ENTERPRISE)
         self.driver.execute_script("document.querySelector('#logout-form input[name=csrf]').remove()")
-        self.driver.find_element(By.CSS_SELECTOR, "#logout-form button").click()
+        self.click_and_load(self.driver.find_element(By.CSS_SELECTOR, "#logout-form button"))
         self.wait_for("#error-page")
         self.assertIn("403", self.text("#error-page h1"))
         self.assertIn("CSRF", self.text("#error-reason"))
@@ -46,7 +46,7 @@ class FoundationTests(BrowserTest):
         self.open("/products")
         field = self.wait_for("#q")
         field.send_keys(attack)
-        self.driver.find_element(By.CSS_SELECTOR, "#product-search button").click()
+        self.click_and_load(self.driver.find_element(By.CSS_SELECTOR, "#product-search button"))
         self.wait_for("#search-term")
         self.assertEqual(attack, self.text("#search-term"))
         self.assertEqual(attack, self.driver.find_element(By.ID, "q").get_attribute("value"))

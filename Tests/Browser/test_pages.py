@@ -38,23 +38,23 @@ class PortalTests(BrowserTest):
         for label in ("首页", "政策资讯", "产品和解决方案"):
             self.assertIn(label, nav)
         self.screenshot("portal-home", phone=True)
-        self.driver.find_element(By.LINK_TEXT, "政策资讯").click()
+        self.click_and_load(self.driver.find_element(By.LINK_TEXT, "政策资讯"))
         self.wait_for(".tabs")
         self.screenshot("portal-news", phone=True)
-        self.driver.find_element(By.LINK_TEXT, "产品和解决方案").click()
+        self.click_and_load(self.driver.find_element(By.LINK_TEXT, "产品和解决方案"))
         self.wait_for("#product-list")
         headers = self.text("#product-list thead")
         for column in ("方案名称", "服务商", "分类", "价格区间"):
             self.assertIn(column, headers)
         self.screenshot("portal-products", phone=True)
         campaign = published_campaign_with_one_grab()
-        self.driver.find_element(By.LINK_TEXT, "服务券活动").click()
+        self.click_and_load(self.driver.find_element(By.LINK_TEXT, "服务券活动"))
         self.wait_for("#campaign-list")
-        self.driver.find_element(By.CSS_SELECTOR, "a[href='/campaigns/%s']" % campaign).click()
+        self.click_and_load(self.driver.find_element(By.CSS_SELECTOR, "a[href='/campaigns/%s']" % campaign))
         self.wait_for("#lot-list")
         self.assertEqual("49", self.text("#lot-list td.remaining"))
         self.screenshot("portal-campaign", phone=True)
-        self.driver.find_element(By.ID, "register-link").click()
+        self.click_and_load(self.driver.find_element(By.ID, "register-link"))
         self.wait_for("#register-page")
         self.screenshot("portal-register")
 
@@ -64,7 +64,7 @@ class WorkbenchTests(BrowserTest):
         """Proves 订单管理 and 服务券查询 show the guide's columns, 10 a page with the page jump, and
         a grabbed voucher appears in 服务券查询 once the claim sink stored it."""
         self.log_in(*ENTERPRISE)
-        self.driver.find_element(By.LINK_TEXT, "订单管理").click()
+        self.click_and_load(self.driver.find_element(By.LINK_TEXT, "订单管理"))
         self.wait_for("#order-list")
         headers = self.text("#order-list thead")
         for column in ("商品名称", "订单类型", "支付状态", "订单状态", "总价", "创建时间"):
@@ -72,7 +72,7 @@ class WorkbenchTests(BrowserTest):
         self.assertIn("10条/页", self.text(".paging"))
         self.screenshot("orders", phone=True)
         published_campaign_with_one_grab()
-        self.driver.find_element(By.LINK_TEXT, "服务券查询").click()
+        self.click_and_load(self.driver.find_element(By.LINK_TEXT, "服务券查询"))
         self.wait_for("#voucher-list")
 
         def voucher_listed(driver):
