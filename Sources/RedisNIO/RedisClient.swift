@@ -94,6 +94,14 @@ public final class RedisClient: Sendable {
         return client
     }
 
+    /// Waits until every pool connection has made its first attempt, whatever came of it (outside
+    /// cluster mode; a cluster client starts in `connect`). For callers that made the client with
+    /// `init` and must not race its first connection (the test worlds), without failing when Redis
+    /// is down on purpose.
+    public func firstAttemptsMade() async {
+        for slot in slots { _ = try? await slot.firstAttemptResult.get() }
+    }
+
     /// Closes every connection and stops reconnecting; later calls fail with `.shutdown`.
     /// Idempotent.
     public func shutdown() async {

@@ -106,6 +106,7 @@ public struct RushWorld: Sendable {
     public func app(config: AppConfig? = nil, clock: TestClock? = nil) async throws -> some ApplicationProtocol {
         let config = config ?? self.config
         let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
+        await stores.redis.firstAttemptsMade()
         let services = await Services.live(
             config: config, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(rushClock: clock))
         return VoucherApp.buildApplication(services: services, registry: PrometheusCollectorRegistry())

@@ -30,6 +30,7 @@ import VoucherServices
             adjust(&config)
             let settings = config
             let stores = try AppStores.make(config: settings, logger: TestEnvironment.logger)
+            await stores.redis.firstAttemptsMade()
             let services = await Services.live(
                 config: settings, stores: stores, logger: TestEnvironment.logger,
                 // bcrypt's lowest cost: these tests are about the edge, not the hash, and at full cost a

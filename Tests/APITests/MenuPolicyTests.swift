@@ -13,6 +13,7 @@ import VoucherServices
         // the sub-account check unnoticed. Add a rule to MenuPolicy.rules when this fails.
         let config = try TestEnvironment.config()
         let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
+        await stores.redis.firstAttemptsMade()
         let services = await Services.live(config: config, stores: stores, logger: TestEnvironment.logger)
         let router = VoucherApp.buildRouter(services: services, checks: [], registry: PrometheusCollectorRegistry())
         let routes = router.routes.map { "\($0.path)" }.filter { $0.hasPrefix("/v1/") }

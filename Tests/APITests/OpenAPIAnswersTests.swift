@@ -86,6 +86,7 @@ import VoucherServices
         // accounts, products, orders, payee and campaign routes.
         try await TestDatabase.with { postgres, config in
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
+            await stores.redis.firstAttemptsMade()
             let sms = CapturingSMS()
             let services = await Services.live(
                 config: config, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(sms: sms))
@@ -287,6 +288,7 @@ extension OpenAPIAnswersTests {
         // campaigns, grabs, applications, approvals, a paid order, usages and a redemption batch.
         try await TestDatabase.with { postgres, config in
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
+            await stores.redis.firstAttemptsMade()
             let services = await Services.live(config: config, stores: stores, logger: TestEnvironment.logger)
             let router = VoucherApp.buildRouter(services: services, checks: [], registry: PrometheusCollectorRegistry())
             let app = Application(router: router, services: [stores.postgres, RedisService(client: stores.redis)], logger: TestEnvironment.logger)

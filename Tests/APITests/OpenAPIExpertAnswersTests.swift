@@ -23,6 +23,7 @@ import VoucherServices
             let folder = TestEnvironment.stateDirectory + "/expert-answers-" + UUID().uuidString
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
+            await stores.redis.firstAttemptsMade()
             let services = await Services.live(
                 config: config, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(files: LocalDiskFileStore(root: folder))
             )

@@ -25,6 +25,7 @@ import VoucherServices
     ) async throws -> T {
         let config = try given ?? TestEnvironment.config()
         let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
+        await stores.redis.firstAttemptsMade()
         let services = await Services.live(config: config, stores: stores, logger: TestEnvironment.logger)
         let tokens = services.tokens
         let router = VoucherApp.buildRouter(services: services, checks: [], registry: PrometheusCollectorRegistry())

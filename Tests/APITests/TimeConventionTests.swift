@@ -29,6 +29,7 @@ import VoucherServices
             #expect(
                 try await provisioning.createPlatformUser(role: .authority, username: "authority_tz", phone: "13700000034", password: "Review#2026x"))
             let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
+            await stores.redis.firstAttemptsMade()
             let sms = CapturingSMS()
             let services = await Services.live(
                 config: config, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(sms: sms))
