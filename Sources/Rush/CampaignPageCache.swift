@@ -9,7 +9,7 @@ import VoucherCore
 ///
 /// - Staleness bound: a change made on this server (publish, end, edit, restock through
 ///   `CampaignPublisher`) is seen at once (`forget`); one made on another server within
-///   `freshness`. The remaining stock is not cached here: the pages read it from Redis per view.
+///   `freshness`. The remaining stock is not cached here (see `RemainingStockCache`).
 /// - Single flight: when an entry is missing, one read goes to PostgreSQL and the other views of
 ///   that moment wait for it; when an entry is stale, one view refreshes it and the others are
 ///   answered from the stale entry meanwhile (nobody waits for PostgreSQL during a rush).

@@ -9,11 +9,17 @@ public struct GrabGate: Sendable {
     let soldOut: SoldOutCache
     let outcomes: GrabMetrics
     let batcher: GrabBatcher
+    /// The remaining stock as the campaign page shows it, taught by this server's grabs.
+    public let stockViews: RemainingStockCache
 
     /// `replication`: wait for replicas after each grab-script call (cluster mode; see `GrabReplication`).
-    public init(redis: RedisClient, soldOut: SoldOutCache, replication: GrabReplication? = nil) {
+    public init(
+        redis: RedisClient, soldOut: SoldOutCache, replication: GrabReplication? = nil,
+        stockViews: RemainingStockCache = RemainingStockCache()
+    ) {
         self.redis = redis
         self.soldOut = soldOut
+        self.stockViews = stockViews
         self.outcomes = GrabMetrics()
         self.batcher = GrabBatcher(redis: redis, replication: replication)
     }
@@ -35,9 +41,11 @@ public struct GrabGate: Sendable {
         switch outcome {
         case .soldOut:
             soldOut.markSoldOut(keys.meta)
+            stockViews.learn(campaignID: campaignID, lotID: lotID, remaining: 0)
         case .won(let voucherID, let grantedAtMs, let remaining):
             soldOut.recordWinner(lot: keys.meta, org: orgID, voucherID: voucherID, grantedAtMs: grantedAtMs)
             if remaining == 0 { soldOut.markSoldOut(keys.meta) }
+            stockViews.learn(campaignID: campaignID, lotID: lotID, remaining: remaining)
         default:
             break
         }
@@ -51,6 +59,23 @@ public struct GrabGate: Sendable {
         return reply.isNull ? nil : reply.int64
     }
 
+    /// The remaining stock of a campaign's lots as pages show it: `RemainingStockCache`'s snapshot,
+    /// read from Redis (the lots' HGETs pipelined on one round trip) at most once per its freshness.
+    public func shownRemaining(campaignID: String, lotIDs: [String]) async -> [String: Int64] {
+        await stockViews.remaining(campaignID: campaignID, lotIDs: lotIDs) { [self] (lotIDs: [String]) in
+            try await withThrowingTaskGroup(of: (String, Int64?).self) { group in
+                for lotID in lotIDs {
+                    group.addTask { (lotID, try await self.remaining(campaignID: campaignID, lotID: lotID)) }
+                }
+                var found: [String: Int64] = [:]
+                for try await (lotID, left) in group {
+                    if let left { found[lotID] = left }
+                }
+                return found
+            }
+        }
+    }
+
     /// Changes a published lot's stock atomically in Redis (never below what was issued).
     public func restock(campaignID: String, lotID: String, stock: Int) async throws -> RestockResult {
         let keys = LotKeys(campaignID: campaignID, lotID: lotID)
@@ -59,6 +84,7 @@ public struct GrabGate: Sendable {
         switch tag {
         case "ok":
             soldOut.clear(keys.meta)
+            stockViews.forget(campaignID: campaignID)
             return .ok(remaining: parts.count > 1 ? parts[1].int64 ?? 0 : 0)
         case "below_issued": return .belowIssued(issued: parts.count > 1 ? parts[1].int64 ?? 0 : 0)
         default: return .unknownLot

@@ -156,4 +156,46 @@ import VoucherServices
             #expect(api.status == .notFound && api.headers[.contentType]?.hasPrefix("application/problem+json") == true)
         }
     }
+
+    @Test func theCampaignPageSharesOneRedisReadAndShowsThisServersGrabsAtOnce() async throws {
+        // Proves the page's remaining stock comes from one Redis read per
+        // `RemainingStockCache.freshness` (10 views, one read), that a change another server makes
+        // in Redis shows once the freshness passes on the clock, that a grab on this server shows
+        // at once with no clock step (the grab's answer lowers the snapshot), and that a restock on
+        // this server shows at once too (it forgets the snapshot).
+        try await Self.run { world, services in
+            let operatorToken = try await world.makePlatformUser(.operator, "operator_rush3", phone: "13700000163")
+            let member = try await world.certifiedEnterprise(
+                "rush_co_three", phone: "13800000563", uscc: "91350100M000100Y43", operatorToken: operatorToken)
+            let campaign = try await Self.publishedCampaign(world, operatorToken: operatorToken)
+            var visitor = WebBrowser(world)
+            let stock = services.rush.gate.stockViews
+            func shown() async throws -> String {
+                let page = Self.text(try await visitor.get("/campaigns/\(campaign.id)"))
+                guard let start = page.range(of: "class=\"remaining\">") else { return "" }
+                return String(page[start.upperBound...].prefix { $0 != "<" })
+            }
+            #expect(try await shown() == "5")
+            let reads = stock.reads
+            for _ in 0..<10 { #expect(try await shown() == "5") }
+            #expect(stock.reads == reads, "ten views, no further Redis read")
+
+            let meta = LotKeys(campaignID: campaign.id, lotID: campaign.lots[0]).meta
+            _ = try await services.rush.redis.send(["HSET", meta, "stock", "4"]).checked()
+            #expect(try await shown() == "5", "another server's change waits for the freshness")
+            world.clock.advance(seconds: Double(RemainingStockCache.freshness.components.attoseconds) / 1e18)
+            #expect(try await shown() == "4")
+            #expect(stock.reads == reads + 1)
+
+            let grabbed = try await world.call(.post, "/v1/campaigns/\(campaign.id)/lots/\(campaign.lots[0])/grab", token: member)
+            #expect(grabbed.status == .created, "grab: \(grabbed.json)")
+            #expect(try await shown() == "3", "this server's grab shows at once")
+            #expect(stock.reads == reads + 1)
+
+            let restocked = try await world.call(
+                .patch, "/v1/campaigns/\(campaign.id)/lots/\(campaign.lots[0])", json: ["stock": 9], token: operatorToken)
+            #expect(restocked.status == .ok, "restock: \(restocked.json)")
+            #expect(try await shown() == "7", "a restock here shows at once (9 less the two issued)")
+        }
+    }
 }

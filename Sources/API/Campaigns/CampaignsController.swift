@@ -87,6 +87,14 @@ struct CampaignsController {
         return remaining
     }
 
+    /// `remainingStock` as the 服务券活动 page shows it: a listed campaign's grab lots from the
+    /// snapshot `GrabGate.shownRemaining` shares among the views of a moment (at most
+    /// `RemainingStockCache.freshness` behind another server's grabs, never behind this server's).
+    static func shownStock(_ campaign: CampaignRecord, gate: GrabGate) async -> [String: Int64] {
+        guard campaign.status.isVisible else { return await remainingStock(campaign, gate: gate) }
+        return await gate.shownRemaining(campaignID: campaign.id, lotIDs: campaign.lots.filter { $0.mode == .grab }.map(\.id))
+    }
+
     /// 上架: the campaign becomes visible and its grab lots are loaded into Redis.
     func publish(_ request: Request, _ context: AppRequestContext) async throws -> CampaignResponse {
         _ = try context.requireIdentity(.operator)

@@ -12,7 +12,8 @@ import VoucherServices
 ///
 /// Neither page queries PostgreSQL per view: the campaigns come from `CampaignPageCache` (this
 /// server's changes at once, other servers' within `CampaignPageCache.freshness`), the remaining
-/// stock from Redis; a signed-in viewer's session check is the only other work.
+/// stock from `RemainingStockCache` (one Redis read per campaign per 250 ms per server; this
+/// server's grabs at once); a signed-in viewer's session check is the only other work.
 extension WebController {
     struct CampaignRow {
         let name: String
@@ -93,7 +94,7 @@ extension WebController {
         guard let campaign = try await services.rush.pages.campaign(id: id), campaign.status.isVisible else {
             return errorPage(.notFound, viewer: viewer, reason: "没有这个服务券活动，或它尚未上架。")
         }
-        let remaining = await CampaignsController.remainingStock(campaign, gate: services.rush.gate)
+        let remaining = await CampaignsController.shownStock(campaign, gate: services.rush.gate)
         let query = WebForm.query(request)
         let now = services.clock.now()
         let canAct = viewer.map { $0.identity.role == .enterprise && WebMenu.vouchers.allows($0.identity) } ?? false
@@ -133,8 +134,8 @@ extension WebController {
 
 /// The anonymous views of a campaign page at the opening: rendered once per state of what they
 /// show (the campaign, each lot's remaining stock, the status) and then served as bytes, with only
-/// the server's clock (`data-server-now`, for the countdown) written in per view. Remaining stock
-/// is still read from Redis per view, so a view is never staler than the Redis read; a signed-in
+/// the server's clock (`data-server-now`, for the countdown) written in per view. The remaining
+/// stock comes from `RemainingStockCache` (see `CampaignsController.shownStock`); a signed-in
 /// viewer's page (forms, CSRF token, keys) is always rendered.
 final class CampaignRenders: Sendable {
     /// What an anonymous page shows besides the clock; a view renders again when it differs.

@@ -26,7 +26,8 @@ public struct RushServices: Sendable {
         clock: any MonotonicClock = SystemMonotonicClock(), replication: GrabReplication? = nil
     ) {
         self.redis = redis
-        self.gate = GrabGate(redis: redis, soldOut: SoldOutCache(clock: clock), replication: replication)
+        self.gate = GrabGate(
+            redis: redis, soldOut: SoldOutCache(clock: clock), replication: replication, stockViews: RemainingStockCache(clock: clock))
         self.loader = LotLoader(redis: redis, claims: ClaimsRepository(client: postgres, logger: logger), logger: logger)
         self.directory = LotDirectory(campaigns: campaigns, clock: clock)
         self.pages = CampaignPageCache(campaigns: campaigns, clock: clock)
