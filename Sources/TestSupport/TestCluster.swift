@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// The local Redis Cluster of the tests (3 masters + 3 replicas, `ops/cluster`): on
-/// `VOUCHER_TEST_CLUSTER_PORT` and the five ports after it (ops/test sets it; 27001 otherwise).
+/// `VOUCHER_TEST_CLUSTER_PORT` and the five ports after it (ops/test sets it; 17001 otherwise).
 /// `ensureRunning()` runs `ops/cluster start` once per test process — idempotent and quick when
 /// ops/test already started it — so a test binary run on its own finds its cluster too.
 public enum TestCluster {
@@ -10,7 +10,7 @@ public enum TestCluster {
     public static let startTimeout: Duration = .seconds(120)
 
     /// The first node's port.
-    public static var port: Int { TestEnvironment.environment["VOUCHER_TEST_CLUSTER_PORT"].flatMap(Int.init) ?? 27001 }
+    public static var port: Int { TestEnvironment.environment["VOUCHER_TEST_CLUSTER_PORT"].flatMap(Int.init) ?? 17001 }
 
     /// The six nodes' ports.
     public static var ports: [Int] { Array(port..<(port + 6)) }

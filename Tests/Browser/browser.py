@@ -32,10 +32,12 @@ def new_driver():
     return webdriver.Chrome(options=options, service=service)
 
 
-def api(method, path, body=None, token=None):
+def api(method, path, body=None, token=None, headers=None):
     """One JSON API call; answers (status, parsed body)."""
     request = urllib.request.Request(BASE_URL + path, method=method, data=None if body is None else json.dumps(body).encode())
     request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     if token:
         request.add_header("Authorization", "Bearer " + token)
     try:

@@ -232,3 +232,87 @@ class BuyTests(BrowserTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def placed_order(product, token):
+    """An order of one unit of the product's first spec, paid without vouchers (JSON API); its id."""
+    status, detail = browser.api("GET", "/v1/catalogue/" + product)
+    assert status == 200, detail
+    status, order = browser.api("POST", "/v1/orders", {
+        "productId": product, "specId": detail["detail"]["specs"][0]["id"], "quantity": 1, "voucherIds": []}, token=token,
+        headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert status == 201, order
+    return order["id"]
+
+
+def delivered_order(product, token):
+    """`placed_order`, its proof and payment (JSON API), approved and delivered; its id."""
+    order = placed_order(product, token)
+    request = urllib.request.Request(browser.BASE_URL + "/v1/orders/%s/proofs" % order, method="POST", data=PIXEL_PNG)
+    request.add_header("Authorization", "Bearer " + token)
+    request.add_header("Content-Type", "image/png")
+    with urllib.request.urlopen(request, timeout=browser.WAIT_S) as answer:
+        assert answer.status in (200, 201), answer.status
+    status, body = browser.api("POST", "/v1/orders/%s/payment" % order, {}, token=token)
+    assert status == 200, body
+    approve_payment(order)
+    status, body = browser.api("POST", "/v1/provider/orders/%s/deliver" % order, token=browser.api_token(*PROVIDER))
+    assert status == 200, body
+    return order
+
+
+class OrderActionTests(BrowserTest):
+    def until(self, condition):
+        return WebDriverWait(self.driver, browser.WAIT_S, ignored_exceptions=(
+            NoSuchElementException, StaleElementReferenceException)).until(condition)
+
+    def test_cancel_refund_and_a_review_edited_in_its_window(self):
+        """Proves 取消订单 on an unpaid order (已取消, no action left), 申请退订 on a delivered one
+        (退款审核中, no second request), and 查看评价 → 保存修改 of a review within its edit window
+        (the new stars and text shown, the list row too)."""
+        name = "订单操作测试 " + uuid.uuid4().hex[:6]
+        product = listed_product(name, 100000)
+        enterprise = browser.api_token(*ENTERPRISE)
+        unpaid = placed_order(product, enterprise)
+        refunded = delivered_order(product, enterprise)
+        reviewed = delivered_order(product, enterprise)
+        status, body = browser.api("POST", "/v1/orders/%s/accept" % reviewed, {}, token=enterprise)
+        self.assertEqual(200, status, body)
+        status, body = browser.api("POST", "/v1/reviews", {"orderId": reviewed, "stars": 3, "text": "交付一般，还需改进。"}, token=enterprise)
+        self.assertEqual(201, status, body)
+        self.log_in(*ENTERPRISE)
+
+        self.open("/workbench/orders/" + unpaid)
+        self.click_and_load(self.wait_for("#cancel-submit"))
+        self.until(lambda d: self.text("#order-state") == "已取消")
+        self.assertFalse(self.driver.find_elements(By.ID, "cancel-submit"))
+        self.assertFalse(self.driver.find_elements(By.ID, "pay-submit"))
+        self.screenshot("order-cancelled", phone=True)
+
+        self.open("/workbench/orders/" + refunded)
+        self.click_and_load(self.wait_for("#refund-submit"))
+        self.until(lambda d: self.text("#order-state") == "退款审核中")
+        self.assertFalse(self.driver.find_elements(By.ID, "refund-submit"))
+        self.assertFalse(self.driver.find_elements(By.ID, "accept-submit"))
+        self.screenshot("order-refund-requested", phone=True)
+
+        self.open("/workbench/reviews")
+        self.wait_for("#review-list")
+        row = self.driver.find_element(By.XPATH, "//table[@id='review-list']//tr[td/a[text()='%s']]" % name)
+        self.assertIn("★★★☆☆", row.text)
+        self.click_and_load(row.find_element(By.LINK_TEXT, "查看评价"))
+        self.wait_for("#review-form")
+        self.assertEqual("保存修改", self.text("#review-submit"))
+        self.driver.find_element(By.ID, "stars-5").click()
+        text = self.driver.find_element(By.ID, "review-text-input")
+        text.clear()
+        text.send_keys("复盘后补充：问题都已解决，很满意。")
+        self.click_and_load("#review-submit")
+        self.wait_for("#review-notice")
+        self.assertEqual("★★★★★", self.text("#review-stars"))
+        self.assertIn("问题都已解决", self.driver.find_element(By.ID, "review-text-input").get_attribute("value"))
+        self.screenshot("review-edited", phone=True)
+        self.open("/workbench/reviews")
+        self.wait_for("#review-list")
+        row = self.driver.find_element(By.XPATH, "//table[@id='review-list']//tr[td/a[text()='%s']]" % name)
+        self.assertIn("★★★★★", row.text)
