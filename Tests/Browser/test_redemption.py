@@ -4,7 +4,8 @@ prepared through the JSON API: the demo enterprise grabs a diagnostic voucher an
 the archive and files the batch; the auditor, the settlement operator and the payments operator each
 approve it in their own browser session, seeing the batch's usages and archive on the approval page;
 the operator records the transfer in 兑付转账; the provider confirms it, and the batch page shows
-each step. Pages refuse the wrong role (403 page) and another provider's batch (404 page).
+each step. 通用服务券-兑付申请 files a general batch from a placed order. Pages refuse the wrong role
+(403 page) and another provider's batch (404 page).
 Screenshots at desktop and 375 px."""
 import json
 import os
@@ -21,7 +22,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browser
 from browser import ENTERPRISE, BrowserTest, api, api_token, new_driver
-from test_buy import OPERATOR, PAYMENTS, PIXEL_PNG, PROVIDER, approve_payment, grabbed_diagnostic_voucher, listed_product
+from test_buy import (AUTHORITY, EXPERT, OPERATOR, PAYMENTS, PIXEL_PNG, PROVIDER, approve_payment, grabbed_diagnostic_voucher, listed_product,
+                      upload)
 from test_registration import sms_code
 
 AUDITOR = ("demo_auditor", "Auditor#2026")
@@ -41,6 +43,16 @@ def placed_order(body, token):
         return json.loads(answer.read().decode())
 
 
+def wait_for_deduction(body, token):
+    """Quotes `body` until a voucher deducts: the claim sink stores a grab in PostgreSQL on its own
+    schedule (WebDriverWait polls; no sleep)."""
+    def deducts(_):
+        status, quote = api("POST", "/v1/orders/quote", body, token=token)
+        return status == 200 and quote["deductionFen"] > 0
+
+    WebDriverWait(None, browser.WAIT_S).until(deducts)
+
+
 def completed_order_usage(unit_price_fen):
     """A completed order of a new demo_provider product bought by demo_enterprise with a diagnostic
     voucher (JSON API: grab, order, proof, payment approved, delivered, accepted); answers the
@@ -51,13 +63,7 @@ def completed_order_usage(unit_price_fen):
     status, detail = api("GET", "/v1/products/" + product, token=enterprise)
     assert status == 200, detail
     body = {"productId": product, "specId": detail["specs"][0]["id"], "quantity": 1}
-
-    def quoted_with_voucher(_):
-        # The claim sink stores the grab in PostgreSQL on its own schedule: quote until it counts.
-        status, quote = api("POST", "/v1/orders/quote", body, token=enterprise)
-        return status == 200 and quote["deductionFen"] > 0
-
-    WebDriverWait(None, browser.WAIT_S).until(quoted_with_voucher)
+    wait_for_deduction(body, enterprise)
     order = placed_order(body, enterprise)
     proof = urllib.request.Request(browser.BASE_URL + "/v1/orders/%s/proofs" % order["id"], method="POST", data=PIXEL_PNG)
     proof.add_header("Authorization", "Bearer " + enterprise)
@@ -75,6 +81,46 @@ def completed_order_usage(unit_price_fen):
     status, usages = api("GET", "/v1/provider/usages?state=pending_redemption&pageSize=100&q=" + order["id"], token=provider)
     assert status == 200, usages
     return next(usage for usage in usages["items"] if usage["orderId"] == order["id"])
+
+
+def listed_cloud_product_and_placed_order(unit_price_fen):
+    """A 上云用云 product of demo_provider (listed through the chain), a general cloud voucher that
+    demo_enterprise grabbed, and the enterprise's order of it placed with the voucher (JSON API);
+    answers the order."""
+    provider = api_token(*PROVIDER)
+    image = upload("/v1/provider/product-files?kind=image", PIXEL_PNG, provider)["fileId"]
+    name = "上云服务 " + uuid.uuid4().hex[:6]
+    study = {"customer": "某制造企业", "annualOutputCentiWan": 123456, "salesCentiWan": 5000, "deliveryMonths": 3, "documentFileId": image}
+    status, product = api("POST", "/v1/provider/products", {
+        "name": name, "category": "cloud", "productNames": ["云主机"], "tags": ["上云"], "imageFileId": image,
+        "solutionClasses": ["研发设计"], "industries": ["制造业"], "priceLowFen": 100000, "priceHighFen": 5000000,
+        "deliveryCycleDays": 30, "personDays": 20, "caseStudies": [study, study, study], "contact": {"name": "张三", "phone": "13200000000"},
+        "intro": {"bannerTitle": name, "bannerText": "上云用云", "bannerImageFileId": image, "highlights": ["一键上云"],
+                  "description": "面向中小企业的上云服务。", "modules": [{"title": "方案", "text": "样例", "mediaFileIds": [image]}],
+                  "afterSales": {"hours": "9:00-18:00", "scope": "远程支持", "hotline": "400-000-0000"}},
+        "specs": [{"name": "标准版", "purchaseMode": "quantity", "pricing": "simple", "unitPriceFen": unit_price_fen}]}, token=provider)
+    assert status == 201, product
+    status, submitted = api("POST", "/v1/provider/products/%s/submit" % product["id"], token=provider)
+    assert status == 200, submitted
+    for account in (OPERATOR, EXPERT, AUTHORITY):
+        status, body = api("POST", "/v1/approvals/%s/approve" % submitted["approvalId"], {}, token=api_token(*account))
+        assert status == 200, body
+    operator = api_token(*OPERATOR)
+    status, campaign = api("POST", "/v1/campaigns", {
+        "name": "通用服务券 · 兑付测试", "startsAt": "2026-01-01T09:00:00+08:00", "endsAt": "2030-01-01T09:00:00+08:00",
+        "lots": [{"kind": "general", "direction": "cloud", "faceValueFen": unit_price_fen * 30 // 100, "stock": 10,
+                  "perEnterpriseLimit": 1, "mode": "grab", "validityDays": 180}]}, token=operator)
+    assert status == 201, campaign
+    status, body = api("POST", "/v1/campaigns/%s/publish" % campaign["id"], token=operator)
+    assert status == 200, body
+    enterprise = api_token(*ENTERPRISE)
+    status, body = api("POST", "/v1/campaigns/%s/lots/%s/grab" % (campaign["id"], campaign["lots"][0]["id"]), token=enterprise)
+    assert status in (200, 201), body
+    status, detail = api("GET", "/v1/products/" + product["id"], token=enterprise)
+    assert status == 200, detail
+    order_body = {"productId": product["id"], "specId": detail["specs"][0]["id"], "quantity": 1}
+    wait_for_deduction(order_body, enterprise)
+    return placed_order(order_body, enterprise)
 
 
 def other_provider():
@@ -201,6 +247,7 @@ class RedemptionTests(BrowserTest):
         try:
             self.driver.find_element(By.ID, "archive").send_keys(archive.name)
             Select(self.driver.find_element(By.ID, "payee")).select_by_visible_text("中国农业银行 %s %s" % (PROVIDER_NAME, number))
+            self.driver.execute_script("document.getElementById('redeem-apply').scrollIntoView()")
             self.screenshot("redemption-new", phone=True)
             self.click_and_load("#redeem-submit")
         finally:
@@ -241,6 +288,7 @@ class RedemptionTests(BrowserTest):
         self.driver.find_element(By.ID, "amount").send_keys("1.00")
         self.click_and_load("#confirm-submit")
         self.wait_for("#confirm-error")
+        self.driver.execute_script("document.getElementById('confirm-section').scrollIntoView()")
         self.screenshot("redemption-confirm", phone=True)
         amount = self.driver.find_element(By.ID, "amount")
         amount.clear()
@@ -274,6 +322,43 @@ class RedemptionTests(BrowserTest):
             self.screenshot(name, phone=True)
         finally:
             self.driver = mine
+
+    def test_a_general_voucher_redemption_is_filed_from_a_placed_order(self):
+        """Proves 通用服务券-兑付申请: from a placed order (?order=), a filing without materials is refused
+        next to the field, then with the enterprise, direction, payee account and a PNG it becomes a
+        general batch waiting for the operator's approval, its material downloadable."""
+        order = listed_cloud_product_and_placed_order(500000)
+        number = "6228" + "".join(random.choice("0123456789") for _ in range(15))
+        status, payee = api("POST", "/v1/provider/payee-accounts", {"bank": "ABC", "accountName": PROVIDER_NAME, "accountNumber": number},
+                            token=api_token(*PROVIDER))
+        self.assertEqual(201, status, payee)
+        self.log_in(*PROVIDER)
+        self.open("/workbench/redemption/general?order=" + order["id"])
+        self.wait_for("#general-form")
+        self.assertEqual(order["id"], self.driver.find_element(By.ID, "orderId").get_attribute("value"))
+        self.driver.find_element(By.ID, "enterpriseName").send_keys("演示制造有限公司")
+        Select(self.driver.find_element(By.ID, "direction")).select_by_value("cloud")
+        Select(self.driver.find_element(By.ID, "payee")).select_by_value(payee["id"])
+        self.click_and_load("#general-submit")
+        self.wait_for("#materials-error")
+        self.assertEqual("cloud", Select(self.driver.find_element(By.ID, "direction")).first_selected_option.get_attribute("value"))
+        self.screenshot("redemption-general", phone=True)
+        with tempfile.NamedTemporaryFile(suffix=".png", delete=False) as material:
+            material.write(PIXEL_PNG)
+        try:
+            self.driver.find_element(By.ID, "materials").send_keys(material.name)
+            Select(self.driver.find_element(By.ID, "payee")).select_by_value(payee["id"])
+            self.click_and_load("#general-submit")
+        finally:
+            os.unlink(material.name)
+        self.wait_for_text("#batch-notice", "兑换申请已提交")
+        self.assertEqual("审核中", self.text("#batch-state"))
+        self.assertIn("通用服务券", self.text("#batch-detail"))
+        self.assertIn(order["id"], self.text("#batch-detail"))
+        steps = self.text("#step-list")
+        self.assertIn("运营审批", steps)
+        self.assertIn("待审批", steps)
+        self.assertTrue(self.driver.find_element(By.CSS_SELECTOR, "#batch-files a.batch-file").get_attribute("href").endswith("/files/0"))
 
     def test_redemption_pages_refuse_the_wrong_role(self):
         """Proves the enterprise gets the 403 page for the provider's redemption and payee pages and
