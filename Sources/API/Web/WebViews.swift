@@ -192,7 +192,7 @@ enum WebMenu: CaseIterable {
         case .organisation: "/workbench/organisation"
         case .registration: "/workbench/registration"
         case .payeeAccounts: "/workbench/payee-accounts"
-        case .redemption: "/workbench/redemption"
+        case .redemption: "/workbench/redemption/new"
         case .generalRedemption: "/workbench/redemption/general"
         case .transfers: "/workbench/transfers"
         }
