@@ -197,8 +197,10 @@ class RedemptionTests(BrowserTest):
         """Proves issue 17's flow: payee account added (a bad number refused next to its field) and
         edited with its history kept; a usage ticked with the total shown, the archive uploaded and
         the batch filed; auditor → settlement → payment approvals in three browsers, each seeing the
-        batch; the transfer recorded in 兑付转账; a wrong confirmation refused, the right one
-        redeeming the batch; the batch page lists every step; another provider gets the 404 page."""
+        batch; the transfer recorded in 兑付转账; a wrong confirmation and a dispute without a reason
+        refused next to their fields, a dispute without its CSRF field the 403 page, the right
+        confirmation redeeming the batch; the batch page lists every step; another provider gets the
+        404 page."""
         self.usage = completed_order_usage(1000000)
         self.log_in(*PROVIDER)
 
@@ -292,6 +294,20 @@ class RedemptionTests(BrowserTest):
         self.wait_for("#confirm-error")
         self.driver.execute_script("document.getElementById('confirm-section').scrollIntoView()")
         self.screenshot("redemption-confirm", phone=True)
+        # 提出异议 without a reason is refused next to it; with one but without the CSRF field it is the
+        # 403 page; neither changes the batch.
+        self.click_and_load("#dispute-submit")
+        self.wait_for("#dispute-reason-error")
+        self.driver.find_element(By.ID, "dispute-reason").send_keys("未收到款项")
+        self.driver.execute_script("document.querySelector(\"#dispute-form input[name='csrf']\").remove()")
+        self.click_and_load("#dispute-submit")
+        self.wait_for(".error-page")
+        self.assertIn("无权访问", self.text("h1"))
+        self.driver.get(batch_url)
+        self.wait_for("#confirm-form")
+        self.assertEqual("待支付确认", self.text("#batch-state"))
+        self.driver.find_element(By.ID, "payerName").send_keys("专项资金专户")
+        self.driver.find_element(By.ID, "payerAccount").send_keys("11010101040012345")
         amount = self.driver.find_element(By.ID, "amount")
         amount.clear()
         amount.send_keys(self.total.replace("¥", "").replace(",", ""))
