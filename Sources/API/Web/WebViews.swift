@@ -160,6 +160,7 @@ enum WebLabels {
 enum WebMenu: CaseIterable {
     case home, registration, organisation, orders, vouchers, reviews
     case inbox, users, password
+    case payeeAccounts, redemption, generalRedemption, transfers
 
     var label: String {
         switch self {
@@ -172,6 +173,10 @@ enum WebMenu: CaseIterable {
         case .reviews: "我的评价"
         case .organisation: "我的企业"
         case .registration: "企业注册"
+        case .payeeAccounts: "收款账号管理"
+        case .redemption: "诊断服务券-兑付申请"
+        case .generalRedemption: "通用服务券-兑付申请"
+        case .transfers: "兑付转账"
         }
     }
 
@@ -186,6 +191,10 @@ enum WebMenu: CaseIterable {
         case .reviews: "/workbench/reviews"
         case .organisation: "/workbench/organisation"
         case .registration: "/workbench/registration"
+        case .payeeAccounts: "/workbench/payee-accounts"
+        case .redemption: "/workbench/redemption/new"
+        case .generalRedemption: "/workbench/redemption/general"
+        case .transfers: "/workbench/transfers"
         }
     }
 
@@ -198,6 +207,8 @@ enum WebMenu: CaseIterable {
         case .users: [.enterprise, .provider]
         case .organisation: [.enterprise, .provider]
         case .registration: [.enterprise]
+        case .payeeAccounts, .redemption, .generalRedemption: [.provider]
+        case .transfers: [.operator]
         }
     }
 
@@ -213,6 +224,8 @@ enum WebMenu: CaseIterable {
         case .reviews: "/v1/reviews"
         case .organisation: "/v1/organisations/me"
         case .registration: nil
+        case .payeeAccounts: "/v1/provider/payee-accounts"
+        case .redemption, .generalRedemption, .transfers: "/v1/redemption"
         }
     }
 
