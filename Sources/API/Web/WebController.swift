@@ -108,6 +108,14 @@ struct WebController: Sendable {
             .get("workbench/registration/survey", use: surveyPage)
             .post("workbench/registration/survey", use: saveSurveyForm)
             .get("workbench/organisation", use: organisationPage)
+            .get("workbench/finance/statements", use: financeStatements)
+            .post("workbench/finance/statements", use: uploadStatementForm)
+            .get("workbench/finance/statements/:id", use: financeReport)
+            .get("workbench/finance/statements/:id/report.csv", use: financeReportCSV)
+            .get("workbench/finance/statement-lines/:id", use: financeLine)
+            .post("workbench/finance/statement-lines/:id", use: decideLine)
+            .get("workbench/finance/payouts", use: financePayouts)
+            .get("workbench/finance/payouts.csv", use: financePayoutsCSV)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -160,6 +160,7 @@ enum WebLabels {
 enum WebMenu: CaseIterable {
     case home, registration, organisation, orders, vouchers, reviews
     case inbox, users, password
+    case statements, payouts
 
     var label: String {
         switch self {
@@ -172,6 +173,8 @@ enum WebMenu: CaseIterable {
         case .reviews: "我的评价"
         case .organisation: "我的企业"
         case .registration: "企业注册"
+        case .statements: "对账管理"
+        case .payouts: "兑付汇总"
         }
     }
 
@@ -186,6 +189,8 @@ enum WebMenu: CaseIterable {
         case .reviews: "/workbench/reviews"
         case .organisation: "/workbench/organisation"
         case .registration: "/workbench/registration"
+        case .statements: "/workbench/finance/statements"
+        case .payouts: "/workbench/finance/payouts"
         }
     }
 
@@ -198,6 +203,7 @@ enum WebMenu: CaseIterable {
         case .users: [.enterprise, .provider]
         case .organisation: [.enterprise, .provider]
         case .registration: [.enterprise]
+        case .statements, .payouts: [.finance]
         }
     }
 
@@ -213,6 +219,8 @@ enum WebMenu: CaseIterable {
         case .reviews: "/v1/reviews"
         case .organisation: "/v1/organisations/me"
         case .registration: nil
+        case .statements: "/v1/finance/statements"
+        case .payouts: "/v1/finance/payouts"
         }
     }
 
