@@ -338,6 +338,27 @@ class FinanceTests(BrowserTest):
             self.assertEqual((count, amount), from_csv.get(outcome, (0, 0)), outcome)
         self.assertEqual("1500.00", next(row["amount"] for row in rows if row["serial"] == "FC1" + s))
 
+        # The ¥0.01-short receipt: 取消匹配 by hand (no batch, out of automatic matching), then
+        # 交回自动对账, which matches it again as before; both in the audit trail.
+        self.open(report_path + "?q=FB1" + s)
+        self.click_and_load("#report-lines .line-link")
+        self.wait_for("#unmatch-form")
+        self.assertFalse(self.driver.find_elements(By.ID, "release-form"))
+        self.driver.find_element(By.ID, "unmatch-note").send_keys("核实为其他款项，暂不对应批次")
+        self.click_and_load("#unmatch-submit")
+        self.wait_for("#line-notice")
+        self.assertEqual("no_batch", self.driver.find_element(By.ID, "line-outcome").get_attribute("data-outcome"))
+        self.click_and_load("#release-submit")
+        self.wait_for("#release-note-error")
+        self.driver.find_element(By.ID, "release-note").send_keys("付款通知书核实，交回自动对账")
+        self.click_and_load("#release-submit")
+        self.wait_for("#line-notice")
+        self.assertEqual("amount_mismatch", self.driver.find_element(By.ID, "line-outcome").get_attribute("data-outcome"))
+        self.assertIn(b, self.text("#line-batch"))
+        audit = self.text("#audit-list")
+        self.assertIn("人工取消匹配", audit)
+        self.assertIn("交回自动对账", audit)
+
         # 兑付汇总: batch A confirmed by its provider is paid out; the page and its CSV agree.
         self.ok_confirm(world, world.batches[0])
         china = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8)))
@@ -376,7 +397,8 @@ class FinanceTests(BrowserTest):
 
     def test_finance_pages_refuse_other_roles(self):
         """Proves the finance pages are finance's only: the enterprise and the provider get the 403
-        page (and no 对账管理 in their menu); their posts change nothing."""
+        page and no 对账管理 in their menu; for finance an unknown statement or line is the 404
+        page and a malformed id the 400 page."""
         for account in (ENTERPRISE, test_buy.PROVIDER):
             self.driver.delete_all_cookies()
             self.log_in(*account)
@@ -385,3 +407,12 @@ class FinanceTests(BrowserTest):
                 self.open(path)
                 self.wait_for(".error-page")
                 self.assertIn("无权访问", self.text("h1"), path)
+        # Finance itself: an unknown statement or line is the 404 page, a malformed id the 400 page.
+        self.driver.delete_all_cookies()
+        self.log_in(*FINANCE)
+        for path, heading in (("/workbench/finance/statements/st_00000000000000000000000000", "页面不存在"),
+                              ("/workbench/finance/statement-lines/sl_00000000000000000000000000", "页面不存在"),
+                              ("/workbench/finance/statements/garbage", "请求无效")):
+            self.open(path)
+            self.wait_for(".error-page")
+            self.assertIn(heading, self.text("h1"), path)
