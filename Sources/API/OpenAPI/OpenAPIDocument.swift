@@ -34,6 +34,7 @@ enum OpenAPIDocument {
         + smallOperations
         + tagged("Web", webOperations)
         + tagged("Web", webRedemptionOperations)
+        + tagged("Web", webFinanceOperations)
 
     /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {

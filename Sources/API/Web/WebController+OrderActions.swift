@@ -210,6 +210,8 @@ extension WebController {
 struct WebMultipartForm {
     var fields: [String: String] = [:]
     var files: [String: [[UInt8]]] = [:]
+    /// The file names the browser sent, in the order of `files` (the statement upload keeps its name).
+    var filenames: [String: [String]] = [:]
 
     /// The largest multipart body read: `proofsPerAttemptMax` files of `proofBytesMax`, plus the fields.
     static let bodyBytesMax = OrdersLimits.proofsPerAttemptMax * OrdersLimits.proofBytesMax + fieldsBytesMax
@@ -260,7 +262,10 @@ struct WebMultipartForm {
             parts += 1
             if parts <= partsMax, !name.isEmpty {
                 if isFile {
-                    if !(filename.isEmpty && body.isEmpty) { form.files[name, default: []].append(body) }
+                    if !(filename.isEmpty && body.isEmpty) {
+                        form.files[name, default: []].append(body)
+                        form.filenames[name, default: []].append(filename)
+                    }
                 } else if form.fields[name] == nil {
                     form.fields[name] = String(decoding: body, as: UTF8.self)
                 }

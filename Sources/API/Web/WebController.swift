@@ -126,6 +126,14 @@ struct WebController: Sendable {
             .post("workbench/redemption/:id/transfer", use: transferBatchForm)
             .post("workbench/redemption/:id/reject", use: rejectBatchForm)
             .get("workbench/transfers", use: transfersPage)
+            .get("workbench/finance/statements", use: financeStatements)
+            .post("workbench/finance/statements", use: uploadStatementForm)
+            .get("workbench/finance/statements/:id", use: financeReport)
+            .get("workbench/finance/statements/:id/report.csv", use: financeReportCSV)
+            .get("workbench/finance/statement-lines/:id", use: financeLine)
+            .post("workbench/finance/statement-lines/:id", use: decideLine)
+            .get("workbench/finance/payouts", use: financePayouts)
+            .get("workbench/finance/payouts.csv", use: financePayoutsCSV)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {

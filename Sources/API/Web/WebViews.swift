@@ -161,6 +161,7 @@ enum WebMenu: CaseIterable {
     case home, registration, organisation, orders, vouchers, reviews
     case inbox, users, password
     case payeeAccounts, redemption, generalRedemption, transfers
+    case statements, payouts
 
     var label: String {
         switch self {
@@ -177,6 +178,8 @@ enum WebMenu: CaseIterable {
         case .redemption: "诊断服务券-兑付申请"
         case .generalRedemption: "通用服务券-兑付申请"
         case .transfers: "兑付转账"
+        case .statements: "对账管理"
+        case .payouts: "兑付汇总"
         }
     }
 
@@ -195,6 +198,8 @@ enum WebMenu: CaseIterable {
         case .redemption: "/workbench/redemption/new"
         case .generalRedemption: "/workbench/redemption/general"
         case .transfers: "/workbench/transfers"
+        case .statements: "/workbench/finance/statements"
+        case .payouts: "/workbench/finance/payouts"
         }
     }
 
@@ -209,6 +214,7 @@ enum WebMenu: CaseIterable {
         case .registration: [.enterprise]
         case .payeeAccounts, .redemption, .generalRedemption: [.provider]
         case .transfers: [.operator]
+        case .statements, .payouts: [.finance]
         }
     }
 
@@ -226,6 +232,8 @@ enum WebMenu: CaseIterable {
         case .registration: nil
         case .payeeAccounts: "/v1/provider/payee-accounts"
         case .redemption, .generalRedemption, .transfers: "/v1/redemption"
+        case .statements: "/v1/finance/statements"
+        case .payouts: "/v1/finance/payouts"
         }
     }
 
