@@ -33,6 +33,7 @@ enum OpenAPIDocument {
         + tagged("Reviews", reviewOperations)
         + smallOperations
         + tagged("Web", webOperations)
+        + tagged("Web", webOperatorOperations)
 
     /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {

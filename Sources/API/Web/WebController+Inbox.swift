@@ -126,6 +126,8 @@ extension WebController {
         let reasonError: String
         let formError: String
         let notice: String
+        /// What the application decides (`WebController+ApprovalSubjects`).
+        let subject: ApprovalSubjects
     }
 
     /// 详情: an application the viewer may see (else the 404 page, as the JSON route's 404), with
@@ -201,7 +203,7 @@ extension WebController {
                 waitingFor: record.waitingForRole.map(WebLabels.roleName) ?? "", createdAt: WebLabels.time(record.createdAt),
                 decisions: rows, hasDecisions: !rows.isEmpty, mayDecide: Self.mayDecide(record, viewer.identity),
                 mayWithdraw: record.status == .pending && record.applicantUserID == viewer.identity.userID, reason: reason,
-                reasonError: reasonError, formError: formError, notice: notice),
+                reasonError: reasonError, formError: formError, notice: notice, subject: try await approvalSubjects(record)),
             status: status)
     }
 

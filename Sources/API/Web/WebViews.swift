@@ -160,6 +160,7 @@ enum WebLabels {
 enum WebMenu: CaseIterable {
     case home, registration, organisation, orders, vouchers, reviews
     case inbox, users, password
+    case campaigns, announcements, platform
 
     var label: String {
         switch self {
@@ -172,6 +173,9 @@ enum WebMenu: CaseIterable {
         case .reviews: "我的评价"
         case .organisation: "我的企业"
         case .registration: "企业注册"
+        case .campaigns: "活动管理"
+        case .announcements: "公告管理"
+        case .platform: "平台列表"
         }
     }
 
@@ -186,6 +190,9 @@ enum WebMenu: CaseIterable {
         case .reviews: "/workbench/reviews"
         case .organisation: "/workbench/organisation"
         case .registration: "/workbench/registration"
+        case .campaigns: "/workbench/campaigns"
+        case .announcements: "/workbench/announcements"
+        case .platform: "/workbench/platform/organisations"
         }
     }
 
@@ -198,6 +205,7 @@ enum WebMenu: CaseIterable {
         case .users: [.enterprise, .provider]
         case .organisation: [.enterprise, .provider]
         case .registration: [.enterprise]
+        case .campaigns, .announcements, .platform: [.operator]
         }
     }
 
@@ -213,6 +221,7 @@ enum WebMenu: CaseIterable {
         case .reviews: "/v1/reviews"
         case .organisation: "/v1/organisations/me"
         case .registration: nil
+        case .campaigns, .announcements, .platform: nil
         }
     }
 
