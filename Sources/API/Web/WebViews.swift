@@ -108,7 +108,8 @@ enum WebLabels {
         }
     }
 
-    static func orderType(_ type: String) -> String { type == "new" ? "商品新订阅" : type }
+    /// The stored type is `new_subscription` (migration 0005's only value).
+    static func orderType(_ type: String) -> String { type == "new_subscription" || type == "new" ? "商品新订阅" : type }
 
     static func voucherStatus(_ status: String) -> String {
         switch status {
