@@ -230,7 +230,7 @@ class OperatorCampaignTests(BrowserTest):
         has no 活动管理 in its menu."""
         self.log_in(*ENTERPRISE)
         self.assertNotIn("活动管理", self.text(".side-menu") if self.driver.find_elements(By.CSS_SELECTOR, ".side-menu") else "")
-        for path in ("/workbench/campaigns", "/workbench/campaigns/new"):
+        for path in ("/workbench/campaigns", "/workbench/campaigns/new", "/workbench/campaigns/cmp_00000000000000000000000000/live"):
             self.open(path)
             self.assertIn("无权访问", self.wait_for("h1").text, path)
 
