@@ -10,6 +10,7 @@ import unittest
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -54,6 +55,21 @@ def api_token(username, password):
     return body["accessToken"]
 
 
+def page_left(html):
+    """Whether the page whose <html> element this is has been replaced. Chromium answers a question
+    about an element of a page it is tearing down either as a stale element or, mid-navigation, as
+    an inspector error ("Node with given id does not belong to the document"): both mean gone."""
+    try:
+        html.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+
+
 class BrowserTest(unittest.TestCase):
     """A test class with one browser; every test starts without cookies."""
 
@@ -82,7 +98,7 @@ class BrowserTest(unittest.TestCase):
         element = self.driver.find_element(By.CSS_SELECTOR, target) if isinstance(target, str) else target
         before = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, WAIT_S).until(EC.staleness_of(before))
+        WebDriverWait(self.driver, WAIT_S).until(lambda _: page_left(before))
         return element
 
     def wait_for_text(self, css, expected):

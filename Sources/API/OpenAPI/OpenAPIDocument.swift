@@ -35,6 +35,7 @@ enum OpenAPIDocument {
         + tagged("Web", webOperations)
         + tagged("Web", webRedemptionOperations)
         + tagged("Web", webFinanceOperations)
+        + tagged("Web", webOperatorOperations)
 
     /// The tags in the order their operations first appear, so viewers group them that way.
     static let tags: [String] = {

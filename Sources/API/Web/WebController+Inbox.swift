@@ -128,6 +128,8 @@ extension WebController {
         let notice: String
         /// A redemption batch's subject (`WebController+RedemptionBatch`), nil for other subjects.
         let batch: BatchSubjectView?
+        /// What the application decides (`WebController+ApprovalSubjects`).
+        let subject: ApprovalSubjects
     }
 
     /// 详情: an application the viewer may see (else the 404 page, as the JSON route's 404), with
@@ -203,7 +205,8 @@ extension WebController {
                 waitingFor: record.waitingForRole.map(WebLabels.roleName) ?? "", createdAt: WebLabels.time(record.createdAt),
                 decisions: rows, hasDecisions: !rows.isEmpty, mayDecide: Self.mayDecide(record, viewer.identity),
                 mayWithdraw: record.status == .pending && record.applicantUserID == viewer.identity.userID, reason: reason,
-                reasonError: reasonError, formError: formError, notice: notice, batch: try await batchSubject(record)),
+                reasonError: reasonError, formError: formError, notice: notice, batch: try await batchSubject(record),
+                subject: try await approvalSubjects(record)),
             status: status)
     }
 

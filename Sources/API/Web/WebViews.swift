@@ -108,7 +108,8 @@ enum WebLabels {
         }
     }
 
-    static func orderType(_ type: String) -> String { type == "new" ? "商品新订阅" : type }
+    /// The stored type is `new_subscription` (migration 0005's only value).
+    static func orderType(_ type: String) -> String { type == "new_subscription" || type == "new" ? "商品新订阅" : type }
 
     static func voucherStatus(_ status: String) -> String {
         switch status {
@@ -162,6 +163,7 @@ enum WebMenu: CaseIterable {
     case inbox, users, password
     case payeeAccounts, redemption, generalRedemption, transfers
     case statements, payouts
+    case campaigns, announcements, platform
 
     var label: String {
         switch self {
@@ -180,6 +182,9 @@ enum WebMenu: CaseIterable {
         case .transfers: "兑付转账"
         case .statements: "对账管理"
         case .payouts: "兑付汇总"
+        case .campaigns: "活动管理"
+        case .announcements: "公告管理"
+        case .platform: "平台列表"
         }
     }
 
@@ -200,6 +205,9 @@ enum WebMenu: CaseIterable {
         case .transfers: "/workbench/transfers"
         case .statements: "/workbench/finance/statements"
         case .payouts: "/workbench/finance/payouts"
+        case .campaigns: "/workbench/campaigns"
+        case .announcements: "/workbench/announcements"
+        case .platform: "/workbench/platform/organisations"
         }
     }
 
@@ -215,6 +223,7 @@ enum WebMenu: CaseIterable {
         case .payeeAccounts, .redemption, .generalRedemption: [.provider]
         case .transfers: [.operator]
         case .statements, .payouts: [.finance]
+        case .campaigns, .announcements, .platform: [.operator]
         }
     }
 
@@ -234,6 +243,7 @@ enum WebMenu: CaseIterable {
         case .redemption, .generalRedemption, .transfers: "/v1/redemption"
         case .statements: "/v1/finance/statements"
         case .payouts: "/v1/finance/payouts"
+        case .campaigns, .announcements, .platform: nil
         }
     }
 
