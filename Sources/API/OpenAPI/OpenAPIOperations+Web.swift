@@ -10,6 +10,10 @@ private let html = OpenAPIOperation.Answer.media(["text/html": ["type": "string"
 private let formBody = OpenAPIOperation.Body.raw(
     mediaTypes: ["application/x-www-form-urlencoded"], description: "An HTML form with its hidden csrf field.")
 
+/// The listing editor's form: text fields, hidden file ids and the files chosen.
+private let listingForm = OpenAPIOperation.Body.raw(
+    mediaTypes: ["multipart/form-data"], description: "The listing editor: csrf, action, the listing's fields and `<field>.upload` files.")
+
 extension OpenAPIDocument {
     /// `WebController`: the portal and workbench pages (issue 16). They use a session cookie
     /// (`vr_session`), not a bearer token; a workbench page without a live session answers 303 to
@@ -212,5 +216,43 @@ extension OpenAPIDocument {
             .post, "/workbench/reviews/{id}", id: "webReviewEdit",
             summary: "Edits the review within its window: 303 to it, or the form with the errors (HTML).", access: .anyone, body: formBody,
             status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/products", id: "webMyProducts",
+            summary: "商品管理 › 我的商品: state (the six states), name, category, 10 a page, with each state's actions (HTML; provider, products menu).",
+            access: .anyone, answer: html),
+        Op(.get, "/workbench/products/new", id: "webListingNew", summary: "商品上架: the listing editor, empty (HTML).", access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/products/new", id: "webListingCreate",
+            summary: "Stores the form's uploads, then action=save|preview|submit creates the draft (303 to the editor, 发布预览 or 我的商品) "
+                + "and up.N|down.N|remove.N moves a module without saving; a refusal is the form again with the errors (HTML).",
+            access: .anyone, body: listingForm, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/products/{id}/edit", id: "webListingEdit", summary: "The listing editor of one product (HTML).", access: .anyone,
+            answer: html),
+        Op(
+            .post, "/workbench/products/{id}/edit", id: "webListingUpdate",
+            summary: "As webListingCreate, for the product's working revision (HTML).", access: .anyone, body: listingForm, status: 303,
+            answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/products/{id}/preview", id: "webListingPreview",
+            summary: "发布预览: the working revision exactly as the catalogue's 商品详情 will show it, with 提交审核 (HTML).", access: .anyone,
+            answer: html),
+        Op(
+            .get, "/workbench/products/{id}/files/{fileId}", id: "webListingFile",
+            summary: "A file the provider's product names (the preview's images).", access: .anyone,
+            answer: .media(["application/octet-stream": ["type": "string", "contentEncoding": "binary"]])),
+        Op(
+            .post, "/workbench/products/{id}/submit", id: "webListingSubmit", summary: "提交审核: 303 to 我的商品, or the list with the error (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/products/{id}/withdraw", id: "webListingWithdraw", summary: "撤销 while in review: 303 to 我的商品 (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/products/{id}/delist", id: "webListingDelist", summary: "下架: 303 to 我的商品 (HTML).", access: .anyone,
+            body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/inbox/{id}/listing-files/{fileId}", id: "webApprovalListingFile",
+            summary: "A file of a listing application's revision (the approval page's preview images), to whoever may see the application.",
+            access: .anyone, answer: .media(["application/octet-stream": ["type": "string", "contentEncoding": "binary"]])),
     ]
 }

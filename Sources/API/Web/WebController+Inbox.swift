@@ -126,6 +126,8 @@ extension WebController {
         let reasonError: String
         let formError: String
         let notice: String
+        /// The listing under review as the catalogue will show it (one, or none for another type).
+        let listingSubject: [ProductBody]
     }
 
     /// 详情: an application the viewer may see (else the 404 page, as the JSON route's 404), with
@@ -201,7 +203,8 @@ extension WebController {
                 waitingFor: record.waitingForRole.map(WebLabels.roleName) ?? "", createdAt: WebLabels.time(record.createdAt),
                 decisions: rows, hasDecisions: !rows.isEmpty, mayDecide: Self.mayDecide(record, viewer.identity),
                 mayWithdraw: record.status == .pending && record.applicantUserID == viewer.identity.userID, reason: reason,
-                reasonError: reasonError, formError: formError, notice: notice),
+                reasonError: reasonError, formError: formError, notice: notice,
+                listingSubject: try await listingSubject(record).map { [$0] } ?? []),
             status: status)
     }
 

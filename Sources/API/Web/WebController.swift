@@ -108,6 +108,17 @@ struct WebController: Sendable {
             .get("workbench/registration/survey", use: surveyPage)
             .post("workbench/registration/survey", use: saveSurveyForm)
             .get("workbench/organisation", use: organisationPage)
+            .get("workbench/products", use: myProducts)
+            .get("workbench/products/new", use: listingNewPage)
+            .post("workbench/products/new", use: listingCreate)
+            .get("workbench/products/:id/edit", use: listingEditPage)
+            .post("workbench/products/:id/edit", use: listingUpdate)
+            .get("workbench/products/:id/preview", use: listingPreview)
+            .get("workbench/products/:id/files/:fileId", use: listingPreviewFile)
+            .post("workbench/products/:id/submit") { try await productAction($0, $1, action: "submit") }
+            .post("workbench/products/:id/withdraw") { try await productAction($0, $1, action: "withdraw") }
+            .post("workbench/products/:id/delist") { try await productAction($0, $1, action: "delist") }
+            .get("workbench/inbox/:id/listing-files/:fileId", use: listingSubjectFile)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {

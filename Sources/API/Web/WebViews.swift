@@ -160,6 +160,7 @@ enum WebLabels {
 enum WebMenu: CaseIterable {
     case home, registration, organisation, orders, vouchers, reviews
     case inbox, users, password
+    case products
 
     var label: String {
         switch self {
@@ -172,6 +173,7 @@ enum WebMenu: CaseIterable {
         case .reviews: "我的评价"
         case .organisation: "我的企业"
         case .registration: "企业注册"
+        case .products: "商品管理"
         }
     }
 
@@ -186,6 +188,7 @@ enum WebMenu: CaseIterable {
         case .reviews: "/workbench/reviews"
         case .organisation: "/workbench/organisation"
         case .registration: "/workbench/registration"
+        case .products: "/workbench/products"
         }
     }
 
@@ -198,6 +201,7 @@ enum WebMenu: CaseIterable {
         case .users: [.enterprise, .provider]
         case .organisation: [.enterprise, .provider]
         case .registration: [.enterprise]
+        case .products: [.provider]
         }
     }
 
@@ -213,6 +217,7 @@ enum WebMenu: CaseIterable {
         case .reviews: "/v1/reviews"
         case .organisation: "/v1/organisations/me"
         case .registration: nil
+        case .products: "/v1/provider/products"
         }
     }
 
