@@ -165,6 +165,32 @@ class ProviderTests(BrowserTest):
             order = json.loads(answer.read().decode())
         self.assertEqual(5000000, order["totalFen"])
 
+        # The provider's 订单管理: the order, 企业信息查询, and 交付 once the payment is approved.
+        enterprise = browser.api_token(*ENTERPRISE)
+        proof = urllib.request.Request(browser.BASE_URL + "/v1/orders/%s/proofs" % order["id"], method="POST", data=PIXEL_PNG)
+        proof.add_header("Authorization", "Bearer " + enterprise)
+        proof.add_header("Content-Type", "application/octet-stream")
+        with urllib.request.urlopen(proof, timeout=browser.WAIT_S) as answer:
+            self.assertIn(answer.status, (200, 201))
+        status, body = browser.api("POST", "/v1/orders/%s/payment" % order["id"], {}, token=enterprise)
+        self.assertIn(status, (200, 202), body)
+        payments = browser.api_token(*PAYMENTS)
+        status, waiting = browser.api("GET", "/v1/approvals/waiting?pageSize=100", token=payments)
+        approval = next(item for item in waiting["items"] if item["subjectId"] == order["id"])
+        status, body = browser.api("POST", "/v1/approvals/%s/approve" % approval["id"], {}, token=payments)
+        self.assertEqual(200, status, body)
+        self.open("/workbench/provider/orders")
+        self.assertIn(name, self.wait_for_text("#provider-order-list", name))
+        self.screenshot("provider-orders", phone=True)
+        self.click_and_load(self.driver.find_element(By.CSS_SELECTOR, "#provider-order-list tbody tr a"))
+        self.assertEqual("演示制造有限公司", self.wait_for_text("#enterprise-name", "演示制造"))
+        self.screenshot("provider-order", phone=True)
+        self.click_and_load("#deliver")
+        self.wait_for_text("#order-notice", "已交付")
+        self.assertEqual("已交付", self.text("#order-state"))
+        self.open("/workbench/provider/reviews")
+        self.wait_for("#customer-review-list")
+        self.screenshot("customer-reviews", phone=True)
 
     def test_provider_pages_refuse_an_enterprise_and_another_providers_product(self):
         """Proves the pages' guards: an enterprise gets the 403 page for 我的商品 and the editor, and

@@ -254,5 +254,21 @@ extension OpenAPIDocument {
             .get, "/workbench/inbox/{id}/listing-files/{fileId}", id: "webApprovalListingFile",
             summary: "A file of a listing application's revision (the approval page's preview images), to whoever may see the application.",
             access: .anyone, answer: .media(["application/octet-stream": ["type": "string", "contentEncoding": "binary"]])),
+        Op(
+            .get, "/workbench/provider/orders", id: "webProviderOrders",
+            summary: "The provider's 订单管理: 商品名称, 订单类型, 价格, 抵扣金额, 应付金额, 订阅用户, 订阅时间, 10 a page (HTML; provider, orders menu).",
+            access: .anyone, answer: html),
+        Op(
+            .get, "/workbench/provider/orders/{id}", id: "webProviderOrder",
+            summary: "订单详情 with 企业信息查询 and 交付 for a paid order (HTML; another provider's order: the 404 page).", access: .anyone,
+            answer: html),
+        Op(
+            .post, "/workbench/provider/orders/{id}/deliver", id: "webProviderDeliver",
+            summary: "交付: 303 to the order, or the order with the error (HTML).", access: .anyone, body: formBody, status: 303, answer: .empty,
+            replayStatus: 200),
+        Op(
+            .get, "/workbench/provider/reviews", id: "webCustomerReviews",
+            summary: "客户评价: the visible reviews of the provider's products, stars filter, 10 a page (HTML; provider, reviews menu).",
+            access: .anyone, answer: html),
     ]
 }

@@ -119,6 +119,10 @@ struct WebController: Sendable {
             .post("workbench/products/:id/withdraw") { try await productAction($0, $1, action: "withdraw") }
             .post("workbench/products/:id/delist") { try await productAction($0, $1, action: "delist") }
             .get("workbench/inbox/:id/listing-files/:fileId", use: listingSubjectFile)
+            .get("workbench/provider/orders", use: providerOrders)
+            .get("workbench/provider/orders/:id", use: providerOrder)
+            .post("workbench/provider/orders/:id/deliver", use: providerDeliver)
+            .get("workbench/provider/reviews", use: customerReviews)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {

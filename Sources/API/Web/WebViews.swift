@@ -161,6 +161,7 @@ enum WebMenu: CaseIterable {
     case home, registration, organisation, orders, vouchers, reviews
     case inbox, users, password
     case products
+    case providerOrders, providerReviews
 
     var label: String {
         switch self {
@@ -174,6 +175,8 @@ enum WebMenu: CaseIterable {
         case .organisation: "我的企业"
         case .registration: "企业注册"
         case .products: "商品管理"
+        case .providerOrders: "订单管理"
+        case .providerReviews: "客户评价"
         }
     }
 
@@ -189,6 +192,8 @@ enum WebMenu: CaseIterable {
         case .organisation: "/workbench/organisation"
         case .registration: "/workbench/registration"
         case .products: "/workbench/products"
+        case .providerOrders: "/workbench/provider/orders"
+        case .providerReviews: "/workbench/provider/reviews"
         }
     }
 
@@ -201,7 +206,7 @@ enum WebMenu: CaseIterable {
         case .users: [.enterprise, .provider]
         case .organisation: [.enterprise, .provider]
         case .registration: [.enterprise]
-        case .products: [.provider]
+        case .products, .providerOrders, .providerReviews: [.provider]
         }
     }
 
@@ -218,6 +223,8 @@ enum WebMenu: CaseIterable {
         case .organisation: "/v1/organisations/me"
         case .registration: nil
         case .products: "/v1/provider/products"
+        case .providerOrders: "/v1/provider/orders"
+        case .providerReviews: "/v1/provider/reviews"
         }
     }
 
