@@ -206,3 +206,32 @@ class ProviderTests(BrowserTest):
         for path in ("/workbench/products/%s/edit" % missing, "/workbench/products/%s/preview" % missing):
             self.open(path)
             self.assertIn("页面不存在", self.wait_for_text("h1", "页面不存在"))
+
+    def test_experts_are_added_with_a_photo_and_edited(self):
+        """Proves 专家管理 in the browser: a refused expert shows its error next to the field and keeps
+        the uploaded photo, the corrected one is in the list, and an edit is saved."""
+        self.log_in(*PROVIDER)
+        self.open("/workbench/experts")
+        self.wait_for("#expert-admin-list")
+        self.click_and_load("#new-expert")
+        self.wait_for("#expert-form")
+        name = "李" + uuid.uuid4().hex[:4]
+        for key, value in [("name", name), ("age", "abc"), ("industrialInternetFields", "工业互联网平台"), ("industryFields", "装备制造"),
+                           ("industrialOperationFields", "生产管理"), ("industrialInternetServiceYears", "10"),
+                           ("industryServiceYears", "12"), ("experience", "主持多家制造企业的数字化改造"), ("title", "首席专家"),
+                           ("introduction", "长期从事智能制造咨询")]:
+            self.fill(key, value)
+        self.driver.find_element(By.NAME, "photo.upload").send_keys(self.png)
+        self.click_and_load("#expert-save")
+        self.assertIn("整数", self.wait_for_text("#f-age-error", "整数"))
+        self.assertIn("已上传", self.text("#f-photo-uploaded"))
+        self.screenshot("expert-form-error", phone=True)
+        self.fill("age", "45")
+        self.click_and_load("#expert-save")
+        self.wait_for_text("#experts-notice", "已保存")
+        self.assertIn(name, self.text("#expert-admin-list"))
+        self.screenshot("experts-admin", phone=True)
+        self.click_and_load(self.driver.find_element(By.XPATH, "//tr[td[normalize-space()='%s']]//a" % name))
+        self.fill("title", "总工程师")
+        self.click_and_load("#expert-save")
+        self.assertIn("总工程师", self.wait_for_text("#expert-admin-list", "总工程师"))

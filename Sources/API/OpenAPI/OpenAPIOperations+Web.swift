@@ -14,6 +14,10 @@ private let formBody = OpenAPIOperation.Body.raw(
 private let listingForm = OpenAPIOperation.Body.raw(
     mediaTypes: ["multipart/form-data"], description: "The listing editor: csrf, action, the listing's fields and `<field>.upload` files.")
 
+/// The expert form: its fields and the photo (`photo.upload`).
+private let expertForm = OpenAPIOperation.Body.raw(
+    mediaTypes: ["multipart/form-data"], description: "The expert: csrf, the profile's fields and the photo as photo.upload.")
+
 extension OpenAPIDocument {
     /// `WebController`: the portal and workbench pages (issue 16). They use a session cookie
     /// (`vr_session`), not a bearer token; a workbench page without a live session answers 303 to
@@ -270,5 +274,20 @@ extension OpenAPIDocument {
             .get, "/workbench/provider/reviews", id: "webCustomerReviews",
             summary: "客户评价: the visible reviews of the provider's products, stars filter, 10 a page (HTML; provider, reviews menu).",
             access: .anyone, answer: html),
+        Op(
+            .get, "/workbench/experts", id: "webExpertsAdmin", summary: "专家管理: the provider's experts, q (姓名或职称), 10 a page (HTML; experts menu).",
+            access: .anyone, answer: html),
+        Op(.get, "/workbench/experts/new", id: "webExpertNew", summary: "添加专家: the expert form (HTML).", access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/experts/new", id: "webExpertCreate",
+            summary: "Stores the photo, then the expert: 303 to 专家管理, or the form with the error next to its field (HTML).", access: .anyone,
+            body: expertForm, status: 303, answer: .empty, replayStatus: 200),
+        Op(.get, "/workbench/experts/{id}", id: "webExpertEdit", summary: "编辑专家: one expert's form (HTML).", access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/experts/{id}", id: "webExpertUpdate", summary: "Replaces the expert, as webExpertCreate (HTML).", access: .anyone,
+            body: expertForm, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/experts/{id}/delete", id: "webExpertDelete", summary: "删除: 303 to 专家管理 (HTML).", access: .anyone, body: formBody,
+            status: 303, answer: .empty, replayStatus: 200),
     ]
 }

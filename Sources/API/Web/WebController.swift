@@ -123,6 +123,12 @@ struct WebController: Sendable {
             .get("workbench/provider/orders/:id", use: providerOrder)
             .post("workbench/provider/orders/:id/deliver", use: providerDeliver)
             .get("workbench/provider/reviews", use: customerReviews)
+            .get("workbench/experts", use: expertsAdmin)
+            .get("workbench/experts/new", use: expertNewPage)
+            .post("workbench/experts/new", use: expertCreate)
+            .get("workbench/experts/:id", use: expertEditPage)
+            .post("workbench/experts/:id", use: expertUpdate)
+            .post("workbench/experts/:id/delete", use: expertDelete)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -108,7 +108,7 @@ enum WebLabels {
         }
     }
 
-    static func orderType(_ type: String) -> String { type == "new" ? "商品新订阅" : type }
+    static func orderType(_ type: String) -> String { type == "new" || type == "new_subscription" ? "商品新订阅" : type }
 
     static func voucherStatus(_ status: String) -> String {
         switch status {
@@ -161,7 +161,7 @@ enum WebMenu: CaseIterable {
     case home, registration, organisation, orders, vouchers, reviews
     case inbox, users, password
     case products
-    case providerOrders, providerReviews
+    case providerOrders, providerReviews, experts
 
     var label: String {
         switch self {
@@ -177,6 +177,7 @@ enum WebMenu: CaseIterable {
         case .products: "商品管理"
         case .providerOrders: "订单管理"
         case .providerReviews: "客户评价"
+        case .experts: "专家管理"
         }
     }
 
@@ -194,6 +195,7 @@ enum WebMenu: CaseIterable {
         case .products: "/workbench/products"
         case .providerOrders: "/workbench/provider/orders"
         case .providerReviews: "/workbench/provider/reviews"
+        case .experts: "/workbench/experts"
         }
     }
 
@@ -206,7 +208,7 @@ enum WebMenu: CaseIterable {
         case .users: [.enterprise, .provider]
         case .organisation: [.enterprise, .provider]
         case .registration: [.enterprise]
-        case .products, .providerOrders, .providerReviews: [.provider]
+        case .products, .providerOrders, .providerReviews, .experts: [.provider]
         }
     }
 
@@ -225,6 +227,7 @@ enum WebMenu: CaseIterable {
         case .products: "/v1/provider/products"
         case .providerOrders: "/v1/provider/orders"
         case .providerReviews: "/v1/provider/reviews"
+        case .experts: "/v1/provider/experts"
         }
     }
 
