@@ -10,6 +10,14 @@ private let html = OpenAPIOperation.Answer.media(["text/html": ["type": "string"
 private let formBody = OpenAPIOperation.Body.raw(
     mediaTypes: ["application/x-www-form-urlencoded"], description: "An HTML form with its hidden csrf field.")
 
+/// The listing editor's form: text fields, hidden file ids and the files chosen.
+private let listingForm = OpenAPIOperation.Body.raw(
+    mediaTypes: ["multipart/form-data"], description: "The listing editor: csrf, action, the listing's fields and `<field>.upload` files.")
+
+/// The expert form: its fields and the photo (`photo.upload`).
+private let expertForm = OpenAPIOperation.Body.raw(
+    mediaTypes: ["multipart/form-data"], description: "The expert: csrf, the profile's fields and the photo as photo.upload.")
+
 extension OpenAPIDocument {
     /// `WebController`: the portal and workbench pages (issue 16). They use a session cookie
     /// (`vr_session`), not a bearer token; a workbench page without a live session answers 303 to
@@ -211,6 +219,75 @@ extension OpenAPIDocument {
         Op(
             .post, "/workbench/reviews/{id}", id: "webReviewEdit",
             summary: "Edits the review within its window: 303 to it, or the form with the errors (HTML).", access: .anyone, body: formBody,
+            status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/products", id: "webMyProducts",
+            summary: "商品管理 › 我的商品: state (the six states), name, category, 10 a page, with each state's actions (HTML; provider, products menu).",
+            access: .anyone, answer: html),
+        Op(.get, "/workbench/products/new", id: "webListingNew", summary: "商品上架: the listing editor, empty (HTML).", access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/products/new", id: "webListingCreate",
+            summary: "Stores the form's uploads, then action=save|preview|submit creates the draft (303 to the editor, 发布预览 or 我的商品) "
+                + "and up.N|down.N|remove.N moves a module without saving; a refusal is the form again with the errors (HTML).",
+            access: .anyone, body: listingForm, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/products/{id}/edit", id: "webListingEdit", summary: "The listing editor of one product (HTML).", access: .anyone,
+            answer: html),
+        Op(
+            .post, "/workbench/products/{id}/edit", id: "webListingUpdate",
+            summary: "As webListingCreate, for the product's working revision (HTML).", access: .anyone, body: listingForm, status: 303,
+            answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/products/{id}/preview", id: "webListingPreview",
+            summary: "发布预览: the working revision exactly as the catalogue's 商品详情 will show it, with 提交审核 (HTML).", access: .anyone,
+            answer: html),
+        Op(
+            .get, "/workbench/products/{id}/files/{fileId}", id: "webListingFile",
+            summary: "A file the provider's product names (the preview's images).", access: .anyone,
+            answer: .media(["application/octet-stream": ["type": "string", "contentEncoding": "binary"]])),
+        Op(
+            .post, "/workbench/products/{id}/submit", id: "webListingSubmit", summary: "提交审核: 303 to 我的商品, or the list with the error (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/products/{id}/withdraw", id: "webListingWithdraw", summary: "撤销 while in review: 303 to 我的商品 (HTML).",
+            access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/products/{id}/delist", id: "webListingDelist", summary: "下架: 303 to 我的商品 (HTML).", access: .anyone,
+            body: formBody, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .get, "/workbench/inbox/{id}/listing-files/{fileId}", id: "webApprovalListingFile",
+            summary: "A file of a listing application's revision (the approval page's preview images), to whoever may see the application.",
+            access: .anyone, answer: .media(["application/octet-stream": ["type": "string", "contentEncoding": "binary"]])),
+        Op(
+            .get, "/workbench/provider/orders", id: "webProviderOrders",
+            summary: "The provider's 订单管理: 商品名称, 订单类型, 价格, 抵扣金额, 应付金额, 订阅用户, 订阅时间, 10 a page (HTML; provider, orders menu).",
+            access: .anyone, answer: html),
+        Op(
+            .get, "/workbench/provider/orders/{id}", id: "webProviderOrder",
+            summary: "订单详情 with 企业信息查询 and 交付 for a paid order (HTML; another provider's order: the 404 page).", access: .anyone,
+            answer: html),
+        Op(
+            .post, "/workbench/provider/orders/{id}/deliver", id: "webProviderDeliver",
+            summary: "交付: 303 to the order, or the order with the error (HTML).", access: .anyone, body: formBody, status: 303, answer: .empty,
+            replayStatus: 200),
+        Op(
+            .get, "/workbench/provider/reviews", id: "webCustomerReviews",
+            summary: "客户评价: the visible reviews of the provider's products, stars filter, 10 a page (HTML; provider, reviews menu).",
+            access: .anyone, answer: html),
+        Op(
+            .get, "/workbench/experts", id: "webExpertsAdmin", summary: "专家管理: the provider's experts, q (姓名或职称), 10 a page (HTML; experts menu).",
+            access: .anyone, answer: html),
+        Op(.get, "/workbench/experts/new", id: "webExpertNew", summary: "添加专家: the expert form (HTML).", access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/experts/new", id: "webExpertCreate",
+            summary: "Stores the photo, then the expert: 303 to 专家管理, or the form with the error next to its field (HTML).", access: .anyone,
+            body: expertForm, status: 303, answer: .empty, replayStatus: 200),
+        Op(.get, "/workbench/experts/{id}", id: "webExpertEdit", summary: "编辑专家: one expert's form (HTML).", access: .anyone, answer: html),
+        Op(
+            .post, "/workbench/experts/{id}", id: "webExpertUpdate", summary: "Replaces the expert, as webExpertCreate (HTML).", access: .anyone,
+            body: expertForm, status: 303, answer: .empty, replayStatus: 200),
+        Op(
+            .post, "/workbench/experts/{id}/delete", id: "webExpertDelete", summary: "删除: 303 to 专家管理 (HTML).", access: .anyone, body: formBody,
             status: 303, answer: .empty, replayStatus: 200),
     ]
 }

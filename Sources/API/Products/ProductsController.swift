@@ -59,15 +59,24 @@ struct ProductsController {
 
     func submit(_ request: Request, _ context: AppRequestContext) async throws -> SubmittedProductDTO {
         let identity = try context.requireIdentity(.provider)
-        try await env.certification.require(identity, for: .listing)
-        let (product, approvalID) = try await env.products.submit(
-            id: try Self.productID(context), orgID: identity.orgID, applicantUserID: identity.userID, now: env.clock.now())
+        let (product, approvalID) = try await Self.submit(env, identity, id: try Self.productID(context))
         return SubmittedProductDTO(product: ProductDTO(product), approvalId: approvalID)
+    }
+
+    /// 提交申请 for the JSON route and the pages: a certified provider's product into the chain.
+    static func submit(_ env: OrdersEnvironment, _ identity: Identity, id: String) async throws -> (ProductRecord, approvalID: String) {
+        try await env.certification.require(identity, for: .listing)
+        return try await env.products.submit(id: id, orgID: identity.orgID, applicantUserID: identity.userID, now: env.clock.now())
     }
 
     func withdraw(_ request: Request, _ context: AppRequestContext) async throws -> ProductDTO {
         let identity = try context.requireIdentity(.provider)
-        let id = try Self.productID(context)
+        return ProductDTO(try await Self.withdraw(env, identity, id: try Self.productID(context)))
+    }
+
+    /// 撤销 for the JSON route and the pages: the pending listing application of the provider's
+    /// product is withdrawn (its approvals effect makes the revision 已撤销).
+    static func withdraw(_ env: OrdersEnvironment, _ identity: Identity, id: String) async throws -> ProductRecord {
         guard let product = try await env.products.product(id: id), product.orgID == identity.orgID else { throw OrdersError.productNotFound }
         guard let approvalID = try await env.products.pendingApproval(productID: id, orgID: identity.orgID) else {
             throw ListingError.stateConflict(current: product.editState ?? product.status.rawValue, action: "withdrawn")
@@ -76,7 +85,7 @@ struct ProductsController {
         let actor = ApprovalsRepository.Actor(userID: identity.userID, name: name, role: identity.role.rawValue)
         _ = try await env.approvals.withdraw(id: approvalID, by: actor, now: env.clock.now())
         guard let after = try await env.products.product(id: id) else { throw OrdersError.productNotFound }
-        return ProductDTO(after)
+        return after
     }
 
     func delist(_ request: Request, _ context: AppRequestContext) async throws -> ProductDTO {
@@ -147,6 +156,24 @@ struct ProductsController {
         return EditedResponse(
             status: .created,
             response: ProductFileDTO(fileId: stored.sha256, kind: kind.rawValue, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes))
+    }
+
+    /// One listing file already in memory (the listing editor's multipart form): the same bounds
+    /// and recognition by content as `upload`, stored within the organisation's bound and recorded
+    /// for its listings; answers the `fileId` the content names.
+    static func storeFile(_ env: OrdersEnvironment, _ identity: Identity, kind: ListingFileKind, bytes: [UInt8]) async throws -> String {
+        try await env.certification.require(identity, for: .listing)
+        guard !bytes.isEmpty else { throw DomainError(code: "file_empty", kind: .invalidInput, detail: "The file is empty.") }
+        guard bytes.count <= kind.bytesMax else { throw kind == .image ? ListingError.imageTooLarge : ListingError.documentTooLarge }
+        let head = Array(bytes.prefix(ListingLimits.sniffBytesMax))
+        guard let mediaType = kind == .image ? ListingFormat.image(head) : ListingFormat.document(head) else {
+            throw kind == .image ? ListingError.imageUnsupportedFormat : ListingError.documentUnsupportedFormat
+        }
+        let stored = try await env.storage.store(bytes, mediaType: mediaType, orgID: identity.orgID)
+        try await env.products.recordFile(
+            orgID: identity.orgID, kind: kind, sha256: stored.sha256, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes,
+            now: env.clock.now())
+        return stored.sha256
     }
 
     /// The path's product id; garbage is a 400 `id_malformed`.

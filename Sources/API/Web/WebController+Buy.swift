@@ -44,34 +44,15 @@ extension WebController {
 
     struct ProductView {
         let chrome: WebChrome
-        let name: String
-        let provider: String
-        let category: String
-        let tags: String
-        let priceRange: String
-        let deliveryDays: Int
-        let image: String
-        let banner: String
-        let highlights: [String]
-        let description: String
-        let modules: [ProductModule]
-        let afterSales: String
-        let specs: [ProductSpecRow]
-        let cases: [ProductCaseRow]
-        let experts: [ProductExpertRow]
-        let hasExperts: Bool
-        let rating: String
-        let reviews: [ProductReviewRow]
-        let hasReviews: Bool
-        let buyHref: String
-        let canBuy: Bool
-        let buyNote: String
+        let product: ProductBody
     }
 
     /// The latest visible reviews the product page shows (as the JSON detail).
     static var productReviewsShown: Int { CatalogueController.reviewsShown }
 
     /// 商品详情: a listed product as `GET /v1/catalogue/{id}` gives it; 立即购买 for an enterprise.
+    /// The page's body is `productBody` (`product-body.mustache`), which 发布预览 and the listing's
+    /// approval page render too.
     func productDetail(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let viewer = try await sessions.viewer(request)
         guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: ProductsRepository.productPrefix) else {
@@ -83,35 +64,20 @@ extension WebController {
         let latest = try await services.reviews.visible(productID: id, page: 1, pageSize: Self.productReviewsShown).items
         let experts = try await services.catalogue.attachedExperts(productID: id)
         let listing = found.listing
-        let detail = found.detail
-        let file = { (sha: String) in "/v1/catalogue/\(id)/files/\(sha)" }
         let average = ReviewRules.averageTenths(sum: listing.ratingSum, count: listing.ratingCount)
         let isEnterprise = viewer?.identity.role == .enterprise
+        let head = ProductHead(
+            name: listing.name, provider: listing.providerName, category: listing.category, tags: listing.tags,
+            priceLowFen: listing.priceLowFen, priceHighFen: listing.priceHighFen, deliveryDays: listing.deliveryDays,
+            imageFileID: listing.imageFileID, rating: average.map { "\($0 / 10).\($0 % 10) 分（\(listing.ratingCount) 条评价）" } ?? "暂无评分")
+        var product = Self.productBody(
+            head, found.detail, experts: experts, reviews: latest, file: { "/v1/catalogue/\(id)/files/\($0)" })
+        product.buyHref = viewer == nil ? "/login?next=" + WebForm.encode("/workbench/buy/" + id) : "/workbench/buy/" + id
+        product.canBuy = viewer == nil || isEnterprise
+        product.buyNote = viewer != nil && !isEnterprise ? "仅企业用户可购买商品。" : ""
         let view = ProductView(
             chrome: chrome(listing.name, viewer: viewer, crumbs: [("首页", "/"), ("产品和解决方案", "/products"), (listing.name, "")]),
-            name: listing.name, provider: listing.providerName, category: WebLabels.category(listing.category),
-            tags: listing.tags.joined(separator: "、"),
-            priceRange: WebLabels.money(listing.priceLowFen) + " ~ " + WebLabels.money(listing.priceHighFen), deliveryDays: listing.deliveryDays,
-            image: listing.imageFileID.map(file) ?? "", banner: detail.introPage.bannerFileId.map(file) ?? "",
-            highlights: detail.introPage.highlights, description: detail.introPage.description,
-            modules: detail.introPage.modules.map { module in
-                ProductModule(title: module.title, text: module.text, images: module.media.filter { $0.kind == .image }.map { file($0.fileId) })
-            },
-            afterSales: detail.introPage.afterSales,
-            specs: detail.specs.map {
-                ProductSpecRow(
-                    name: $0.name, mode: WebLabels.purchaseMode($0.purchaseMode), pricing: $0.pricing == .free ? "免费" : "简单模式",
-                    price: WebLabels.money($0.unitPriceFen))
-            },
-            cases: detail.caseStudies.map { ProductCaseRow(customer: $0.customerName, deliveryMonths: $0.deliveryMonths) },
-            experts: experts.map { ProductExpertRow(name: $0.profile.name, title: $0.profile.title ?? "") }, hasExperts: !experts.isEmpty,
-            rating: average.map { "\($0 / 10).\($0 % 10) 分（\(listing.ratingCount) 条评价）" } ?? "暂无评分",
-            reviews: latest.map {
-                ProductReviewRow(stars: WebLabels.stars($0.stars), text: $0.text, createdAt: WebLabels.time($0.createdAt))
-            },
-            hasReviews: !latest.isEmpty,
-            buyHref: viewer == nil ? "/login?next=" + WebForm.encode("/workbench/buy/" + id) : "/workbench/buy/" + id,
-            canBuy: viewer == nil || isEnterprise, buyNote: viewer != nil && !isEnterprise ? "仅企业用户可购买商品。" : "")
+            product: product)
         return pages.page("product", view)
     }
 

@@ -130,6 +130,8 @@ extension WebController {
         let batch: BatchSubjectView?
         /// What the application decides (`WebController+ApprovalSubjects`).
         let subject: ApprovalSubjects
+        /// The listing under review as the catalogue will show it (one, or none for another type).
+        let listingSubject: [ProductBody]
     }
 
     /// 详情: an application the viewer may see (else the 404 page, as the JSON route's 404), with
@@ -206,7 +208,7 @@ extension WebController {
                 decisions: rows, hasDecisions: !rows.isEmpty, mayDecide: Self.mayDecide(record, viewer.identity),
                 mayWithdraw: record.status == .pending && record.applicantUserID == viewer.identity.userID, reason: reason,
                 reasonError: reasonError, formError: formError, notice: notice, batch: try await batchSubject(record),
-                subject: try await approvalSubjects(record)),
+                subject: try await approvalSubjects(record), listingSubject: try await listingSubject(record).map { [$0] } ?? []),
             status: status)
     }
 

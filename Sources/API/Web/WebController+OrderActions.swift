@@ -224,11 +224,11 @@ struct WebMultipartForm {
     static let fieldsBytesMax = 64 * 1024
 
     /// Reads the form of `request`, at most `limit` bytes (the proof form's bound unless given).
-    static func read(_ request: Request, upTo limit: Int = bodyBytesMax) async throws -> WebMultipartForm {
+    static func read(_ request: Request, upTo limit: Int = bodyBytesMax, partsMax: Int = WebMultipartForm.partsMax) async throws -> WebMultipartForm {
         guard let contentType = request.headers[.contentType], let boundary = boundary(contentType) else { throw Failure.notMultipart }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: limit) } catch { throw Failure.tooLarge }
-        return try parse(buffer, boundary: boundary)
+        return try parse(buffer, boundary: boundary, partsMax: partsMax)
     }
 
     /// The `boundary` parameter of a `multipart/form-data` content type.
@@ -242,7 +242,7 @@ struct WebMultipartForm {
         return nil
     }
 
-    static func parse(_ buffer: ByteBuffer, boundary: String) throws -> WebMultipartForm {
+    static func parse(_ buffer: ByteBuffer, boundary: String, partsMax: Int = WebMultipartForm.partsMax) throws -> WebMultipartForm {
         let parser = MultipartParser(boundary: boundary)
         var form = WebMultipartForm()
         var parts = 0

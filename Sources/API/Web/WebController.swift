@@ -157,6 +157,27 @@ struct WebController: Sendable {
             .get("workbench/platform/organisations", use: platformOrganisations)
             .get("workbench/platform/orders", use: platformOrders)
             .get("workbench/platform/products", use: platformProducts)
+            .get("workbench/products", use: myProducts)
+            .get("workbench/products/new", use: listingNewPage)
+            .post("workbench/products/new", use: listingCreate)
+            .get("workbench/products/:id/edit", use: listingEditPage)
+            .post("workbench/products/:id/edit", use: listingUpdate)
+            .get("workbench/products/:id/preview", use: listingPreview)
+            .get("workbench/products/:id/files/:fileId", use: listingPreviewFile)
+            .post("workbench/products/:id/submit") { try await productAction($0, $1, action: "submit") }
+            .post("workbench/products/:id/withdraw") { try await productAction($0, $1, action: "withdraw") }
+            .post("workbench/products/:id/delist") { try await productAction($0, $1, action: "delist") }
+            .get("workbench/inbox/:id/listing-files/:fileId", use: listingSubjectFile)
+            .get("workbench/provider/orders", use: providerOrders)
+            .get("workbench/provider/orders/:id", use: providerOrder)
+            .post("workbench/provider/orders/:id/deliver", use: providerDeliver)
+            .get("workbench/provider/reviews", use: customerReviews)
+            .get("workbench/experts", use: expertsAdmin)
+            .get("workbench/experts/new", use: expertNewPage)
+            .post("workbench/experts/new", use: expertCreate)
+            .get("workbench/experts/:id", use: expertEditPage)
+            .post("workbench/experts/:id", use: expertUpdate)
+            .post("workbench/experts/:id/delete", use: expertDelete)
     }
 
     func staticFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -161,6 +161,8 @@ enum WebLabels {
 enum WebMenu: CaseIterable {
     case home, registration, organisation, orders, vouchers, reviews
     case inbox, users, password
+    case products
+    case providerOrders, providerReviews, experts
     case payeeAccounts, redemption, generalRedemption, transfers
     case statements, payouts
     case campaigns, announcements, platform
@@ -185,6 +187,10 @@ enum WebMenu: CaseIterable {
         case .campaigns: "活动管理"
         case .announcements: "公告管理"
         case .platform: "平台列表"
+        case .products: "商品管理"
+        case .providerOrders: "订单管理"
+        case .providerReviews: "客户评价"
+        case .experts: "专家管理"
         }
     }
 
@@ -208,6 +214,10 @@ enum WebMenu: CaseIterable {
         case .campaigns: "/workbench/campaigns"
         case .announcements: "/workbench/announcements"
         case .platform: "/workbench/platform/organisations"
+        case .products: "/workbench/products"
+        case .providerOrders: "/workbench/provider/orders"
+        case .providerReviews: "/workbench/provider/reviews"
+        case .experts: "/workbench/experts"
         }
     }
 
@@ -224,6 +234,7 @@ enum WebMenu: CaseIterable {
         case .transfers: [.operator]
         case .statements, .payouts: [.finance]
         case .campaigns, .announcements, .platform: [.operator]
+        case .products, .providerOrders, .providerReviews, .experts: [.provider]
         }
     }
 
@@ -244,6 +255,10 @@ enum WebMenu: CaseIterable {
         case .statements: "/v1/finance/statements"
         case .payouts: "/v1/finance/payouts"
         case .campaigns, .announcements, .platform: nil
+        case .products: "/v1/provider/products"
+        case .providerOrders: "/v1/provider/orders"
+        case .providerReviews: "/v1/provider/reviews"
+        case .experts: "/v1/provider/experts"
         }
     }
 

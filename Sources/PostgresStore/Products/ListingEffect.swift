@@ -85,34 +85,8 @@ public struct ListingEffect: ApprovalEffect {
             guard let liveID, let revision = try await ProductsRepository.revision(id: liveID, on: connection, logger: logger),
                 let content = revision.content
             else { break }
-            var videos: Set<String> = []
-            let mediaIDs = content.intro.modules.flatMap(\.mediaFileIds)
-            for try await sha in try await connection.query(
-                "SELECT sha256 FROM product_files WHERE org_id = \(org) AND sha256 = ANY(\(mediaIDs)) AND media_type LIKE 'video/%'", logger: logger
-            ).decode(String.self) {
-                videos.insert(sha)
-            }
-            let afterSales =
-                [content.intro.afterSales.hours, content.intro.afterSales.scope, content.intro.afterSales.hotline]
-                + [content.intro.afterSales.email].compactMap { $0 }
-            let detail = CatalogueDetail(
-                introPage: .init(
-                    bannerFileId: content.intro.bannerImageFileId, highlights: content.intro.highlights, description: content.intro.description,
-                    modules: content.intro.modules.map { module in
-                        .init(
-                            title: module.title, text: module.text,
-                            media: module.mediaFileIds.map { .init(kind: videos.contains($0) ? .video : .image, fileId: $0) })
-                    }, afterSales: afterSales.joined(separator: "；")),
-                specs: revision.specs.map {
-                    .init(id: $0.id, name: $0.name, purchaseMode: $0.purchaseMode, pricing: $0.pricing, unitPriceFen: $0.unitPriceFen)
-                },
-                caseStudies: (content.caseStudies ?? []).map {
-                    .init(
-                        customerName: $0.customer, annualOutputFen: $0.annualOutputCentiWan * fenPerCentiWan,
-                        annualSalesFen: $0.salesCentiWan * fenPerCentiWan, deliveryMonths: $0.deliveryMonths,
-                        introDocumentFileId: $0.documentFileId)
-                },
-                contact: .init(name: content.contact.name, phone: content.contact.phone, email: content.contact.email))
+            let videos = try await ProductsRepository.videoFileIDs(content, orgID: org, on: connection, logger: logger)
+            let detail = Self.catalogueDetail(content, specs: revision.specs, videos: videos)
             return CatalogueEntry(
                 productID: productID, providerOrgID: org, providerName: providerName, name: content.name, productNames: content.productNames,
                 category: content.category, tags: content.tags, solutionClasses: content.solutionClasses, industries: content.industries,
@@ -120,6 +94,32 @@ public struct ListingEffect: ApprovalEffect {
                 personDays: content.personDays, imageFileID: content.imageFileId, listedAt: listedAt ?? Date(), detail: detail)
         }
         throw OrdersError.productNotFound
+    }
+
+    /// The public detail (商品详情) of a revision's content and specs: what the catalogue stores on
+    /// approval and what 发布预览 and the reviewers' approval page render before it, so the three
+    /// show the same page. `videos`: the module media whose upload is a video.
+    public static func catalogueDetail(_ content: ListingContent, specs: [SpecRecord], videos: Set<String>) -> CatalogueDetail {
+        let afterSales =
+            [content.intro.afterSales.hours, content.intro.afterSales.scope, content.intro.afterSales.hotline]
+            + [content.intro.afterSales.email].compactMap { $0 }
+        return CatalogueDetail(
+            introPage: .init(
+                bannerFileId: content.intro.bannerImageFileId, highlights: content.intro.highlights, description: content.intro.description,
+                modules: content.intro.modules.map { module in
+                    .init(
+                        title: module.title, text: module.text,
+                        media: module.mediaFileIds.map { .init(kind: videos.contains($0) ? .video : .image, fileId: $0) })
+                }, afterSales: afterSales.joined(separator: "；")),
+            specs: specs.map {
+                .init(id: $0.id, name: $0.name, purchaseMode: $0.purchaseMode, pricing: $0.pricing, unitPriceFen: $0.unitPriceFen)
+            },
+            caseStudies: (content.caseStudies ?? []).map {
+                .init(
+                    customerName: $0.customer, annualOutputFen: $0.annualOutputCentiWan * fenPerCentiWan,
+                    annualSalesFen: $0.salesCentiWan * fenPerCentiWan, deliveryMonths: $0.deliveryMonths, introDocumentFileId: $0.documentFileId)
+            },
+            contact: .init(name: content.contact.name, phone: content.contact.phone, email: content.contact.email))
     }
 
     /// 0.01 万元 = 100 yuan = 10,000 fen (the bound on hundredths keeps the product far inside Int64).

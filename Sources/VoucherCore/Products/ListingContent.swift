@@ -30,6 +30,28 @@ public struct ListingContent: Sendable, Codable, Equatable {
     /// 介绍页.
     public var intro: IntroPage
 
+    /// A listing as its provider wrote it (see the fields' documentation).
+    public init(
+        name: String, category: ProductCategory, productNames: [String], tags: [String], imageFileId: String, solutionClasses: [String],
+        industries: [String], priceLowFen: Int64, priceHighFen: Int64, deliveryCycleDays: Int, personDays: Int, caseStudies: [CaseStudy]?,
+        contact: Contact, intro: IntroPage
+    ) {
+        self.name = name
+        self.category = category
+        self.productNames = productNames
+        self.tags = tags
+        self.imageFileId = imageFileId
+        self.solutionClasses = solutionClasses
+        self.industries = industries
+        self.priceLowFen = priceLowFen
+        self.priceHighFen = priceHighFen
+        self.deliveryCycleDays = deliveryCycleDays
+        self.personDays = personDays
+        self.caseStudies = caseStudies
+        self.contact = contact
+        self.intro = intro
+    }
+
     /// One 商品案例.
     public struct CaseStudy: Sendable, Codable, Equatable {
         /// 客户名称.
@@ -46,6 +68,21 @@ public struct ListingContent: Sendable, Codable, Equatable {
         public var contactPhone: String?
         /// 介绍文档: an uploaded document (kind `document`, at most 100 MB).
         public var documentFileId: String
+
+        /// One 商品案例.
+        public init(
+            customer: String, annualOutputCentiWan: Int64, salesCentiWan: Int64, deliveryMonths: Int, contactName: String?, contactTitle: String?,
+            contactPhone: String?, documentFileId: String
+        ) {
+            self.customer = customer
+            self.annualOutputCentiWan = annualOutputCentiWan
+            self.salesCentiWan = salesCentiWan
+            self.deliveryMonths = deliveryMonths
+            self.contactName = contactName
+            self.contactTitle = contactTitle
+            self.contactPhone = contactPhone
+            self.documentFileId = documentFileId
+        }
     }
 
     /// 联系人信息: name and phone required, company and email optional.
@@ -54,6 +91,14 @@ public struct ListingContent: Sendable, Codable, Equatable {
         public var name: String
         public var phone: String
         public var email: String?
+
+        /// 联系人信息.
+        public init(companyName: String?, name: String, phone: String, email: String?) {
+            self.companyName = companyName
+            self.name = name
+            self.phone = phone
+            self.email = email
+        }
     }
 
     /// The intro page: banner, 商品详情 (highlights, description, modules in display order) and 服务支持.
@@ -67,6 +112,21 @@ public struct ListingContent: Sendable, Codable, Equatable {
         /// Reordered by sending them in the new order.
         public var modules: [Module]
         public var afterSales: AfterSales
+
+        /// The intro page.
+        public init(
+            bannerTitle: String, bannerText: String, bannerImageFileId: String, highlights: [String], description: String,
+            modules: [ListingContent.Module],
+            afterSales: ListingContent.AfterSales
+        ) {
+            self.bannerTitle = bannerTitle
+            self.bannerText = bannerText
+            self.bannerImageFileId = bannerImageFileId
+            self.highlights = highlights
+            self.description = description
+            self.modules = modules
+            self.afterSales = afterSales
+        }
     }
 
     /// One block of the detail page with its pictures or videos (uploaded files of either kind).
@@ -74,6 +134,13 @@ public struct ListingContent: Sendable, Codable, Equatable {
         public var title: String
         public var text: String
         public var mediaFileIds: [String]
+
+        /// One module of the detail page.
+        public init(title: String, text: String, mediaFileIds: [String]) {
+            self.title = title
+            self.text = text
+            self.mediaFileIds = mediaFileIds
+        }
     }
 
     /// 售后支持范围.
@@ -82,6 +149,14 @@ public struct ListingContent: Sendable, Codable, Equatable {
         public var scope: String
         public var hotline: String
         public var email: String?
+
+        /// 售后支持范围.
+        public init(hours: String, scope: String, hotline: String, email: String?) {
+            self.hours = hours
+            self.scope = scope
+            self.hotline = hotline
+            self.email = email
+        }
     }
 
     /// Every file the content names, with the kind of upload it must be.
