@@ -114,6 +114,8 @@ class BuyTests(BrowserTest):
         self.wait_for("#product-detail")
         self.assertEqual(name, self.text("#product-name"))
         self.assertIn("¥50,000.00", self.text("#spec-list"))
+        self.assertIn("13200000000", self.text("#product-contact"))
+        self.assertIn("案例介绍", self.text("main"))
         self.screenshot("product-detail", phone=True)
         self.driver.find_element(By.ID, "buy-link").click()
         self.wait_for("#buy-form")

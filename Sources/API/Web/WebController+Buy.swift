@@ -24,6 +24,7 @@ extension WebController {
         let title: String
         let text: String
         let images: [String]
+        let videos: [String]
     }
 
     struct ProductReviewRow {
@@ -35,6 +36,10 @@ extension WebController {
     struct ProductCaseRow {
         let customer: String
         let deliveryMonths: Int
+        let annualOutput: String
+        let annualSales: String
+        /// The case's intro document, "" when none was uploaded.
+        let document: String
     }
 
     struct ProductExpertRow {

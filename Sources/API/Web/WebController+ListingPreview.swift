@@ -68,6 +68,10 @@ extension WebController {
         let rating: String
         let reviews: [ProductReviewRow]
         let hasReviews: Bool
+        /// 联系方式 (§1.4.4.1's contact block).
+        let contactName: String
+        let contactPhone: String
+        let contactEmail: String
         var buyHref = ""
         var canBuy = false
         var buyNote = ""
@@ -83,7 +87,9 @@ extension WebController {
             image: head.imageFileID.map(file) ?? "", banner: detail.introPage.bannerFileId.map(file) ?? "",
             highlights: detail.introPage.highlights, description: detail.introPage.description,
             modules: detail.introPage.modules.map { module in
-                ProductModule(title: module.title, text: module.text, images: module.media.filter { $0.kind == .image }.map { file($0.fileId) })
+                ProductModule(
+                    title: module.title, text: module.text, images: module.media.filter { $0.kind == .image }.map { file($0.fileId) },
+                    videos: module.media.filter { $0.kind == .video }.map { file($0.fileId) })
             },
             afterSales: detail.introPage.afterSales,
             specs: detail.specs.map {
@@ -91,11 +97,16 @@ extension WebController {
                     name: $0.name, mode: WebLabels.purchaseMode($0.purchaseMode), pricing: $0.pricing == .free ? "免费" : "简单模式",
                     price: WebLabels.money($0.unitPriceFen))
             },
-            cases: detail.caseStudies.map { ProductCaseRow(customer: $0.customerName, deliveryMonths: $0.deliveryMonths) },
+            cases: detail.caseStudies.map {
+                ProductCaseRow(
+                    customer: $0.customerName, deliveryMonths: $0.deliveryMonths, annualOutput: WebLabels.money($0.annualOutputFen),
+                    annualSales: WebLabels.money($0.annualSalesFen), document: $0.introDocumentFileId.map(file) ?? "")
+            },
             experts: experts.map { ProductExpertRow(name: $0.profile.name, title: $0.profile.title ?? "") }, hasExperts: !experts.isEmpty,
             rating: head.rating,
             reviews: reviews.map { ProductReviewRow(stars: WebLabels.stars($0.stars), text: $0.text, createdAt: WebLabels.time($0.createdAt)) },
-            hasReviews: !reviews.isEmpty)
+            hasReviews: !reviews.isEmpty, contactName: detail.contact.name, contactPhone: detail.contact.phone,
+            contactEmail: detail.contact.email ?? "")
     }
 
     /// The body of a revision as the catalogue would show it, or nil for a revision without content.

@@ -21,7 +21,7 @@ struct WebPages: Sendable {
     /// The Content-Security-Policy of every page: scripts, styles, images and forms only from this
     /// origin; no inline script, no inline style, no `eval`, no framing.
     static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; font-src 'self'; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     /// The largest static file (a bound on what is held in memory).
