@@ -6,6 +6,7 @@ Nothing here waits for time to pass: every wait is WebDriverWait on a condition 
 """
 import json
 import os
+import re
 import unittest
 import urllib.request
 
@@ -18,6 +19,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 BASE_URL = os.environ.get("VOUCHER_WEB_URL", "http://127.0.0.1:28080")
 SCREENSHOT_DIR = os.environ.get("VOUCHER_SCREENSHOT_DIR", ".local/test/screenshots")
 CLOCK_FILE = os.environ.get("VOUCHER_WEB_CLOCK_FILE", "")
+# The server's log (ops/browser-test), where the development SMS sender writes its codes.
+SERVER_LOG = os.environ.get("VOUCHER_SERVER_LOG", "")
 # A bound on each wait for the page (a busy 2-core CI machine), never a pause.
 WAIT_S = 30
 ENTERPRISE = ("demo_enterprise", "Enterprise#2026")
@@ -31,6 +34,15 @@ def new_driver():
         options.add_argument(argument)
     service = webdriver.ChromeService(executable_path="/usr/bin/chromedriver")
     return webdriver.Chrome(options=options, service=service)
+
+
+def sms_code(phone):
+    """The last code the development SMS sender logged for `phone` (the server's log), or None."""
+    if not SERVER_LOG or not os.path.exists(SERVER_LOG):
+        return None
+    with open(SERVER_LOG, encoding="utf-8", errors="replace") as log:
+        codes = [match.group(1) for line in log if phone in line for match in [re.search(r"sms\.code=(\d{6})", line)] if match]
+    return codes[-1] if codes else None
 
 
 def api(method, path, body=None, token=None, headers=None):

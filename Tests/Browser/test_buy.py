@@ -81,6 +81,19 @@ def grabbed_diagnostic_voucher(face_value_fen):
     assert status in (200, 201), body
 
 
+def wait_for_quote_deduction(test, expected):
+    """Reloads the open 商品购买 page until its quote deducts `expected`: the claim sink stores a
+    grab in PostgreSQL on its own schedule, and only then does the quote offer the voucher."""
+    def deduction_shown(driver):
+        if test.text("#quote-deduction") == expected:
+            return True
+        driver.refresh()
+        return False
+
+    WebDriverWait(test.driver, browser.WAIT_S, ignored_exceptions=(
+        NoSuchElementException, StaleElementReferenceException)).until(deduction_shown)
+
+
 def approve_payment(order_id):
     """The payments operator approves the order's offline payment in its inbox (JSON API)."""
     token = browser.api_token(*PAYMENTS)
@@ -120,15 +133,7 @@ class BuyTests(BrowserTest):
         self.driver.find_element(By.ID, "buy-link").click()
         self.wait_for("#buy-form")
 
-        def deduction_shown(driver):
-            # The claim sink stores the grab in PostgreSQL on its own schedule: reload until the
-            # quote offers the voucher.
-            if self.text("#quote-deduction") == "¥15,000.00":
-                return True
-            driver.refresh()
-            return False
-
-        self.until(deduction_shown)
+        wait_for_quote_deduction(self, "¥15,000.00")
         self.assertEqual("¥50,000.00", self.text("#quote-total"))
         self.assertEqual("¥15,000.00", self.text("#quote-cap"))
         self.assertEqual("¥35,000.00", self.text("#quote-payable"))

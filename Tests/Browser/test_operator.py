@@ -6,7 +6,6 @@ subjects — a registration's details with its licence image and an order's paym
 thumbnail opening full size; and the pages refusing other roles (403 page). Screenshots at
 desktop and 375 px. Every wait is a WebDriverWait on the page."""
 import json
-import os
 import random
 import re
 import urllib.request
@@ -19,11 +18,10 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browser
-from browser import ENTERPRISE, BrowserTest
+from browser import ENTERPRISE, BrowserTest, sms_code
 from test_buy import PROVIDER, listed_product
 
 OPERATOR = ("operator", "Platform#2026")
-SERVER_LOG = os.environ.get("VOUCHER_SERVER_LOG", "")
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
@@ -65,15 +63,6 @@ def raw(method, path, data, token):
             return answer.status
     except urllib.error.HTTPError as error:
         return error.code
-
-
-def sms_code(phone):
-    """The last code the development SMS sender logged for `phone` (the server's log), or None."""
-    if not SERVER_LOG or not os.path.exists(SERVER_LOG):
-        return None
-    with open(SERVER_LOG, encoding="utf-8", errors="replace") as log:
-        codes = [match.group(1) for line in log if phone in line for match in [re.search(r"sms\.code=(\d{6})", line)] if match]
-    return codes[-1] if codes else None
 
 
 def submitted_registration(name):

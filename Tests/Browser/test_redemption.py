@@ -21,10 +21,9 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browser
-from browser import ENTERPRISE, BrowserTest, api, api_token, new_driver
+from browser import ENTERPRISE, BrowserTest, api, api_token, new_driver, sms_code
 from test_buy import (AUTHORITY, EXPERT, OPERATOR, PAYMENTS, PIXEL_PNG, PROVIDER, approve_payment, grabbed_diagnostic_voucher, listed_product,
                       upload)
-from test_registration import sms_code
 
 AUDITOR = ("demo_auditor", "Auditor#2026")
 PROVIDER_NAME = "演示数字科技有限公司"

@@ -7,7 +7,6 @@ opening, buys the guide's ¥50,000 product with it (¥15,000 deducted, ¥35,000 
 proof, accepts the delivery after the operator's approval and the provider's delivery (JSON API),
 and reviews the product."""
 import os
-import re
 import tempfile
 
 import uuid
@@ -19,11 +18,10 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browser
-from browser import BrowserTest, api, api_token
-from test_buy import PIXEL_PNG, PROVIDER, approve_payment, listed_product
+from browser import SERVER_LOG, BrowserTest, api, api_token, sms_code
+from test_buy import PIXEL_PNG, PROVIDER, approve_payment, listed_product, wait_for_quote_deduction
 from test_grab import grab_lot, published_campaign, server_now
 
-SERVER_LOG = os.environ.get("VOUCHER_SERVER_LOG", "")
 OPERATOR = ("operator", "Platform#2026")
 USERNAME = "web_enterprise_01"
 PASSWORD = "Webreg#2026x"
@@ -35,15 +33,6 @@ SHORT_ATTACK = "<script>x=1</script>"
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000d49444154789c63f8cfc0f01f000500 01ff89993d1d0000000049454e44ae426082".replace(" ", ""))
-
-
-def sms_code(phone):
-    """The last code the development SMS sender logged for `phone` (the server's log), or None."""
-    if not SERVER_LOG or not os.path.exists(SERVER_LOG):
-        return None
-    with open(SERVER_LOG, encoding="utf-8", errors="replace") as log:
-        codes = [match.group(1) for line in log if phone in line for match in [re.search(r"sms\.code=(\d{6})", line)] if match]
-    return codes[-1] if codes else None
 
 
 class RegistrationTests(BrowserTest):
@@ -78,16 +67,7 @@ class RegistrationTests(BrowserTest):
 
         self.open("/workbench/buy/" + product)
         self.wait_for("#buy-form")
-
-        def deduction_shown(driver):
-            # The claim sink stores the grab in PostgreSQL on its own schedule: reload until the
-            # quote offers the voucher.
-            if self.text("#quote-deduction") == "¥15,000.00":
-                return True
-            driver.refresh()
-            return False
-
-        self.until(deduction_shown)
+        wait_for_quote_deduction(self, "¥15,000.00")
         self.assertEqual("¥35,000.00", self.text("#quote-payable"))
         self.click_and_load("#buy-submit")
         self.wait_for("#order-notice")
