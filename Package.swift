@@ -96,6 +96,7 @@ let package = Package(
             name: "Rush",
             dependencies: [
                 "VoucherCore", "PostgresStore", "RedisNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

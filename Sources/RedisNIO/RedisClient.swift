@@ -135,6 +135,23 @@ public final class RedisClient: Sendable {
         return try await connection.send(command, deadline: deadline)
     }
 
+    /// Single-node mode: puts `command` on the connection that serves `orderingKey` before it
+    /// returns, and gives its reply as a future (completed on that connection's event loop). Commands
+    /// enqueued one after the other with the same key reach Redis, and run, in that order, even
+    /// with several in flight: the group-commit path uses this to keep several script calls of one
+    /// lot at Redis without giving up first-come-first-served between them. `nil` in cluster mode
+    /// (redirects and retries need `send`); throws at once when that connection is down.
+    public func enqueue(_ command: RESPCommand, orderingKey: String, timeout: Duration? = nil) throws -> EventLoopFuture<RESPValue>? {
+        guard cluster == nil else { return nil }
+        let deadline = NIODeadline.now() + TimeAmount(timeout ?? configuration.commandTimeout)
+        let slot = slots[RedisClusterHash.slot(of: orderingKey) % slots.count]
+        guard let connection = slot.connection else {
+            if isShutdown.load(ordering: .relaxed) { throw RedisClientError.shutdown }
+            throw RedisClientError.notConnected
+        }
+        return connection.sendFuture(command, deadline: deadline)
+    }
+
     /// Sends a command given as text arguments, e.g. `send(["SET", "k", "v"])`.
     public func send(_ arguments: [String], timeout: Duration? = nil) async throws -> RESPValue {
         try await send(RESPCommand(arguments), timeout: timeout)

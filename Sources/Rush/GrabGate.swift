@@ -13,15 +13,16 @@ public struct GrabGate: Sendable {
     public let stockViews: RemainingStockCache
 
     /// `replication`: wait for replicas after each grab-script call (cluster mode; see `GrabReplication`).
+    /// `callsInFlightPerLot`: script calls of one lot pipelined at a single Redis (see `GrabBatcher`).
     public init(
         redis: RedisClient, soldOut: SoldOutCache, replication: GrabReplication? = nil,
-        stockViews: RemainingStockCache = RemainingStockCache()
+        stockViews: RemainingStockCache = RemainingStockCache(), callsInFlightPerLot: Int = 1
     ) {
         self.redis = redis
         self.soldOut = soldOut
         self.stockViews = stockViews
         self.outcomes = GrabMetrics()
-        self.batcher = GrabBatcher(redis: redis, replication: replication)
+        self.batcher = GrabBatcher(redis: redis, replication: replication, callsInFlight: callsInFlightPerLot)
     }
 
     /// Runs the grab script for `orgID` on the lot. Throws only when Redis could not answer.

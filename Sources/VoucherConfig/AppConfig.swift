@@ -65,6 +65,10 @@ public struct AppConfig: Sendable, Equatable {
         public var enterprisePerSecond: Int
         public var addressBurst: Int
         public var addressPerSecond: Int
+        /// Grab-script calls of one lot pipelined at once on a single Redis (`grab.callsInFlightPerLot`;
+        /// 1 unless set; cluster mode always 1): with more, the next batch is on its way while one call's
+        /// fsync runs.
+        public var callsInFlightPerLot = 1
     }
 
     /// Where the HTTP server listens and how much it reads.

@@ -178,6 +178,9 @@ public enum ConfigLoader {
         if values.raw["redis.cluster.waitTimeoutMs"] != nil {
             config.redis.clusterWaitTimeoutMs = try values.int("redis.cluster.waitTimeoutMs", in: 1...10_000)
         }
+        if values.raw["grab.callsInFlightPerLot"] != nil {
+            config.grab.callsInFlightPerLot = try values.int("grab.callsInFlightPerLot", in: 1...64)
+        }
         if values.raw["redis.connectTimeoutMs"] != nil {
             config.redis.connectTimeoutMs = try values.int("redis.connectTimeoutMs", in: 1...60_000)
         }

@@ -53,6 +53,31 @@ struct RedisPipelineTests {
         }
     }
 
+    @Test func commandsEnqueuedWithOneOrderingKeyRunInTheirOrder() async throws {
+        // Proves `enqueue(_:orderingKey:)` keeps order with many in flight on a pool of 4: 2,000
+        // RPUSHes put on the connection one after the other without waiting for replies land in
+        // the list in the order they were enqueued, and their replies count 1...2,000 in order.
+        try await withSharedRedis { configuration in
+            var configuration = configuration
+            configuration.poolSize = 4
+            configuration.pendingCommandsMax = 10_000
+            try await withClient(configuration) { client in
+                let key = uniquePrefix("ordered") + "list"
+                var futures: [EventLoopFuture<RESPValue>] = []
+                for index in 0..<2_000 {
+                    let future = try #require(try client.enqueue(RESPCommand(["RPUSH", key, String(index)]), orderingKey: key))
+                    futures.append(future)
+                }
+                var lengths: [Int64] = []
+                for future in futures { lengths.append(try await future.get().checked().int64 ?? -1) }
+                #expect(lengths == (1...2_000).map(Int64.init))
+                let list = try await client.send(["LRANGE", key, "0", "-1"]).checked()
+                #expect(list.array?.compactMap(\.string) == (0..<2_000).map(String.init))
+                try await client.del([key])
+            }
+        }
+    }
+
     @Test func timedOutCommandKeepsTheConnectionInStep() async throws {
         // Proves that a command failing on its deadline does not shift later replies: a BLPOP that
         // outlives its 200 ms deadline fails with .timeout, and calls sent after it on the same

@@ -69,12 +69,14 @@ import VoucherCore
         }
     }
 
-    @Test func concurrentGrabsThroughTheGateKeepLimitsAndStockExact() async throws {
-        // Proves the gate's batching under concurrency: 400 grabs by 40 enterprises at once (limit
-        // 3, 100 vouchers, every enterprise asking 10 times) issue exactly 100 vouchers numbered 1 to
-        // 100 once each, no enterprise above 3, and every grab gets an answer.
+    @Test(arguments: [1, 2, 4])
+    func concurrentGrabsThroughTheGateKeepLimitsAndStockExact(callsInFlightPerLot: Int) async throws {
+        // Proves the gate's batching under concurrency, with one and with several script calls of the
+        // lot pipelined: 400 grabs by 40 enterprises at once (limit 3, 100 vouchers, every enterprise
+        // asking 10 times) issue exactly 100 vouchers numbered 1 to 100 once each, no enterprise
+        // above 3, and every grab gets an answer.
         try await withLot(stock: 100, limit: 3) { redis, keys in
-            let gate = GrabGate(redis: redis, soldOut: SoldOutCache())
+            let gate = GrabGate(redis: redis, soldOut: SoldOutCache(), callsInFlightPerLot: callsInFlightPerLot)
             let outcomes = try await withThrowingTaskGroup(of: (String, GrabOutcome).self) { group in
                 for index in 0..<400 {
                     let org = "org_\(index % 40)"
@@ -92,6 +94,38 @@ import VoucherCore
             #expect(Set(wins.compactMap(\.1.voucherID)) == Set((1...100).map { "\(keys.lotID)-\($0)" }))
             #expect(Dictionary(grouping: wins, by: \.0).values.allSatisfy { $0.count <= 3 })
             #expect(try await streamClaims(redis, keys).count == 100)
+        }
+    }
+
+    @Test(arguments: [1, 4])
+    func retriesWithOneKeySpreadOverPipelinedCallsGetOneVoucher(callsInFlightPerLot: Int) async throws {
+        // 30 enterprises each send the same grab (one Idempotency-Key) 8 times at once, so the copies
+        // land in different batches and, with 4 calls in flight, in calls that are at Redis together:
+        // each enterprise gets exactly one voucher and every copy answers that voucher.
+        try await withLot(stock: 1_000, limit: 5) { redis, keys in
+            let gate = GrabGate(redis: redis, soldOut: SoldOutCache(), callsInFlightPerLot: callsInFlightPerLot)
+            let outcomes = try await withThrowingTaskGroup(of: (String, GrabOutcome).self) { group in
+                for _ in 0..<8 {
+                    for index in 0..<30 {
+                        let org = "org_\(index)"
+                        group.addTask {
+                            (org, try await gate.grab(campaignID: keys.campaignID, lotID: keys.lotID, orgID: org, idempotencyKey: "key-\(org)"))
+                        }
+                    }
+                }
+                var all: [(String, GrabOutcome)] = []
+                for try await outcome in group { all.append(outcome) }
+                return all
+            }
+            #expect(outcomes.count == 240)
+            let byOrg = Dictionary(grouping: outcomes, by: \.0)
+            #expect(byOrg.count == 30)
+            for (org, answers) in byOrg {
+                let ids = Set(answers.compactMap(\.1.voucherID))
+                #expect(ids.count == 1, "\(org) got \(ids)")
+                #expect(answers.filter { $0.1.label == "won" }.count == 1, "\(org): \(answers.map(\.1.label))")
+            }
+            #expect(try await streamClaims(redis, keys).count == 30)
         }
     }
 }

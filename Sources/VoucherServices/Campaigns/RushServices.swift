@@ -27,7 +27,8 @@ public struct RushServices: Sendable {
     ) {
         self.redis = redis
         self.gate = GrabGate(
-            redis: redis, soldOut: SoldOutCache(clock: clock), replication: replication, stockViews: RemainingStockCache(clock: clock))
+            redis: redis, soldOut: SoldOutCache(clock: clock), replication: replication, stockViews: RemainingStockCache(clock: clock),
+            callsInFlightPerLot: limits.callsInFlightPerLot)
         self.loader = LotLoader(redis: redis, claims: ClaimsRepository(client: postgres, logger: logger), logger: logger)
         self.directory = LotDirectory(campaigns: campaigns, clock: clock)
         self.pages = CampaignPageCache(campaigns: campaigns, clock: clock)
