@@ -93,7 +93,7 @@ extension WebController {
             let filename = typed.isEmpty ? ReconciliationController.defaultFilename : String(typed.prefix(ReconciliationLimits.filenameLengthMax))
             do {
                 let result = try await services.reconciliation.importer.importFile(
-                    bytes, filename: filename, actor: viewer.identity.userID, source: .api, now: services.reconciliation.clock.now())
+                    bytes, filename: filename, actor: viewer.identity.userID, source: .web, now: services.reconciliation.clock.now())
                 return redirect("/workbench/finance/statements/\(result.statement.id)?done=\(result.created ? "imported" : "known")")
             } catch {
                 let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
