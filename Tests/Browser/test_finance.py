@@ -249,6 +249,7 @@ class FinanceTests(BrowserTest):
         self.wait_for("#line-problems")
         self.assertIn("整个文件未导入", self.text("#upload-error"))
         self.assertIn("第 5 行", self.text("#line-problems"))
+        self.assertIn("金额无法识别", self.text("#line-problems"), "the reason in Chinese, from its code")
         self.screenshot("finance-upload-refused", phone=True)
 
         # The GBK statement through the file field.
