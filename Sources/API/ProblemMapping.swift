@@ -87,14 +87,18 @@ extension Problem {
     }
 }
 
-/// A statement with unreadable lines is a 422 that lists them (`lines: [{line, reason}]`), at
-/// most `problemsListedMax`, with `linesNotListed` counting the rest.
+/// A statement with unreadable lines is a 422 that lists them (`lines: [{line, reason, codes}]`,
+/// `codes` one stable code per sentence of `reason`), at most `problemsListedMax`, with
+/// `linesNotListed` counting the rest.
 extension ReconciliationError: ProblemConvertible {
     var problem: Problem {
         switch self {
         case .statementUnreadable(let problems):
             let listed = problems.prefix(ReconciliationLimits.problemsListedMax).map { problem -> ProblemValue in
-                .object(["line": .int(Int64(problem.lineNumber)), "reason": .string(problem.reason)])
+                .object([
+                    "line": .int(Int64(problem.lineNumber)), "reason": .string(problem.reason),
+                    "codes": .array(problem.codes.map(ProblemValue.string)),
+                ])
             }
             var detail = detail
             let more = problems.count - listed.count

@@ -25,7 +25,7 @@ enum CSVStatementReader {
         let reader = CSVRowReader(columns: columns, fileOwnAccount: ownAccount)
         for record in records[(headerIndex + 1)...] {
             if let quotingProblem = record.quotingProblem {
-                problems.add(lineNumber: record.lineNumber, reason: quotingProblem)
+                problems.add(lineNumber: record.lineNumber, reason: LineReason("quoting_broken", quotingProblem))
                 continue
             }
             let cells = record.fields.map(StatementCell.clean)
@@ -35,7 +35,7 @@ enum CSVStatementReader {
                 statement.skippedLineCount += 1
                 continue
             case .unclear(let column):
-                problems.add(lineNumber: record.lineNumber, reason: unclearReason(cells, column: column, columns: columns))
+                problems.add(lineNumber: record.lineNumber, reason: LineReason("row_unclear", unclearReason(cells, column: column, columns: columns)))
                 continue
             }
             if let shape = shapeProblems(cells, columns: columns) {
@@ -47,13 +47,14 @@ enum CSVStatementReader {
                 // Paged exports print the header again on every page; another layout is another file.
                 switch repeatedHeader(cells, columns: columns) {
                 case true?: statement.skippedLineCount += 1
-                case false?: problems.add(lineNumber: record.lineNumber, reason: Self.otherHeaderReason)
+                case false?: problems.add(lineNumber: record.lineNumber, reason: LineReason("header_other", Self.otherHeaderReason))
                 case nil: problems.add(lineNumber: record.lineNumber, reasons: problem.reasons)
                 }
             case .success(let entry):
                 if let earlier = unique.add(entry, at: entry.lineNumber) {
                     problems.add(
-                        lineNumber: record.lineNumber, reason: "Serial \(entry.serial) is already on line \(earlier); each receipt appears once.")
+                        lineNumber: record.lineNumber,
+                        reason: LineReason("serial_repeated", "Serial \(entry.serial) is already on line \(earlier); each receipt appears once."))
                 }
             }
         }
@@ -99,17 +100,18 @@ enum CSVStatementReader {
 
     /// Sentences about a row's shape: fields missing or extra compared with the header (an
     /// unquoted comma in a name shifts every later column), and fields beyond the length bound.
-    private static func shapeProblems(_ cells: [String], columns: StatementColumns) -> [String]? {
-        var reasons: [String] = []
+    private static func shapeProblems(_ cells: [String], columns: StatementColumns) -> [LineReason]? {
+        var reasons: [LineReason] = []
         let headerCount = columns.names.count
         let extraFilled = cells.count > headerCount && cells[headerCount...].contains { !$0.isEmpty }
         let missing = columns.usedColumns.contains { $0 >= cells.count }
         if extraFilled || missing {
-            reasons.append("The line has \(cells.count) fields but the header has \(headerCount); quote fields that contain commas.")
+            reasons.append(
+                LineReason("fields_count", "The line has \(cells.count) fields but the header has \(headerCount); quote fields that contain commas."))
         }
         for (column, cell) in cells.enumerated() where StatementCell.length(cell) > StatementLimits.fieldLengthMax {
             let name = column < headerCount ? columns.names[column] : "Field \(column + 1)"
-            reasons.append("\(name) is longer than \(StatementLimits.fieldLengthMax) characters.")
+            reasons.append(LineReason("field_too_long", "\(name) is longer than \(StatementLimits.fieldLengthMax) characters."))
         }
         return reasons.isEmpty ? nil : reasons
     }

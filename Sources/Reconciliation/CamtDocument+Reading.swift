@@ -5,7 +5,7 @@ extension CamtDocument.Entry {
         case entry(StatementEntry)
         /// Not booked (`Sts` PDNG or INFO): not a receipt yet, so skipped and counted.
         case skipped
-        case problem([String])
+        case problem([LineReason])
     }
 
     /// The status of booked entries; the others are not receipts yet.
@@ -16,7 +16,7 @@ extension CamtDocument.Entry {
     /// The entry, or every reason it cannot be read.
     func read() -> Reading {
         if let status, status != Self.bookedStatus { return .skipped }
-        var reasons = overlongElements.map { "\($0) is longer than \(StatementLimits.fieldLengthMax) characters." }
+        var reasons = overlongElements.map { LineReason("field_too_long", "\($0) is longer than \(StatementLimits.fieldLengthMax) characters.") }
         let amountFen = readAmount(&reasons)
         let direction: EntryDirection? =
             switch indicator {
@@ -25,11 +25,14 @@ extension CamtDocument.Entry {
             default: nil
             }
         if direction == nil {
-            reasons.append(indicator.map { "CdtDbtInd \"\($0)\" is neither CRDT nor DBIT." } ?? "CdtDbtInd is missing.")
+            let indicatorText = indicator.map { "CdtDbtInd \"\($0)\" is neither CRDT nor DBIT." } ?? "CdtDbtInd is missing."
+            reasons.append(LineReason("direction_invalid", indicatorText))
         }
         let booked = readBookingDay(&reasons)
         let serial = self.serial
-        if serial == nil { reasons.append("There is no AcctSvcrRef (nor an EndToEndId); every receipt needs the bank's serial.") }
+        if serial == nil {
+            reasons.append(LineReason("serial_missing", "There is no AcctSvcrRef (nor an EndToEndId); every receipt needs the bank's serial."))
+        }
         let party = direction.flatMap { counterparty(direction: $0, reasons: &reasons) }
         guard reasons.isEmpty, let amountFen, let direction, let booked, let serial, let party else { return .problem(reasons) }
         let remittance = transactions.flatMap(\.unstructured).filter { !$0.isEmpty }
@@ -48,17 +51,17 @@ extension CamtDocument.Entry {
     }
 
     /// `Amt` in fen with its `Ccy`: positive, at most two decimals.
-    private func readAmount(_ reasons: inout [String]) -> Int64? {
+    private func readAmount(_ reasons: inout [LineReason]) -> Int64? {
         guard let amountText else {
-            reasons.append("Amt is missing.")
+            reasons.append(LineReason("amount_missing", "Amt is missing."))
             return nil
         }
-        if currency?.isEmpty ?? true { reasons.append("Amt has no Ccy attribute.") }
+        if currency?.isEmpty ?? true { reasons.append(LineReason("currency_missing", "Amt has no Ccy attribute.")) }
         switch StatementValues.signedFen(amountText, column: "Amt") {
         case .failure(let problem):
             reasons.append(problem.reason)
         case .success(let fen) where fen <= 0:
-            reasons.append("Amt \"\(amountText)\" is not positive; CdtDbtInd gives the direction.")
+            reasons.append(LineReason("amount_negative", "Amt \"\(amountText)\" is not positive; CdtDbtInd gives the direction."))
         case .success(let fen):
             return fen
         }
@@ -66,10 +69,10 @@ extension CamtDocument.Entry {
     }
 
     /// `BookgDt/Dt`, or the day (and time as printed) of `BookgDt/DtTm`.
-    private func readBookingDay(_ reasons: inout [String]) -> (day: CalendarDay, time: String?)? {
+    private func readBookingDay(_ reasons: inout [LineReason]) -> (day: CalendarDay, time: String?)? {
         if let bookingDayText {
             if let day = CalendarDay(iso: bookingDayText) { return (day, nil) }
-            reasons.append("BookgDt/Dt \"\(bookingDayText)\" is not a day (YYYY-MM-DD).")
+            reasons.append(LineReason("day_invalid", "BookgDt/Dt \"\(bookingDayText)\" is not a day (YYYY-MM-DD)."))
             return nil
         }
         if let bookingDateTimeText {
@@ -77,16 +80,16 @@ extension CamtDocument.Entry {
                 let time = StatementValues.time(bookingDateTimeText.dropFirst(Self.dayLength + 1).prefix(Self.timeLength))
                 return (day, time)
             }
-            reasons.append("BookgDt/DtTm \"\(bookingDateTimeText)\" is not a date and time (YYYY-MM-DDThh:mm:ss).")
+            reasons.append(LineReason("day_invalid", "BookgDt/DtTm \"\(bookingDateTimeText)\" is not a date and time (YYYY-MM-DDThh:mm:ss)."))
             return nil
         }
-        reasons.append("BookgDt is missing.")
+        reasons.append(LineReason("day_invalid", "BookgDt is missing."))
         return nil
     }
 
     /// The other party: the creditor of a debit, the debtor of a credit. A batch booking whose
     /// transactions name different parties is one entry for many payees; reported, not guessed.
-    private func counterparty(direction: EntryDirection, reasons: inout [String]) -> (name: String, account: String)? {
+    private func counterparty(direction: EntryDirection, reasons: inout [LineReason]) -> (name: String, account: String)? {
         let parties = transactions.map { transaction in
             direction == .debit
                 ? (name: transaction.creditorName ?? "", account: transaction.creditorAccount ?? "")
@@ -97,7 +100,9 @@ extension CamtDocument.Entry {
             distinct.append(party)
         }
         guard distinct.count <= 1 else {
-            reasons.append("The entry books \(distinct.count) transactions to different parties; ask the bank for one entry per transfer.")
+            reasons.append(
+                LineReason(
+                    "parties_many", "The entry books \(distinct.count) transactions to different parties; ask the bank for one entry per transfer."))
             return nil
         }
         return distinct.first ?? ("", "")

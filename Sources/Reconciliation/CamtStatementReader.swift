@@ -41,7 +41,9 @@ enum CamtStatementReader {
                 problems.add(lineNumber: raw.index, reasons: reasons)
             case .entry(let entry):
                 if let earlier = unique.add(entry, at: raw.index) {
-                    problems.add(lineNumber: raw.index, reason: "AcctSvcrRef \(entry.serial) is already entry \(earlier); each receipt appears once.")
+                    problems.add(
+                        lineNumber: raw.index,
+                        reason: LineReason("serial_repeated", "AcctSvcrRef \(entry.serial) is already entry \(earlier); each receipt appears once."))
                 }
             }
         }

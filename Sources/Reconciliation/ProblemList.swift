@@ -7,8 +7,8 @@ struct ProblemList: Sendable {
     /// Whether nothing was added (listed or only counted).
     private(set) var isEmpty = true
 
-    /// Adds one line's reasons as one problem (the sentences joined with a space).
-    mutating func add(lineNumber: Int, reasons: [String]) {
+    /// Adds one line's reasons as one problem (the sentences joined with a space, their codes kept).
+    mutating func add(lineNumber: Int, reasons: [LineReason]) {
         precondition(!reasons.isEmpty, "a problem must say what to fix")
         isEmpty = false
         guard listed.count < StatementLimits.problemsMax else {
@@ -16,11 +16,11 @@ struct ProblemList: Sendable {
             if firstUnlistedLine == nil { firstUnlistedLine = lineNumber }
             return
         }
-        listed.append(LineProblem(lineNumber: lineNumber, reason: reasons.joined(separator: " ")))
+        listed.append(LineProblem(lineNumber: lineNumber, reason: reasons.map(\.text).joined(separator: " "), codes: reasons.map(\.code)))
     }
 
     /// Adds one sentence about a line.
-    mutating func add(lineNumber: Int, reason: String) {
+    mutating func add(lineNumber: Int, reason: LineReason) {
         add(lineNumber: lineNumber, reasons: [reason])
     }
 
@@ -30,7 +30,20 @@ struct ProblemList: Sendable {
         return listed + [
             LineProblem(
                 lineNumber: firstUnlistedLine,
-                reason: "\(unlistedCount) more lines from here on have problems; fix the ones above and export the statement again.")
+                reason: "\(unlistedCount) more lines from here on have problems; fix the ones above and export the statement again.",
+                codes: ["lines_more"])
         ]
+    }
+}
+
+/// One sentence about a line, with the stable code a page shows in its own language.
+struct LineReason: Sendable, Hashable {
+    /// Stable and snake_case (`amount_invalid`, `serial_missing` …): `LineProblem.codes`.
+    let code: String
+    let text: String
+
+    init(_ code: String, _ text: String) {
+        self.code = code
+        self.text = text
     }
 }

@@ -63,10 +63,14 @@ public struct LineProblem: Sendable, Hashable, Codable {
     public var lineNumber: Int
     /// What is wrong, e.g. "金额 \"12,34.5\" is not an amount in yuan with at most two decimals."
     public var reason: String
+    /// One stable code per sentence of `reason`, in order (`amount_invalid`, `day_invalid` …), so a
+    /// page can say it in Chinese; empty for a problem made without codes.
+    public var codes: [String]
 
-    public init(lineNumber: Int, reason: String) {
+    public init(lineNumber: Int, reason: String, codes: [String] = []) {
         self.lineNumber = lineNumber
         self.reason = reason
+        self.codes = codes
     }
 }
 

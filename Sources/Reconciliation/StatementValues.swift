@@ -10,12 +10,12 @@ enum StatementValues {
         do {
             let money = try Money.parse(text, allowNegative: true)
             // Int64.min has no positive counterpart; no statement holds 92 quadrillion yuan.
-            guard money.fen != Int64.min else { return .failure(ValueProblem("\(column) \"\(text)\" is too large.")) }
+            guard money.fen != Int64.min else { return .failure(ValueProblem("amount_too_large", "\(column) \"\(text)\" is too large.")) }
             return .success(money.fen)
         } catch .empty {
-            return .failure(ValueProblem("\(column) is empty; every receipt needs its amount."))
+            return .failure(ValueProblem("amount_missing", "\(column) is empty; every receipt needs its amount."))
         } catch {
-            return .failure(ValueProblem("\(column) \"\(text)\": \(error.detail)"))
+            return .failure(ValueProblem("amount_invalid", "\(column) \"\(text)\": \(error.detail)"))
         }
     }
 
@@ -99,11 +99,11 @@ enum StatementValues {
 
 /// Why a value of a line could not be read: one sentence that names the column.
 struct ValueProblem: Error, Hashable {
-    /// The sentence for `LineProblem.reason`.
-    let reason: String
+    /// The sentence for `LineProblem.reason`, with its code.
+    let reason: LineReason
 
-    /// A problem saying `reason`.
-    init(_ reason: String) { self.reason = reason }
+    /// A problem saying `text`, coded `code`.
+    init(_ code: String, _ text: String) { self.reason = LineReason(code, text) }
 }
 
 private extension Character {

@@ -249,6 +249,7 @@ class FinanceTests(BrowserTest):
         self.wait_for("#line-problems")
         self.assertIn("整个文件未导入", self.text("#upload-error"))
         self.assertIn("第 5 行", self.text("#line-problems"))
+        self.assertIn("金额无法识别", self.text("#line-problems"), "the reason in Chinese, from its code")
         self.screenshot("finance-upload-refused", phone=True)
 
         # The GBK statement through the file field.
@@ -262,6 +263,9 @@ class FinanceTests(BrowserTest):
             os.unlink(statement.name)
         self.assertIn("已导入", self.text("#report-notice"))
         self.assertEqual("2026-10-01 至 2026-10-31", self.text("#report-period"))
+        statement_id = self.driver.current_url.split("/workbench/finance/statements/")[1].split("?")[0].split("/")[0]
+        status, stored = browser.api("GET", "/v1/finance/statements/" + statement_id, token=browser.api_token(*FINANCE))
+        self.assertEqual((200, "web"), (status, stored.get("source")), stored)
         outcomes = self.line_outcomes()
         self.assertEqual("matched", outcomes["FA1" + s])
         self.assertEqual("matched", outcomes["FA2" + s])

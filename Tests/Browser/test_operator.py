@@ -205,6 +205,7 @@ class OperatorCampaignTests(BrowserTest):
         self.click_and_load("#approve-" + application)
         self.wait_for_text("#campaign-notice", "已通过")
         self.assertIn("审批通过", self.text("#application-" + application))
+        self.assertIn("演示制造有限公司", self.text("#application-" + application), "the applicant by name, not id")
 
         self.click_and_load("#campaign-end")
         self.wait_for_text("#campaign-notice", "已结束")

@@ -342,8 +342,9 @@ class RedemptionTests(BrowserTest):
 
     def test_a_general_voucher_redemption_is_filed_from_a_placed_order(self):
         """Proves 通用服务券-兑付申请: from a placed order (?order=), a filing without materials is refused
-        next to the field, then with the enterprise, direction, payee account and a PNG it becomes a
-        general batch waiting for the operator's approval, its material downloadable."""
+        next to the field, then with the enterprise, direction, payee account and ten PNGs (as many as
+        the JSON route takes) it becomes a general batch waiting for the operator's approval, its
+        materials downloadable."""
         order = listed_cloud_product_and_placed_order(500000)
         number = "6228" + "".join(random.choice("0123456789") for _ in range(15))
         status, payee = api("POST", "/v1/provider/payee-accounts", {"bank": "ABC", "accountName": PROVIDER_NAME, "accountNumber": number},
@@ -360,14 +361,18 @@ class RedemptionTests(BrowserTest):
         self.wait_for("#materials-error")
         self.assertEqual("cloud", Select(self.driver.find_element(By.ID, "direction")).first_selected_option.get_attribute("value"))
         self.screenshot("redemption-general", phone=True)
-        with tempfile.NamedTemporaryFile(suffix=".png", delete=False) as material:
-            material.write(PIXEL_PNG)
+        materials = []
+        for number in range(10):
+            with tempfile.NamedTemporaryFile(suffix=".png", delete=False) as material:
+                material.write(PIXEL_PNG + bytes([number]))  # ten different files
+            materials.append(material.name)
         try:
-            self.driver.find_element(By.ID, "materials").send_keys(material.name)
+            self.driver.find_element(By.ID, "materials").send_keys("\n".join(materials))
             Select(self.driver.find_element(By.ID, "payee")).select_by_value(payee["id"])
             self.click_and_load("#general-submit")
         finally:
-            os.unlink(material.name)
+            for name in materials:
+                os.unlink(name)
         self.wait_for_text("#batch-notice", "兑换申请已提交")
         self.assertEqual("审核中", self.text("#batch-state"))
         self.assertIn("通用服务券", self.text("#batch-detail"))
@@ -375,7 +380,9 @@ class RedemptionTests(BrowserTest):
         steps = self.text("#step-list")
         self.assertIn("运营审批", steps)
         self.assertIn("待审批", steps)
-        self.assertTrue(self.driver.find_element(By.CSS_SELECTOR, "#batch-files a.batch-file").get_attribute("href").endswith("/files/0"))
+        files = [link.get_attribute("href") for link in self.driver.find_elements(By.CSS_SELECTOR, "#batch-files a.batch-file")]
+        self.assertEqual(10, len(files), files)
+        self.assertTrue(files[0].endswith("/files/0") and files[9].endswith("/files/9"), files)
 
     def test_redemption_pages_refuse_the_wrong_role(self):
         """Proves the enterprise gets the 403 page for the provider's redemption and payee pages and

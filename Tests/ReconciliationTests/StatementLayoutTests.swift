@@ -60,7 +60,8 @@ import Testing
         #expect(statement.skippedLineCount == 2)
         #expect(
             statement.problems == [
-                LineProblem(lineNumber: 6, reason: "This line is another header with different columns; export one layout per file.")
+                LineProblem(
+                    lineNumber: 6, reason: "This line is another header with different columns; export one layout per file.", codes: ["header_other"])
             ])
     }
 

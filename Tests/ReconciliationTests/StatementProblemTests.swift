@@ -44,7 +44,9 @@ import Testing
         // Proves the second line with a serial is reported naming the first, and only the first is an entry.
         let statement = try StatementFixture.parse("流水号,交易日期,金额\nX1,2026-11-03,-1.00\nX2,2026-11-03,-1.00\nX1,2026-11-04,-9.00\n")
         #expect(statement.entries.map(\.lineNumber) == [2, 3])
-        #expect(statement.problems == [LineProblem(lineNumber: 4, reason: "Serial X1 is already on line 2; each receipt appears once.")])
+        let repeated = LineProblem(
+            lineNumber: 4, reason: "Serial X1 is already on line 2; each receipt appears once.", codes: ["serial_repeated"])
+        #expect(statement.problems == [repeated])
     }
 
     @Test func fieldsLongerThanTheBoundAreProblems() throws {

@@ -10,7 +10,7 @@ import Testing
         // Proves `X1,2026-11-03,` in a three-column file is reported on its line (it was once skipped for filling two cells).
         let statement = try StatementFixture.parse("流水号,交易日期,金额\nX1,2026-11-03,\nX2,2026-11-04,-2.00\n")
         #expect(statement.entries.map(\.serial) == ["X2"])
-        #expect(statement.problems == [LineProblem(lineNumber: 2, reason: "金额 is empty; every receipt needs its amount.")])
+        #expect(statement.problems == [LineProblem(lineNumber: 2, reason: "金额 is empty; every receipt needs its amount.", codes: ["amount_missing"])])
         #expect(statement.skippedLineCount == 0)
     }
 
@@ -97,15 +97,15 @@ import Testing
                     lineNumber: 3,
                     reason:
                         "流水号 \"制表人：张三 打印日期：\" reads as a summary or footer, yet 交易日期 holds a day \"2026-11-05\"; delete the line if it is not a "
-                        + "receipt, or give the receipt its serial."
+                        + "receipt, or give the receipt its serial.", codes: ["row_unclear"]
                 ),
                 LineProblem(
                     lineNumber: 4,
                     reason:
                         "流水号 \"备注：退款\" reads as a summary or footer, yet 金额 holds an amount \"-1.00\"; delete the line if it is not a receipt, "
-                        + "or give the receipt its serial."
+                        + "or give the receipt its serial.", codes: ["row_unclear"]
                 ),
-                LineProblem(lineNumber: 5, reason: "金额 is empty; every receipt needs its amount."),
+                LineProblem(lineNumber: 5, reason: "金额 is empty; every receipt needs its amount.", codes: ["amount_missing"]),
             ])
         #expect(statement.skippedLineCount == 0)
     }

@@ -104,7 +104,7 @@ extension OpenAPIDocument {
                 "id": Schema.id, "format": Schema.oneOf(["csv", "camt.053"]), "encoding": Schema.string, "sha256": Schema.sha256,
                 "filename": Schema.string, "ownAccount": Schema.string, "periodFrom": Schema.date, "periodTo": Schema.date,
                 "entryCount": Schema.int, "newCount": Schema.int, "knownCount": Schema.int, "importedBy": Schema.id,
-                "source": Schema.oneOf(["api", "cli"]), "createdAt": Schema.time,
+                "source": Schema.oneOf(["api", "cli", "web"]), "createdAt": Schema.time,
             ], optional: ["ownAccount", "periodFrom", "periodTo", "importedBy"], description: "StatementDTO"),
         "ImportResult": Schema.object(
             [

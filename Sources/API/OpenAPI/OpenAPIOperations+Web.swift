@@ -81,7 +81,8 @@ extension OpenAPIDocument {
         Op(
             .post, "/register/account", id: "webRegisterAccount",
             summary: "action=send sends the registration SMS code (the form again with a notice); action=register makes the enterprise's "
-                + "account: 303 to the registration wizard with the session cookie, or the form again with errors (HTML).",
+                + "(or with role=provider the provider's) account: 303 to the registration wizard with the session cookie, or the form "
+                + "again with errors (HTML).",
             access: .anyone, body: formBody, status: 303, answer: .empty, replayStatus: 200),
         Op(
             .get, "/workbench/registration", id: "webRegistration",
@@ -92,7 +93,8 @@ extension OpenAPIDocument {
             summary: "提交: 303 to the state page, or the page again listing what is missing (HTML).", access: .anyone, body: formBody,
             status: 303, answer: .empty, replayStatus: 200),
         Op(
-            .get, "/workbench/registration/details", id: "webRegistrationDetails", summary: "企业注册 › 企业背景, the saved draft (HTML).",
+            .get, "/workbench/registration/details", id: "webRegistrationDetails",
+            summary: "企业注册 › 企业背景 (a provider's: 企业信息), the saved draft (HTML).",
             access: .anyone, answer: html),
         Op(
             .post, "/workbench/registration/details", id: "webRegistrationSaveDetails",

@@ -52,7 +52,8 @@ extension OpenAPIDocument {
             answer: html),
         Op(
             .post, "/workbench/redemption/general", id: "webRedemptionGeneral",
-            summary: "Files a general-voucher redemption with 1–3 materials (JPG, PNG, PDF, DOCX): 303 to the batch, or the form with errors.",
+            summary: "Files a general-voucher redemption with 1–10 materials (JPG, PNG, PDF, DOCX; ≤ 10 MB each, ≤ 48 MB together): 303 to "
+                + "the batch, or the form with errors.",
             access: .anyone,
             body: .raw(mediaTypes: ["multipart/form-data"], description: "csrf, enterpriseName, orderId, direction, payee, materials."),
             status: 303, answer: .empty, replayStatus: 200),

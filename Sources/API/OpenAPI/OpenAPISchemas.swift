@@ -307,7 +307,7 @@ extension OpenAPIDocument {
             "closesAt": Schema.time,
             "held": Schema.int.merging(["description": "On limit_reached: vouchers of the lot the organisation holds."]),
             "attemptsLeft": Schema.int.merging(["description": "On sms_code_invalid: wrong tries left for the code."]),
-            "lines": Schema.array(Schema.object(["line": Schema.int, "reason": Schema.string]))
+            "lines": Schema.array(Schema.object(["line": Schema.int, "reason": Schema.string, "codes": Schema.array(Schema.string)]))
                 .merging(["description": "On statement_unreadable: the lines that cannot be read, the first ones only."]),
             "linesNotListed": Schema.int.merging(["description": "On statement_unreadable: unreadable lines not listed."]),
             "validOutcomes": Schema.array(Schema.string).merging(["description": "On outcome_unknown: the outcomes a report may be filtered by."]),

@@ -76,6 +76,13 @@ extension WebController {
         func add(_ label: String, _ value: String?) {
             if let value, !value.isEmpty { facts.append(.init(label: label, value: value)) }
         }
+        // A provider's 企业信息 as its form has it (服务范围 by label, revenues in 亿元 …).
+        if snapshot.kind == "provider", let details, let saved = try? savedFields(details) {
+            for field in WebDetailField.provider where !["name", "unifiedSocialCreditCode"].contains(field.key) {
+                if let value = field.saved(in: saved), value != .null { add(field.label, field.display(value)) }
+            }
+            return registrationSubjectView(snapshot, approvalID: approvalID, facts: facts)
+        }
         add("法定代表人", details?.legalRepresentative)
         add("法人手机号", details?.legalRepresentativePhone)
         add("联系人", details?.contactName ?? snapshot.profile?.contactName)
@@ -91,7 +98,13 @@ extension WebController {
         add("核心产品", details?.coreProduct ?? details?.coreProducts)
         add("服务范围", details?.serviceScopes?.joined(separator: "、"))
         add("企业简介", details?.introduction)
-        return RegistrationSubject(
+        return registrationSubjectView(snapshot, approvalID: approvalID, facts: facts)
+    }
+
+    private func registrationSubjectView(
+        _ snapshot: OrganisationSnapshot, approvalID: String, facts: [RegistrationSubject.Fact]
+    ) -> RegistrationSubject {
+        RegistrationSubject(
             kind: snapshot.kind == "provider" ? "服务商" : "企业", name: snapshot.name, uscc: snapshot.uscc ?? "—",
             certification: OrganisationRecord.Certification(rawValue: snapshot.certification).map(WebLabels.certification) ?? snapshot.certification,
             facts: facts,

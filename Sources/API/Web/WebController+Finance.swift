@@ -93,7 +93,7 @@ extension WebController {
             let filename = typed.isEmpty ? ReconciliationController.defaultFilename : String(typed.prefix(ReconciliationLimits.filenameLengthMax))
             do {
                 let result = try await services.reconciliation.importer.importFile(
-                    bytes, filename: filename, actor: viewer.identity.userID, source: .api, now: services.reconciliation.clock.now())
+                    bytes, filename: filename, actor: viewer.identity.userID, source: .web, now: services.reconciliation.clock.now())
                 return redirect("/workbench/finance/statements/\(result.statement.id)?done=\(result.created ? "imported" : "known")")
             } catch {
                 let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
@@ -105,13 +105,21 @@ extension WebController {
         }
     }
 
-    /// The `lines: [{line, reason}]` and `linesNotListed` of a `statement_unreadable` problem.
+    /// The `lines: [{line, reason, codes}]` and `linesNotListed` of a `statement_unreadable`
+    /// problem, each line's reason in Chinese from its codes (the reader's English sentence when a
+    /// code has no Chinese yet).
     static func lineProblems(_ problem: Problem) -> ([LineProblemRow], Int) {
         var rows: [LineProblemRow] = []
         if case .array(let items)? = problem.extensions["lines"] {
             for case .object(let item) in items {
                 guard case .int(let line)? = item["line"], case .string(let reason)? = item["reason"] else { continue }
-                rows.append(LineProblemRow(line: String(line), reason: reason))
+                var codes: [String] = []
+                if case .array(let values)? = item["codes"] {
+                    for case .string(let code) in values { codes.append(code) }
+                }
+                let chinese = codes.map(WebFinanceLabels.lineReason)
+                let text = !codes.isEmpty && chinese.allSatisfy { $0 != nil } ? chinese.compactMap { $0 }.joined() : reason
+                rows.append(LineProblemRow(line: String(line), reason: text))
             }
         }
         var more = 0
@@ -157,6 +165,35 @@ enum WebFinanceLabels {
     }
 
     static func direction(_ direction: String) -> String { direction == "debit" ? "支出" : "收入" }
+
+    /// What an unreadable line's reason code (`LineProblem.codes`) says in Chinese; nil for a code
+    /// without a sentence here (the page then shows the reader's own).
+    static func lineReason(_ code: String) -> String? {
+        switch code {
+        case "serial_missing": "缺少银行流水号（每张回单都需要流水号）。"
+        case "serial_repeated": "流水号与前面的行重复（每张回单只能出现一次）。"
+        case "day_invalid": "交易日期为空或无法识别，请写成 2026-11-03、2026/11/03、20261103 或 2026年11月03日。"
+        case "time_invalid": "交易时间无法识别，请写成 10:22:05。"
+        case "time_other_day": "交易时间与交易日期不是同一天。"
+        case "amount_missing": "金额为空（每张回单都需要金额）。"
+        case "amount_invalid": "金额无法识别，请写成以元为单位、最多两位小数的数字。"
+        case "amount_too_large": "金额过大。"
+        case "amount_zero": "金额为零（回单必须有收支金额）。"
+        case "amount_negative": "金额为负数：冲正请与银行核对，不能按相反方向读取。"
+        case "amounts_both": "借方和贷方同时有金额，一张回单只能是支出或收入之一。"
+        case "direction_invalid": "借贷方向为空或无法识别，支出写“借”（或“支”“出”），收入写“贷”（或“收”“入”）。"
+        case "direction_disagrees": "金额的正负与借贷方向不一致。"
+        case "currency_missing": "金额缺少币种。"
+        case "parties_many": "一笔记录对应多个不同的对方，请向银行索取每笔转账一条的流水。"
+        case "fields_count": "本行的字段数与表头不一致，含逗号的字段请加引号。"
+        case "field_too_long": "有字段超过长度上限。"
+        case "quoting_broken": "引号不成对，请检查含引号或逗号的字段。"
+        case "row_unclear": "无法判断本行是回单还是合计/页脚：如不是回单请删除，是回单请补上流水号。"
+        case "header_other": "本行是另一种格式的表头，一个文件只能导出一种格式。"
+        case "lines_more": "从本行起还有更多行有问题，请先修改以上各行后重新导出。"
+        default: nil
+        }
+    }
 
     static func format(_ statement: StatementRecord) -> String {
         (statement.format == StatementFormat.csv.rawValue ? "CSV" : statement.format) + " · " + statement.encoding

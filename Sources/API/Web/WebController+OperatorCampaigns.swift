@@ -261,6 +261,8 @@ extension WebController {
         let id: String
         let lot: String
         let organisationID: String
+        /// The applicant organisation's name (its id when the name cannot be read).
+        let organisation: String
         let status: String
         let reason: String
         let createdAt: String
@@ -320,9 +322,12 @@ extension WebController {
         var applications: [ApplicationRow] = []
         if !applyLots.isEmpty {
             let listed = try await services.applications.list(orgID: nil, status: nil, page: 1, pageSize: Self.campaignApplicationsRead)
-            applications = listed.items.filter { $0.campaignID == id }.map { record in
+            let mine = listed.items.filter { $0.campaignID == id }
+            let names = try await services.accounts.accounts.organisationNames(ids: Set(mine.map(\.orgID)))
+            applications = mine.map { record in
                 ApplicationRow(
                     id: record.id, lot: "第 \((applyLots[record.lotID] ?? 0) + 1) 批", organisationID: record.orgID,
+                    organisation: names[record.orgID] ?? record.orgID,
                     status: WebLabels.approvalStatus(record.status), reason: record.reason ?? "", createdAt: WebLabels.time(record.createdAt),
                     pending: record.status == .pending, action: "/workbench/campaigns/\(id)/applications/\(record.id)")
             }

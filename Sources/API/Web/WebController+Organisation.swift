@@ -6,8 +6,8 @@ import VoucherServices
 
 /// 我的企业 (guide §2.4.3): `GET /workbench/organisation`, for the main account and sub-accounts
 /// with the organisation menu (others: the 403 page). The same reads as `GET /v1/organisations/me`
-/// (`Registration.draft` and the survey): 认证信息, 基本信息 (企业背景 and the eleven groups) and,
-/// for enterprises, 企业诊断信息 (the demand survey).
+/// (`Registration.draft` and the survey): 认证信息, 基本信息 (企业背景 and the eleven groups, or a
+/// provider's 企业信息) and, for enterprises, 企业诊断信息 (the demand survey).
 extension WebController {
     struct Fact {
         let id: String
@@ -43,7 +43,8 @@ extension WebController {
             let draft = try await Registration(env: env).draft(orgID: viewer.identity.orgID)
             let organisation = draft.organisation
             let saved = try savedFields(draft.details)
-            let basic = WebDetailField.enterprise.map { Fact(id: "basic-" + $0.key, label: $0.label, value: $0.display(saved[$0.key])) }
+            let form = organisation.kind == .provider ? WebDetailField.provider : WebDetailField.enterprise
+            let basic = form.map { Fact(id: "basic-" + $0.key, label: $0.label, value: $0.display($0.saved(in: saved))) }
             let groups = EnterpriseGroup.allCases.compactMap { group -> GroupFacts? in
                 guard let fields = draft.details.groups?[group.rawValue], !fields.isEmpty else { return nil }
                 let facts = Self.groupText(fields).split(separator: "\n").map { line -> Fact in

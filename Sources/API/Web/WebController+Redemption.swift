@@ -270,9 +270,14 @@ extension WebController {
         var formError = ""
     }
 
-    /// Material files one web filing uploads (the JSON route takes up to 10, uploaded one by one):
-    /// a bound on the body the page reads at once.
-    static let generalFormFilesMax = 3
+    /// Material files one web filing uploads: as many as the JSON route takes (10, uploaded there
+    /// one by one).
+    static let generalFormFilesMax = RedemptionLimits.generalFilesMax
+    /// The filing's body, read at once: each file stays ≤ 10 MB, and together they are bounded
+    /// like the listing editor's body rather than at 10 × 10 MB.
+    static let generalFormBytesMax = 48 * 1024 * 1024
+    /// What the page says of the materials' bounds.
+    static let generalMaterialsRule = "请上传 1–\(generalFormFilesMax) 份材料（jpg、png、pdf、docx，每份不超过 10 MB，合计不超过 48 MB）。"
 
     /// 通用服务券-兑付申请: 企业名称, 订单编号 (`?order=` from a placed order), 支持方向, 收款账号 and
     /// the materials; 提交 runs `RedemptionRepository.submitGeneral`, as `POST /v1/redemption/general`.
@@ -304,11 +309,10 @@ extension WebController {
         try await workbenchPage(request, .generalRedemption) { viewer in
             let form: WebMultipartForm
             do {
-                form = try await WebMultipartForm.read(
-                    request, upTo: Self.generalFormFilesMax * RedemptionLimits.materialBytesMax + WebMultipartForm.fieldsBytesMax)
+                form = try await WebMultipartForm.read(request, upTo: Self.generalFormBytesMax + WebMultipartForm.fieldsBytesMax)
             } catch {
                 var state = GeneralState()
-                state.materialsError = "请上传 1–\(Self.generalFormFilesMax) 份不超过 10 MB 的材料（jpg、png、pdf、docx）。"
+                state.materialsError = Self.generalMaterialsRule
                 return try await generalForm(viewer: viewer, state: state, status: .badRequest)
             }
             guard let sent = form.fields["csrf"], WebSessions.tokensEqual(viewer.session.csrfToken, sent) else {
@@ -321,7 +325,7 @@ extension WebController {
             do {
                 try await services.redemption.certification.require(viewer.identity, for: .redemption)
                 guard (1...Self.generalFormFilesMax).contains(files.count) else {
-                    state.materialsError = "请上传 1–\(Self.generalFormFilesMax) 份材料（jpg、png、pdf、docx，每份不超过 10 MB）。"
+                    state.materialsError = Self.generalMaterialsRule
                     return try await generalForm(viewer: viewer, state: state, status: .badRequest)
                 }
                 var kinds: [String] = []

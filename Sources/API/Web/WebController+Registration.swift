@@ -4,23 +4,26 @@ import PostgresStore
 import VoucherCore
 import VoucherServices
 
-/// The enterprise registration wizard (guide §2.3.2; issue 16), over the same use cases as
-/// `RegistrationController` (`registerUser`, `sendRegistrationCode`, `save`, `storeLicence`, the
-/// survey's record and `Registration.submit`):
+/// The registration wizard of enterprises (guide §2.3.2; issue 16) and providers (§1.3.1; issue
+/// 17), over the same use cases as `RegistrationController` (`registerUser`,
+/// `sendRegistrationCode`, `save`, `storeLicence`, the survey's record and `Registration.submit`):
 ///
-/// - `GET/POST /register/account` — step 1, 填写帐号信息: username, phone with its SMS code
-///   (获取验证码), password twice, consent; the account is made and a web session starts
-/// - `GET/POST /workbench/registration/details` — step 2, 企业背景 (fig 2-7), saved as a draft
-/// - `GET/POST /workbench/registration/groups` — the eleven groups (运营 … 创新研发)
+/// - `GET/POST /register/account` — step 1, 填写帐号信息: 角色 (企业用户 or 服务商; `?role=provider`
+///   preselects), username, phone with its SMS code (获取验证码), password twice, consent; the
+///   account is made and a web session starts
+/// - `GET/POST /workbench/registration/details` — step 2, the enterprise's 企业背景 (fig 2-7) or the
+///   provider's 企业信息 (fig 1-4), saved as a draft
+/// - `GET/POST /workbench/registration/groups` — the eleven groups (运营 … 创新研发; enterprises)
 /// - `GET/POST /workbench/registration/licence` — 营业执照 (multipart, JPG/PNG by content, ≤ 10 MB)
-/// - `GET/POST /workbench/registration/survey` — 企业需求收集 (the demand survey)
+/// - `GET/POST /workbench/registration/survey` — 企业需求收集 (the demand survey; enterprises)
 /// - `GET /workbench/registration` — 提交: what is missing, the state (审核中 …); `POST …/submit`
 ///
 /// Every step's 保存 keeps a partial draft, and the step links are buttons of the form, so leaving
 /// a step saves it first; the draft is on the server, so logging in again resumes it. The steps
-/// are for the enterprise's main account while its organisation is not certified (menu 企业注册).
+/// are for the main account while its organisation is not certified (menu 企业注册). A provider's
+/// wizard is the same pages with its own fields and without the groups and the survey (404 page).
 extension WebController {
-    /// The wizard's steps, in order, with their paths.
+    /// The enterprise wizard's steps, in order, with their paths.
     static let registrationSteps: [(key: String, label: String, path: String)] = [
         ("details", "企业背景", "/workbench/registration/details"),
         ("groups", "经营情况", "/workbench/registration/groups"),
@@ -28,6 +31,25 @@ extension WebController {
         ("survey", "需求调研", "/workbench/registration/survey"),
         ("submit", "提交认证", "/workbench/registration"),
     ]
+
+    /// The provider wizard's steps (guide §1.3.1: 企业信息 with the licence, then 注册完成).
+    static let providerRegistrationSteps: [(key: String, label: String, path: String)] = [
+        ("details", "企业信息", "/workbench/registration/details"),
+        ("licence", "营业执照", "/workbench/registration/licence"),
+        ("submit", "提交认证", "/workbench/registration"),
+    ]
+
+    /// The steps of `role`'s wizard.
+    static func registrationSteps(for role: Role) -> [(key: String, label: String, path: String)] {
+        role == .provider ? providerRegistrationSteps : registrationSteps
+    }
+
+    /// The path of the step after `key` in `role`'s wizard (提交认证 after the last).
+    static func stepPath(after key: String, role: Role) -> String {
+        let steps = registrationSteps(for: role)
+        guard let index = steps.firstIndex(where: { $0.key == key }), index + 1 < steps.count else { return "/workbench/registration" }
+        return steps[index + 1].path
+    }
 
     struct StepLink {
         let key: String
@@ -37,8 +59,8 @@ extension WebController {
         let current: Bool
     }
 
-    static func stepLinks(current: String) -> [StepLink] {
-        registrationSteps.enumerated().map {
+    static func stepLinks(current: String, role: Role) -> [StepLink] {
+        registrationSteps(for: role).enumerated().map {
             StepLink(key: $1.key, label: $1.label, path: $1.path, number: $0 + 1, current: $1.key == current)
         }
     }
@@ -62,6 +84,9 @@ extension WebController {
         var formError = ""
         var notice = ""
         var consent = false
+        /// 角色: 服务商 (the form's `role=provider`), else 企业用户. Stored, as the template reads it.
+        var isProvider = false
+        var role: Role { isProvider ? .provider : .enterprise }
     }
 
     struct AccountView {
@@ -72,7 +97,9 @@ extension WebController {
 
     func registerAccountPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         if try await sessions.viewer(request) != nil { return redirect("/workbench/registration") }
-        return accountForm(AccountState())
+        var state = AccountState()
+        state.isProvider = WebForm.query(request)["role"] == Role.provider.rawValue
+        return accountForm(state)
     }
 
     func accountForm(_ state: AccountState, status: HTTPResponse.Status = .ok) -> Response {
@@ -91,6 +118,7 @@ extension WebController {
             let sent = form["csrf"], WebSessions.tokensEqual(cookie, sent)
         else { return errorPage(.forbidden, viewer: nil, reason: Self.csrfRefusal) }
         var state = AccountState(username: form.text("username") ?? "", phone: form.text("phone") ?? "", consent: form["consent"] != nil)
+        state.isProvider = form["role"] == Role.provider.rawValue
         let address = LoginThrottle.clientAddress(request, context)
         do {
             if form["action"] == "send" {
@@ -100,7 +128,7 @@ extension WebController {
             }
             let user = try await registration.registerUser(
                 .init(
-                    role: Role.enterprise.rawValue, username: state.username, phone: state.phone, password: form["password"] ?? "",
+                    role: state.role.rawValue, username: state.username, phone: state.phone, password: form["password"] ?? "",
                     passwordConfirmation: form["passwordConfirmation"] ?? "", consent: state.consent, smsCode: form.text("smsCode")),
                 address: address)
             let (token, _) = try await sessions.start(for: user)
@@ -133,10 +161,16 @@ extension WebController {
 
     // MARK: Step 2: the details
 
-    /// A registration step: the enterprise's main account of an organisation not yet certified
-    /// (under review: the submit page shows the state); anyone else the 403 page.
-    func registrationStep(_ request: Request, _ body: (WebViewer) async throws -> Response) async throws -> Response {
-        try await workbenchPage(request, .registration, body)
+    /// A registration step: the main account of an enterprise or provider not yet certified
+    /// (under review: the submit page shows the state); anyone else the 403 page. A step only
+    /// enterprises have (`enterpriseOnly`: the groups, the survey) is the 404 page for a provider.
+    func registrationStep(
+        _ request: Request, enterpriseOnly: Bool = false, _ body: (WebViewer) async throws -> Response
+    ) async throws -> Response {
+        try await workbenchPage(request, .registration) { viewer in
+            if enterpriseOnly, viewer.identity.role != .enterprise { return errorPage(.notFound, viewer: viewer) }
+            return try await body(viewer)
+        }
     }
 
     struct FieldView {
@@ -167,6 +201,8 @@ extension WebController {
 
     struct DetailsView {
         let chrome: WebChrome
+        /// 企业背景 (an enterprise's) or 企业信息 (a provider's).
+        let title: String
         let steps: [StepLink]
         let fields: [FieldView]
         let notice: String
@@ -182,8 +218,8 @@ extension WebController {
         return fields
     }
 
-    func fieldViews(values: [String: String], errors: [String: String]) -> [FieldView] {
-        WebDetailField.enterprise.map { field in
+    func fieldViews(_ form: [WebDetailField], values: [String: String], errors: [String: String]) -> [FieldView] {
+        form.map { field in
             let value = values[field.key] ?? ""
             var maxLength = 0
             var options: [FieldView.Option] = []
@@ -195,9 +231,15 @@ extension WebController {
             case .longText(let max):
                 kindFlags.long = true
                 maxLength = max
-            case .count, .yuan:
+            case .count, .yuan, .amount:
                 kindFlags.number = true
                 maxLength = 24
+            case .percent:
+                kindFlags.number = true
+                maxLength = 3
+            case .list(let max):
+                kindFlags.text = true
+                maxLength = DetailLimits.listItemsMax * (max + 1)
             case .date:
                 kindFlags.date = true
                 maxLength = 10
@@ -223,7 +265,7 @@ extension WebController {
             let draft = try await Registration(env: env).draft(orgID: viewer.identity.orgID)
             let saved = try savedFields(draft.details)
             var values: [String: String] = [:]
-            for field in WebDetailField.enterprise { values[field.key] = field.text(of: saved[field.key]) }
+            for field in WebDetailField.form(for: viewer.identity.role) { values[field.key] = field.text(of: field.saved(in: saved)) }
             let notice = WebForm.query(request)["saved"] == "1" ? "已保存。" : ""
             return detailsForm(viewer, values: values, errors: [:], notice: notice, missing: draft.missing)
         }
@@ -234,25 +276,29 @@ extension WebController {
         missing: [String], status: HTTPResponse.Status = .ok
     ) -> Response {
         let missingLabels = missing.map(WebDetailField.missingLabel)
+        let role = viewer.identity.role
+        let title = role == .provider ? "企业信息" : "企业背景"
         return pages.page(
             "registration-details",
             DetailsView(
                 chrome: chrome(
-                    "企业背景", viewer: viewer, crumbs: [("工作台", "/workbench"), ("企业注册", "/workbench/registration"), ("企业背景", "")],
+                    title, viewer: viewer, crumbs: [("工作台", "/workbench"), ("企业注册", "/workbench/registration"), (title, "")],
                     menu: .registration),
-                steps: Self.stepLinks(current: "details"), fields: fieldViews(values: values, errors: errors), notice: notice,
+                title: title, steps: Self.stepLinks(current: "details", role: role),
+                fields: fieldViews(WebDetailField.form(for: role), values: values, errors: errors), notice: notice,
                 formError: formError, missing: missingLabels, hasMissing: !missingLabels.isEmpty), status: status)
     }
 
-    /// 保存 / 下一步 / a step link: the 企业背景 fields typed from the form over the saved draft
-    /// (the groups are kept), checked and saved by the JSON route's `save`; a refused field is
-    /// shown next to itself with everything typed kept, and nothing is saved.
+    /// 保存 / 下一步 / a step link: the 企业背景 (or the provider's 企业信息) fields typed from the form
+    /// over the saved draft (the groups are kept), checked and saved by the JSON route's `save`; a
+    /// refused field is shown next to itself with everything typed kept, and nothing is saved.
     func saveDetailsForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         try await registrationPost(request) { viewer, form in
+            let fieldsOfForm = WebDetailField.form(for: viewer.identity.role)
             var values: [String: String] = [:]
             var errors: [String: String] = [:]
             var typed: [String: JSONValue] = [:]
-            for field in WebDetailField.enterprise {
+            for field in fieldsOfForm {
                 if case .choices(let choice) = field.kind {
                     values[field.key] = choice.options.map(\.code).filter { form["\(field.key).\($0)"] != nil }.joined(separator: ",")
                 } else {
@@ -263,6 +309,7 @@ extension WebController {
                 case .failure(let refusal): errors[refusal.field] = refusal.text
                 }
             }
+            errors.merge(WebDetailField.revenueRefusals(typed, form: fieldsOfForm)) { first, _ in first }
             let draft = try await Registration(env: env).draft(orgID: viewer.identity.orgID)
             guard errors.isEmpty else {
                 return detailsForm(
@@ -270,14 +317,14 @@ extension WebController {
                     status: .badRequest)
             }
             var fields = try savedFields(draft.details)
-            for field in WebDetailField.enterprise { fields[field.key] = typed[field.key] }
+            WebDetailField.store(typed, into: &fields, form: fieldsOfForm)
             do {
                 let details = try JSONDecoder().decode(OrganisationDetails.self, from: try JSONEncoder().encode(JSONValue.object(fields)))
                 try await registration.save(details, identity: viewer.identity)
             } catch {
                 let problem = try await WebErrorMiddleware.refusal(for: error, request, context)
                 let key = Self.problemField(problem)
-                if let field = WebDetailField.enterprise.first(where: { $0.key == key }) {
+                if let field = fieldsOfForm.first(where: { $0.key == key }) {
                     errors[field.key] = field.refusal(problem.code).text
                     return detailsForm(
                         viewer, values: values, errors: errors, formError: "有 1 项填写不正确，请按提示修改后再保存。", missing: draft.missing,
@@ -287,7 +334,7 @@ extension WebController {
                     viewer, values: values, errors: errors, formError: WebFieldErrors.message(problem).text, missing: draft.missing,
                     status: problem.status)
             }
-            return redirect(Self.afterSave(form, here: "details"))
+            return redirect(Self.afterSave(form, here: "details", role: viewer.identity.role))
         }
     }
 
@@ -300,19 +347,20 @@ extension WebController {
 
     /// Where a step's form goes after saving: 保存 stays (with 已保存), 下一步 the next step, a step
     /// link that step.
-    static func afterSave(_ form: WebForm, here: String) -> String {
+    static func afterSave(_ form: WebForm, here: String, role: Role = .enterprise) -> String {
         let action = form["action"] ?? "save"
-        if action.hasPrefix("goto:"), let step = registrationSteps.first(where: { "goto:" + $0.key == action }) { return step.path }
-        if action == "next", let index = registrationSteps.firstIndex(where: { $0.key == here }), index + 1 < registrationSteps.count {
-            return registrationSteps[index + 1].path
-        }
-        let path = registrationSteps.first { $0.key == here }?.path ?? "/workbench/registration"
+        let steps = registrationSteps(for: role)
+        if action.hasPrefix("goto:"), let step = steps.first(where: { "goto:" + $0.key == action }) { return step.path }
+        if action == "next" { return stepPath(after: here, role: role) }
+        let path = steps.first { $0.key == here }?.path ?? "/workbench/registration"
         return path + "?saved=1"
     }
 
     /// A registration step's POST: the session, the step's menu, the CSRF token, then `body`.
-    func registrationPost(_ request: Request, _ body: (WebViewer, WebForm) async throws -> Response) async throws -> Response {
-        try await registrationStep(request) { viewer in
+    func registrationPost(
+        _ request: Request, enterpriseOnly: Bool = false, _ body: (WebViewer, WebForm) async throws -> Response
+    ) async throws -> Response {
+        try await registrationStep(request, enterpriseOnly: enterpriseOnly) { viewer in
             // A step's form is larger than a login's: 2,000 characters of 企业简介 percent-encode to 18 KB.
             let buffer: ByteBuffer
             do { buffer = try await request.body.collect(upTo: Self.registrationFormBytesMax) } catch {
@@ -401,11 +449,11 @@ extension WebController {
                 chrome: chrome(
                     "经营情况", viewer: viewer, crumbs: [("工作台", "/workbench"), ("企业注册", "/workbench/registration"), ("经营情况", "")],
                     menu: .registration),
-                steps: Self.stepLinks(current: "groups"), groups: groups, notice: notice, formError: formError), status: status)
+                steps: Self.stepLinks(current: "groups", role: .enterprise), groups: groups, notice: notice, formError: formError), status: status)
     }
 
     func groupsPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await registrationStep(request) { viewer in
+        try await registrationStep(request, enterpriseOnly: true) { viewer in
             let draft = try await Registration(env: env).draft(orgID: viewer.identity.orgID)
             var texts: [String: String] = [:]
             for group in EnterpriseGroup.allCases { texts[group.rawValue] = Self.groupText(draft.details.groups?[group.rawValue]) }
@@ -414,7 +462,7 @@ extension WebController {
     }
 
     func saveGroupsForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await registrationPost(request) { viewer, form in
+        try await registrationPost(request, enterpriseOnly: true) { viewer, form in
             var texts: [String: String] = [:]
             var errors: [String: String] = [:]
             var groups: [String: [String: JSONValue]] = [:]
@@ -454,6 +502,8 @@ extension WebController {
         let chrome: WebChrome
         let steps: [StepLink]
         let uploaded: Bool
+        /// The step after the licence (需求调研 for an enterprise, 提交认证 for a provider).
+        let nextPath: String
         let fingerprint: String
         let notice: String
         let error: String
@@ -471,7 +521,8 @@ extension WebController {
                 chrome: chrome(
                     "营业执照", viewer: viewer, crumbs: [("工作台", "/workbench"), ("企业注册", "/workbench/registration"), ("营业执照", "")],
                     menu: .registration),
-                steps: Self.stepLinks(current: "licence"), uploaded: sha256 != nil, fingerprint: String((sha256 ?? "").prefix(12)),
+                steps: Self.stepLinks(current: "licence", role: viewer.identity.role), uploaded: sha256 != nil,
+                nextPath: Self.stepPath(after: "licence", role: viewer.identity.role), fingerprint: String((sha256 ?? "").prefix(12)),
                 notice: notice, error: error, csrf: viewer.session.csrfToken), status: status)
     }
 
@@ -504,7 +555,7 @@ extension WebController {
             let form = WebForm(fields: ["action": action])
             // Leaving the step without a new file: nothing to store.
             if file.isEmpty, action.hasPrefix("goto:") || (action == "next" && profile?.licenceSHA256 != nil) {
-                return redirect(Self.afterSave(form, here: "licence"))
+                return redirect(Self.afterSave(form, here: "licence", role: viewer.identity.role))
             }
             do {
                 _ = try await registration.storeLicence(file, identity: viewer.identity)
@@ -519,7 +570,7 @@ extension WebController {
                 }
                 return licenceForm(viewer, sha256: profile?.licenceSHA256, error: text, status: problem.status)
             }
-            return redirect(Self.afterSave(form, here: "licence"))
+            return redirect(Self.afterSave(form, here: "licence", role: viewer.identity.role))
         }
     }
 
@@ -560,7 +611,7 @@ extension WebController {
                 chrome: chrome(
                     "需求调研", viewer: viewer, crumbs: [("工作台", "/workbench"), ("企业注册", "/workbench/registration"), ("需求调研", "")],
                     menu: .registration),
-                steps: Self.stepLinks(current: "survey"), companyName: companyName, city: city, needs: needs,
+                steps: Self.stepLinks(current: "survey", role: .enterprise), companyName: companyName, city: city, needs: needs,
                 types: RegistrationController.companyTypes.map {
                     SurveyView.CompanyType(code: $0, label: Self.companyTypeLabels[$0] ?? $0, checked: $0 == type)
                 }, notice: notice, formError: errors.form, companyNameError: errors.name, cityError: errors.city, typeError: errors.type),
@@ -568,7 +619,7 @@ extension WebController {
     }
 
     func surveyPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await registrationStep(request) { viewer in
+        try await registrationStep(request, enterpriseOnly: true) { viewer in
             let survey = try await env.registration.survey(orgID: viewer.identity.orgID)
             let answers = try survey.map { try StoredJSON.decode([String: JSONValue].self, from: $0.answersJSON) } ?? [:]
             var needs = ""
@@ -584,7 +635,7 @@ extension WebController {
     /// The survey as `PUT /v1/organisations/me/survey` records it: 企业名称, 所在市, 企业类型 and the
     /// needs as the answer `needs`.
     func saveSurveyForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try await registrationPost(request) { viewer, form in
+        try await registrationPost(request, enterpriseOnly: true) { viewer, form in
             let name = form.text("companyName") ?? ""
             let city = form.text("city") ?? ""
             let type = form.text("companyType") ?? ""
@@ -631,7 +682,7 @@ extension WebController {
             "registration-submit",
             SubmitView(
                 chrome: chrome("提交认证", viewer: viewer, crumbs: [("工作台", "/workbench"), ("企业注册", "")], menu: .registration),
-                steps: Self.stepLinks(current: "submit"), state: WebLabels.certification(state), draft: state == .draft,
+                steps: Self.stepLinks(current: "submit", role: viewer.identity.role), state: WebLabels.certification(state), draft: state == .draft,
                 underReview: state == .underReview, certified: state == .certified, rejected: state == .rejected, missing: missing,
                 hasMissing: !missing.isEmpty, refused: refused, submittedAt: draft.profile?.submittedAt.map(WebLabels.time) ?? "",
                 csrf: viewer.session.csrfToken), status: status)

@@ -2,12 +2,59 @@ import Foundation
 import VoucherCore
 import VoucherServices
 
-/// The 企业背景 fields of the registration form (guide §2.3.2 fig 2-7) in the guide's order: how a
-/// page reads each from a form into the same typed `OrganisationDetails` JSON the API takes, how it
-/// shows a saved value, and the sentence next to a field that the use case refused.
+/// The fields of the registration form in the guide's order — the enterprise's 企业背景 (§2.3.2
+/// fig 2-7) and the provider's 企业信息 (§1.3.1 fig 1-4): how a page reads each from a form into the
+/// same typed `OrganisationDetails` JSON the API takes, how it shows a saved value, and the
+/// sentence next to a field that the use case refused.
 struct WebDetailField: Sendable {
     enum Kind: Sendable {
         case text(Int), longText(Int), count(unit: String), yuan, date, flag, choice(DetailChoice), choices(DetailChoice)
+        /// Items separated by 、 (or commas), each 1 to the given characters: a JSON list of texts.
+        case list(Int)
+        /// An amount typed in the guide's larger unit (万元, 亿元), stored exactly in fen.
+        case amount(AmountUnit)
+        /// A whole percent from 0 to 100.
+        case percent
+    }
+
+    /// The units the provider's form asks amounts in (fig 1-4): a fen is their smallest part, so
+    /// a typed amount converts exactly or is refused.
+    enum AmountUnit: Sendable {
+        case wan, yi
+
+        var label: String { self == .wan ? "万元" : "亿元" }
+        var fenPerUnit: Int64 { self == .wan ? 1_000_000 : 10_000_000_000 }
+        /// Decimals down to one fen.
+        var decimals: Int { self == .wan ? 6 : 10 }
+
+        /// The fen of `text` (`12`, `0.35`), or nil when it is not a non-negative decimal, has more
+        /// decimals than a fen, or exceeds what a JSON number holds exactly.
+        func fen(of text: String) -> Int64? {
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(parts[0]) else { return nil }
+            var fraction: Int64 = 0
+            if parts.count == 2 {
+                let digits = parts[1]
+                guard !digits.isEmpty, digits.count <= decimals, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                    let value = Int64(digits + String(repeating: "0", count: decimals - digits.count))
+                else { return nil }
+                fraction = value
+            }
+            let (scaled, overflow) = whole.multipliedReportingOverflow(by: fenPerUnit)
+            guard !overflow, scaled <= DetailLimits.amountFenMax - fraction, scaled + fraction <= 1 << 53 else { return nil }
+            return scaled + fraction
+        }
+
+        /// `fen` written in this unit, without trailing zeros (`0.35`).
+        func text(fen: Int64) -> String {
+            let whole = fen / fenPerUnit
+            let rest = fen % fenPerUnit
+            guard rest != 0 else { return String(whole) }
+            var digits = String(rest)
+            digits = String(repeating: "0", count: decimals - digits.count) + digits
+            while digits.hasSuffix("0") { digits.removeLast() }
+            return "\(whole).\(digits)"
+        }
     }
 
     let key: String
@@ -15,6 +62,8 @@ struct WebDetailField: Sendable {
     /// Starred in the guide (required on submit; the conditional ones only after their 是).
     let required: Bool
     let kind: Kind
+    /// 2020/2021/2022年收入: the year of `annualRevenues` this field is (its form key is `revenue<year>`).
+    var revenueYear: Int? = nil
 
     static let enterprise: [WebDetailField] = [
         .init(key: "name", label: "企业名称", required: true, kind: .text(DetailLimits.nameMax)),
@@ -60,13 +109,70 @@ struct WebDetailField: Sendable {
         .init(key: "introduction", label: "企业简介", required: false, kind: .longText(DetailLimits.longTextMax)),
     ]
 
-    /// The label of a field `missing` names (营业执照 and 需求调研表 included).
+    /// The provider's 企业信息 (guide §1.3.1 fig 1-4), in the guide's order; the licence is its own step.
+    static let provider: [WebDetailField] = [
+        .init(key: "name", label: "企业名称", required: true, kind: .text(DetailLimits.nameMax)),
+        .init(key: "contactName", label: "联系人", required: true, kind: .text(DetailLimits.personNameMax)),
+        .init(key: "unifiedSocialCreditCode", label: "统一社会信用代码", required: true, kind: .text(18)),
+        .init(key: "contactPhone", label: "联系电话", required: true, kind: .text(DetailLimits.contactPhoneMax)),
+        .init(key: "serviceScopes", label: "服务商服务范围", required: true, kind: .choices(DetailChoice.serviceScopes)),
+        .init(key: "coreProducts", label: "核心产品和解决方案", required: true, kind: .longText(DetailLimits.longTextMax)),
+        .init(key: "servedIndustries", label: "服务行业（多个用“、”分隔）", required: true, kind: .list(DetailLimits.shortTextMax)),
+        .init(key: "industrialCustomerCount", label: "工业客户累计数量（个）", required: true, kind: .count(unit: "个")),
+        .init(key: "operatingSince", label: "起始运行时间", required: true, kind: .date),
+        .init(key: "revenue2020", label: "2020年收入（亿元）", required: true, kind: .amount(.yi), revenueYear: 2020),
+        .init(key: "revenue2021", label: "2021年收入（亿元）", required: true, kind: .amount(.yi), revenueYear: 2021),
+        .init(key: "revenue2022", label: "2022年收入（亿元）", required: true, kind: .amount(.yi), revenueYear: 2022),
+        .init(key: "industrialSalesAverageFen", label: "近三年工业领域年平均销售额（万元）", required: true, kind: .amount(.wan)),
+        .init(key: "salesAverageFen", label: "近三年年平均销售额（万元）", required: true, kind: .amount(.wan)),
+        .init(key: "solutionSalesSharePercent", label: "申报方案（总）年销售额占工业年销售额的平均占比（%）", required: true, kind: .percent),
+        .init(key: "industry", label: "所属行业", required: true, kind: .text(DetailLimits.shortTextMax)),
+    ]
+
+    /// The form of an organisation of `role`'s kind (a provider's, else an enterprise's).
+    static func form(for role: Role) -> [WebDetailField] { role == .provider ? provider : enterprise }
+
+    /// The label of a field `missing` names (营业执照, 需求调研表 and the three years' revenues included).
     static func missingLabel(_ key: String) -> String {
         switch key {
         case "licence": return "营业执照"
         case "survey": return "需求调研表"
-        default: return enterprise.first { $0.key == key }?.label ?? key
+        case "annualRevenues": return "2020–2022年收入"
+        default: return (enterprise + provider).first { $0.key == key }?.label ?? key
         }
+    }
+
+    /// This field's saved value in the draft's JSON fields: a year's revenue is its entry's
+    /// `amountFen` in `annualRevenues`.
+    func saved(in fields: [String: JSONValue]) -> JSONValue? {
+        guard let year = revenueYear else { return fields[key] }
+        guard case .array(let entries)? = fields["annualRevenues"] else { return nil }
+        for case .object(let entry) in entries where entry["year"] == .number(Double(year)) { return entry["amountFen"] }
+        return nil
+    }
+
+    /// Puts the values read from a form (`typed`, by form key; a blank field absent) into the
+    /// draft's JSON fields: each field replaces its own, and the years' revenues together make
+    /// `annualRevenues`.
+    static func store(_ typed: [String: JSONValue], into fields: inout [String: JSONValue], form: [WebDetailField]) {
+        var revenues: [JSONValue] = []
+        for field in form {
+            if let year = field.revenueYear {
+                if let amount = typed[field.key] { revenues.append(.object(["year": .number(Double(year)), "amountFen": amount])) }
+            } else {
+                fields[field.key] = typed[field.key]
+            }
+        }
+        if form.contains(where: { $0.revenueYear != nil }) { fields["annualRevenues"] = revenues.isEmpty ? nil : .array(revenues) }
+    }
+
+    /// The years' revenues are saved together (the API takes all three or none): when some are
+    /// typed, the sentence next to each blank one.
+    static func revenueRefusals(_ typed: [String: JSONValue], form: [WebDetailField]) -> [String: String] {
+        let years = form.filter { $0.revenueYear != nil }
+        let blank = years.filter { typed[$0.key] == nil }
+        guard !blank.isEmpty, blank.count < years.count else { return [:] }
+        return Dictionary(uniqueKeysWithValues: blank.map { ($0.key, "请同时填写 2020、2021、2022 三年的收入（可填 0）。") })
     }
 
     /// The form's text for a saved value (money in yuan, flags as true/false, lists comma-joined).
@@ -75,10 +181,13 @@ struct WebDetailField: Sendable {
         case .string(let text)?: return text
         case .bool(let flag)?: return flag ? "true" : "false"
         case .number(let number)?:
+            if case .amount(let unit) = kind { return unit.text(fen: Int64(number)) }
             guard case .yuan = kind else { return String(Int64(number)) }
             return Self.yuan(fen: Int64(number))
         case .array(let items)?:
-            return items.compactMap { if case .string(let text) = $0 { text } else { nil } }.joined(separator: ",")
+            let texts = items.compactMap { if case .string(let text) = $0 { text } else { nil } }
+            if case .list = kind { return texts.joined(separator: "、") }
+            return texts.joined(separator: ",")
         default: return ""
         }
     }
@@ -93,6 +202,8 @@ struct WebDetailField: Sendable {
             return items.compactMap { if case .string(let code) = $0 { choice.label(code) ?? code } else { nil } }.joined(separator: "、")
         case (.yuan, .number(let number)?): return "¥" + Self.yuan(fen: Int64(number))
         case (.count(let unit), .number(let number)?): return "\(Int64(number)) \(unit)"
+        case (.amount(let unit), .number(let number)?): return unit.text(fen: Int64(number)) + " " + unit.label
+        case (.percent, .number(let number)?): return "\(Int64(number))%"
         default: return text(of: value)
         }
     }
@@ -124,6 +235,18 @@ struct WebDetailField: Sendable {
         case .flag:
             guard raw == "true" || raw == "false" else { return .failure(refusal("choice_invalid")) }
             return .success(.bool(raw == "true"))
+        case .amount(let unit):
+            guard let fen = unit.fen(of: raw) else { return .failure(refusal("field_invalid")) }
+            return .success(.number(Double(fen)))
+        case .percent:
+            guard let percent = Int(raw), (0...100).contains(percent) else { return .failure(refusal("field_invalid")) }
+            return .success(.number(Double(percent)))
+        case .list(let max):
+            let items = raw.split(whereSeparator: { "、，,".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard (1...DetailLimits.listItemsMax).contains(items.count), items.allSatisfy({ $0.count <= max }) else {
+                return .failure(refusal("field_invalid"))
+            }
+            return .success(.array(items.map(JSONValue.string)))
         default:
             return .success(.string(raw))
         }
@@ -140,6 +263,9 @@ struct WebDetailField: Sendable {
         case (_, .count): text = "请输入 0 至 \(DetailLimits.countMax) 的整数。"
         case (_, .yuan): text = "请输入不小于 0 的金额（元），最多两位小数。"
         case (_, .text(let max)), (_, .longText(let max)): text = "请填写 1 至 \(max) 个字。"
+        case (_, .amount(let unit)): text = "请输入不小于 0 的金额（\(unit.label)），最多 \(unit.decimals) 位小数。"
+        case (_, .percent): text = "请输入 0 至 100 的整数。"
+        case (_, .list(let max)): text = "请填写 1 至 \(DetailLimits.listItemsMax) 项，每项不超过 \(max) 字，用“、”分隔。"
         default: text = "此项填写不正确（\(code)）。"
         }
         return WebFieldRefusal(field: key, text: text)

@@ -229,7 +229,7 @@ enum WebMenu: CaseIterable {
         case .inbox, .password: nil
         case .users: [.enterprise, .provider]
         case .organisation: [.enterprise, .provider]
-        case .registration: [.enterprise]
+        case .registration: [.enterprise, .provider]
         case .payeeAccounts, .redemption, .generalRedemption: [.provider]
         case .transfers: [.operator]
         case .statements, .payouts: [.finance]

@@ -139,4 +139,15 @@ public struct AccountsRepository: Sendable {
         }
         return nil
     }
+
+    /// The names of the organisations with these ids (one query for a list's rows; an unknown id
+    /// is absent).
+    public func organisationNames(ids: Set<String>) async throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await client.query(
+            "SELECT id, name FROM organisations WHERE id = ANY(\(Array(ids).sorted())::text[])", logger: logger)
+        var names: [String: String] = [:]
+        for try await (id, name) in rows.decode((String, String).self) { names[id] = name }
+        return names
+    }
 }

@@ -2,9 +2,10 @@ import Foundation
 import Reconciliation
 import VoucherCore
 
-/// Where a statement came from: an upload by a finance user, or `voucherctl statement import`.
+/// Where a statement came from: an upload by a finance user through the JSON API or the finance
+/// page, or `voucherctl statement import`.
 public enum StatementSource: String, Sendable, Codable {
-    case api, cli
+    case api, cli, web
 }
 
 /// An imported statement as stored.

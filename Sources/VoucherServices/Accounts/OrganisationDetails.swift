@@ -151,6 +151,13 @@ package struct DetailChoice: Sendable {
         ("government", "政府及事业单位"), ("large_enterprise", "大型企业"), ("sme", "中小企业"), ("individual", "个人消费者"),
         ("overseas", "境外客户"),
     ])
+    /// 服务商服务范围 (guide §1.3.1 fig 1-4): the eight `ServiceScope` codes with their labels.
+    package static let serviceScopes = DetailChoice(options: [
+        (ServiceScope.diagnosticConsulting.rawValue, "诊断咨询"), (ServiceScope.softwareProducts.rawValue, "软件应用产品"),
+        (ServiceScope.digitalProducts.rawValue, "数字化应用产品"), (ServiceScope.networkPlatforms.rawValue, "网络平台建设"),
+        (ServiceScope.dataManagementStandard.rawValue, "数据管理贯标"), (ServiceScope.trainingAndBranding.rawValue, "培训与品牌推广"),
+        (ServiceScope.digitalTransformationStandard.rawValue, "数字化转型贯标"), (ServiceScope.cloudAdoption.rawValue, "上云用云"),
+    ])
     /// 近三年获取政策补助的级别范围 (the highest level reached).
     package static let subsidyLevels = DetailChoice(options: [
         ("none", "无"), ("district", "区县级"), ("municipal", "市级"), ("provincial", "省级"), ("national", "国家级"),

@@ -1,11 +1,11 @@
 // 银行流水上传 (finance-statements.mustache): drag and drop a statement onto the form, and send it
-// with XMLHttpRequest so that a progress bar shows the upload. The server answers as it does to
-// the plain form: imported, a redirect to the report (the browser goes there); refused, the page
-// again with the reasons, which replaces this one. Without this script the form posts as usual.
+// with upload.js's progress upload. The server answers as it does to the plain form: imported, a
+// redirect to the report (the browser goes there); refused, the page again with the reasons,
+// which replaces this one. Without this script the form posts as usual.
 (function () {
   "use strict";
   var form = document.getElementById("statement-form");
-  if (!form || !window.FormData || !window.XMLHttpRequest) { return; }
+  if (!form || !window.VoucherUpload || !window.VoucherUpload.supported()) { return; }
   var input = document.getElementById("statement");
   var zone = document.getElementById("drop-zone");
   var progress = document.getElementById("upload-progress");
@@ -47,36 +47,8 @@
       return;
     }
     event.preventDefault();
-    var request = new XMLHttpRequest();
-    request.open("POST", form.action);
-    progress.hidden = false;
-    progress.value = 0;
-    button.disabled = true;
-    status.textContent = "正在上传…";
-    request.upload.addEventListener("progress", function (progressEvent) {
-      if (progressEvent.lengthComputable) {
-        progress.value = Math.floor(progressEvent.loaded * 100 / progressEvent.total);
-        status.textContent = "已上传 " + progress.value + "%";
-      }
+    window.VoucherUpload.send(form, {
+      progress: progress, status: status, buttons: [button], uploadedText: "上传完成，正在对账…"
     });
-    request.upload.addEventListener("load", function () {
-      progress.value = 100;
-      status.textContent = "上传完成，正在对账…";
-    });
-    request.addEventListener("load", function () {
-      if (request.responseURL && request.responseURL.indexOf("/workbench/finance/statements/") !== -1) {
-        window.location.assign(request.responseURL);
-        return;
-      }
-      document.open();
-      document.write(request.responseText);
-      document.close();
-    });
-    request.addEventListener("error", function () {
-      button.disabled = false;
-      progress.hidden = true;
-      status.textContent = "网络错误，上传未完成，请重试。";
-    });
-    request.send(new FormData(form));
   });
 })();
