@@ -65,6 +65,12 @@ public struct AppConfig: Sendable, Equatable {
         public var enterprisePerSecond: Int
         public var addressBurst: Int
         public var addressPerSecond: Int
+        /// Servers behind the load balancer that share these budgets (`grab.servers`, default 1):
+        /// the buckets live in each process, so each enforces 1/servers of every budget and a
+        /// round-robin balancer adds the shares back up to the budget (docs/SCALING.md).
+        public var servers: Int = 1
+        /// The most servers one budget is split between.
+        public static let serversMax = 1_000
     }
 
     /// Where the HTTP server listens and how much it reads.
