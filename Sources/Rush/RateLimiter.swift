@@ -2,9 +2,20 @@ import Synchronization
 import VoucherCore
 
 /// Token buckets per key (an enterprise, a client address), in memory. With several servers
-/// behind a load balancer each has its own buckets, so the effective limit is per server; the
-/// grab script's per-enterprise limit stays the hard rule either way.
+/// behind a load balancer each has its own buckets, so each server is given its share of the
+/// budget (`share`): a round-robin balancer spreads a client's requests evenly, and the shares
+/// add back up to the budget. The grab script's per-enterprise limit stays the hard rule either way.
 public final class RateLimiter: Sendable {
+    /// One server's bucket when `servers` processes share a budget of `burst` tokens and
+    /// `perSecond` tokens a second: each gets 1/servers of both, so the sum over the servers is
+    /// the budget and never more. Tokens are fractional (no rounding of the share); the bucket is
+    /// kept at one token at least, so a burst smaller than the number of servers is exceeded (each
+    /// server still admits one request, `servers` in all) — configure burst >= servers.
+    public static func share(burst: Int, perSecond: Int, servers: Int) -> (capacity: Double, refillPerSecond: Double) {
+        precondition(burst >= 1 && perSecond >= 1 && servers >= 1)
+        return (max(1, Double(burst) / Double(servers)), Double(perSecond) / Double(servers))
+    }
+
     /// Tokens a bucket holds at most (the burst).
     public let capacity: Double
     /// Tokens added per second.

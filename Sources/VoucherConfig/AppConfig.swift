@@ -69,6 +69,12 @@ public struct AppConfig: Sendable, Equatable {
         /// 1 unless set; cluster mode always 1): with more, the next batch is on its way while one call's
         /// fsync runs.
         public var callsInFlightPerLot = 1
+        /// Servers behind the load balancer that share these budgets (`grab.servers`, default 1):
+        /// the buckets live in each process, so each enforces 1/servers of every budget and a
+        /// round-robin balancer adds the shares back up to the budget (docs/SCALING.md).
+        public var servers: Int = 1
+        /// The most servers one budget is split between.
+        public static let serversMax = 1_000
     }
 
     /// Where the HTTP server listens and how much it reads.

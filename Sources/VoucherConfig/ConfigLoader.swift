@@ -181,6 +181,16 @@ public enum ConfigLoader {
         if values.raw["grab.callsInFlightPerLot"] != nil {
             config.grab.callsInFlightPerLot = try values.int("grab.callsInFlightPerLot", in: 1...64)
         }
+        if values.raw["grab.servers"] != nil {
+            config.grab.servers = try values.int("grab.servers", in: 1...AppConfig.Grab.serversMax)
+        }
+        // Servers behind one balancer must verify each other's tokens: a key each invents for
+        // itself (dev mode) would make every request that reaches another server a 401.
+        if config.grab.servers > 1, config.jwt.secretWasGenerated {
+            throw ConfigError.missingSecret(
+                variable: "VOUCHER_JWT_SECRET",
+                hint: "grab.servers is \(config.grab.servers), and every server behind the balancer needs the same key")
+        }
         if values.raw["redis.connectTimeoutMs"] != nil {
             config.redis.connectTimeoutMs = try values.int("redis.connectTimeoutMs", in: 1...60_000)
         }

@@ -54,6 +54,34 @@ import VoucherServices
         #expect(limiter.acquire("e", now: start + .milliseconds(1200)) != nil)
     }
 
+    @Test func serverSharesAddUpToTheBudgetUnderRoundRobin() {
+        // Proves the per-server share of a rate budget: N limiters made with `share` and fed one
+        // client's requests in turn (a round-robin balancer) admit the budget's burst and then its
+        // rate, never more; a balancer that sent everything to one server would admit only 1/N.
+        for servers in [1, 2, 3, 4] {
+            let share = RateLimiter.share(burst: 24, perSecond: 12, servers: servers)
+            #expect(share.capacity * Double(servers) == 24 && share.refillPerSecond * Double(servers) == 12)
+            let limiters = (0..<servers).map { _ in RateLimiter(capacity: share.capacity, refillPerSecond: share.refillPerSecond) }
+            let start = ContinuousClock.now
+            func admitted(_ requests: Int, at now: ContinuousClock.Instant, turn: inout Int) -> Int {
+                var count = 0
+                for _ in 0..<requests {
+                    if limiters[turn % servers].acquire("e", now: now) == nil { count += 1 }
+                    turn += 1
+                }
+                return count
+            }
+            var turn = 0
+            #expect(admitted(100, at: start, turn: &turn) == 24)
+            #expect(admitted(100, at: start + .seconds(1), turn: &turn) == 12)
+            #expect(admitted(100, at: start + .seconds(3), turn: &turn) == 24)
+            let lone = RateLimiter(capacity: share.capacity, refillPerSecond: share.refillPerSecond)
+            #expect((0..<100).filter { _ in lone.acquire("e", now: start) == nil }.count == 24 / servers)
+        }
+        // A burst smaller than the servers: each keeps one token, so N in all (documented).
+        #expect(RateLimiter.share(burst: 2, perSecond: 1, servers: 4).capacity == 1)
+    }
+
     @Test func verifierRulesFlagEachMismatch() {
         // Proves each consistency rule of `campaign verify` fires on its own breach and not otherwise.
         let good = CampaignVerifier.LotReport(

@@ -131,4 +131,25 @@ private let secret40 = String(repeating: "s", count: 40)
             }
         }
     }
+
+    @Test func grabServersSplitTheBudgetAndAreBounded() throws {
+        // Proves `grab.servers` is 1 when the defaults file predates it, is set from the environment
+        // (ops/run --servers N), is refused outside 1...serversMax, and needs a shared JWT key.
+        #expect(try ConfigLoader.resolve(defaults: try defaults(), environment: [:], randomSecret: { secret40 }).grab.servers == 1)
+        var withKey = try defaults()
+        withKey["grab.servers"] = "1"
+        let three = try ConfigLoader.resolve(
+            defaults: withKey, environment: ["VOUCHER_GRAB_SERVERS": "3", "VOUCHER_JWT_SECRET": secret40], randomSecret: { secret40 })
+        #expect(three.grab.servers == 3)
+        for bad in ["0", "1001", "two"] {
+            #expect(throws: ConfigError.self) {
+                _ = try ConfigLoader.resolve(
+                    defaults: withKey, environment: ["VOUCHER_GRAB_SERVERS": bad, "VOUCHER_JWT_SECRET": secret40], randomSecret: { secret40 })
+            }
+        }
+        // Several servers, each inventing its own JWT key (dev mode without the variable): refused.
+        #expect(throws: ConfigError.self) {
+            _ = try ConfigLoader.resolve(defaults: withKey, environment: ["VOUCHER_GRAB_SERVERS": "2"], randomSecret: { secret40 })
+        }
+    }
 }

@@ -19,7 +19,8 @@ public struct RushServices: Sendable {
     package let perAddress: RateLimiter
 
     /// Token buckets from `grab.*` of the configuration: an enterprise may retry a few times a
-    /// second; an address (many users behind one NAT) gets more.
+    /// second; an address (many users behind one NAT) gets more. Each bucket is this server's
+    /// share of the budget (`grab.servers`, `RateLimiter.share`).
     /// `clock` is the time of the in-memory limits (buckets, sold-out recheck, lot freshness).
     public init(
         redis: RedisClient, postgres: PostgresClient, campaigns: CampaignsRepository, limits: AppConfig.Grab, logger: Logger,
@@ -32,8 +33,9 @@ public struct RushServices: Sendable {
         self.loader = LotLoader(redis: redis, claims: ClaimsRepository(client: postgres, logger: logger), logger: logger)
         self.directory = LotDirectory(campaigns: campaigns, clock: clock)
         self.pages = CampaignPageCache(campaigns: campaigns, clock: clock)
-        self.perEnterprise = RateLimiter(
-            capacity: Double(limits.enterpriseBurst), refillPerSecond: Double(limits.enterprisePerSecond), clock: clock)
-        self.perAddress = RateLimiter(capacity: Double(limits.addressBurst), refillPerSecond: Double(limits.addressPerSecond), clock: clock)
+        let enterprise = RateLimiter.share(burst: limits.enterpriseBurst, perSecond: limits.enterprisePerSecond, servers: limits.servers)
+        let address = RateLimiter.share(burst: limits.addressBurst, perSecond: limits.addressPerSecond, servers: limits.servers)
+        self.perEnterprise = RateLimiter(capacity: enterprise.capacity, refillPerSecond: enterprise.refillPerSecond, clock: clock)
+        self.perAddress = RateLimiter(capacity: address.capacity, refillPerSecond: address.refillPerSecond, clock: clock)
     }
 }
