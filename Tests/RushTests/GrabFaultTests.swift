@@ -84,7 +84,9 @@ import VoucherServices
                     campaigns: CampaignsRepository(client: world.postgres, logger: TestEnvironment.logger),
                     consumer: "poison", logger: TestEnvironment.logger, housekeepingInterval: .milliseconds(100))
                 let task = Task { try await sink.run() }
-                let deadline = ContinuousClock.now + .seconds(30)
+                // A bound for a stuck sink only, not a guess at its speed: on a loaded 2-core machine
+                // the tries of the unstorable entry took minutes once (30 s failed a helper's run).
+                let deadline = ContinuousClock.now + .seconds(180)
                 while try await redis.xlen(keys.deadLetters) < 2, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(50))
                 }
