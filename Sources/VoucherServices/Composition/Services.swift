@@ -124,7 +124,7 @@ public struct Services: Sendable {
             services.append(
                 ClaimSink(
                     redis: stores.redis, claims: ClaimsRepository(client: stores.postgres, logger: logger), campaigns: campaigns,
-                    logger: logger))
+                    logger: logger, replication: config.redis.grabReplication))
         }
         return services
     }
