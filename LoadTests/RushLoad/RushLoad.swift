@@ -11,7 +11,7 @@ struct RushLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rush-load",
         abstract: "Load-test VoucherRush's grab path on this machine and verify what was sold was stored.",
-        subcommands: [Setup.self, Run.self, Summarize.self])
+        subcommands: [Setup.self, Run.self, Summarize.self, Failover.self])
 }
 
 /// Options every subcommand that talks to the server shares.

@@ -19,8 +19,15 @@ final class RESPChannelHandler: ChannelInboundHandler {
     /// declared unresponsive and closed (its replies can no longer be trusted to come).
     private let unresponsiveGrace: TimeAmount
     private var logger: Logger
+    /// A subscriber connection's (`RedisSubscriber`) receiver of published messages — replies
+    /// `["message", channel, payload]` that no command asked for; nil on every pipelined connection,
+    /// where such a reply is a protocol error as before.
+    private let onMessage: (@Sendable (RESPValue) -> Void)?
 
-    init(queue: SubmissionQueue, unresponsiveGrace: TimeAmount, logger: Logger) throws(RedisClientError) {
+    init(
+        queue: SubmissionQueue, unresponsiveGrace: TimeAmount, logger: Logger, onMessage: (@Sendable (RESPValue) -> Void)? = nil
+    ) throws(RedisClientError) {
+        self.onMessage = onMessage
         self.queue = queue
         self.reader = try HiredisReader()
         self.unresponsiveGrace = unresponsiveGrace
@@ -59,6 +66,10 @@ final class RESPChannelHandler: ChannelInboundHandler {
         do {
             try reader.feed(buffer)
             while let reply = try reader.next(allocator: context.channel.allocator) {
+                if let onMessage, reply.array?.first?.string == "message" {
+                    onMessage(reply)
+                    continue
+                }
                 guard let head = pending.popFirst() else {
                     // A reply nobody asked for: the stream is out of step, nothing after it can be trusted.
                     throw RedisClientError.protocolError("reply without a pending command")

@@ -144,6 +144,32 @@ extension RedisClient {
         return RedisAutoClaim(nextStartID: next, entries: try Self.entries(list, in: reply), deletedIDs: deleted)
     }
 
+    /// `XCLAIM stream group consumer 0 ids… JUSTID`, then `WAIT replicas timeoutMilliseconds`, back
+    /// to back on one connection (in cluster mode: of the stream's master): which of `ids` are in
+    /// `consumer`'s pending list on the node that answered, and how many replicas hold everything
+    /// that node wrote up to the claim. Claiming its own entries again changes nothing but their
+    /// idle time, yet it is a write that follows the entries, so the `WAIT` covers them: a reader
+    /// that acts only on returned ids with enough replicas never acts on an entry a failover can
+    /// take back, whichever node it read the entry from. Ids not pending there are left out.
+    public func xclaimJustID(
+        _ stream: String, group: String, consumer: String, ids: [String], thenWaitForReplicas replicas: Int, timeoutMilliseconds: Int64
+    ) async throws -> (ids: [String], acknowledged: Int64) {
+        precondition(!ids.isEmpty, "XCLAIM needs at least one id")
+        var claim: [RESPArgument] = [.string("XCLAIM"), .string(stream), .string(group), .string(consumer), .integer(0)]
+        claim += ids.map { .string($0) }
+        claim.append(.string("JUSTID"))
+        let wait = RESPCommand([.string("WAIT"), .integer(Int64(replicas)), .integer(timeoutMilliseconds)])
+        let replies = try await sendSequence(
+            [RESPCommand(claim), wait], timeout: configuration.commandTimeout + .milliseconds(timeoutMilliseconds))
+        guard let claimed = try replies[0].checked().array else { throw RedisClientError.unexpectedReply(replies[0]) }
+        guard case .integer(let acknowledged) = try replies[1].checked() else { throw RedisClientError.unexpectedReply(replies[1]) }
+        let ids = try claimed.map { id throws(RedisClientError) in
+            guard let text = id.string else { throw .unexpectedReply(replies[0]) }
+            return text
+        }
+        return (ids, acknowledged)
+    }
+
     /// `XPENDING stream group`: the summary form.
     public func xpending(_ stream: String, group: String) async throws -> RedisPendingSummary {
         let reply = try await send(RESPCommand(["XPENDING", stream, group])).checked()

@@ -42,7 +42,10 @@ struct RedisConnector: Sendable {
 
     /// Connects on `eventLoop` and runs the handshake; the future fails (and the channel is
     /// closed) on any error or when `connectTimeout` passes.
-    func connect(on eventLoop: any EventLoop, id: Int) -> EventLoopFuture<RedisConnection> {
+    /// `onMessage` makes it a subscriber connection (see `RESPChannelHandler`).
+    func connect(
+        on eventLoop: any EventLoop, id: Int, onMessage: (@Sendable (RESPValue) -> Void)? = nil
+    ) -> EventLoopFuture<RedisConnection> {
         let sslContext = self.sslContext
         let serverName = self.serverName
         let pendingCommandsMax = configuration.pendingCommandsMax
@@ -60,7 +63,7 @@ struct RedisConnector: Sendable {
                         try channel.pipeline.syncOperations.addHandler(tlsHandler)
                     }
                     let queue = SubmissionQueue(allocator: channel.allocator, pendingCommandsMax: pendingCommandsMax)
-                    let handler = try RESPChannelHandler(queue: queue, unresponsiveGrace: grace, logger: finalLogger)
+                    let handler = try RESPChannelHandler(queue: queue, unresponsiveGrace: grace, logger: finalLogger, onMessage: onMessage)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }

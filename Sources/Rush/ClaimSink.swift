@@ -46,6 +46,8 @@ public struct ClaimSink: Service {
     let metrics: SinkMetrics
     let reclaimIdle: Duration
     let housekeepingInterval: Duration
+    /// Cluster mode: a claim is stored only once this many replicas hold it (see `confirmed`).
+    let replication: GrabReplication?
     /// Test hook: called after a batch committed and before its XACK (to simulate a crash there).
     let afterCommit: @Sendable ([Claim]) async throws -> Void
 
@@ -55,8 +57,10 @@ public struct ClaimSink: Service {
         logger: Logger,
         reclaimIdle: Duration = ClaimSink.reclaimIdleDefault,
         housekeepingInterval: Duration = ClaimSink.housekeepingIntervalDefault,
+        replication: GrabReplication? = nil,
         afterCommit: @escaping @Sendable ([Claim]) async throws -> Void = { _ in }
     ) {
+        self.replication = replication
         self.reclaimIdle = reclaimIdle
         self.housekeepingInterval = housekeepingInterval
         self.redis = redis
@@ -158,6 +162,8 @@ public struct ClaimSink: Service {
     /// Stores a batch and acknowledges what is stored; a malformed or unstorable entry counts a
     /// failure, and at `deliveriesMax` moves to the dead-letter stream.
     func process(_ entries: [RedisStreamEntry], stream: String, failures: inout [String: Int]) async throws -> Int {
+        let entries = try await confirmed(entries, stream: stream)
+        guard !entries.isEmpty else { return 0 }
         var parsed: [Claim] = []
         var malformed: [RedisStreamEntry] = []
         for entry in entries {
@@ -191,6 +197,26 @@ public struct ClaimSink: Service {
         return done.count + dead
     }
 
+    /// Cluster mode: the entries a replica holds too. A claim read from a master may not be on its
+    /// replica yet (the master answers the sink and feeds the replica in the same instant); stored
+    /// in PostgreSQL and then lost with the master, it would be a voucher the new master does not
+    /// know and issues again. So the sink claims its entries again with `WAIT` after it on the same
+    /// connection (`xclaimJustID`) and keeps only those still pending there once enough replicas
+    /// confirm; the others stay pending and are read again (`0`) on a later pass.
+    func confirmed(_ entries: [RedisStreamEntry], stream: String) async throws -> [RedisStreamEntry] {
+        guard let replication, !entries.isEmpty else { return entries }
+        let (ids, acknowledged) = try await redis.xclaimJustID(
+            stream, group: Self.group, consumer: consumer, ids: entries.map(\.id), thenWaitForReplicas: replication.replicas,
+            timeoutMilliseconds: replication.timeoutMilliseconds)
+        guard acknowledged >= replication.replicas else {
+            metrics.unconfirmed.increment(by: Int64(entries.count))
+            logger.debug("sink.unconfirmed", metadata: ["sink.stream": "\(stream)", "sink.entries": "\(entries.count)"])
+            return []
+        }
+        let kept = Set(ids)
+        return entries.filter { kept.contains($0.id) }
+    }
+
     private func deadLetter(_ entry: RedisStreamEntry, stream: String, reason: String) async throws {
         guard let deadStream = CampaignKeys(stream: stream)?.deadLetters else {
             preconditionFailure("the sink drains only campaign claim streams, not \(stream)")
@@ -213,6 +239,8 @@ struct SinkMetrics: Sendable {
     let insertLatency = Metrics.Timer(label: "voucher_sink_insert_seconds")
     let deadLetters = Counter(label: "voucher_sink_dead_letters_total")
     let reclaimed = Counter(label: "voucher_sink_reclaimed_total")
+    /// Entries read but not stored yet because no replica confirmed them (cluster mode).
+    let unconfirmed = Counter(label: "voucher_sink_unconfirmed_total")
 }
 
 extension Metrics.Timer {

@@ -159,7 +159,9 @@ final class GrabBatcher: Sendable {
         }
         for (waiter, reply) in zip(batch, replies) {
             let outcome = Result(catching: { try GrabOutcome(reply: reply) })
-            if unconfirmed, case .success(.won) = outcome {
+            // A voucher repeated to a retry (`again`) is acknowledged as much as a new one: only
+            // once a replica holds it. The script writes on `again` so that WAIT covers it.
+            if unconfirmed, case .success(let decided) = outcome, decided.grantsVoucher {
                 waiter.continuation.resume(throwing: GrabUnconfirmed())
             } else {
                 waiter.continuation.resume(with: outcome)
@@ -189,8 +191,12 @@ final class GrabBatcher: Sendable {
 }
 
 /// "Acknowledged means replicated" on a cluster: after each grab-script call the batcher sends
-/// `WAIT replicas timeoutMilliseconds` on the same connection; a voucher won in a call that fewer
-/// replicas confirmed in time is answered `GrabUnconfirmed` instead of won.
+/// `WAIT replicas timeoutMilliseconds` on the same connection; a voucher won — or repeated to a
+/// retry (`again`) — in a call that fewer replicas confirmed in time is answered
+/// `GrabUnconfirmed` instead. A retry after a failover to a master without a replica is
+/// therefore refused until a replica follows it again, rather than told of a voucher that lives
+/// on one node only. (The script writes even on `again`, so the WAIT after it covers the repeated
+/// claim though another server's connection wrote it.)
 public struct GrabReplication: Sendable, Hashable {
     /// Replicas that must hold the claims before a win is announced (1 on the local cluster).
     public var replicas: Int

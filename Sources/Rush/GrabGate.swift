@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Metrics
 import RedisNIO
 
@@ -75,6 +76,12 @@ public struct GrabGate: Sendable {
                 return found
             }
         }
+    }
+
+    /// Tells every server (their `LotChangeFeed`s) that the campaign's lots changed, after the
+    /// change is stored; a failed publish is logged, and the others learn it by their recheck.
+    public func announceChange(campaignID: String, lotIDs: [String], logger: Logger) async {
+        await LotChangeFeed.announce(redis: redis, campaignID: campaignID, lotIDs: lotIDs, logger: logger)
     }
 
     /// Changes a published lot's stock atomically in Redis (never below what was issued).

@@ -36,6 +36,15 @@ public enum GrabOutcome: Sendable, Equatable {
         }
     }
 
+    /// Whether the answer hands the client a voucher (new or repeated): what a replica must hold
+    /// before the client hears it on a cluster (`GrabReplication`).
+    public var grantsVoucher: Bool {
+        switch self {
+        case .won, .again: return true
+        case .soldOut, .notOpen, .ended, .limitReached, .unknownLot: return false
+        }
+    }
+
     /// A bounded label for metrics.
     public var label: String {
         switch self {

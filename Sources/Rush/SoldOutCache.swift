@@ -66,4 +66,9 @@ public final class SoldOutCache: Sendable {
     public func clear(_ lot: String) {
         _ = marks.withLock { $0.removeValue(forKey: lot) }
     }
+
+    /// Every lot may have stock again (changes may have been missed, see `LotChangeFeed`).
+    public func clearAll() {
+        marks.withLock { $0.removeAll() }
+    }
 }

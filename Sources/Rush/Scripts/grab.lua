@@ -55,6 +55,13 @@ for i = 1, count do
   if again then
     local sep = string.find(again, '|', 1, true)
     replies[i] = {'again', string.sub(again, 1, sep - 1), tonumber(string.sub(again, sep + 1))}
+    -- Write the field read back unchanged: the call then replicates, so a WAIT after it covers the
+    -- claim this answer repeats, whichever connection wrote that claim (see GrabReplication).
+    local againField = fields[6 + 2 * i]
+    if written[againField] == nil then
+      changed[#changed + 1] = againField
+      if idem == '' then written[againField] = latest else written[againField] = again end
+    end
   elseif held >= limit then
     replies[i] = {'limit_reached', held}
   elseif stock <= 0 then

@@ -1,3 +1,4 @@
+import Logging
 import PostgresStore
 import Rush
 import VoucherCore
@@ -13,8 +14,13 @@ public struct CampaignPublisher: Sendable {
     let gate: GrabGate
     /// The pages' cache, told of every change made here (nil: no pages in this process).
     let pages: CampaignPageCache?
+    let logger: Logger
 
-    public init(campaigns: CampaignsRepository, loader: LotLoader, directory: LotDirectory, gate: GrabGate, pages: CampaignPageCache? = nil) {
+    public init(
+        campaigns: CampaignsRepository, loader: LotLoader, directory: LotDirectory, gate: GrabGate, pages: CampaignPageCache? = nil,
+        logger: Logger = Logger(label: "voucher.campaigns")
+    ) {
+        self.logger = logger
         self.campaigns = campaigns
         self.pages = pages
         self.loader = loader
@@ -46,6 +52,7 @@ public struct CampaignPublisher: Sendable {
         }
         directory.remember(record)
         pages?.forget(campaignID: campaignID)
+        await gate.announceChange(campaignID: campaignID, lotIDs: record.lots.map(\.id), logger: logger)
         return record
     }
 
@@ -70,6 +77,7 @@ public struct CampaignPublisher: Sendable {
         guard let updated = try await campaigns.campaign(id: campaignID) else { throw CampaignError.campaignNotFound }
         directory.remember(updated)
         pages?.forget(campaignID: campaignID)
+        if published { await gate.announceChange(campaignID: campaignID, lotIDs: [lotID], logger: logger) }
         return updated
     }
 

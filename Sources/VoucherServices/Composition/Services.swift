@@ -109,7 +109,8 @@ public struct Services: Sendable {
         self.rush = rush
         self.applications = VoucherApplicationsRepository(client: postgres, logger: logger)
         self.announcements = AnnouncementsRepository(client: postgres, logger: logger)
-        self.publisher = CampaignPublisher(campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate, pages: rush.pages)
+        self.publisher = CampaignPublisher(
+            campaigns: campaigns, loader: rush.loader, directory: rush.directory, gate: rush.gate, pages: rush.pages, logger: logger)
         self.catalogue = CatalogueRepository(client: postgres, logger: logger)
         self.reviews = ReviewsRepository(client: postgres, logger: logger)
     }
@@ -120,11 +121,12 @@ public struct Services: Sendable {
     public var backgroundServices: [any Service] {
         var services: [any Service] = [VoucherExpiryService(postgres: stores.postgres, logger: logger)]
         services.append(SessionChangePoller(feed: accounts.sessionChanges, logger: logger))
+        services.append(LotChangeFeed(redis: stores.redis, gate: rush.gate, pages: rush.pages, logger: logger))
         if config.sinkEnabled {
             services.append(
                 ClaimSink(
                     redis: stores.redis, claims: ClaimsRepository(client: stores.postgres, logger: logger), campaigns: campaigns,
-                    logger: logger))
+                    logger: logger, replication: config.redis.grabReplication))
         }
         return services
     }
