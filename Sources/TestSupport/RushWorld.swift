@@ -30,6 +30,39 @@ public struct RushWorld: Sendable {
         self.tokens = tokens
     }
 
+    /// Where a world's Redis is: the test Redis, or the test Redis Cluster (`ops/cluster`, started by
+    /// ops/test). The grab suites run in both.
+    public enum RedisMode: String, Sendable, CaseIterable, CustomStringConvertible {
+        case single, cluster
+        public var description: String { rawValue }
+    }
+
+    /// `with(overrides:_:)` on the Redis of `mode`. On the cluster the world's grabs wait for one
+    /// replica (`WAIT`) with a long timeout, so a live replica on a loaded machine always confirms in
+    /// time, and the cluster gate is held shared: no test fails a node over, migrates a slot or stops
+    /// a replica meanwhile.
+    public static func with<T: Sendable>(
+        redis mode: RedisMode,
+        overrides: [String: String] = [:],
+        _ body: @escaping @Sendable (RushWorld) async throws -> T
+    ) async throws -> T {
+        guard mode == .cluster else { return try await with(overrides: overrides, body) }
+        try await TestCluster.ensureRunning()
+        var merged = ["redis.cluster.seeds": "127.0.0.1:\(TestCluster.port)", "redis.cluster.waitTimeoutMs": "10000"]
+        merged.merge(overrides) { $1 }
+        var result: T?
+        try await TestCluster.withShared {
+            result = try await with(overrides: merged) { world in
+                guard world.config.redis.clusterSeeds == ["127.0.0.1:\(TestCluster.port)"] else {
+                    throw TestClusterError.notClusterMode
+                }
+                return try await body(world)
+            }
+        }
+        guard let result else { throw TestClusterError.notClusterMode }
+        return result
+    }
+
     /// Runs `body` with a migrated database and generous rate limits unless overridden.
     public static func with<T: Sendable>(
         overrides: [String: String] = [:],
@@ -166,4 +199,9 @@ extension TestClientProtocol {
         let answer = try await call(.post, "/v1/campaigns/\(campaign)/lots/\(lot)/grab", token: token, headers: extra)
         return GrabAnswer(status: answer.status, voucherID: answer.string("voucherId"), code: answer.code)
     }
+}
+
+/// A cluster-mode world that did not come up in cluster mode.
+public enum TestClusterError: Error, Sendable {
+    case notClusterMode
 }

@@ -12,12 +12,13 @@ import VoucherServices
 @testable import Rush
 
 @Suite struct ClaimArchiveTests {
-    @Test func anEndedVerifiedCampaignsStreamIsFreedOnceAndVerifyStillPasses() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func anEndedVerifiedCampaignsStreamIsFreedOnceAndVerifyStillPasses(redis: RushWorld.RedisMode) async throws {
         // Proves the archive: refused while the campaign is published (stream kept); once ended,
         // the stream key is gone, the archive is recorded with the stream's length, verify passes
         // and names the archive, a grab cannot bring the stream back, the running sink neither
         // recreates it nor stops draining other campaigns, and a second archive changes nothing.
-        try await RushWorld.with { world in
+        try await RushWorld.with(redis: redis) { world in
             let (_, allTokens) = try await world.enterprisesWithTokens(4)
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))
@@ -73,11 +74,12 @@ import VoucherServices
         }
     }
 
-    @Test func unreadOrPendingClaimsKeepTheStream() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func unreadOrPendingClaimsKeepTheStream(redis: RushWorld.RedisMode) async throws {
         // Proves an ended campaign whose claims are not all stored is refused with nothing
         // deleted: first unread (no sink ran), then delivered but pending with a dead consumer;
         // once a sink has stored them the same campaign archives.
-        try await RushWorld.with(overrides: ["sink.enabled": "false"]) { world in
+        try await RushWorld.with(redis: redis, overrides: ["sink.enabled": "false"]) { world in
             let (_, allTokens) = try await world.enterprisesWithTokens(2)
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))

@@ -19,25 +19,11 @@ import Glibc
 /// all go through the slot of the campaign's hash tag, on whichever master holds it.
 @Suite("Grab on Redis Cluster")
 struct ClusterGrabTests {
-    /// Runs `body` in a world whose Redis is the test cluster; grabs wait for one replica (`WAIT`)
-    /// with the longest timeout, so a live replica on a loaded machine always confirms in time.
-    /// Holds the cluster gate shared: no failover, migration or stopped replica meanwhile.
-    static func withClusterWorld(_ body: @escaping @Sendable (RushWorld) async throws -> Void) async throws {
-        try await TestCluster.ensureRunning()
-        let overrides = ["redis.cluster.seeds": "127.0.0.1:\(TestCluster.port)", "redis.cluster.waitTimeoutMs": "10000"]
-        try await TestCluster.withShared {
-            try await RushWorld.with(overrides: overrides) { world in
-                #expect(world.config.redis.clusterSeeds == ["127.0.0.1:\(TestCluster.port)"])
-                try await body(world)
-            }
-        }
-    }
-
     /// Proves the stock bound on a cluster for two campaigns at once: 300 enterprises on two lots
     /// of 100 each get exactly 100 vouchers per lot, the sink drains both campaigns' streams
     /// (wherever their slots live) into PostgreSQL, and verify passes for both.
     @Test func rushOnTwoCampaignsDrainsIntoPostgres() async throws {
-        try await Self.withClusterWorld { world in
+        try await RushWorld.with(redis: .cluster) { world in
             let (_, tokens) = try await world.enterprisesWithTokens(300)
             try await (try await world.app()).test(.router) { client in
                 let first = try await client.publishCampaign(world, campaignBody(stock: 100))
@@ -70,7 +56,7 @@ struct ClusterGrabTests {
     /// Proves idempotency and the per-enterprise limit on a cluster: 50 concurrent grabs by one
     /// enterprise give one voucher; a repeated key returns it; the limit holds.
     @Test func oneEnterpriseGetsOneVoucherOnTheCluster() async throws {
-        try await Self.withClusterWorld { world in
+        try await RushWorld.with(redis: .cluster) { world in
             let orgs = try await world.enterprises(1)
             let token = try await world.token(org: orgs[0])
             try await (try await world.app()).test(.router) { client in

@@ -12,10 +12,11 @@ import Testing
 import VoucherServices
 
 @Suite struct GrabFaultTests {
-    @Test func sinkKilledMidBatchLosesAndDoublesNothing() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func sinkKilledMidBatchLosesAndDoublesNothing(redis: RushWorld.RedisMode) async throws {
         // Proves the sink's crash window: a sink that committed a batch and died before XACK
         // leaves the entries pending; another sink reclaims them and stores nothing twice.
-        try await RushWorld.with(overrides: ["sink.enabled": "false"]) { world in
+        try await RushWorld.with(redis: redis, overrides: ["sink.enabled": "false"]) { world in
             let (_, allTokens) = try await world.enterprisesWithTokens(300)
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 1000))
@@ -61,11 +62,12 @@ import VoucherServices
         }
     }
 
-    @Test func poisonClaimsGoToTheDeadLettersInsteadOfLooping() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func poisonClaimsGoToTheDeadLettersInsteadOfLooping(redis: RushWorld.RedisMode) async throws {
         // Proves the sink never loops on a bad entry: a malformed entry is dead-lettered at once,
         // an unstorable one (unknown lot) after the bounded number of tries, both acknowledged,
         // while the good claims around them are stored.
-        try await RushWorld.with(overrides: ["sink.enabled": "false"]) { world in
+        try await RushWorld.with(redis: redis, overrides: ["sink.enabled": "false"]) { world in
             let (orgs, allTokens) = try await world.enterprisesWithTokens(3)
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 10))

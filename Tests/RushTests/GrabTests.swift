@@ -8,10 +8,11 @@ import Testing
 import VoucherServices
 
 @Suite struct GrabTests {
-    @Test func hundredConcurrentGrabsByOneEnterpriseGiveOneVoucher() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func hundredConcurrentGrabsByOneEnterpriseGiveOneVoucher(redis: RushWorld.RedisMode) async throws {
         // Proves the per-enterprise limit under concurrency: 100 simultaneous grabs by one
         // enterprise yield exactly one voucher, and every answer names that same voucher.
-        try await RushWorld.with { world in
+        try await RushWorld.with(redis: redis) { world in
             let orgs = try await world.enterprises(1)
             let token = try await world.token(org: orgs[0])
             try await (try await world.app()).test(.router) { client in
@@ -34,10 +35,11 @@ import VoucherServices
         }
     }
 
-    @Test func twoThousandEnterprisesOnFiveHundredVouchers() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func twoThousandEnterprisesOnFiveHundredVouchers(redis: RushWorld.RedisMode) async throws {
         // Proves the stock bound under a rush: 2,000 enterprises on a lot of 500 get exactly 500
         // vouchers, 1,500 sold_out answers, 500 rows in PostgreSQL, and verify passes.
-        try await RushWorld.with { world in
+        try await RushWorld.with(redis: redis) { world in
             let (_, allTokens) = try await world.enterprisesWithTokens(2000)
             try await (try await world.app()).test(.router) { client in
                 let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 500))
@@ -62,10 +64,11 @@ import VoucherServices
         }
     }
 
-    @Test func aRetryWithTheSameKeyReturnsTheSameVoucherAndTheLimitHolds() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func aRetryWithTheSameKeyReturnsTheSameVoucherAndTheLimitHolds(redis: RushWorld.RedisMode) async throws {
         // Proves idempotency keys on a lot with a limit of 2: a repeated key returns its voucher,
         // a new key gets the second voucher, a third key is limit_reached.
-        try await RushWorld.with { world in
+        try await RushWorld.with(redis: redis) { world in
             let orgs = try await world.enterprises(1)
             let token = try await world.token(org: orgs[0])
             try await (try await world.app()).test(.router) { client in
@@ -88,9 +91,10 @@ import VoucherServices
         }
     }
 
-    @Test func windowAnswersCarryTheTimes() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func windowAnswersCarryTheTimes(redis: RushWorld.RedisMode) async throws {
         // Proves grabs before the window answer not_open with opensAt, and after it ended.
-        try await RushWorld.with { world in
+        try await RushWorld.with(redis: redis) { world in
             let orgs = try await world.enterprises(1)
             let token = try await world.token(org: orgs[0])
             try await (try await world.app()).test(.router) { client in
@@ -113,9 +117,10 @@ import VoucherServices
         }
     }
 
-    @Test func badGrabsAreRefusedAndChangeNothing() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func badGrabsAreRefusedAndChangeNothing(redis: RushWorld.RedisMode) async throws {
         // Proves each bad grab gets its 4xx code and leaves stock and rows untouched.
-        try await RushWorld.with { world in
+        try await RushWorld.with(redis: redis) { world in
             let orgs = try await world.enterprises(1)
             let uncertified = try await world.enterprises(1, prefix: "unc", certified: false)
             let token = try await world.token(org: orgs[0])
@@ -147,11 +152,12 @@ import VoucherServices
         }
     }
 
-    @Test func rateLimitedGrabsGet429WithRetryAfter() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func rateLimitedGrabsGet429WithRetryAfter(redis: RushWorld.RedisMode) async throws {
         // Proves the per-enterprise token bucket: past the burst, 429 with Retry-After, and a token
         // again once a second has passed. The limiter runs on a test clock that stands still
         // between requests, so the answer does not depend on how fast the machine sends them.
-        try await RushWorld.with(overrides: ["grab.enterpriseBurst": "3", "grab.enterprisePerSecond": "1"]) { world in
+        try await RushWorld.with(redis: redis, overrides: ["grab.enterpriseBurst": "3", "grab.enterprisePerSecond": "1"]) { world in
             let orgs = try await world.enterprises(1)
             let token = try await world.token(org: orgs[0])
             let clock = TestClock()
@@ -175,10 +181,11 @@ import VoucherServices
         }
     }
 
-    @Test func stockCanRiseAfterPublishingButNotBelowIssued() async throws {
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func stockCanRiseAfterPublishingButNotBelowIssued(redis: RushWorld.RedisMode) async throws {
         // Proves a published lot's stock may be raised, never set below what was issued, and a
         // sold-out lot sells again after a raise on this server.
-        try await RushWorld.with { world in
+        try await RushWorld.with(redis: redis) { world in
             let orgs = try await world.enterprises(3)
             try await (try await world.app()).test(.router) { client in
                 let operatorToken = try await world.operatorToken()
