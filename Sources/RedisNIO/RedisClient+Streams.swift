@@ -158,11 +158,11 @@ extension RedisClient {
         var claim: [RESPArgument] = [.string("XCLAIM"), .string(stream), .string(group), .string(consumer), .integer(0)]
         claim += ids.map { .string($0) }
         claim.append(.string("JUSTID"))
-        let wait = RESPCommand([.string("WAIT"), .integer(Int64(replicas)), .integer(timeoutMilliseconds)])
         let replies = try await sendSequence(
-            [RESPCommand(claim), wait], timeout: configuration.commandTimeout + .milliseconds(timeoutMilliseconds))
+            [RESPCommand(claim), .wait(replicas: replicas, timeoutMilliseconds: timeoutMilliseconds)],
+            timeout: configuration.commandTimeout + .milliseconds(timeoutMilliseconds))
         guard let claimed = try replies[0].checked().array else { throw RedisClientError.unexpectedReply(replies[0]) }
-        guard case .integer(let acknowledged) = try replies[1].checked() else { throw RedisClientError.unexpectedReply(replies[1]) }
+        let acknowledged = try Self.acknowledgedReplicas(replies[1])
         let ids = try claimed.map { id throws(RedisClientError) in
             guard let text = id.string else { throw .unexpectedReply(replies[0]) }
             return text

@@ -32,11 +32,7 @@ extension RedisClient {
         arguments: [String] = [],
         timeout: Duration? = nil
     ) async throws -> RESPValue {
-        var command: [RESPArgument] = [.string("EVALSHA"), .string(script.sha1), .integer(Int64(keys.count))]
-        command.reserveCapacity(3 + keys.count + arguments.count)
-        for key in keys { command.append(.string(key)) }
-        for argument in arguments { command.append(.string(argument)) }
-        return try await evalsha(script, command: RESPCommand(command), timeout: timeout)
+        try await evalsha(script, command: .evalsha(script, keys: keys, arguments: arguments), timeout: timeout)
     }
 
     /// `evalsha` with binary keys and arguments.
@@ -61,30 +57,60 @@ extension RedisClient {
         thenWaitForReplicas replicas: Int,
         timeoutMilliseconds: Int64
     ) async throws -> (reply: RESPValue, acknowledged: Int64) {
-        var command: [RESPArgument] = [.string("EVALSHA"), .string(script.sha1), .integer(Int64(keys.count))]
-        command.reserveCapacity(3 + keys.count + arguments.count)
-        for key in keys { command.append(.string(key)) }
-        for argument in arguments { command.append(.string(argument)) }
-        let sequence = [RESPCommand(command), RESPCommand([.string("WAIT"), .integer(Int64(replicas)), .integer(timeoutMilliseconds)])]
+        let sequence = [
+            RESPCommand.evalsha(script, keys: keys, arguments: arguments), .wait(replicas: replicas, timeoutMilliseconds: timeoutMilliseconds),
+        ]
         let timeout = configuration.commandTimeout + .milliseconds(timeoutMilliseconds)
         var replies = try await sendSequence(sequence, timeout: timeout)
-        if case .error(let message) = replies[0], message.hasPrefix("NOSCRIPT") {
+        if replies[0].isNoScriptError {
             logger.info("redis.script.reload", metadata: ["redis.script": "\(script.sha1)"])
             try await load(script)
             replies = try await sendSequence(sequence, timeout: timeout)
         }
-        let reply = try replies[0].checked()
-        guard case .integer(let acknowledged) = try replies[1].checked() else { throw RedisClientError.unexpectedReply(replies[1]) }
-        return (reply, acknowledged)
+        return (try replies[0].checked(), try Self.acknowledgedReplicas(replies[1]))
     }
 
     private func evalsha(_ script: RedisScript, command: RESPCommand, timeout: Duration?) async throws -> RESPValue {
         let reply = try await send(command, timeout: timeout)
-        if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
+        if reply.isNoScriptError {
             logger.info("redis.script.reload", metadata: ["redis.script": "\(script.sha1)"])
             try await load(script)
             return try await send(command, timeout: timeout).checked()
         }
         return try reply.checked()
+    }
+}
+
+extension RESPCommand {
+    /// `EVALSHA sha numkeys keys… arguments…`: `script` by its SHA-1.
+    public static func evalsha(_ script: RedisScript, keys: [String], arguments: [String]) -> RESPCommand {
+        var command: [RESPArgument] = [.string("EVALSHA"), .string(script.sha1), .integer(Int64(keys.count))]
+        command.reserveCapacity(3 + keys.count + arguments.count)
+        for key in keys { command.append(.string(key)) }
+        for argument in arguments { command.append(.string(argument)) }
+        return RESPCommand(command)
+    }
+
+    /// `WAIT replicas timeoutMilliseconds`: sent right after a write on the same connection, it
+    /// answers how many replicas hold what that connection wrote (see `acknowledgedReplicas`).
+    public static func wait(replicas: Int, timeoutMilliseconds: Int64) -> RESPCommand {
+        RESPCommand([.string("WAIT"), .integer(Int64(replicas)), .integer(timeoutMilliseconds)])
+    }
+}
+
+extension RedisClient {
+    /// The replica count a `WAIT` answered.
+    static func acknowledgedReplicas(_ reply: RESPValue) throws -> Int64 {
+        guard case .integer(let acknowledged) = try reply.checked() else { throw RedisClientError.unexpectedReply(reply) }
+        return acknowledged
+    }
+}
+
+extension RESPValue {
+    /// Redis's NOSCRIPT error: it does not know the script (a restart, `SCRIPT FLUSH`, another
+    /// cluster node); load it and send the call again.
+    public var isNoScriptError: Bool {
+        if case .error(let message) = self { return message.hasPrefix("NOSCRIPT") }
+        return false
     }
 }

@@ -77,7 +77,8 @@ final class GrabBatcher: Sendable {
         lot.waiting.removeFirst(count)
         guard replication == nil else { return Started(batch: batch, call: nil) }
         do {
-            guard let future = try redis.enqueue(command(keys, batch), orderingKey: keys.meta) else {
+            let command = RESPCommand.evalsha(GrabScript.script, keys: keys.grabKeys, arguments: arguments(keys, batch))
+            guard let future = try redis.enqueue(command, orderingKey: keys.meta) else {
                 return Started(batch: batch, call: nil)
             }
             return Started(batch: batch, call: .success(future))
@@ -93,13 +94,10 @@ final class GrabBatcher: Sendable {
             future.whenComplete { result in
                 switch result {
                 case .success(let reply):
-                    if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
+                    if reply.isNoScriptError {
                         // Redis lost its scripts (restart, SCRIPT FLUSH): this batch loads the script
                         // and goes again; one of another batch in flight may now run before it.
-                        Task {
-                            await self.send(keys, started.batch)
-                            self.next(keys)
-                        }
+                        self.sendThenNext(keys, started.batch)
                         return
                     }
                     self.deliver(started.batch, Result { try reply.checked() }, unconfirmed: false)
@@ -112,10 +110,16 @@ final class GrabBatcher: Sendable {
             deliver(started.batch, .failure(error), unconfirmed: false)
             next(keys)
         case nil:
-            Task {
-                await self.send(keys, started.batch)
-                self.next(keys)
-            }
+            sendThenNext(keys, started.batch)
+        }
+    }
+
+    /// The batch through the client's `evalsha` (cluster mode, replication, a NOSCRIPT reload),
+    /// then the lot's next batch.
+    private func sendThenNext(_ keys: LotKeys, _ batch: [Waiter]) {
+        Task {
+            await send(keys, batch)
+            next(keys)
         }
     }
 
@@ -134,16 +138,12 @@ final class GrabBatcher: Sendable {
         if let started { follow(keys, started) }
     }
 
-    private func command(_ keys: LotKeys, _ batch: [Waiter]) -> RESPCommand {
-        var command: [RESPArgument] = [.string("EVALSHA"), .string(GrabScript.script.sha1), .integer(Int64(keys.grabKeys.count))]
-        command.reserveCapacity(4 + keys.grabKeys.count + 2 * batch.count)
-        for key in keys.grabKeys { command.append(.string(key)) }
-        command.append(.string(keys.lotID))
-        for waiter in batch {
-            command.append(.string(waiter.orgID))
-            command.append(.string(waiter.idempotencyKey))
-        }
-        return RESPCommand(command)
+    /// The script's arguments for `batch`: the lot, then each grab's enterprise and idempotency key.
+    private func arguments(_ keys: LotKeys, _ batch: [Waiter]) -> [String] {
+        var arguments = [keys.lotID]
+        arguments.reserveCapacity(1 + 2 * batch.count)
+        for waiter in batch { arguments += [waiter.orgID, waiter.idempotencyKey] }
+        return arguments
     }
 
     /// Every waiter of the batch gets its own outcome from the call's reply, or the call's error.
@@ -172,9 +172,7 @@ final class GrabBatcher: Sendable {
     /// One script call for the batch through the client's `evalsha` (NOSCRIPT reloads, cluster
     /// redirects, `WAIT` with replication); every waiter gets its own outcome, or the call's error.
     private func send(_ keys: LotKeys, _ batch: [Waiter]) async {
-        var arguments = [keys.lotID]
-        arguments.reserveCapacity(1 + 2 * batch.count)
-        for waiter in batch { arguments += [waiter.orgID, waiter.idempotencyKey] }
+        let arguments = arguments(keys, batch)
         do {
             if let replication {
                 let answer = try await redis.evalsha(
