@@ -56,6 +56,23 @@ ensure_packages() {
 }
 
 # Random hex of N bytes.
+# wait_for_server PORT PID TRIES LOG [PATH]: polls http://127.0.0.1:PORT/PATH (default /ready)
+# every 0.1 s until it answers; dies with LOG's tail ("-": output went to this terminal) when the
+# process PID exits first or after TRIES tries.
+wait_for_server() {
+    local port="$1" pid="$2" tries="$3" logfile="$4" path="${5:-/ready}" try
+    for try in $(seq 1 "$tries"); do
+        curl -fsS "http://127.0.0.1:$port$path" >/dev/null 2>&1 && return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            [ "$logfile" = - ] || tail -20 "$logfile" >&2
+            die "the server on $port (pid $pid) exited"
+        fi
+        sleep 0.1
+    done
+    [ "$logfile" = - ] || tail -20 "$logfile" >&2
+    die "the server on $port (pid $pid) did not answer $path within $((tries / 10)) s"
+}
+
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 
 # Secrets of a profile, generated once and kept in .local/<profile>/secrets.env (git-ignored).

@@ -25,10 +25,10 @@ ensure_haproxy() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null
 }
 
-server_log() { if [ "$1" = - ]; then echo "above"; else echo "$1$2.log"; fi; }
+server_log() { if [ "$1" = - ]; then echo -; else echo "$1$2.log"; fi; }
 
 start_servers() {
-    local bin="$1" first="$2" count="$3" logs="$4" port pid try
+    local bin="$1" first="$2" count="$3" logs="$4" port index=0
     for port in $(seq "$first" $((first + count - 1))); do
         if [ "$logs" = - ]; then
             VOUCHER_HTTP_PORT="$port" VOUCHER_GRAB_SERVERS="$count" VOUCHER_HTTP_TRUSTEDPROXIES=127.0.0.1 "$bin/voucher-server" &
@@ -38,16 +38,9 @@ start_servers() {
         fi
         SERVER_PIDS+=("$!")
     done
-    local index=0
     for port in $(seq "$first" $((first + count - 1))); do
-        pid="${SERVER_PIDS[$index]}"
+        wait_for_server "$port" "${SERVER_PIDS[$index]}" "$SERVERS_START_TRIES" "$(server_log "$logs" "$port")"
         index=$((index + 1))
-        for try in $(seq 1 "$SERVERS_START_TRIES"); do
-            curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
-            kill -0 "$pid" 2>/dev/null || die "the server on $port (pid $pid) exited; its output: $(server_log "$logs" "$port")"
-            [ "$try" = "$SERVERS_START_TRIES" ] && die "the server on $port (pid $pid) did not answer /ready; its output: $(server_log "$logs" "$port")"
-            sleep 0.1
-        done
     done
     log "$count servers ready on 127.0.0.1:$first-$((first + count - 1)) (pids ${SERVER_PIDS[*]})"
 }
