@@ -295,6 +295,38 @@ import VoucherServices
         #expect(proxies.clientAddress(peer: nil, headers: [.xForwardedFor: "1.2.3.4"]) == nil)
     }
 
+    @Test func addressNormalisingAndTheEncodedNULScanAreByteExact() {
+        // Proves the byte scans that replaced Foundation's bridged `trimmingCharacters` and
+        // `contains`: blanks around an address go, case is folded, inner text stays; `%00` is found
+        // at its UTF-8 offset anywhere (also after multi-byte text), and only as the three bytes.
+        #expect(TrustedProxies.normalised("  2001:DB8::1\t") == "2001:db8::1")
+        #expect(TrustedProxies.normalised("10.0.0.1") == "10.0.0.1")
+        #expect(TrustedProxies.normalised(" \t ").isEmpty && TrustedProxies.normalised("").isEmpty)
+        #expect(TrustedProxies.normalised(" a b ") == "a b")
+        let proxies = TrustedProxies(["2001:db8::2"])
+        #expect(proxies.clientAddress(peer: " 2001:DB8::2 ", headers: [.xRealIP: " 192.0.2.7 "]) == "192.0.2.7")
+        #expect(TextInputMiddleware<AppRequestContext>.encodedNUL(in: "/a%00") == 2)
+        #expect(TextInputMiddleware<AppRequestContext>.encodedNUL(in: "%00") == 0)
+        #expect(TextInputMiddleware<AppRequestContext>.encodedNUL(in: "/活动?q=%00") == 10)
+        for clean in ["", "%0", "/a%0", "/a%20%0A", "/a%000x".replacingOccurrences(of: "%00", with: "%01")] {
+            #expect(TextInputMiddleware<AppRequestContext>.encodedNUL(in: clean) == nil, "\(clean)")
+        }
+    }
+
+    @Test func bearerAndGrabRouteChecksAreByteExact() {
+        // Proves the auth middleware's byte checks: the scheme in any case with a token after it,
+        // nothing shorter or else; the grab route by its template, not other campaign routes.
+        for header in ["Bearer x", "bearer abc", "BEARER abc", "bEaReR t"] { #expect(AuthMiddleware.isBearer(header), "\(header)") }
+        for header in ["Bearer ", "Bearer", "Basic abc", "Bearerx abc", "Bearer\tabc", "Bëarer x", ""] {
+            #expect(!AuthMiddleware.isBearer(header), "\(header)")
+        }
+        #expect(AuthMiddleware.isGrabRoute("/v1/campaigns/{campaignID}/lots/{lotID}/grab"))
+        #expect(AuthMiddleware.isGrabRoute("v1/campaigns/:campaignID/lots/:lotID/grab"))
+        for route in ["/v1/campaigns/{campaignID}/lots/{lotID}", "/v1/campaigns/{campaignID}/lots/{lotID}/apply", "/v1/orders/{id}/grab", ""] {
+            #expect(!AuthMiddleware.isGrabRoute(route), "\(route)")
+        }
+    }
+
     // MARK: item 12 — security headers, no-store, the metrics token
 
     @Test func securityHeadersOnEveryAnswerAndNoStore() async throws {

@@ -33,8 +33,14 @@ public struct TrustedProxies: Sendable, Equatable {
         return peer
     }
 
+    /// Without the spaces and tabs around it, in lower case (IPv6 hex). A byte scan: Foundation's
+    /// `trimmingCharacters` bridged every request's peer address to an NSString.
     static func normalised(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespaces).lowercased()
+        let bytes = text.utf8
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return "" }
+        let trimmed = Substring(text.utf8[first...last])
+        return trimmed.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? trimmed.lowercased() : String(trimmed)
     }
 
     /// Digits, hex letters, dots and colons of bounded length: an IPv4 or IPv6 address, not a

@@ -32,26 +32,33 @@ public struct Problem: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
         headers[.contentType] = Problem.contentType
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: cachedBodyBytes())))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: cachedBody()))
     }
 
     /// Problems without extensions repeat (every `sold_out` of a rush is the same bytes), so
-    /// their bodies are encoded once. Bounded: past `renderedMax` the cache starts over.
-    func cachedBodyBytes() -> [UInt8] {
-        guard extensions.isEmpty else { return bodyBytes() }
-        let key = "\(status.code)|\(code)|\(detail)"
-        if let bytes = Problem.rendered.withLock({ $0[key] }) { return bytes }
-        let bytes = bodyBytes()
+    /// their bodies are encoded once and the buffer is shared by every answer (no copy, no key
+    /// text built per answer). Bounded: past `renderedMax` the cache starts over.
+    func cachedBody() -> ByteBuffer {
+        guard extensions.isEmpty else { return ByteBuffer(bytes: bodyBytes()) }
+        let key = RenderedKey(status: status.code, code: code, detail: detail)
+        if let body = Problem.rendered.withLock({ $0[key] }) { return body }
+        let body = ByteBuffer(bytes: bodyBytes())
         Problem.rendered.withLock { cache in
             if cache.count >= Problem.renderedMax { cache.removeAll() }
-            cache[key] = bytes
+            cache[key] = body
         }
-        return bytes
+        return body
+    }
+
+    struct RenderedKey: Hashable, Sendable {
+        let status: Int
+        let code: String
+        let detail: String
     }
 
     static let renderedMax = 1_000
     /// Encoded bodies by status, code and detail. Guarded by the mutex.
-    static let rendered = Mutex<[String: [UInt8]]>([:])
+    static let rendered = Mutex<[RenderedKey: ByteBuffer]>([:])
 
     /// The JSON body: `type`, `title`, `status`, `detail`, `code`, then the extensions; a code
     /// renamed to the convention also carries its old names in `aliases` (`ErrorCode.aliases`).

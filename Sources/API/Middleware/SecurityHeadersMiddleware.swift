@@ -8,14 +8,8 @@ import Hummingbird
 /// everything is the simple rule: tokens, payee accounts, downloads (archives, proofs, reports,
 /// licences) and every other `/v1` answer are private to the caller.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var headers: HTTPFields {
-        [
-            .xContentTypeOptions: "nosniff",
-            .xFrameOptions: "DENY",
-            .contentSecurityPolicy: "frame-ancestors 'none'",
-            .referrerPolicy: "no-referrer",
-        ]
-    }
+    /// Built once, not per answer (a generic type cannot hold a stored static).
+    static var headers: HTTPFields { SecurityHeaders.fields }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -31,6 +25,16 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
+}
+
+/// The fields of `SecurityHeadersMiddleware`.
+enum SecurityHeaders {
+    static let fields: HTTPFields = [
+        .xContentTypeOptions: "nosniff",
+        .xFrameOptions: "DENY",
+        .contentSecurityPolicy: "frame-ancestors 'none'",
+        .referrerPolicy: "no-referrer",
+    ]
 }
 
 extension HTTPField.Name {

@@ -151,13 +151,27 @@ public struct GuardedJSONDecoder: RequestDecoder {
 struct TextInputMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let uri = request.uri.string
-        if uri.contains("%00") {
-            let inQuery = uri.split(separator: "?", maxSplits: 1).dropFirst().first?.contains("%00") == true
+        if let at = Self.encodedNUL(in: uri) {
+            let inQuery = uri.utf8.prefix(at).contains(UInt8(ascii: "?"))
             throw TextInputGuard.refusal(.nul, place: inQuery ? "A query parameter" : "The path")
         }
         for field in request.headers where field.value.utf8.contains(0) {
             throw TextInputGuard.refusal(.nul, place: "The header \(field.name.canonicalName)")
         }
         return try await next(request, context)
+    }
+
+    /// The UTF-8 offset of the first `%00` in `uri`, by a byte scan (Foundation's `contains` bridged
+    /// every request's URI to an NSString).
+    static func encodedNUL(in uri: String) -> Int? {
+        var uri = uri
+        return uri.withUTF8 { bytes in
+            guard bytes.count >= 3 else { return nil }
+            for index in 0...(bytes.count - 3)
+            where bytes[index] == UInt8(ascii: "%") && bytes[index + 1] == UInt8(ascii: "0") && bytes[index + 2] == UInt8(ascii: "0") {
+                return index
+            }
+            return nil
+        }
     }
 }
