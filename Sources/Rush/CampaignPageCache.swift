@@ -53,11 +53,24 @@ public final class CampaignPageCache: Sendable {
 
     /// The campaign (any status; the caller decides what a visitor may see), nil when unknown.
     public func campaign(id: String) async throws -> CampaignRecord? {
-        try await byID.value(id) { [self] in
+        if let held = byID.held(id) { return held }
+        return try await byID.value(id) { [self] in
             readCount.add(1, ordering: .relaxed)
             return try await campaigns.campaign(id: id)
         }
     }
+
+    /// The campaign as `campaign(id:)` would serve it now without reading, and the instant until
+    /// which it stays fresh; nil when it is not held fresh (missing, stale, being read).
+    public func heldCampaign(id: String) -> (record: CampaignRecord?, freshUntil: ContinuousClock.Instant)? {
+        byID.heldFresh(id)
+    }
+
+    /// Bumped by every `forget`: what was shown before a bump may be out of date.
+    public var generation: Int { byID.generation }
+
+    /// This cache's clock (the instants of `heldCampaign`).
+    public func instant() -> ContinuousClock.Instant { clock.instant() }
 
     /// A page of the listed (published) and ended campaigns, newest first as the repository orders them.
     public func list(page: Int, pageSize: Int) async throws -> ListPage {
@@ -102,6 +115,32 @@ final class Memo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.freshness = freshness
         self.clock = clock
     }
+
+    /// What `value` would serve at once without reading: the fresh value, or the stale one while
+    /// another caller refreshes it; nil when a read would have to start or be waited for. A hit
+    /// costs one lock and no task, closure or read (the views at the opening second).
+    func held(_ key: Key) -> Value? {
+        let now = clock.instant()
+        return state.withLock { state in
+            switch state.slots[key] {
+            case .ready(let value, let read) where now - read < freshness: value
+            case .loading(_, let stale?): stale
+            default: nil
+            }
+        }
+    }
+
+    /// The fresh value of `key` and the instant it goes stale; nil unless it is held fresh.
+    func heldFresh(_ key: Key) -> (Value, ContinuousClock.Instant)? {
+        let now = clock.instant()
+        return state.withLock { state in
+            guard case .ready(let value, let read) = state.slots[key], now - read < freshness else { return nil }
+            return (value, read + freshness)
+        }
+    }
+
+    /// Bumped by every `forget`.
+    var generation: Int { state.withLock { $0.generation } }
 
     private enum Step {
         case serve(Value)

@@ -34,6 +34,8 @@ public final class RemainingStockCache: Sendable {
     private let learned = Mutex<[String: Bounds]>([:])
     /// Redis reads started by this cache (the tests' proof that views share a read).
     private let readCount = Atomic<Int>(0)
+    /// Bumped by every `learn` and `forget` (what a view shows may have changed without a read).
+    private let changes = Atomic<Int>(0)
 
     public init(clock: any MonotonicClock = SystemMonotonicClock()) {
         self.clock = clock
@@ -42,12 +44,28 @@ public final class RemainingStockCache: Sendable {
 
     public var reads: Int { readCount.load(ordering: .relaxed) }
 
+    /// Bumped by every `learn` and `forget`: a view rendered before a bump may show too much stock.
+    public var generation: Int { changes.load(ordering: .acquiring) }
+
+    /// The instant until which the campaign's snapshot of exactly `lotIDs` stays fresh; nil when
+    /// none is held fresh (so `remaining` would read Redis or serve a stale one).
+    public func freshUntil(campaignID: String, lotIDs: [String]) -> ContinuousClock.Instant? {
+        guard let (snapshot, until) = snapshots.heldFresh(campaignID), snapshot.lotIDs == lotIDs else { return nil }
+        return until
+    }
+
+    /// This cache's clock (the instants of `freshUntil`).
+    public func instant() -> ContinuousClock.Instant { clock.instant() }
+
     /// Each of `lotIDs`' remaining stock (absent when Redis does not know the lot or cannot be
     /// read and nothing was read before), `read` asked at most once per `freshness`.
     public func remaining(
         campaignID: String, lotIDs: [String], read: @escaping @Sendable ([String]) async throws -> [String: Int64]
     ) async -> [String: Int64] {
         guard !lotIDs.isEmpty else { return [:] }
+        if let held = snapshots.held(campaignID), held.lotIDs == lotIDs {
+            return learned.withLock { Self.lowered(held, by: $0[campaignID]) }
+        }
         let load: @Sendable () async throws -> Snapshot = { [self] in
             readCount.add(1, ordering: .relaxed)
             let startedAt = clock.instant()
@@ -69,6 +87,7 @@ public final class RemainingStockCache: Sendable {
     /// A grab on this server left `remaining` of the lot (0 after `sold_out`).
     public func learn(campaignID: String, lotID: String, remaining: Int64) {
         let now = clock.instant()
+        defer { changes.add(1, ordering: .releasing) }
         learned.withLock { learned in
             if learned.count >= Self.campaignsMax { learned.removeAll() }
             // The latest answer wins: it is at most a batch's reordering away from the smallest.
@@ -80,6 +99,7 @@ public final class RemainingStockCache: Sendable {
     public func forget(campaignID: String) {
         snapshots.forget(campaignID)
         _ = learned.withLock { $0.removeValue(forKey: campaignID) }
+        changes.add(1, ordering: .releasing)
     }
 
     /// The snapshot with each bound learned since its read started applied.

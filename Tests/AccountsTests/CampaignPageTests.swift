@@ -186,16 +186,58 @@ import VoucherServices
             world.clock.advance(seconds: Double(RemainingStockCache.freshness.components.attoseconds) / 1e18)
             #expect(try await shown() == "4")
             #expect(stock.reads == reads + 1)
+            // Views from the last render now (nothing changed, both caches fresh): the grab below
+            // must end that too.
+            for _ in 0..<3 { #expect(try await shown() == "4") }
 
             let grabbed = try await world.call(.post, "/v1/campaigns/\(campaign.id)/lots/\(campaign.lots[0])/grab", token: member)
             #expect(grabbed.status == .created, "grab: \(grabbed.json)")
             #expect(try await shown() == "3", "this server's grab shows at once")
             #expect(stock.reads == reads + 1)
+            for _ in 0..<3 { #expect(try await shown() == "3") }
 
             let restocked = try await world.call(
                 .patch, "/v1/campaigns/\(campaign.id)/lots/\(campaign.lots[0])", json: ["stock": 9], token: operatorToken)
             #expect(restocked.status == .ok, "restock: \(restocked.json)")
             #expect(try await shown() == "7", "a restock here shows at once (9 less the two issued)")
+        }
+    }
+    @Test func anAnonymousViewServedFromTheLastRenderFlipsAtTheOpeningInstant() async throws {
+        // Proves the anonymous views served from the last render without asking the caches
+        // (`CampaignRenders.Validity`) stop at the opening instant: a campaign with only an apply
+        // lot (no stock snapshot, so only the campaign's two-second freshness bounds the render)
+        // shows 未开始 to repeated views, and the view right after the clock passes the opening —
+        // with the campaign still fresh in its cache — shows 进行中 and the countdown's new text.
+        try await Self.run { world, services in
+            let operatorToken = try await world.makePlatformUser(.operator, "operator_rush4", phone: "13700000164")
+            let lots: [[String: Any]] = [
+                [
+                    "kind": "general", "direction": "cloud", "faceValueFen": 500_000, "stock": 10, "perEnterpriseLimit": 1, "mode": "apply",
+                    "validityDays": 90,
+                ]
+            ]
+            let created = try await world.call(
+                .post, "/v1/campaigns",
+                json: [
+                    "name": "一秒后开始", "startsAt": RFC3339.format(world.clock.now().addingTimeInterval(1)), "endsAt": "2030-01-01T09:00:00+08:00",
+                    "lots": lots,
+                ],
+                token: operatorToken)
+            #expect(created.status == .created, "campaign: \(created.json)")
+            let id = try #require(created.string("id"))
+            #expect(try await world.call(.post, "/v1/campaigns/\(id)/publish", token: operatorToken).status == .ok)
+            var visitor = WebBrowser(world)
+            func status() async throws -> String {
+                let page = Self.text(try await visitor.get("/campaigns/\(id)"))
+                guard let start = page.range(of: "id=\"campaign-status\">") else { return "" }
+                return String(page[start.upperBound...].prefix { $0 != "<" })
+            }
+            for _ in 0..<5 { #expect(try await status() == "未开始") }
+            let reads = services.rush.pages.reads
+            world.clock.advance(seconds: 1)
+            #expect(try await status() == "进行中", "the opening instant ends the held render")
+            #expect(services.rush.pages.reads == reads, "the campaign was still fresh: no read, only a new render")
+            #expect(Self.text(try await visitor.get("/campaigns/\(id)")).contains("活动进行中，可以抢券。"))
         }
     }
 }

@@ -48,6 +48,12 @@ struct WebController: Sendable {
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
+            // The opening second's pages first: the router tries a path's first component against
+            // its siblings in the order they were added (`RouterTrie.matchComponent`).
+            .get("campaigns", use: campaigns)
+            .get("campaigns/:id", use: campaign)
+            .post("campaigns/:id/lots/:lot/grab", use: grabAction)
+            .post("campaigns/:id/lots/:lot/apply", use: applyAction)
             .get("static/:name", use: staticFile)
             .get("login", use: loginPage)
             .post("login", use: login)
@@ -58,10 +64,6 @@ struct WebController: Sendable {
             .get("register", use: registerPage)
             .get("products", use: products)
             .get("news", use: news)
-            .get("campaigns", use: campaigns)
-            .get("campaigns/:id", use: campaign)
-            .post("campaigns/:id/lots/:lot/grab", use: grabAction)
-            .post("campaigns/:id/lots/:lot/apply", use: applyAction)
             .get("workbench", use: workbenchHome)
             .get("workbench/orders", use: orders)
             .get("workbench/orders/:id", use: orderDetail)
