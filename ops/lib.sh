@@ -55,7 +55,6 @@ ensure_packages() {
     fi
 }
 
-# Random hex of N bytes.
 # wait_for_server PORT PID TRIES LOG [PATH]: polls http://127.0.0.1:PORT/PATH (default /ready)
 # every 0.1 s until it answers; dies with LOG's tail ("-": output went to this terminal) when the
 # process PID exits first or after TRIES tries.
@@ -73,6 +72,15 @@ wait_for_server() {
     die "the server on $port (pid $pid) did not answer $path within $((tries / 10)) s"
 }
 
+# setup_campaign STOCK LIMIT OPENS_IN_S -> "campaign lot opensAtMs": a published campaign with one
+# grab lot for ops/loadtest and ops/loadtest-cluster, made by `rush-load setup` with the caller's
+# $bin (the built binaries), $HTTP_PORT (the server) and $LOAD_DIR (its operator-token.txt).
+setup_campaign() {
+    "$bin/rush-load" setup --port "$HTTP_PORT" --operator-token-file "$LOAD_DIR/operator-token.txt" \
+        --stock "$1" --limit "$2" --opens-in-s "$3"
+}
+
+# Random hex of N bytes.
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 
 # Secrets of a profile, generated once and kept in .local/<profile>/secrets.env (git-ignored).

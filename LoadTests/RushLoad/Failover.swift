@@ -140,6 +140,11 @@ struct FailoverLog: Sendable {
     /// The first and last refusal (a 503, a timeout or a closed connection), Unix ms.
     var firstRefusalUnixMs: Int64?
     var lastRefusalUnixMs: Int64?
+    /// Every millisecond in which a refusal came: ops/failover-test counts the refused window
+    /// from its kill, which the generator does not know (a refusal before the kill, e.g. a
+    /// timeout at the opening, is not the failover's). Distinct milliseconds, so at most one
+    /// entry per millisecond of the run however many clients were refused.
+    var refusalUnixMs: Set<Int64> = []
     var sends = 0
     var grabs = 0
 
@@ -151,11 +156,13 @@ struct FailoverLog: Sendable {
         grabs += other.grabs
         if let first = other.firstRefusalUnixMs { firstRefusalUnixMs = min(firstRefusalUnixMs ?? first, first) }
         if let last = other.lastRefusalUnixMs { lastRefusalUnixMs = max(lastRefusalUnixMs ?? last, last) }
+        refusalUnixMs.formUnion(other.refusalUnixMs)
     }
 
     mutating func refused(atUnixMs now: Int64) {
         firstRefusalUnixMs = firstRefusalUnixMs ?? now
         lastRefusalUnixMs = now
+        refusalUnixMs.insert(now)
     }
 }
 
@@ -299,6 +306,8 @@ struct FailoverReport: Codable, Sendable {
     var endedAtUnixMs: Int64
     var firstRefusalUnixMs: Int64?
     var lastRefusalUnixMs: Int64?
+    /// The distinct milliseconds of every refusal, ascending (`FailoverLog.refusalUnixMs`).
+    var refusalUnixMs: [Int64]
     var verification: Verification?
 
     init(log: FailoverLog, startedAtUnixMs: Int64, endedAtUnixMs: Int64) {
@@ -317,6 +326,7 @@ struct FailoverReport: Codable, Sendable {
         self.endedAtUnixMs = endedAtUnixMs
         firstRefusalUnixMs = log.firstRefusalUnixMs
         lastRefusalUnixMs = log.lastRefusalUnixMs
+        refusalUnixMs = log.refusalUnixMs.sorted()
     }
 
     /// Milliseconds from the first refusal to the last (0 when nothing was refused).

@@ -38,7 +38,8 @@ public enum VoucherApp {
         OpenAPIController().addRoutes(to: router)
         let v1 = router.group("v1").add(middleware: services.accounts.authMiddleware)
         v1.addRoutes(CampaignsController(campaigns: services.campaigns, rush: services.rush, publisher: services.publisher).endpoints)
-        v1.addRoutes(VoucherApplicationsController(applications: services.applications, campaigns: services.campaigns).endpoints)
+        v1.addRoutes(
+            VoucherApplicationsController(applications: services.applications, campaigns: services.campaigns, clock: services.clock).endpoints)
         v1.addRoutes(AuthController(env: services.accounts).endpoints)
         v1.addRoutes(RegistrationController(env: services.accounts).endpoints)
         v1.addRoutes(AccountController(env: services.accounts).endpoints)

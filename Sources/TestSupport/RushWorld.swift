@@ -135,13 +135,14 @@ public struct RushWorld: Sendable {
     }
 
     /// The application against this world's stores; with `clock`, the grab path's in-memory
-    /// limits (rate buckets, sold-out recheck, lot freshness) run on it instead of the machine's.
-    public func app(config: AppConfig? = nil, clock: TestClock? = nil) async throws -> some ApplicationProtocol {
+    /// limits (rate buckets, sold-out recheck, lot freshness) run on it instead of the machine's;
+    /// with `wallClock`, the use cases' calendar time (`Services.clock`) does.
+    public func app(config: AppConfig? = nil, clock: TestClock? = nil, wallClock: TestClock? = nil) async throws -> some ApplicationProtocol {
         let config = config ?? self.config
         let stores = try AppStores.make(config: config, logger: TestEnvironment.logger)
         await stores.redis.firstAttemptsMade()
         let services = await Services.live(
-            config: config, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(rushClock: clock))
+            config: config, stores: stores, logger: TestEnvironment.logger, overrides: Services.Overrides(clock: wallClock, rushClock: clock))
         return VoucherApp.buildApplication(services: services, registry: PrometheusCollectorRegistry())
     }
 

@@ -16,8 +16,9 @@ import VoucherServices
     /// JSON route's typed fields (亿元 and 万元 exactly in fen, 、-separated industries as a list,
     /// ticked scopes), that three years' revenues go together and a fraction of a fen is refused
     /// next to its field, that the groups and the survey are not its steps (404 page), that the
-    /// licence leads to 提交认证, and that after the operator's approval (whose page shows the
-    /// provider's details) 我的企业 shows them with no 企业诊断信息.
+    /// licence leads to 提交认证, that until it is certified 商品管理, 专家管理 and 收款账号管理 are
+    /// neither in its menu nor served (403 page), and that after the operator's approval (whose
+    /// page shows the provider's details) they are, and 我的企业 shows the details with no 企业诊断信息.
     @Test func aProviderRegistersThroughTheWizardAndReadsMyOrganisation() async throws {
         try await AccountsWorld.run { world in
             var browser = WebBrowser(world)
@@ -104,6 +105,17 @@ import VoucherServices
             #expect(submitted.status == .seeOther, "\(Self.text(submitted))")
             #expect(Self.text(try await browser.get("/workbench/registration")).contains("id=\"under-review\""))
 
+            // Under review, not certified: the pages whose actions CertificationGate refuses (listing,
+            // experts, payee accounts) are hidden and refused, the rest of the menu stays.
+            let certifiedOnly = ["/workbench/products", "/workbench/experts", "/workbench/payee-accounts"]
+            let waitingMenu = Self.text(try await browser.get("/workbench"))
+            #expect(waitingMenu.contains("href=\"/workbench/password\""))
+            for href in certifiedOnly {
+                #expect(!waitingMenu.contains("href=\"\(href)\""), "\(href) is hidden until certified")
+                let refused = try await browser.get(href)
+                #expect(refused.status == .forbidden && Self.text(refused).contains("企业认证通过后"), "\(href): \(refused.status)")
+            }
+
             let op = try await world.makePlatformUser(.operator, "web_provider_op", phone: "13700000791")
             let waiting = try await world.call(.get, "/v1/approvals/waiting?pageSize=100", token: op)
             let items = waiting.json["items"] as? [[String: Any]] ?? []
@@ -114,6 +126,12 @@ import VoucherServices
             #expect(subject.contains("id=\"subject-registration\"") && subject.contains("服务商") && subject.contains("诊断咨询、上云用云"))
             #expect(subject.contains("0.015 亿元") && subject.contains("150.5 万元"))
             #expect(try await world.call(.post, "/v1/approvals/\(id)/approve", json: [:], token: op).status == .ok)
+
+            let certifiedMenu = Self.text(try await browser.get("/workbench"))
+            for href in certifiedOnly {
+                #expect(certifiedMenu.contains("href=\"\(href)\""), "\(href) is shown once certified")
+                #expect(try await browser.get(href).status == .ok, "\(href)")
+            }
 
             let mine = Self.text(try await browser.get("/workbench/organisation"))
             #expect(mine.contains("id=\"org-certification\">已认证"))

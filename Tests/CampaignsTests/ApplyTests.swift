@@ -70,4 +70,34 @@ import VoucherServices
             }
         }
     }
+
+    @Test func theApplicationWindowIsReadOnTheInjectedClock() async throws {
+        // Proves 立即申请 reads the campaign's window on the services' clock, not the machine's: a
+        // campaign opening in an hour is not open yet, is open once the test clock passes its start
+        // (the application stamped with that clock's time), and has ended once it passes its end.
+        try await RushWorld.with { world in
+            let orgs = try await world.enterprises(3)
+            let clock = TestClock()
+            try await (try await world.app(wallClock: clock)).test(.router) { client in
+                var campaign = campaignBody(stock: 5, opensIn: 3_600, closesIn: 7_200)
+                campaign["lots"] = [
+                    ["kind": "general", "direction": "dcmm", "faceValueFen": 3_000_000, "stock": 5, "mode": "apply", "validityDays": 365]
+                ]
+                let (campaignID, lot) = try await client.publishCampaign(world, campaign)
+                let path = "/v1/campaigns/\(campaignID)/lots/\(lot)/applications"
+                let early = try await client.call(.post, path, token: try await world.token(org: orgs[0]))
+                #expect(early.status == .conflict, "\(early.json)")
+                #expect(early.code == "not_open")
+
+                clock.advance(seconds: 3_660)
+                let open = try await client.call(.post, path, token: try await world.token(org: orgs[1]))
+                #expect(open.status == .created, "\(open.json)")
+                #expect(open.string("createdAt") == RFC3339.format(clock.now()))
+
+                clock.advance(seconds: 3_600)
+                let late = try await client.call(.post, path, token: try await world.token(org: orgs[2]))
+                #expect(late.code == "ended", "\(late.json)")
+            }
+        }
+    }
 }

@@ -9,6 +9,9 @@ import VoucherServices
 struct VoucherApplicationsController {
     let applications: VoucherApplicationsRepository
     let campaigns: CampaignsRepository
+    /// Whether the campaign is open, and the application's time, come from the injected clock
+    /// (`services.clock`), as in the other controllers, so tests can move time.
+    let clock: any WallClock
 
     /// Longest rejection reason kept.
     static let reasonLengthMax = 500
@@ -68,7 +71,7 @@ struct VoucherApplicationsController {
         guard lot.mode == .apply else {
             throw CampaignRequestError.lotNotApplicable
         }
-        let now = Date()
+        let now = clock.now()
         guard campaign.status == .published, now >= campaign.startsAt else {
             throw now < campaign.startsAt
                 ? CampaignRequestError.notOpen(opensAt: campaign.startsAt, closesAt: campaign.endsAt)

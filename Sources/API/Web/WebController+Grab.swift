@@ -34,7 +34,8 @@ extension WebController {
 
     func applyAction(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         try await lotAction(request, context) { viewer, campaignID, lotID, _ in
-            let controller = VoucherApplicationsController(applications: services.applications, campaigns: services.campaigns)
+            let controller = VoucherApplicationsController(
+                applications: services.applications, campaigns: services.campaigns, clock: services.clock)
             let record = try await controller.apply(identity: viewer.identity, campaignID: campaignID, lotID: lotID)
             return (.created, ["result": "applied", "applicationId": record.id])
         }

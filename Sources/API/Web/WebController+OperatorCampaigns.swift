@@ -167,7 +167,7 @@ extension WebController {
             var lots = campaign.lots.enumerated().map { index, lot in
                 LotFormRow(
                     index: index, kind: lot.kind.rawValue, direction: lot.direction?.rawValue ?? "",
-                    faceValue: WebDetailField.yuan(fen: lot.faceValueFen), stock: String(lot.stock), limit: String(lot.perEnterpriseLimit),
+                    faceValue: Money(fen: lot.faceValueFen).yuanText, stock: String(lot.stock), limit: String(lot.perEnterpriseLimit),
                     mode: lot.mode.rawValue, validityDays: String(lot.validityDays))
             }
             while lots.count < Self.campaignFormLots { lots.append(LotFormRow(index: lots.count)) }

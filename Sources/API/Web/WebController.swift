@@ -353,6 +353,9 @@ struct WebController: Sendable {
             return redirect("/login?next=" + WebForm.encode(here) + (request.cookies[WebSessions.cookieName] == nil ? "" : "&expired=1"))
         }
         guard page.allows(viewer.identity) else {
+            if page.needsCertification, !viewer.identity.certified {
+                return errorPage(.forbidden, viewer: viewer, reason: "企业认证通过后才能使用“\(page.label)”。")
+            }
             return errorPage(.forbidden, viewer: viewer, reason: "您的账号没有“\(page.label)”菜单的权限，请联系主账号在用户管理中开通。")
         }
         return try await body(viewer)

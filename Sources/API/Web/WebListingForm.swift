@@ -43,15 +43,16 @@ struct WebListingForm {
         self["image"] = content.imageFileId
         self["solutionClasses"] = content.solutionClasses.joined(separator: "\n")
         self["industries"] = content.industries.joined(separator: "\n")
-        self["priceLow"] = WebDetailField.yuan(fen: content.priceLowFen)
-        self["priceHigh"] = WebDetailField.yuan(fen: content.priceHighFen)
+        self["priceLow"] = Money(fen: content.priceLowFen).yuanText
+        self["priceHigh"] = Money(fen: content.priceHighFen).yuanText
         self["deliveryCycleDays"] = String(content.deliveryCycleDays)
         self["personDays"] = String(content.personDays)
         for (index, study) in (content.caseStudies ?? []).prefix(ListingLimits.caseStudiesCount).enumerated() {
             let key = "c\(index)."
             self[key + "customer"] = study.customer
-            self[key + "annualOutput"] = WebDetailField.yuan(fen: study.annualOutputCentiWan)
-            self[key + "sales"] = WebDetailField.yuan(fen: study.salesCentiWan)
+            // Hundredths of 万元 are written as yuan text is (two decimals), as `hundredths` reads them.
+            self[key + "annualOutput"] = Money(fen: study.annualOutputCentiWan).yuanText
+            self[key + "sales"] = Money(fen: study.salesCentiWan).yuanText
             self[key + "deliveryMonths"] = String(study.deliveryMonths)
             self[key + "contactName"] = study.contactName ?? ""
             self[key + "contactTitle"] = study.contactTitle ?? ""
@@ -82,7 +83,7 @@ struct WebListingForm {
             self["s\(index).name"] = spec.name
             self["s\(index).mode"] = spec.purchaseMode.rawValue
             self["s\(index).pricing"] = spec.pricing.rawValue
-            self["s\(index).price"] = WebDetailField.yuan(fen: spec.unitPriceFen)
+            self["s\(index).price"] = Money(fen: spec.unitPriceFen).yuanText
         }
         specCount = min(specs.count + 1, OrdersLimits.specsPerProductMax)
     }

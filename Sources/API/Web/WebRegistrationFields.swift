@@ -11,50 +11,12 @@ struct WebDetailField: Sendable {
         case text(Int), longText(Int), count(unit: String), yuan, date, flag, choice(DetailChoice), choices(DetailChoice)
         /// Items separated by 、 (or commas), each 1 to the given characters: a JSON list of texts.
         case list(Int)
-        /// An amount typed in the guide's larger unit (万元, 亿元), stored exactly in fen.
-        case amount(AmountUnit)
+        /// An amount typed in the guide's larger unit (万元, 亿元), stored exactly in fen: read by
+        /// `Money.parse(_:unit:)`, so the yuan grammar (¥ and thousands separators accepted, a
+        /// superfluous leading zero refused), with decimals down to one fen and no further.
+        case amount(MoneyUnit)
         /// A whole percent from 0 to 100.
         case percent
-    }
-
-    /// The units the provider's form asks amounts in (fig 1-4): a fen is their smallest part, so
-    /// a typed amount converts exactly or is refused.
-    enum AmountUnit: Sendable {
-        case wan, yi
-
-        var label: String { self == .wan ? "万元" : "亿元" }
-        var fenPerUnit: Int64 { self == .wan ? 1_000_000 : 10_000_000_000 }
-        /// Decimals down to one fen.
-        var decimals: Int { self == .wan ? 6 : 10 }
-
-        /// The fen of `text` (`12`, `0.35`), or nil when it is not a non-negative decimal, has more
-        /// decimals than a fen, or exceeds what a JSON number holds exactly.
-        func fen(of text: String) -> Int64? {
-            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-            guard (1...2).contains(parts.count), parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(parts[0]) else { return nil }
-            var fraction: Int64 = 0
-            if parts.count == 2 {
-                let digits = parts[1]
-                guard !digits.isEmpty, digits.count <= decimals, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-                    let value = Int64(digits + String(repeating: "0", count: decimals - digits.count))
-                else { return nil }
-                fraction = value
-            }
-            let (scaled, overflow) = whole.multipliedReportingOverflow(by: fenPerUnit)
-            guard !overflow, scaled <= DetailLimits.amountFenMax - fraction, scaled + fraction <= 1 << 53 else { return nil }
-            return scaled + fraction
-        }
-
-        /// `fen` written in this unit, without trailing zeros (`0.35`).
-        func text(fen: Int64) -> String {
-            let whole = fen / fenPerUnit
-            let rest = fen % fenPerUnit
-            guard rest != 0 else { return String(whole) }
-            var digits = String(rest)
-            digits = String(repeating: "0", count: decimals - digits.count) + digits
-            while digits.hasSuffix("0") { digits.removeLast() }
-            return "\(whole).\(digits)"
-        }
     }
 
     let key: String
@@ -181,9 +143,9 @@ struct WebDetailField: Sendable {
         case .string(let text)?: return text
         case .bool(let flag)?: return flag ? "true" : "false"
         case .number(let number)?:
-            if case .amount(let unit) = kind { return unit.text(fen: Int64(number)) }
+            if case .amount(let unit) = kind { return Money(fen: Int64(number)).shortestText(in: unit) }
             guard case .yuan = kind else { return String(Int64(number)) }
-            return Self.yuan(fen: Int64(number))
+            return Money(fen: Int64(number)).yuanText
         case .array(let items)?:
             let texts = items.compactMap { if case .string(let text) = $0 { text } else { nil } }
             if case .list = kind { return texts.joined(separator: "、") }
@@ -200,17 +162,12 @@ struct WebDetailField: Sendable {
         case (.choice(let choice), .string(let code)?): return choice.label(code) ?? code
         case (.choices(let choice), .array(let items)?):
             return items.compactMap { if case .string(let code) = $0 { choice.label(code) ?? code } else { nil } }.joined(separator: "、")
-        case (.yuan, .number(let number)?): return "¥" + Self.yuan(fen: Int64(number))
+        case (.yuan, .number(let number)?): return "¥" + Money(fen: Int64(number)).yuanText
         case (.count(let unit), .number(let number)?): return "\(Int64(number)) \(unit)"
-        case (.amount(let unit), .number(let number)?): return unit.text(fen: Int64(number)) + " " + unit.label
+        case (.amount(let unit), .number(let number)?): return Money(fen: Int64(number)).shortestText(in: unit) + " " + unit.label
         case (.percent, .number(let number)?): return "\(Int64(number))%"
         default: return text(of: value)
         }
-    }
-
-    static func yuan(fen: Int64) -> String {
-        let cents = fen % 100
-        return cents == 0 ? String(fen / 100) : String(format: "%lld.%02lld", fen / 100, cents)
     }
 
     /// Reads the field from a form: nil when left blank, else the typed JSON value; a number or an
@@ -236,8 +193,10 @@ struct WebDetailField: Sendable {
             guard raw == "true" || raw == "false" else { return .failure(refusal("choice_invalid")) }
             return .success(.bool(raw == "true"))
         case .amount(let unit):
-            guard let fen = unit.fen(of: raw) else { return .failure(refusal("field_invalid")) }
-            return .success(.number(Double(fen)))
+            guard let money = try? Money.parse(raw, unit: unit), money.fen <= DetailLimits.amountFenMax, money.fen <= 1 << 53 else {
+                return .failure(refusal("field_invalid"))
+            }
+            return .success(.number(Double(money.fen)))
         case .percent:
             guard let percent = Int(raw), (0...100).contains(percent) else { return .failure(refusal("field_invalid")) }
             return .success(.number(Double(percent)))
@@ -263,7 +222,7 @@ struct WebDetailField: Sendable {
         case (_, .count): text = "请输入 0 至 \(DetailLimits.countMax) 的整数。"
         case (_, .yuan): text = "请输入不小于 0 的金额（元），最多两位小数。"
         case (_, .text(let max)), (_, .longText(let max)): text = "请填写 1 至 \(max) 个字。"
-        case (_, .amount(let unit)): text = "请输入不小于 0 的金额（\(unit.label)），最多 \(unit.decimals) 位小数。"
+        case (_, .amount(let unit)): text = "请输入不小于 0 的金额（\(unit.label)），最多 \(unit.decimalsMax) 位小数。"
         case (_, .percent): text = "请输入 0 至 100 的整数。"
         case (_, .list(let max)): text = "请填写 1 至 \(DetailLimits.listItemsMax) 项，每项不超过 \(max) 字，用“、”分隔。"
         default: text = "此项填写不正确（\(code)）。"
@@ -276,4 +235,15 @@ struct WebDetailField: Sendable {
 struct WebFieldRefusal: Error, Sendable {
     let field: String
     let text: String
+}
+
+extension MoneyUnit {
+    /// The unit as the guide's forms write it next to a field (元, 万元, 亿元).
+    var label: String {
+        switch self {
+        case .yuan: "元"
+        case .wan: "万元"
+        case .yi: "亿元"
+        }
+    }
 }

@@ -262,9 +262,23 @@ enum WebMenu: CaseIterable {
         }
     }
 
-    /// Whether `identity` may open this page: its role, then the same menu check as the JSON API.
+    /// The provider's pages whose every action `CertificationGate` refuses until the organisation
+    /// is certified (商品管理: listing a product; 专家管理; payee accounts): hidden from the menu and
+    /// refused (403 page) until then, as the registration wizard is after it. The redemption pages
+    /// are not here: their batch pages answer another organisation's batch with the 404 page,
+    /// certified or not, and an uncertified provider has no batch to file from.
+    var needsCertification: Bool {
+        switch self {
+        case .products, .experts, .payeeAccounts: true
+        default: false
+        }
+    }
+
+    /// Whether `identity` may open this page: its role, its organisation's certification, then the
+    /// same menu check as the JSON API.
     func allows(_ identity: Identity) -> Bool {
         guard roles?.contains(identity.role) ?? true else { return false }
+        if needsCertification, !identity.certified { return false }
         // 用户管理 is the certified main account's (SubAccountsController.manager), as the guide's menu shows it.
         if self == .users, !(identity.isMainAccount && identity.certified) { return false }
         // The registration wizard: the main account, until its organisation is certified.

@@ -20,6 +20,19 @@ extension Money {
         return sign + String(whole) + "." + Money.twoDigits(cents)
     }
 
+    /// The shortest text in `unit` that `Money.parse(_:unit:allowNegative:)` reads back exactly:
+    /// no sign but `-`, no separators, no trailing zeros (`0.015` 亿元, `150.5` 万元, `12` 元), for
+    /// forms and pages that show an amount in the unit it was typed in.
+    public func shortestText(in unit: MoneyUnit) -> String {
+        let (whole, rest) = fen.magnitude.quotientAndRemainder(dividingBy: unit.fenPerUnit.magnitude)
+        let sign = isNegative ? "-" : ""
+        guard rest != 0 else { return sign + String(whole) }
+        var digits = String(rest)
+        digits = String(repeating: "0", count: unit.decimalsMax - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return sign + String(whole) + "." + digits
+    }
+
     /// `1234567` → `1,234,567`.
     static func grouped(_ value: UInt64) -> String {
         let digits = Array(String(value))

@@ -1,31 +1,36 @@
-/// Reading yuan amounts typed by people (SPEC §2: at most two decimals, anything else is a 400).
+/// Reading amounts typed by people (SPEC §2: at most two decimals in yuan, anything else is a 400),
+/// in yuan or in one of the guide's larger units (`MoneyUnit`: 万元, 亿元), with one grammar.
 ///
 /// Accepted: optional `-` (only with `allowNegative`), optional `¥` or full-width `￥`, then either
-/// plain digits (`50000`) or digits in groups of three (`50,000`), then optionally `.` and one or
-/// two digits. Rejected on purpose, each with its own error so the message says what to fix:
-/// spaces anywhere (`" 1"`; the caller should not guess what a pasted field meant), a point without
-/// digits on either side (`"1."`, `".5"`: write `1` or `0.5`), superfluous leading zeros (`"050"`),
-/// exponents and other notations (`"1e3"`, `"+1"`), more than two decimals even when they are
-/// zeros (`"1.000"`), separators not in groups of three (`"5,0000.00"`), and amounts beyond `Int64` fen.
+/// plain digits (`50000`) or digits in groups of three (`50,000`), then optionally `.` and one to
+/// the unit's `decimalsMax` digits (two in yuan: down to one fen in every unit). Rejected on
+/// purpose, each with its own error so the message says what to fix: spaces anywhere (`" 1"`; the
+/// caller should not guess what a pasted field meant), a point without digits on either side
+/// (`"1."`, `".5"`: write `1` or `0.5`), superfluous leading zeros (`"050"`), exponents and other
+/// notations (`"1e3"`, `"+1"`), more decimals than one fen even when they are zeros (`"1.000"` in
+/// yuan; excess digits are refused, never rounded), separators not in groups of three
+/// (`"5,0000.00"`), and amounts beyond `Int64` fen.
 extension Money {
     /// The longest text accepted, in UTF-8 bytes: `-¥92,233,720,368,547,758.08` fits with room to
     /// spare, and longer input is rejected before any digit is read.
     public static let yuanTextBytesMax = 40
 
-    /// Parses yuan text into fen.
+    /// Parses an amount typed in `unit` (yuan unless said) into fen, exactly.
     ///
     /// - Parameters:
-    ///   - text: The amount as typed, e.g. `"50,000.00"`.
+    ///   - text: The amount as typed, e.g. `"50,000.00"` (yuan) or `"0.015"` (亿元).
+    ///   - unit: The unit the text is in; its `decimalsMax` bounds the decimals (`.tooManyDecimals`
+    ///     beyond, as the errors' sentences, written for yuan, say).
     ///   - allowNegative: Whether a leading `-` is accepted; prices and totals never are, so the
     ///     default rejects it and only ledger adjustments opt in.
-    public static func parse(_ text: String, allowNegative: Bool = false) throws(MoneyParseError) -> Money {
+    public static func parse(_ text: String, unit: MoneyUnit = .yuan, allowNegative: Bool = false) throws(MoneyParseError) -> Money {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty else { throw .empty }
         guard bytes.count <= yuanTextBytesMax else { throw .tooLong }
         guard !bytes.contains(where: ASCII.isWhitespace) else { throw .whitespace }
 
         let (isNegative, body) = splitSignAndSymbol(bytes[...])
-        let parts = try YuanParts(body)
+        let parts = try AmountParts(body, decimalsMax: unit.decimalsMax)
         if isNegative && !allowNegative { throw .negative }
         return try parts.money(negative: isNegative)
     }
@@ -46,18 +51,20 @@ extension Money {
     static let yuanSignsUTF8: [[UInt8]] = [Array("¥".utf8), Array("￥".utf8)]
 }
 
-/// The syntactic pieces of an amount: whole-yuan digits and up to two fraction digits.
+/// The syntactic pieces of an amount: whole-unit digits and up to `decimalsMax` fraction digits.
 ///
 /// Construction checks the syntax; `money(negative:)` does the arithmetic, so each stage has one job.
-struct YuanParts {
-    /// Digits of the whole-yuan part, separators removed.
+struct AmountParts {
+    /// Digits of the whole-unit part, separators removed.
     let wholeDigits: [UInt8]
-    /// Digits after the point, at most `Money.yuanDecimalsMax`.
+    /// Digits after the point, at most `decimalsMax`.
     let fractionDigits: [UInt8]
+    /// The unit's decimals down to one fen (`MoneyUnit.decimalsMax`).
+    let decimalsMax: Int
 
     /// Splits the text after sign and currency sign at the point and checks each side's syntax,
     /// most basic problem first (characters, then missing digits, zeros, grouping, decimals).
-    init(_ body: ArraySlice<UInt8>) throws(MoneyParseError) {
+    init(_ body: ArraySlice<UInt8>, decimalsMax: Int) throws(MoneyParseError) {
         let pieces = body.split(separator: ASCII.point, maxSplits: 2, omittingEmptySubsequences: false)
         guard pieces.count <= 2 else { throw .notANumber }
         let whole = pieces[0]
@@ -68,11 +75,12 @@ struct YuanParts {
         if whole.isEmpty && fraction == nil { throw .notANumber }
         if whole.isEmpty || fraction?.isEmpty == true { throw .incompleteDecimal }
 
-        let digits = try YuanParts.ungrouped(whole)
+        let digits = try AmountParts.ungrouped(whole)
         if digits.count > 1 && digits[0] == ASCII.zero { throw .leadingZero }
-        if let fraction, fraction.count > Money.yuanDecimalsMax { throw .tooManyDecimals }
+        if let fraction, fraction.count > decimalsMax { throw .tooManyDecimals }
         self.wholeDigits = digits
         self.fractionDigits = Array(fraction ?? [])
+        self.decimalsMax = decimalsMax
     }
 
     /// Removes thousands separators, insisting on `d{1,3}(,ddd)*` when there is any.
@@ -86,10 +94,11 @@ struct YuanParts {
 
     /// The amount in fen; the magnitude is built in `UInt64` so that `Money.min` is reachable.
     ///
-    /// The fraction is right-padded with zeros to `Money.yuanDecimalsMax` digits, so reading all
-    /// digits as one integer yields fen directly (`1.5` → `1`,`5`,`0` → 150).
+    /// The fraction is right-padded with zeros to `decimalsMax` digits, so reading all digits as
+    /// one integer yields fen directly (yuan `1.5` → `1`,`5`,`0` → 150; 万元 `1.5` → 1,500,000),
+    /// every step overflow-checked.
     func money(negative: Bool) throws(MoneyParseError) -> Money {
-        let padding = [UInt8](repeating: ASCII.zero, count: Money.yuanDecimalsMax - fractionDigits.count)
+        let padding = [UInt8](repeating: ASCII.zero, count: decimalsMax - fractionDigits.count)
         var magnitude: UInt64 = 0
         for digit in wholeDigits + fractionDigits + padding {
             let (shifted, overflowShift) = magnitude.multipliedReportingOverflow(by: 10)
@@ -115,7 +124,8 @@ public enum MoneyParseError: DomainErrorConvertible, Hashable, CaseIterable {
     case notANumber
     /// Negative where only non-negative amounts are accepted.
     case negative
-    /// More than `Money.yuanDecimalsMax` decimals.
+    /// More decimals than one fen: `Money.yuanDecimalsMax` in yuan, `MoneyUnit.decimalsMax` in
+    /// another unit (the sentence below is written for yuan; a form in another unit says its own).
     case tooManyDecimals
     /// A point with no digit before it (`.5`) or after it (`1.`).
     case incompleteDecimal
