@@ -124,11 +124,14 @@ start_redis() {
     local dir="$1" port="$2"; shift 2
     mkdir -p "$dir"
     if redis_pid "$dir" >/dev/null; then log "redis already running on $port (pid $(redis_pid "$dir"))"; return 0; fi
+    # A Redis that answers on the port but is not ours (no live pid under $dir) belongs to someone
+    # else (another checkout's load test): never run against it.
+    if redis-cli -p "$port" ping >/dev/null 2>&1; then die "port $port already has a Redis that is not ours ($dir); set another port"; fi
     redis-server "$ROOT_DIR/config/redis.conf" --port "$port" --dir "$dir" \
         --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
         --appendfsync "${VOUCHER_REDIS_APPENDFSYNC:-always}" "$@"
     for _ in $(seq 1 600); do # up to 30 s: a busy machine starts processes slowly
-        redis-cli -p "$port" ping >/dev/null 2>&1 && { log "redis up on 127.0.0.1:$port"; return 0; }
+        redis_pid "$dir" >/dev/null && redis-cli -p "$port" ping >/dev/null 2>&1 && { log "redis up on 127.0.0.1:$port"; return 0; }
         sleep 0.05
     done
     die "redis did not start on $port; see $dir/redis.log"
