@@ -119,23 +119,24 @@ final class Memo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// What `value` would serve at once without reading: the fresh value, or the stale one while
     /// another caller refreshes it; nil when a read would have to start or be waited for. A hit
     /// costs one lock and no task, closure or read (the views at the opening second).
-    func held(_ key: Key) -> Value? {
-        let now = clock.instant()
-        return state.withLock { state in
-            switch state.slots[key] {
-            case .ready(let value, let read) where now - read < freshness: value
-            case .loading(_, let stale?): stale
-            default: nil
-            }
-        }
-    }
+    func held(_ key: Key) -> Value? { heldNow(key)?.value }
 
     /// The fresh value of `key` and the instant it goes stale; nil unless it is held fresh.
     func heldFresh(_ key: Key) -> (Value, ContinuousClock.Instant)? {
+        guard let held = heldNow(key), let freshUntil = held.freshUntil else { return nil }
+        return (held.value, freshUntil)
+    }
+
+    /// The value `value` would serve without reading, with the instant it goes stale when it is
+    /// fresh (nil for a stale value served while it is being read again).
+    private func heldNow(_ key: Key) -> (value: Value, freshUntil: ContinuousClock.Instant?)? {
         let now = clock.instant()
         return state.withLock { state in
-            guard case .ready(let value, let read) = state.slots[key], now - read < freshness else { return nil }
-            return (value, read + freshness)
+            switch state.slots[key] {
+            case .ready(let value, let read) where now - read < freshness: (value, read + freshness)
+            case .loading(_, let stale?): (stale, nil)
+            default: nil
+            }
         }
     }
 

@@ -92,7 +92,7 @@ struct CampaignsController {
     /// `RemainingStockCache.freshness` behind another server's grabs, never behind this server's).
     static func shownStock(_ campaign: CampaignRecord, gate: GrabGate) async -> [String: Int64] {
         guard campaign.status.isVisible else { return await remainingStock(campaign, gate: gate) }
-        return await gate.shownRemaining(campaignID: campaign.id, lotIDs: campaign.lots.filter { $0.mode == .grab }.map(\.id))
+        return await gate.shownRemaining(campaignID: campaign.id, lotIDs: campaign.grabLotIDs)
     }
 
     /// 上架: the campaign becomes visible and its grab lots are loaded into Redis.
@@ -122,4 +122,10 @@ struct CampaignsController {
         }
         return CampaignResponse(try await publisher.restock(campaignID: campaignID, lotID: lotID, stock: input.stock))
     }
+}
+
+extension CampaignRecord {
+    /// The ids of the lots issued by grabbing, in the campaign's order: the lots whose remaining
+    /// stock Redis holds and the pages show.
+    var grabLotIDs: [String] { lots.filter { $0.mode == .grab }.map(\.id) }
 }

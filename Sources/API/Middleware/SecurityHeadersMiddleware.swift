@@ -8,9 +8,6 @@ import Hummingbird
 /// everything is the simple rule: tokens, payee accounts, downloads (archives, proofs, reports,
 /// licences) and every other `/v1` answer are private to the caller.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Built once, not per answer (a generic type cannot hold a stored static).
-    static var headers: HTTPFields { SecurityHeaders.fields }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
@@ -19,7 +16,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try error.response(from: request, context: context)
         }
         // A web page sets its own, fuller CSP (`WebPages.contentSecurityPolicy`, which keeps frame-ancestors 'none').
-        for field in Self.headers where field.name != .contentSecurityPolicy || response.headers[.contentSecurityPolicy] == nil {
+        for field in SecurityHeaders.fields where field.name != .contentSecurityPolicy || response.headers[.contentSecurityPolicy] == nil {
             response.headers[field.name] = field.value
         }
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
@@ -27,7 +24,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// The fields of `SecurityHeadersMiddleware`.
+/// The fields of `SecurityHeadersMiddleware`, built once rather than per answer (the generic
+/// middleware cannot hold a stored static).
 enum SecurityHeaders {
     static let fields: HTTPFields = [
         .xContentTypeOptions: "nosniff",

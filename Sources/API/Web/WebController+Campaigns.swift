@@ -106,7 +106,7 @@ extension WebController {
         }
         // How long the render may be served as it is (asked before the stock is read: a snapshot
         // read after this only shortens it).
-        let grabLots = campaign.lots.filter { $0.mode == .grab }.map(\.id)
+        let grabLots = campaign.grabLotIDs
         let campaignUntil = services.rush.pages.heldCampaign(id: id).flatMap { $0.record == campaign ? $0.freshUntil : nil }
         let stockUntil = grabLots.isEmpty ? nil : services.rush.gate.stockViews.freshUntil(campaignID: id, lotIDs: grabLots)
         let remaining = await CampaignsController.shownStock(campaign, gate: services.rush.gate)
