@@ -313,16 +313,26 @@ import VoucherServices
         }
     }
 
-    @Test func bearerAndGrabRouteChecksAreByteExact() {
+    @Test func bearerAndGrabRouteChecksAreByteExact() throws {
         // Proves the auth middleware's byte checks: the scheme in any case with a token after it,
         // nothing shorter or else; the grab route by its template, not other campaign routes.
         for header in ["Bearer x", "bearer abc", "BEARER abc", "bEaReR t"] { #expect(AuthMiddleware.isBearer(header), "\(header)") }
         for header in ["Bearer ", "Bearer", "Basic abc", "Bearerx abc", "Bearer\tabc", "Bëarer x", ""] {
             #expect(!AuthMiddleware.isBearer(header), "\(header)")
         }
+        // One Authorization field is read as it is; none is nil; two are an invalid token (their
+        // joined form "Bearer a, Bearer b" never verified either).
+        #expect(try AuthMiddleware.authorization([.authorization: "Bearer a", .accept: "*/*"]) == "Bearer a")
+        #expect(try AuthMiddleware.authorization([.accept: "*/*"]) == nil)
+        var twice: HTTPFields = [:]
+        twice[values: .authorization] = ["Bearer a", "Bearer b"]
+        #expect(throws: (any Error).self) { try AuthMiddleware.authorization(twice) }
         #expect(AuthMiddleware.isGrabRoute("/v1/campaigns/{campaignID}/lots/{lotID}/grab"))
         #expect(AuthMiddleware.isGrabRoute("v1/campaigns/:campaignID/lots/:lotID/grab"))
-        for route in ["/v1/campaigns/{campaignID}/lots/{lotID}", "/v1/campaigns/{campaignID}/lots/{lotID}/apply", "/v1/orders/{id}/grab", ""] {
+        for route in [
+            "/v1/campaigns/{campaignID}/lots/{lotID}", "/v1/campaigns/{campaignID}/lots/{lotID}/apply", "/v1/orders/{id}/grab", "",
+            "/grab", "campaigns/grab/x", "/v1/campaign/{id}/grab",
+        ] {
             #expect(!AuthMiddleware.isGrabRoute(route), "\(route)")
         }
     }
