@@ -26,6 +26,17 @@ public struct GrabGate: Sendable {
         self.batcher = GrabBatcher(redis: redis, replication: replication, callsInFlight: callsInFlightPerLot)
     }
 
+    /// Whether this server knows the lot sold out for `orgID`, an enterprise it handed none of its
+    /// vouchers (counted as a `sold_out` outcome when true). Unlike `grab`, it never takes the one
+    /// grab per `SoldOutCache` recheck that asks Redis again: that grab goes the whole way. So the
+    /// route can answer these before its rate limits and its lot lookup.
+    public func knownSoldOut(campaignID: String, lotID: String, orgID: String) -> Bool {
+        let lot = LotKeys(campaignID: campaignID, lotID: lotID).meta
+        guard soldOut.isKnownSoldOut(lot), soldOut.winner(lot: lot, org: orgID) == nil else { return false }
+        outcomes.record(.soldOut)
+        return true
+    }
+
     /// Runs the grab script for `orgID` on the lot. Throws only when Redis could not answer.
     public func grab(campaignID: String, lotID: String, orgID: String, idempotencyKey: String?) async throws -> GrabOutcome {
         let keys = LotKeys(campaignID: campaignID, lotID: lotID)

@@ -40,6 +40,13 @@ public final class SoldOutCache: Sendable {
         }
     }
 
+    /// True when the lot is known sold out and it is not yet time to ask Redis again; unlike
+    /// `isSoldOut`, it never makes the caller the one that asks.
+    public func isKnownSoldOut(_ lot: String, now: ContinuousClock.Instant? = nil) -> Bool {
+        let now = now ?? clock.instant()
+        return marks.withLock { marks in marks[lot].map { now - $0 < recheckInterval } ?? false }
+    }
+
     public func markSoldOut(_ lot: String, now: ContinuousClock.Instant? = nil) {
         let now = now ?? clock.instant()
         marks.withLock { marks in

@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import RedisNIO
+import Rush
 import TestSupport
 import Testing
 import VoucherServices
@@ -177,6 +179,46 @@ import VoucherServices
                 let again = try await client.grab(campaign, lot, token: token)
                 #expect(again.status != .tooManyRequests, "a second later the bucket holds a token: \(again)")
                 #expect(try await client.grab(campaign, lot, token: token).code == "rate_limited")
+            }
+        }
+    }
+
+    @Test(arguments: RushWorld.RedisMode.allCases)
+    func aLotKnownSoldOutIsAnsweredBeforeTheRateLimitsAndStillRechecked(redis: RushWorld.RedisMode) async throws {
+        // Proves the order of the grab route for a lot this server knows sold out: the answer comes
+        // before the rate limits (an enterprise with an empty bucket gets sold_out, not 429), with
+        // the problem's headers, while the one grab per recheck interval still goes to Redis and
+        // sees stock that another server added without this one hearing of it. On the test clock,
+        // so the bucket and the recheck interval move only when the test says.
+        try await RushWorld.with(redis: redis, overrides: ["grab.enterpriseBurst": "1", "grab.enterprisePerSecond": "1"]) { world in
+            let orgs = try await world.enterprises(2)
+            let (winner, late) = (try await world.token(org: orgs[0]), try await world.token(org: orgs[1]))
+            let clock = TestClock()
+            try await (try await world.app(clock: clock)).test(.router) { client in
+                let (campaign, lot) = try await client.publishCampaign(world, campaignBody(stock: 1))
+                let path = "/v1/campaigns/\(campaign)/lots/\(lot)/grab"
+                #expect(try await client.grab(campaign, lot, token: winner).status == .created)
+                // Redis says sold out, and the late enterprise's only token is spent.
+                #expect(try await client.grab(campaign, lot, token: late).code == "sold_out")
+                let remembered = try await client.call(.post, path, token: late)
+                #expect(remembered.status == .conflict)
+                #expect(remembered.code == "sold_out", "memory answers before the empty bucket: \(remembered.status)")
+                #expect(remembered.headers[.contentType] == "application/problem+json")
+                #expect(remembered.headers[.cacheControl] == "no-store")
+                #expect(remembered.headers[.xContentTypeOptions] == "nosniff")
+                #expect(remembered.string("detail")?.hasPrefix("This lot is sold out.") == true)
+                // Another server restocks by one and its announcement never arrives here.
+                let store = try await RedisClient.connect(configuration: world.config.redis.clientConfiguration)
+                let meta = LotKeys(campaignID: campaign, lotID: lot).meta
+                _ = try await store.send(["HINCRBY", meta, "total", "1"]).checked()
+                _ = try await store.send(["HINCRBY", meta, "stock", "1"]).checked()
+                await store.shutdown()
+                #expect(try await client.grab(campaign, lot, token: late).code == "sold_out", "within the recheck interval")
+                clock.advance(seconds: 2)
+                // The recheck goes the whole way (a token again, then Redis) and wins the new voucher.
+                #expect(try await client.grab(campaign, lot, token: late).status == .created)
+                // Both vouchers reach PostgreSQL (verify is not asked: its lot row still says 1).
+                #expect(try await world.waitForRows(campaign: campaign, count: 2).count == 2)
             }
         }
     }

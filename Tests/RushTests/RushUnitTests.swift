@@ -43,6 +43,22 @@ import VoucherServices
         #expect(cache.winner(lot: "lot", org: "e2") == nil)
     }
 
+    @Test func knownSoldOutNeverTakesTheRecheck() {
+        // Proves the peek the grab route asks before its rate limits: true only inside the
+        // interval, and asking it never makes the caller the one that goes to Redis — after the
+        // interval, `isSoldOut` still hands that turn to exactly one caller.
+        let cache = SoldOutCache(recheckInterval: .seconds(1))
+        let start = ContinuousClock.now
+        #expect(!cache.isKnownSoldOut("lot", now: start))
+        cache.markSoldOut("lot", now: start)
+        #expect(cache.isKnownSoldOut("lot", now: start + .milliseconds(999)))
+        for _ in 0..<3 { #expect(!cache.isKnownSoldOut("lot", now: start + .milliseconds(1500))) }
+        #expect(!cache.isSoldOut("lot", now: start + .milliseconds(1500)), "the recheck is still there to take")
+        #expect(cache.isKnownSoldOut("lot", now: start + .milliseconds(1501)))
+        cache.clear("lot")
+        #expect(!cache.isKnownSoldOut("lot", now: start + .milliseconds(1502)))
+    }
+
     @Test func tokenBucketAllowsTheBurstThenTheRate() {
         // Proves the limiter's arithmetic: a burst of 3, then one token per second.
         let limiter = RateLimiter(capacity: 3, refillPerSecond: 1)

@@ -30,6 +30,12 @@ public struct Problem: HTTPResponseError, Sendable {
     public static let contentType = "application/problem+json"
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        prebuiltResponse()
+    }
+
+    /// The response, which depends on nothing of the request: a route may build it once and
+    /// return it for every answer (`CampaignsController.soldOutResponse`).
+    func prebuiltResponse() -> Response {
         var headers = self.headers
         headers[.contentType] = Problem.contentType
         return Response(status: status, headers: headers, body: .init(byteBuffer: cachedBody()))
