@@ -119,6 +119,20 @@ redis_pid() {
     esac
 }
 
+# Empties a load test's Redis and its AOF: FLUSHALL, then BGREWRITEAOF, waited for (at most 30 s).
+# config/redis.conf rewrites the AOF only past 1 GB, so without this the AOF of every earlier run
+# would stay on disk, be replayed at each start, and set off a rewrite in the middle of a later run.
+flush_redis() { # port
+    local port="$1"
+    redis-cli -p "$port" FLUSHALL >/dev/null
+    redis-cli -p "$port" BGREWRITEAOF >/dev/null
+    for _ in $(seq 1 300); do
+        redis-cli -p "$port" INFO persistence | tr -d '\r' | grep -qE '^aof_rewrite_(in_progress|scheduled):1' || return 0
+        sleep 0.1
+    done
+    die "Redis on port $port did not finish rewriting its AOF within 30 s"
+}
+
 # start_redis DIR PORT [extra redis-server args...]
 start_redis() {
     local dir="$1" port="$2"; shift 2
@@ -130,8 +144,22 @@ start_redis() {
     redis-server "$ROOT_DIR/config/redis.conf" --port "$port" --dir "$dir" \
         --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
         --appendfsync "${VOUCHER_REDIS_APPENDFSYNC:-always}" "$@"
-    for _ in $(seq 1 600); do # up to 30 s: a busy machine starts processes slowly
-        redis_pid "$dir" >/dev/null && redis-cli -p "$port" ping >/dev/null 2>&1 && { log "redis up on 127.0.0.1:$port"; return 0; }
+    # Up when it answers PONG: while it replays its AOF it answers "LOADING …" (exit status 0), and a
+    # load test once started against that and was refused (config/redis.conf lets the AOF grow to
+    # 1 GB before a rewrite, a replay of tens of seconds). Up to 30 s to start (a busy machine starts
+    # processes slowly), and as long as the replay takes, up to 300 s.
+    local tries=0
+    while [ "$tries" -lt 6000 ]; do
+        if redis_pid "$dir" >/dev/null; then
+            case "$(redis-cli -p "$port" ping 2>/dev/null)" in
+                PONG) log "redis up on 127.0.0.1:$port"; return 0 ;;
+                LOADING*) ;;
+                *) [ "$tries" -lt 600 ] || break ;;
+            esac
+        elif [ "$tries" -ge 600 ]; then
+            break
+        fi
+        tries=$((tries + 1))
         sleep 0.05
     done
     die "redis did not start on $port; see $dir/redis.log"
