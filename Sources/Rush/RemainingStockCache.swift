@@ -63,9 +63,7 @@ public final class RemainingStockCache: Sendable {
         campaignID: String, lotIDs: [String], read: @escaping @Sendable ([String]) async throws -> [String: Int64]
     ) async -> [String: Int64] {
         guard !lotIDs.isEmpty else { return [:] }
-        if let held = snapshots.held(campaignID), held.lotIDs == lotIDs {
-            return learned.withLock { Self.lowered(held, by: $0[campaignID]) }
-        }
+        if let held = snapshots.held(campaignID), held.lotIDs == lotIDs { return shown(held, campaignID: campaignID) }
         let load: @Sendable () async throws -> Snapshot = { [self] in
             readCount.add(1, ordering: .relaxed)
             let startedAt = clock.instant()
@@ -81,7 +79,12 @@ public final class RemainingStockCache: Sendable {
             snapshot = try? await snapshots.value(campaignID, load: load)
         }
         guard let snapshot, snapshot.lotIDs == lotIDs else { return [:] }
-        return learned.withLock { Self.lowered(snapshot, by: $0[campaignID]) }
+        return shown(snapshot, campaignID: campaignID)
+    }
+
+    /// What a view shows of `snapshot`: lowered by this server's grabs since its read.
+    private func shown(_ snapshot: Snapshot, campaignID: String) -> [String: Int64] {
+        learned.withLock { Self.lowered(snapshot, by: $0[campaignID]) }
     }
 
     /// A grab on this server left `remaining` of the lot (0 after `sold_out`).

@@ -161,17 +161,8 @@ struct TextInputMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The UTF-8 offset of the first `%00` in `uri`, by a byte scan (Foundation's `contains` bridged
-    /// every request's URI to an NSString).
+    /// The UTF-8 offset of the first `%00` in `uri`.
     static func encodedNUL(in uri: String) -> Int? {
-        var uri = uri
-        return uri.withUTF8 { bytes in
-            guard bytes.count >= 3 else { return nil }
-            for index in 0...(bytes.count - 3)
-            where bytes[index] == UInt8(ascii: "%") && bytes[index + 1] == UInt8(ascii: "0") && bytes[index + 2] == UInt8(ascii: "0") {
-                return index
-            }
-            return nil
-        }
+        ByteScan.firstOffset(of: "%00", in: uri)
     }
 }

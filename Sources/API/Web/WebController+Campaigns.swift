@@ -88,7 +88,8 @@ extension WebController {
     func campaign(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         // An anonymous view while nothing it shows can have changed: the last render's bytes, with
         // no cache lookups, rows or comparisons (the views of the opening second).
-        if request.headers[.cookie] == nil, let id = context.parameters.get("id"),
+        let id = context.parameters.get("id")
+        if request.headers[.cookie] == nil, let id,
             let held = campaignRenders.heldResponse(
                 id: id, pages: services.rush.pages, stock: services.rush.gate.stockViews, now: services.clock.now())
         {
@@ -98,7 +99,7 @@ extension WebController {
         let stockGeneration = services.rush.gate.stockViews.generation
         let viewer = try await sessions.viewer(request)
         // A malformed id is 400 and a well-formed unknown one 404, as on the JSON routes.
-        guard let id = context.parameters.get("id"), OpaqueID.isWellFormed(id, prefix: "cmp") else {
+        guard let id, OpaqueID.isWellFormed(id, prefix: "cmp") else {
             return errorPage(.badRequest, viewer: viewer, reason: "活动编号格式不正确。")
         }
         guard let campaign = try await services.rush.pages.campaign(id: id), campaign.status.isVisible else {
